@@ -1,0 +1,56 @@
+/** The app's pages and their paths; the router matches `location.pathname` against them. */
+
+export type RouteName =
+  | 'dashboard'
+  | 'sign-in'
+  | 'assessments'
+  | 'rooms'
+  | 'documents'
+  | 'account'
+  | 'admin-users'
+  | 'admin-organisation-users'
+  | 'admin-organisations'
+  | 'admin-audit'
+  | 'not-found';
+
+export interface Route {
+  name: RouteName;
+  params: Record<string, string>;
+}
+
+const TABLE: [RouteName, RegExp][] = [
+  ['dashboard', /^\/$/],
+  ['sign-in', /^\/sign-in$/],
+  ['assessments', /^\/assessments$/],
+  ['rooms', /^\/rooms$/],
+  ['documents', /^\/documents$/],
+  ['account', /^\/account$/],
+  ['admin-users', /^\/admin(?:\/users)?$/],
+  ['admin-organisation-users', /^\/admin\/organisations\/(?<id>[0-9a-zA-Z_-]{1,64})\/users$/],
+  ['admin-organisations', /^\/admin\/organisations$/],
+  ['admin-audit', /^\/admin\/audit$/],
+];
+
+/** The route of a path; trailing slashes are ignored. */
+export function match(pathname: string): Route {
+  const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
+  for (const [name, pattern] of TABLE) {
+    const found = pattern.exec(path);
+    if (found) return { name, params: { ...found.groups } };
+  }
+  return { name: 'not-found', params: {} };
+}
+
+/** Paths the app links to. */
+export const paths = {
+  dashboard: '/',
+  signIn: '/sign-in',
+  assessments: '/assessments',
+  rooms: '/rooms',
+  documents: '/documents',
+  account: '/account',
+  adminUsers: '/admin/users',
+  adminOrganisations: '/admin/organisations',
+  adminOrganisationUsers: (id: string) => `/admin/organisations/${encodeURIComponent(id)}/users`,
+  adminAudit: '/admin/audit',
+} as const;

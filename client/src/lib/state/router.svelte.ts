@@ -1,0 +1,42 @@
+/** Client-side navigation on the History API. */
+import { match, type Route } from '../routes.js';
+
+/** The current location and `navigate()`; same-origin links are intercepted once at start. */
+export class Router {
+  path = $state(window.location.pathname);
+  readonly route: Route = $derived(match(this.path));
+  /** Grows on every navigation, so the shell can move focus to the new page's heading. */
+  visits = $state(0);
+
+  /** Listens to back/forward and to clicks on plain same-origin links. */
+  start(): void {
+    window.addEventListener('popstate', () => {
+      this.path = window.location.pathname;
+      this.visits += 1;
+    });
+    document.addEventListener('click', (event) => this.#intercept(event));
+  }
+
+  /** Goes to `to` without reloading the page. */
+  navigate(to: string, options: { replace?: boolean } = {}): void {
+    const url = new URL(to, window.location.origin);
+    if (url.pathname === this.path && !options.replace) return;
+    if (options.replace) window.history.replaceState(null, '', url.pathname + url.search);
+    else window.history.pushState(null, '', url.pathname + url.search);
+    this.path = url.pathname;
+    this.visits += 1;
+  }
+
+  #intercept(event: MouseEvent): void {
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    const anchor = (event.target as Element | null)?.closest?.('a');
+    if (!anchor || anchor.target || anchor.hasAttribute('download') || anchor.dataset.external !== undefined) return;
+    const url = new URL(anchor.href, window.location.href);
+    if (url.origin !== window.location.origin || url.pathname.startsWith('/api/')) return;
+    if (url.hash && url.pathname === window.location.pathname) return; // in-page link (skip link)
+    event.preventDefault();
+    this.navigate(url.pathname + url.search);
+  }
+}
+
+export const router = new Router();

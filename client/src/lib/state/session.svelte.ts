@@ -1,0 +1,108 @@
+/** Who is signed in: the user, their organisation, and why a session ended. */
+import type { Locale } from '../../../../shared/limits.js';
+import { api, tokens, type Organisation, type User } from '../api.js';
+import { i18n, isLocale } from './i18n.svelte.js';
+
+/** Why the person is on the sign-in page again. */
+export type SignOutReason = 'signed_out' | 'session_expired' | 'session_revoked';
+
+type Status = 'starting' | 'signed-out' | 'signed-in';
+
+/** Session state; the token mechanics live in `tokens` (lib/tokens.ts). */
+export class Session {
+  status = $state<Status>('starting');
+  user = $state<User | null>(null);
+  organisation = $state<Organisation | null>(null);
+  /** Shown once on the sign-in page after a session ended. */
+  reason = $state<SignOutReason | null>(null);
+
+  readonly isAdmin = $derived(this.user?.role === 'admin');
+  readonly isOffice = $derived(this.organisation?.kind === 'office');
+  readonly isOfficeAdmin = $derived(this.isAdmin && this.isOffice);
+
+  constructor() {
+    tokens.onEnded = () => this.end('session_expired');
+  }
+
+  /** Resumes the session of this tab after a reload, if its refresh token is still good. */
+  async start(): Promise<void> {
+    if (!tokens.canResume) {
+      this.status = 'signed-out';
+      return;
+    }
+    const outcome = await tokens.refresh();
+    if (outcome !== 'ok' || !(await this.#load())) {
+      if (outcome === 'offline') tokens.clear();
+      this.status = 'signed-out';
+    }
+  }
+
+  /** Signs in; throws the ApiError (`mfa_required`, `unauthenticated`, `rate_limited`…) for the form to show. */
+  async signIn(email: string, password: string, otp?: string): Promise<void> {
+    const answer = await api.login(email, password, otp);
+    tokens.set(answer);
+    this.reason = null;
+    if (!(await this.#load())) throw new Error('profile not loaded');
+  }
+
+  /** Signs out here: the refresh token is spent on the hub, then forgotten. */
+  async signOut(): Promise<void> {
+    const refreshToken = tokens.refreshToken;
+    this.end('signed_out');
+    if (refreshToken) await api.logout(refreshToken).catch(() => undefined);
+  }
+
+  /** Ends the session locally (expired, revoked by the hub, or signed out). */
+  end(reason: SignOutReason): void {
+    tokens.clear();
+    if (this.status === 'signed-out' && this.reason) return;
+    this.user = null;
+    this.organisation = null;
+    this.reason = reason;
+    this.status = 'signed-out';
+  }
+
+  /** Reads /api/me again (after a profile change). */
+  async reload(): Promise<void> {
+    await this.#load();
+  }
+
+  /** Applies a changed user (PATCH /api/me answer). */
+  setUser(user: User): void {
+    this.user = user;
+  }
+
+  /** Saves the interface language in the profile, so every device uses it. */
+  async saveLocale(locale: Locale): Promise<void> {
+    if (!this.user || this.user.locale === locale) return;
+    const { user } = await api.updateMe({ locale });
+    this.user = user;
+  }
+
+  async #load(): Promise<boolean> {
+    try {
+      const me = await api.me();
+      this.user = me.user;
+      this.organisation = me.organisation;
+      this.status = 'signed-in';
+    } catch {
+      return false;
+    }
+    await this.#applyLocale();
+    return true;
+  }
+
+  // The profile's language wins, unless the person just picked one on the sign-in page.
+  async #applyLocale(): Promise<void> {
+    const user = this.user;
+    if (!user) return;
+    if (i18n.chosenBeforeSignIn) {
+      i18n.chosenBeforeSignIn = false;
+      await this.saveLocale(i18n.locale).catch(() => undefined);
+      return;
+    }
+    if (isLocale(user.locale) && user.locale !== i18n.locale) await i18n.set(user.locale);
+  }
+}
+
+export const session = new Session();

@@ -1,0 +1,69 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import type { Config } from '../config/index.js';
+import { JSON_BODY_LIMIT } from '../shared/limits.js';
+import { dbState } from './db/connection.js';
+import { apiNotFound, errorHandler, HttpError } from './http/errors.js';
+import { requestId } from './http/requestId.js';
+import { requireJsonBody, securityHeaders } from './http/security.js';
+import { initialisePassport } from './auth/passport.js';
+import { apiRouter } from './routes/index.js';
+import { healthRouter } from './routes/health.js';
+
+/** Where the built web app is, whether running from sources (tsx) or from dist/. */
+export function clientDist(): string {
+  const here = path.dirname(new URL(import.meta.url).pathname);
+  const candidates = [path.resolve(here, '../client/dist'), path.resolve(here, '../../client/dist')];
+  return candidates.find((dir) => existsSync(path.join(dir, 'index.html'))) ?? candidates[0]!;
+}
+
+/** Builds the Express application: one path through every request, the API under /api, the app at /. */
+export function createApp(config: Config, log: Logger): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy ? (/^\d+$/.test(config.trustProxy) ? Number(config.trustProxy) : config.trustProxy) : false);
+  app.set('query parser', 'simple');
+  initialisePassport(config);
+
+  app.use(pinoHttp({
+    logger: log,
+    genReqId: (req, res) => requestId(req, res),
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    serializers: {
+      req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+  }));
+  app.use(securityHeaders());
+
+  app.use('/api/health', healthRouter(config.version));
+  app.use('/api', (_req, _res, next) => {
+    // Fail fast while the database is known to be down, instead of queueing work that cannot finish.
+    next(dbState.up ? undefined : new HttpError('unavailable', 'The database is not answering; try again shortly.'));
+  });
+  app.use('/api', requireJsonBody, express.json({ limit: JSON_BODY_LIMIT, strict: true }));
+  app.use('/api', (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  app.use('/api', apiRouter(config));
+  app.use('/api', apiNotFound);
+
+  const dist = clientDist();
+  app.use(express.static(dist, { index: false, maxAge: '1h', setHeaders: immutableAssets }));
+  app.get(/^(?!\/(api|socket\.io)\/).*/, (_req, res, next) => {
+    const index = path.join(dist, 'index.html');
+    if (!existsSync(index)) return next(new HttpError('not_found', 'The web app has not been built (npm run build).'));
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
+  app.use(errorHandler(log));
+  return app;
+}
+
+function immutableAssets(res: express.Response, file: string): void {
+  if (file.includes(`${path.sep}assets${path.sep}`)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+}

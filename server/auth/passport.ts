@@ -1,0 +1,43 @@
+import type { RequestHandler } from 'express';
+import passport from 'passport';
+import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
+import type { Config } from '../../config/index.js';
+import { HttpError } from '../http/errors.js';
+import type { Principal } from './principal.js';
+import { loadPrincipal } from './principalLoader.js';
+import { asAccessClaims, verifyOptions } from './tokens.js';
+
+/** Registers the JWT strategy: bearer tokens, HS256 only, our issuer and audience, then loadPrincipal. */
+export function initialisePassport(config: Config): void {
+  const { algorithms, issuer, audience, maxAge } = verifyOptions();
+  passport.use(new JwtStrategy({
+    jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+    secretOrKey: config.jwtSecret,
+    algorithms,
+    issuer: issuer as string,
+    audience: audience as string,
+    jsonWebTokenOptions: { maxAge },
+  }, (payload: unknown, done: (error: unknown, user?: Principal | false) => void) => {
+    const claims = asAccessClaims(payload);
+    if (!claims) return done(null, false);
+    loadPrincipal(claims).then((principal) => done(null, principal ?? false), done);
+  }));
+}
+
+/** Requires a valid access token; 401 `unauthenticated` otherwise (503 if the database is down). */
+export function auth(): RequestHandler {
+  return (req, res, next) => {
+    passport.authenticate('jwt', { session: false }, (error: unknown, principal: Principal | false) => {
+      if (error) return next(error);
+      if (!principal) return next(new HttpError('unauthenticated', 'Sign in to continue; your session is missing, expired or ended.'));
+      req.user = principal;
+      next();
+    })(req, res, next);
+  };
+}
+
+/** The principal auth() put on the request; a route without auth() asking for it is a bug. */
+export function principalOf(req: Express.Request): Principal {
+  if (!req.user) throw new HttpError('unauthenticated', 'Sign in to continue.');
+  return req.user;
+}

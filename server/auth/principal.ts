@@ -1,0 +1,9 @@
+import type { OrganisationDoc } from '../models/organisation.js';
+import type { UserDoc } from '../models/user.js';
+
+/** Who is asking: the user, their organisation and the session (login) the token belongs to. */
+export interface Principal {
+  user: UserDoc;
+  organisation: OrganisationDoc;
+  sessionId: string;
+}

@@ -1,0 +1,70 @@
+import mongoose from 'mongoose';
+import type { Logger } from 'pino';
+
+// Second line of defence behind validate(): operator objects in a filter are neutralised unless
+// wrapped in mongoose.trusted(), and a filter on a field the schema does not know throws.
+mongoose.set('sanitizeFilter', true);
+mongoose.set('strictQuery', 'throw');
+mongoose.set('bufferCommands', false);
+mongoose.set('autoIndex', false);
+
+/** Whether the database answered lately; requests fail fast with 503 while it does not. */
+export const dbState = { up: false };
+
+/** Connects mongoose to `uri`; the driver then reconnects by itself after the database comes back. */
+export async function connectDatabase(uri: string, log: Logger): Promise<typeof mongoose> {
+  const conn = mongoose.connection;
+  conn.removeAllListeners('disconnected');
+  conn.removeAllListeners('connected');
+  conn.removeAllListeners('reconnected');
+  conn.on('connected', () => { dbState.up = true; });
+  conn.on('reconnected', () => {
+    dbState.up = true;
+    log.info('database reconnected');
+  });
+  conn.on('disconnected', () => {
+    if (dbState.up) log.warn('database connection lost; retrying');
+    dbState.up = false;
+  });
+  conn.on('error', (error: Error) => log.warn({ err: error.message }, 'database error'));
+  await mongoose.connect(uri, {
+    serverSelectionTimeoutMS: 4000,
+    heartbeatFrequencyMS: 2000,
+    socketTimeoutMS: 9000,
+    connectTimeoutMS: 4000,
+    maxPoolSize: 20,
+  });
+  dbState.up = true;
+  return mongoose;
+}
+
+/** Pings the database, failing after `timeoutMs` instead of hanging. */
+export async function pingDatabase(timeoutMs = 2000): Promise<boolean> {
+  const db = mongoose.connection.db;
+  if (!db || mongoose.connection.readyState !== 1) return false;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const ok = await Promise.race([
+      db.command({ ping: 1 }).then(() => true),
+      new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), timeoutMs); }),
+    ]);
+    dbState.up = ok;
+    return ok;
+  } catch {
+    dbState.up = false;
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Builds every model's indexes (unique ones are load-bearing, so start-up waits for them). */
+export async function ensureIndexes(): Promise<void> {
+  for (const model of Object.values(mongoose.models)) await model.createIndexes();
+}
+
+/** Closes the connection. */
+export async function disconnectDatabase(): Promise<void> {
+  dbState.up = false;
+  await mongoose.disconnect();
+}

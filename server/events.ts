@@ -1,0 +1,38 @@
+import { EventEmitter } from 'node:events';
+
+/** A notification as the `notification` socket event carries it (§8). */
+export interface NotificationPayload {
+  type: 'assessment.shared' | 'document.shared' | 'assessment.comment' | 'room.added';
+  [key: string]: unknown;
+}
+
+/** Domain events: services publish them after storing a change; server/realtime maps them to sockets. */
+export interface DomainEvents {
+  /**
+   * Sessions of a user ended: the user's sockets get `session:revoked` and are cut — all of them, all
+   * but those of `exceptSessionId` (password change), or only those of `onlySessionId` (logout, reuse).
+   */
+  'sessions.revoked': { userId: string; reason: string; exceptSessionId?: string; onlySessionId?: string };
+  /** Something an organisation's or a user's connected people should hear about. */
+  'notification': { organisationIds?: string[]; userIds?: string[]; payload: NotificationPayload };
+}
+
+type Listener<K extends keyof DomainEvents> = (event: DomainEvents[K]) => void;
+
+/** The in-process bus; cross-process delivery is socket.io's (Redis adapter), not this bus's. */
+class DomainEventBus {
+  private readonly emitter = new EventEmitter();
+
+  /** Publishes an event to every subscriber of this process. */
+  publish<K extends keyof DomainEvents>(name: K, event: DomainEvents[K]): void {
+    this.emitter.emit(name, event);
+  }
+
+  /** Subscribes; returns the function that unsubscribes. */
+  subscribe<K extends keyof DomainEvents>(name: K, listener: Listener<K>): () => void {
+    this.emitter.on(name, listener);
+    return () => this.emitter.off(name, listener);
+  }
+}
+
+export const domainEvents = new DomainEventBus();

@@ -1,0 +1,65 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '../../shared/errors.js';
+
+/** The one error the hub raises on purpose; the error middleware turns it into the contract's shape. */
+export class HttpError extends Error {
+  readonly status: number;
+  constructor(readonly code: ErrorCode, message: string, readonly details?: ErrorBody['details']) {
+    super(message);
+    this.status = ERROR_STATUS[code];
+  }
+}
+
+export const notFound = (what = 'resource') => new HttpError('not_found', `No such ${what}.`);
+export const forbidden = (message = 'You may not do this.') => new HttpError('forbidden', message);
+export const badRequest = (message: string) => new HttpError('invalid_request', message);
+
+/** True for the errors the MongoDB driver raises when the database does not answer. */
+export function isDatabaseDown(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const name = error.name;
+  return name === 'MongoServerSelectionError' || name === 'MongooseServerSelectionError'
+    || name === 'MongoNetworkError' || name === 'MongoNetworkTimeoutError'
+    || name === 'MongoNotConnectedError' || name === 'MongoTopologyClosedError'
+    || name === 'MongoPoolClearedError'
+    || /buffering timed out|Client must be connected|connection .* closed/i.test(error.message);
+}
+
+/** Maps any thrown value to the contract's error body; never leaks a stack or a driver message. */
+export function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  const e = error as { type?: string; status?: number; code?: unknown; name?: string };
+  if (e?.type === 'entity.too.large') return new HttpError('payload_too_large', 'The request body is larger than 1 MiB.');
+  if (e?.type === 'entity.parse.failed') return new HttpError('invalid_request', 'The request body is not valid JSON.');
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
+    return new HttpError('unsupported_media_type', 'The request body must be UTF-8 JSON.');
+  }
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.type) {
+    return new HttpError('invalid_request', 'The request could not be read.');
+  }
+  if (isDatabaseDown(error)) return new HttpError('unavailable', 'The database is not answering; try again shortly.');
+  if (e?.name === 'StrictModeError' || e?.name === 'CastError') {
+    return new HttpError('invalid_request', 'The request contains a value of the wrong type.');
+  }
+  return new HttpError('internal', 'Something went wrong on our side.');
+}
+
+/** Answers requests that matched no API route. */
+export const apiNotFound: RequestHandler = (_req, _res, next) => next(new HttpError('not_found', 'No such endpoint.'));
+
+/** The one error middleware: writes `{error: {code, message}}` and logs what the client does not see. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const http = toHttpError(error);
+    if (http.status >= 500) (req.log ?? log).error({ err: error }, 'request failed');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const body: ErrorBody = { code: http.code, message: http.message };
+    if (http.details) body.details = http.details;
+    if (http.code === 'unavailable') res.setHeader('Retry-After', '5');
+    res.status(http.status).json({ error: body });
+  };
+}

@@ -1,0 +1,12 @@
+import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+
+const loginThrottleSchema = new Schema({
+  // The normalised email the attempts were made for, known account or not.
+  key: { type: String, required: true, unique: true },
+  failures: { type: Number, required: true, default: 0 },
+  windowStart: { type: Date, required: true },
+}, { strict: 'throw' });
+
+export type LoginThrottleDoc = InferSchemaType<typeof loginThrottleSchema>;
+/** Failed logins of one account in the current 15-minute window. */
+export const LoginThrottle = mongoose.model('LoginThrottle', loginThrottleSchema);

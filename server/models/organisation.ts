@@ -1,0 +1,15 @@
+import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
+import { ORGANISATION_KINDS } from '../../shared/roles.js';
+
+const organisationSchema = new Schema({
+  slug: { type: String, required: true, unique: true },
+  name: { type: String, required: true },
+  kind: { type: String, required: true, enum: ORGANISATION_KINDS },
+  parentId: { type: Schema.Types.ObjectId, default: null },
+  active: { type: Boolean, required: true, default: true },
+}, { timestamps: true, strict: 'throw' });
+
+export type OrganisationDoc = InferSchemaType<typeof organisationSchema> & { _id: mongoose.Types.ObjectId };
+export type OrganisationRecord = HydratedDocument<OrganisationDoc>;
+/** A tenant of the hub: the Office or a partner organisation. */
+export const Organisation = mongoose.model('Organisation', organisationSchema);

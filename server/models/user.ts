@@ -1,0 +1,24 @@
+import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+import { LOCALES } from '../../shared/limits.js';
+import { ROLES } from '../../shared/roles.js';
+
+const userSchema = new Schema({
+  email: { type: String, required: true, unique: true },
+  name: { type: String, required: true },
+  organisationId: { type: Schema.Types.ObjectId, required: true, index: true },
+  role: { type: String, required: true, enum: ROLES },
+  active: { type: Boolean, required: true, default: true },
+  locale: { type: String, required: true, enum: LOCALES, default: 'en' },
+  passwordHash: { type: String, required: true },
+  passwordChangedAt: { type: Date, default: null },
+  mfaEnabled: { type: Boolean, required: true, default: false },
+  // TOTP secrets are stored encrypted with a key derived from HUB_MASTER_KEY.
+  mfaSecret: { type: String, default: null },
+  mfaPendingSecret: { type: String, default: null },
+  // Last accepted TOTP time step: a code is never accepted twice.
+  mfaLastStep: { type: Number, default: 0 },
+}, { timestamps: true, strict: 'throw' });
+
+export type UserDoc = InferSchemaType<typeof userSchema> & { _id: mongoose.Types.ObjectId };
+/** A person using the hub, member of exactly one organisation. */
+export const User = mongoose.model('User', userSchema);

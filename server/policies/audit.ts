@@ -1,0 +1,30 @@
+import type { Principal } from '../auth/principal.js';
+
+/** The MongoDB filter that limits an audit list to what its reader may see. */
+export interface AuditVisibility {
+  organisationIds?: string;
+}
+
+const isAdmin = (principal: Principal) => principal.user.role === 'admin';
+const isOffice = (principal: Principal) => principal.organisation.kind === 'office';
+
+/**
+ * The filter of the audit records `principal` may list: every record for an Office admin, the records
+ * whose actor or target belongs to their organisation for another organisation's admin, and null
+ * (nothing; the list is forbidden) for analysts and members.
+ */
+export function auditVisibleFilter(principal: Principal): AuditVisibility | null {
+  if (!isAdmin(principal)) return null;
+  if (isOffice(principal)) return {};
+  return { organisationIds: String(principal.organisation._id) };
+}
+
+/** Whether `principal` may read the audit trail at all (what they see is auditVisibleFilter's). */
+export function canReadAudit(principal: Principal): boolean {
+  return auditVisibleFilter(principal) !== null;
+}
+
+/** Whether `principal` may verify the whole chain: the hub administrator only. */
+export function canVerifyAudit(principal: Principal): boolean {
+  return isAdmin(principal) && isOffice(principal);
+}

@@ -1,0 +1,21 @@
+import type { Principal } from '../auth/principal.js';
+import { isAdmin, isOfficeAdmin, sameOrganisation } from './helpers.js';
+
+/** Who may create organisations, rename or deactivate them: the Office admin. */
+export function canManageOrganisations(p: Principal): boolean {
+  return isOfficeAdmin(p);
+}
+
+/** Whether the principal may list inactive organisations too. */
+export function canSeeInactiveOrganisations(p: Principal): boolean {
+  return isOfficeAdmin(p);
+}
+
+/**
+ * The users of an organisation: visible to its own people and the Office admin; manageable by its
+ * admins and the Office admin. Another partner's admin does not even learn they exist (404).
+ */
+export function organisationUsersVerdict(p: Principal, organisationId: string) {
+  const own = sameOrganisation(p, organisationId);
+  return { visible: own || isOfficeAdmin(p), allowed: isOfficeAdmin(p) || (own && isAdmin(p)) };
+}

@@ -1,0 +1,19 @@
+import type { AuditRecordDoc } from '../models/auditRecord.js';
+import type { AuditRecordView } from '../../shared/schemas/audit.js';
+
+/** The fields of an audit record that leave the server; organisationIds stays inside. */
+export function presentAuditRecord(doc: AuditRecordDoc): AuditRecordView {
+  return {
+    id: String(doc._id),
+    seq: doc.seq,
+    at: doc.at.toISOString(),
+    actor: { userId: doc.actor?.userId ?? null, organisationId: doc.actor?.organisationId ?? null },
+    action: doc.action,
+    target: { type: doc.target?.type ?? '', id: doc.target?.id ?? null, organisationId: doc.target?.organisationId ?? null },
+    ip: doc.ip ?? null,
+    outcome: doc.outcome as AuditRecordView['outcome'],
+    details: (doc.details ?? {}) as AuditRecordView['details'],
+    hash: doc.hash,
+    prevHash: doc.prevHash,
+  };
+}

@@ -1,0 +1,54 @@
+import type { Server as HttpServer } from 'node:http';
+import type { Logger } from 'pino';
+import { Server } from 'socket.io';
+import type { Config } from '../../config/index.js';
+import { connectRedisFanout, type RedisFanout } from './adapter.js';
+import { bridgeDomainEvents } from './domainEvents.js';
+import { authenticateHandshake, confirmSession } from './handshake.js';
+import type { HubServer } from './types.js';
+
+const MAX_MESSAGE_BYTES = 1024 * 1024;
+
+/** The running real-time layer. */
+export interface Realtime {
+  io: HubServer;
+  close(): Promise<void>;
+}
+
+/**
+ * Attaches socket.io to the hub's HTTP server: same-origin only, the HTTP token check at the handshake,
+ * domain events mapped to rooms, and (with REDIS_URL) fan-out across processes through Redis.
+ */
+export async function attachRealtime(server: HttpServer, config: Config, log: Logger): Promise<Realtime> {
+  const redis: RedisFanout | undefined = config.redisUrl ? await connectRedisFanout(config.redisUrl, log) : undefined;
+  // No `cors` option: the web app is served from the same origin, so no CORS header is ever sent.
+  const io: HubServer = new Server(server, {
+    path: '/socket.io',
+    serveClient: false,
+    perMessageDeflate: false,
+    maxHttpBufferSize: MAX_MESSAGE_BYTES,
+    ...(redis ? { adapter: redis.adapter } : {}),
+  });
+
+  io.use(authenticateHandshake(config.jwtSecret, log));
+  io.on('connection', (socket) => {
+    const { userId, sessionId } = socket.data.principal;
+    log.debug({ userId, sessionId, socketId: socket.id }, 'socket connected');
+    socket.on('disconnect', (reason) => log.debug({ userId, socketId: socket.id, reason }, 'socket disconnected'));
+    void confirmSession(socket, config.jwtSecret, log);
+  });
+  const unsubscribe = bridgeDomainEvents(io, log);
+
+  let closing: Promise<void> | undefined;
+  return {
+    io,
+    close() {
+      closing ??= (async () => {
+        unsubscribe();
+        await io.close(); // closes every socket (and the HTTP server, which the hub closes again harmlessly)
+        await redis?.close();
+      })();
+      return closing;
+    },
+  };
+}

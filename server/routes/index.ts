@@ -1,0 +1,18 @@
+import { Router } from 'express';
+import type { Config } from '../../config/index.js';
+import { auditRouter } from './audit.js';
+import { authRouter } from './auth.js';
+import { meRouter } from './me.js';
+import { organisationsRouter } from './organisations.js';
+import { usersRouter } from './users.js';
+
+/** Every API route under /api, in one table. */
+export function apiRouter(config: Config): Router {
+  const router = Router();
+  router.use('/auth', authRouter(config));
+  router.use('/me', meRouter(config));
+  router.use('/organisations', organisationsRouter());
+  router.use('/users', usersRouter());
+  router.use('/audit', auditRouter());
+  return router;
+}

@@ -1,0 +1,50 @@
+import { Router } from 'express';
+import { IdParams, PageQuery } from '../../shared/schemas/common.js';
+import {
+  CreateOrganisationBody, CreateUserBody, ListOrganisationsQuery, UpdateOrganisationBody,
+} from '../../shared/schemas/organisations.js';
+import { auth, principalOf } from '../auth/passport.js';
+import { input, validate } from '../http/validate.js';
+import { authorize } from '../policies/helpers.js';
+import { canManageOrganisations, organisationUsersVerdict } from '../policies/organisation.js';
+import { contextOf } from '../services/context.js';
+import { createOrganisation, findOrganisation, listOrganisations, updateOrganisation } from '../services/organisations.js';
+import { createUser, listUsers } from '../services/users.js';
+
+/** `/api/organisations` (§4): the hub's tenants and their users. */
+export function organisationsRouter(): Router {
+  const router = Router();
+  router.use(auth());
+
+  router.get('/', validate({ query: ListOrganisationsQuery }), async (req, res) => {
+    res.json(await listOrganisations(principalOf(req), input(req, 'query', ListOrganisationsQuery)));
+  });
+
+  router.post('/', validate({ body: CreateOrganisationBody }), async (req, res) => {
+    authorize({ visible: true, allowed: canManageOrganisations(principalOf(req)) }, 'organisation');
+    res.status(201).json(await createOrganisation(contextOf(req), input(req, 'body', CreateOrganisationBody)));
+  });
+
+  router.patch('/:id', validate({ params: IdParams, body: UpdateOrganisationBody }), async (req, res) => {
+    const { id } = input(req, 'params', IdParams);
+    await findOrganisation(id);
+    authorize({ visible: true, allowed: canManageOrganisations(principalOf(req)) }, 'organisation');
+    res.json(await updateOrganisation(contextOf(req), id, input(req, 'body', UpdateOrganisationBody)));
+  });
+
+  router.get('/:id/users', validate({ params: IdParams, query: PageQuery }), async (req, res) => {
+    const { id } = input(req, 'params', IdParams);
+    await findOrganisation(id);
+    authorize(organisationUsersVerdict(principalOf(req), id), 'organisation');
+    res.json(await listUsers(id, input(req, 'query', PageQuery)));
+  });
+
+  router.post('/:id/users', validate({ params: IdParams, body: CreateUserBody }), async (req, res) => {
+    const { id } = input(req, 'params', IdParams);
+    await findOrganisation(id);
+    authorize(organisationUsersVerdict(principalOf(req), id), 'organisation');
+    res.status(201).json(await createUser(contextOf(req), id, input(req, 'body', CreateUserBody)));
+  });
+
+  return router;
+}

@@ -1,0 +1,111 @@
+import type { Config } from '../../config/index.js';
+import { verifyAgainstDummy, verifyPassword } from '../auth/passwords.js';
+import { SecretBox } from '../auth/secretBox.js';
+import { verifyTotp } from '../auth/totp.js';
+import { HttpError } from '../http/errors.js';
+import { Organisation } from '../models/organisation.js';
+import { User, type UserDoc } from '../models/user.js';
+import { presentUser } from '../presenters/user.js';
+import { recordAudit } from './audit.js';
+import type { ActionContext } from './context.js';
+import { clearLoginFailures, isLockedOut, recordLoginFailure } from './lockout.js';
+import { openSession, revokeSession, rotateRefreshToken, sessionOfRefreshToken } from './sessions.js';
+import { domainEvents } from '../events.js';
+
+const WRONG_CREDENTIALS = 'The email or password is not correct.';
+
+/** The box that seals TOTP secrets at rest. */
+export const mfaBox = (config: Config) => new SecretBox(config.masterKey, 'mfa-secret');
+
+function loginAudit(ctx: ActionContext, email: string, user: UserDoc | null, outcome: 'success' | 'failure' | 'denied', reason?: string) {
+  const organisationId = user ? user.organisationId.toString() : null;
+  return recordAudit({
+    actor: { userId: user ? user._id.toString() : null, organisationId },
+    action: outcome === 'success' ? 'auth.login' : 'auth.login_failed',
+    target: { type: 'user', id: user ? user._id.toString() : null, organisationId },
+    ip: ctx.ip,
+    outcome,
+    details: reason ? { email, reason } : { email },
+  });
+}
+
+/**
+ * Checks a one-time password. At sign-in the code's step is recorded (an atomic conditional update
+ * settles two logins racing with one code) so a code seen by someone else never opens a session
+ * twice (RFC 6238 §5.2); proofs of possession inside a session (enable, disable) do not spend it.
+ */
+export async function checkOtp(config: Config, user: UserDoc, otp: string, sealed: string | null | undefined, spend: boolean): Promise<boolean> {
+  if (!sealed) return false;
+  const lastStep = spend ? (user.mfaLastStep ?? 0) : 0;
+  const step = verifyTotp(mfaBox(config).open(sealed), otp, lastStep);
+  if (step === null) return false;
+  if (!spend) return true;
+  const claimed = await User.updateOne({ _id: user._id, mfaLastStep: lastStep }, { $set: { mfaLastStep: step } });
+  return claimed.modifiedCount === 1;
+}
+
+/**
+ * Signs a user in (§3): lockout first (429 even with the right password), the same 401 and about the
+ * same time for an unknown email and a wrong password, then the second factor.
+ */
+export async function login(config: Config, ctx: ActionContext, email: string, password: string, otp?: string) {
+  if (await isLockedOut(email)) {
+    await loginAudit(ctx, email, null, 'denied', 'locked');
+    throw new HttpError('rate_limited', 'Too many failed sign-ins for this account; try again in 15 minutes.');
+  }
+  const user = await User.findOne({ email }).lean();
+  const passwordOk = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
+  if (!user || !passwordOk) {
+    await recordLoginFailure(email);
+    await loginAudit(ctx, email, user, 'failure', user ? 'wrong password' : 'unknown email');
+    throw new HttpError('unauthenticated', WRONG_CREDENTIALS);
+  }
+  const organisation = await Organisation.findById(user.organisationId).lean();
+  if (!user.active || !organisation?.active) {
+    await loginAudit(ctx, email, user, 'denied', 'inactive');
+    throw new HttpError('unauthenticated', WRONG_CREDENTIALS);
+  }
+  if (user.mfaEnabled) {
+    if (!otp) throw new HttpError('mfa_required', 'Enter the 6-digit code from your authenticator app.');
+    if (!(await checkOtp(config, user, otp, user.mfaSecret, true))) {
+      await recordLoginFailure(email);
+      await loginAudit(ctx, email, user, 'failure', 'wrong one-time password');
+      throw new HttpError('mfa_required', 'The code is not valid; enter the current code from your authenticator app.');
+    }
+  }
+  await clearLoginFailures(email);
+  const session = await openSession(config.jwtSecret, user._id.toString(), ctx);
+  await loginAudit(ctx, email, user, 'success');
+  const { sessionId: _sessionId, ...tokens } = session;
+  return { ...tokens, user: presentUser(user) };
+}
+
+/** Rotates a refresh token (§3); a spent one answers 401 and ends its whole session. */
+export async function refresh(config: Config, ctx: ActionContext, refreshToken: string) {
+  const outcome = await rotateRefreshToken(config.jwtSecret, refreshToken);
+  if (outcome.kind === 'ok') {
+    const user = await User.findById(outcome.userId).lean();
+    const organisation = user ? await Organisation.findById(user.organisationId).lean() : null;
+    if (user?.active && organisation?.active) return outcome.tokens;
+    await revokeSession(outcome.sessionId, 'account inactive');
+  }
+  if (outcome.kind === 'reused') {
+    const user = await User.findById(outcome.userId).lean();
+    await recordAudit({
+      actor: { userId: outcome.userId, organisationId: user?.organisationId.toString() ?? null },
+      action: 'auth.refresh_reuse',
+      target: { type: 'session', id: outcome.sessionId, organisationId: user?.organisationId.toString() ?? null },
+      ip: ctx.ip,
+      outcome: 'denied',
+    });
+  }
+  throw new HttpError('unauthenticated', 'This session has ended; sign in again.');
+}
+
+/** Ends the session of a refresh token (§3 logout); unknown tokens are ignored (204 either way). */
+export async function logout(refreshToken: string): Promise<void> {
+  const found = await sessionOfRefreshToken(refreshToken);
+  if (!found) return;
+  await revokeSession(found.sessionId, 'logout');
+  domainEvents.publish('sessions.revoked', { userId: found.userId, reason: 'logout', onlySessionId: found.sessionId });
+}

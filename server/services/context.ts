@@ -1,0 +1,22 @@
+import type { Request } from 'express';
+import type { Principal } from '../auth/principal.js';
+
+/** Who acts and from where: what every service needs for authorization and the audit trail. */
+export interface ActionContext {
+  principal: Principal | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** The context of an HTTP request (after auth(), if the route has it). */
+export function contextOf(req: Request): ActionContext {
+  return { principal: req.user ?? null, ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null };
+}
+
+/** The audit trail's `actor` for a context. */
+export function actorOf(ctx: ActionContext) {
+  const p = ctx.principal;
+  return p
+    ? { userId: p.user._id.toString(), organisationId: p.organisation._id.toString() }
+    : { userId: null, organisationId: null };
+}

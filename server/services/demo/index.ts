@@ -1,0 +1,42 @@
+import mongoose from 'mongoose';
+import type { Logger } from 'pino';
+import { hashPassword } from '../../auth/passwords.js';
+import { Organisation } from '../../models/organisation.js';
+import { User } from '../../models/user.js';
+import { ensureOffice } from '../bootstrap.js';
+import { DEMO_ORGANISATIONS, DEMO_PASSWORD, DEMO_ROLES } from './organisations.js';
+
+const demoEmail = (role: string, slug: string) => `${role}@${slug}.demo`;
+
+/**
+ * HUB_DEMO=1: on a database with no partner organisation yet, loads the hub's organisations and a
+ * demo user in each role, then prints the logins (on every start, so they can be found again).
+ */
+export async function loadDemoData(log: Logger): Promise<void> {
+  const office = await ensureOffice();
+  const empty = !(await Organisation.exists({ kind: mongoose.trusted({ $ne: 'office' }) }));
+  if (empty) {
+    const passwordHash = await hashPassword(DEMO_PASSWORD);
+    const ids = new Map<string, unknown>([['osapg', office._id]]);
+    for (const demo of DEMO_ORGANISATIONS) {
+      const created = await Organisation.create({
+        slug: demo.slug, name: demo.name, kind: demo.kind, parentId: demo.parent ? ids.get(demo.parent) : null,
+      });
+      ids.set(demo.slug, created._id);
+    }
+    const people = [{ slug: 'osapg', locale: 'en' as const }, ...DEMO_ORGANISATIONS];
+    await User.insertMany(people.flatMap((org) => DEMO_ROLES.map(({ role, first }) => ({
+      email: demoEmail(role, org.slug), name: `${first} (${org.slug.toUpperCase()} demo)`, role,
+      organisationId: ids.get(org.slug), locale: org.locale, passwordHash,
+    }))));
+    log.info('loaded the demo organisations and users');
+  }
+  const lines = [
+    '',
+    'Partner Hub demo logins (password for all: ' + DEMO_PASSWORD + ')',
+    ...['osapg', 'au', 'ecowas', 'las'].map((slug) => `  ${slug.padEnd(8)} ${DEMO_ROLES.map((r) => demoEmail(r.role, slug)).join('  ')}`),
+    '  … and admin@, analyst@, member@ for every organisation slug (e.g. analyst@icglr-kenya.demo)',
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}

@@ -1,0 +1,27 @@
+import type { Logger } from 'pino';
+import { sweepLoginThrottles } from './lockout.js';
+import { sweepExpiredSessions } from './sessions.js';
+
+const EVERY_MS = 10 * 60 * 1000;
+
+/** Periodic clean-up that TTL indexes would do on MongoDB (FerretDB has none). */
+export function startHousekeeping(log: Logger): { stop(): void } {
+  const sweep = async () => {
+    try {
+      const removed = (await sweepExpiredSessions()) + (await sweepLoginThrottles());
+      if (removed) log.debug({ removed }, 'housekeeping removed expired records');
+    } catch (error) {
+      log.warn({ err: (error as Error).message }, 'housekeeping failed; will retry');
+    }
+  };
+  const first = setTimeout(sweep, 5_000);
+  const timer = setInterval(sweep, EVERY_MS);
+  first.unref();
+  timer.unref();
+  return {
+    stop() {
+      clearTimeout(first);
+      clearInterval(timer);
+    },
+  };
+}

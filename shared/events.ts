@@ -1,0 +1,52 @@
+import type { ErrorBody } from './errors.js';
+import type { OrganisationKind, Role } from './roles.js';
+
+// Typed socket.io event maps (contract §8), used by the server and the web app alike. Rooms and
+// messages (`room:join`, `message:send`, `message:new`, …) are added to these maps in their own issue.
+
+/** The kinds of `notification` the server sends. */
+export type NotificationType = 'assessment.shared' | 'document.shared' | 'assessment.comment' | 'room.added';
+
+/** The `notification` event's payload: a `type` and whatever that type carries. */
+export interface NotificationPayload {
+  type: NotificationType;
+  [key: string]: unknown;
+}
+
+/** The `session:revoked` event's payload, sent just before the server cuts the socket. */
+export interface SessionRevokedPayload {
+  reason: string;
+}
+
+/** The answer of every acknowledged client call: `{ok: true, ...}` or `{ok: false, error}`. */
+export type AckAnswer<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
+
+/** Events the server emits to a socket. */
+export interface ServerToClientEvents {
+  notification: (payload: NotificationPayload) => void;
+  'session:revoked': (payload: SessionRevokedPayload) => void;
+}
+
+/** Events a client emits to the server (none yet; every inbound payload is validated when added). */
+export interface ClientToServerEvents {}
+
+/** Events between server processes (none: cross-process fan-out is the Redis adapter's). */
+export interface InterServerEvents {}
+
+/**
+ * Who is on a socket, checked at the handshake. Plain data on purpose: with the Redis adapter
+ * `fetchSockets()` ships `socket.data` to other processes, so no document (and no hash) goes here.
+ */
+export interface SocketPrincipal {
+  userId: string;
+  sessionId: string;
+  organisationId: string;
+  organisationKind: OrganisationKind;
+  role: Role;
+  name: string;
+}
+
+/** What the server keeps on `socket.data`. */
+export interface SocketData {
+  principal: SocketPrincipal;
+}

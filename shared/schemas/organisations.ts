@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { ORGANISATION_NAME_MAX_LENGTH, SLUG_PATTERN } from '../limits.js';
+import { ORGANISATION_KINDS, ROLES } from '../roles.js';
+import { Email, NewPassword, PersonName } from './auth.js';
+import { Id, PageQuery } from './common.js';
+
+const OrganisationName = z.string().trim().min(1).max(ORGANISATION_NAME_MAX_LENGTH);
+
+export const CreateOrganisationBody = z.strictObject({
+  slug: z.string().regex(SLUG_PATTERN, 'must be 2–32 lower-case letters, digits or hyphens, starting with a letter'),
+  name: OrganisationName,
+  // The Office exists once and is created by the hub itself.
+  kind: z.enum(ORGANISATION_KINDS).exclude(['office']),
+  parentId: Id.nullable().optional(),
+});
+
+export const UpdateOrganisationBody = z.strictObject({
+  name: OrganisationName.optional(),
+  active: z.boolean().optional(),
+});
+
+export const ListOrganisationsQuery = PageQuery.extend({
+  includeInactive: z.enum(['0', '1']).optional(),
+});
+
+export const CreateUserBody = z.strictObject({
+  email: Email,
+  name: PersonName,
+  role: z.enum(ROLES),
+  password: NewPassword,
+});
+
+export const UpdateUserBody = z.strictObject({
+  name: PersonName.optional(),
+  role: z.enum(ROLES).optional(),
+  active: z.boolean().optional(),
+});

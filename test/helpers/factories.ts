@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import type { Role } from '../../shared/roles.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD } from './hub.js';
+import { post } from './http.js';
+
+/** An organisation as the API presents it. */
+export interface Org {
+  id: string;
+  slug: string;
+  name: string;
+  kind: string;
+  parentId: string | null;
+  active: boolean;
+}
+
+/** A user the test created, with what it needs to act as them. */
+export interface TestUser {
+  id: string;
+  email: string;
+  password: string;
+  role: Role;
+  organisationId: string;
+  token: string;
+  refreshToken: string;
+}
+
+let officeAdmin: { token: string; organisationId: string; id: string } | undefined;
+
+const unique = () => randomBytes(4).toString('hex');
+
+/** Signs in and returns the login answer; throws if the login does not succeed. */
+export async function login(email: string, password: string, otp?: string) {
+  const res = await post('/api/auth/login', otp ? { email, password, otp } : { email, password });
+  if (res.status !== 200) throw new Error(`login of ${email} answered ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { accessToken: string; refreshToken: string; expiresIn: number; user: { id: string; organisationId: string } };
+}
+
+/** The bootstrap Office admin, signed in once per run. */
+export async function asOfficeAdmin() {
+  if (!officeAdmin) {
+    const res = await login(ADMIN_EMAIL, ADMIN_PASSWORD);
+    officeAdmin = { token: res.accessToken, organisationId: res.user.organisationId, id: res.user.id };
+  }
+  return officeAdmin;
+}
+
+/** Creates a partner organisation owned by the calling test. */
+export async function createOrganisation(options: { kind?: string; parentId?: string; name?: string } = {}): Promise<Org> {
+  const admin = await asOfficeAdmin();
+  const slug = `org-${unique()}`;
+  const body: Record<string, unknown> = { slug, name: options.name ?? `Test organisation ${slug}`, kind: options.kind ?? 'regional' };
+  if (options.parentId) body.parentId = options.parentId;
+  const res = await post('/api/organisations', body, admin.token);
+  if (res.status !== 201) throw new Error(`creating an organisation answered ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as Org;
+}
+
+/** Creates a user in `organisationId` (through the Office admin) and signs them in. */
+export async function createUser(organisationId: string, role: Role = 'analyst'): Promise<TestUser> {
+  const admin = await asOfficeAdmin();
+  const email = `user-${unique()}@hub.test`;
+  const password = `password-${unique()}-long`;
+  const res = await post(`/api/organisations/${organisationId}/users`, { email, name: `Test ${role} ${email}`, role, password }, admin.token);
+  if (res.status !== 201) throw new Error(`creating a user answered ${res.status} ${JSON.stringify(res.body)}`);
+  const session = await login(email, password);
+  return { id: res.body.id, email, password, role, organisationId, token: session.accessToken, refreshToken: session.refreshToken };
+}
+
+/** A new organisation with one signed-in user of each role. */
+export async function createTenant(kind = 'regional') {
+  const organisation = await createOrganisation({ kind });
+  const [admin, analyst, member] = await Promise.all([
+    createUser(organisation.id, 'admin'),
+    createUser(organisation.id, 'analyst'),
+    createUser(organisation.id, 'member'),
+  ]);
+  return { organisation, admin, analyst, member };
+}

@@ -1,0 +1,174 @@
+import { expect } from 'chai';
+import jwt from 'jsonwebtoken';
+import { domainEvents } from '../server/events.js';
+import { asOfficeAdmin, createTenant, createUser, login } from './helpers/factories.js';
+import { baseUrl, testConfig } from './helpers/hub.js';
+import { patch, post } from './helpers/http.js';
+import { closeSockets, connectError, connectSocket, record, until, untilSeen, type SeenEvent } from './helpers/sockets.js';
+
+/** A token with the claims of `real` (a genuine access token), re-signed as `sign` says. */
+function resign(real: string, payload: jwt.JwtPayload = {}, secret = testConfig().jwtSecret): string {
+  const { iat: _iat, exp: _exp, ...claims } = jwt.decode(real) as jwt.JwtPayload;
+  const now = Math.floor(Date.now() / 1000);
+  return jwt.sign({ ...claims, iat: now, exp: now + 600, ...payload }, secret, { algorithm: 'HS256' });
+}
+
+/** The same claims with `alg: none` and no signature. */
+function unsigned(real: string): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${part({ alg: 'none', typ: 'JWT' })}.${part(jwt.decode(real) as object)}.`;
+}
+
+const names = (seen: SeenEvent[]) => seen.map((e) => e.name);
+
+describe('real time: socket.io base (§8)', () => {
+  afterEach(() => closeSockets());
+
+  describe('handshake', () => {
+    it('connects with a valid access token', async () => {
+      const { member } = await createTenant();
+      const socket = await connectSocket(member.token);
+      expect(socket.connected).to.equal(true);
+    });
+
+    it('does not serve the client bundle', async () => {
+      const res = await fetch(`${baseUrl()}/socket.io/socket.io.js`);
+      expect(res.status).to.not.equal(200);
+    });
+
+    it('accepts a token re-signed with the hub secret (the control for the refusals below)', async () => {
+      const { member } = await createTenant();
+      await connectSocket(resign(member.token));
+    });
+
+    const refusals: [string, (token: string) => Record<string, unknown>][] = [
+      ['no auth at all', () => ({})],
+      ['an empty token', () => ({ token: '' })],
+      ['a token that is not a string', () => ({ token: 42 })],
+      ['garbage', () => ({ token: 'not-a-jwt' })],
+      ['a token signed with another secret', (t) => ({ token: resign(t, {}, 'another-secret-another-secret-another-secret') })],
+      ['a token with alg none', (t) => ({ token: unsigned(t) })],
+      ['an expired token', (t) => ({ token: resign(t, { iat: Math.floor(Date.now() / 1000) - 1200, exp: Math.floor(Date.now() / 1000) - 60 }) })],
+      ['a token older than 15 minutes', (t) => ({ token: resign(t, { iat: Math.floor(Date.now() / 1000) - 16 * 60 }) })],
+      ['a token of another type', (t) => ({ token: resign(t, { typ: 'refresh' }) })],
+      ['a token for another audience', (t) => ({ token: resign(t, { aud: 'someone-else' }) })],
+      ['a token for an unknown session', (t) => ({ token: resign(t, { sid: '0123456789abcdef01234567' }) })],
+    ];
+    for (const [what, auth] of refusals) {
+      it(`refuses ${what} with connect_error "unauthenticated"`, async () => {
+        const { member } = await createTenant();
+        const error = await connectError(auth(member.token));
+        expect(error.message).to.equal('unauthenticated');
+        expect(error.data).to.deep.include({ code: 'unauthenticated' });
+      });
+    }
+
+    it('refuses a refresh token presented as the access token', async () => {
+      const { member } = await createTenant();
+      expect((await connectError({ token: member.refreshToken })).message).to.equal('unauthenticated');
+    });
+  });
+
+  describe('notifications', () => {
+    it("reach the sockets of the named organisation and not another organisation's", async () => {
+      const a = await createTenant();
+      const b = await createTenant();
+      const [aMember, aAdmin, bMember] = await Promise.all([connectSocket(a.member.token), connectSocket(a.admin.token), connectSocket(b.member.token)]);
+      const seen = { aMember: record(aMember), aAdmin: record(aAdmin), bMember: record(bMember) };
+
+      domainEvents.publish('notification', { organisationIds: [a.organisation.id], payload: { type: 'assessment.shared', assessmentId: 'x1' } });
+      // Emissions are written in publication order, so B seeing the marker first proves it never got A's.
+      domainEvents.publish('notification', { userIds: [b.member.id], payload: { type: 'room.added', roomId: 'marker' } });
+
+      await untilSeen(seen.aMember, 'notification');
+      await untilSeen(seen.aAdmin, 'notification');
+      await untilSeen(seen.bMember, 'notification');
+      expect(seen.aMember).to.deep.equal([{ name: 'notification', payload: { type: 'assessment.shared', assessmentId: 'x1' } }]);
+      expect(seen.aAdmin).to.deep.equal(seen.aMember);
+      expect(seen.bMember).to.deep.equal([{ name: 'notification', payload: { type: 'room.added', roomId: 'marker' } }]);
+    });
+
+    it('reach a named user once, even when their organisation is named too, and nobody else', async () => {
+      const a = await createTenant();
+      const [member, analyst] = await Promise.all([connectSocket(a.member.token), connectSocket(a.analyst.token)]);
+      const seen = { member: record(member), analyst: record(analyst) };
+
+      domainEvents.publish('notification', { userIds: [a.member.id], payload: { type: 'assessment.comment', n: 1 } });
+      domainEvents.publish('notification', { organisationIds: [a.organisation.id], userIds: [a.member.id], payload: { type: 'assessment.comment', n: 2 } });
+      domainEvents.publish('notification', { payload: { type: 'assessment.comment', n: 3 } }); // nobody named: nobody
+      domainEvents.publish('notification', { userIds: [a.analyst.id, a.member.id], payload: { type: 'room.added', n: 4 } });
+
+      await until(seen.member, (s) => s.length >= 3);
+      await until(seen.analyst, (s) => s.length >= 2);
+      expect(seen.member.map((e) => e.payload)).to.deep.equal([
+        { type: 'assessment.comment', n: 1 }, { type: 'assessment.comment', n: 2 }, { type: 'room.added', n: 4 },
+      ]);
+      expect(seen.analyst.map((e) => e.payload)).to.deep.equal([{ type: 'assessment.comment', n: 2 }, { type: 'room.added', n: 4 }]);
+    });
+  });
+
+  describe('ended sessions', () => {
+    it('a deactivated user gets session:revoked, then is disconnected, and cannot connect again', async () => {
+      const { organisation } = await createTenant();
+      const user = await createUser(organisation.id, 'member');
+      const colleague = await createUser(organisation.id, 'member');
+      const [socket, other] = await Promise.all([connectSocket(user.token), connectSocket(colleague.token)]);
+      const seen = record(socket);
+      const seenByOther = record(other);
+
+      const admin = await asOfficeAdmin();
+      expect((await patch(`/api/users/${user.id}`, { active: false }, admin.token)).status).to.equal(200);
+
+      await untilSeen(seen, 'disconnect');
+      expect(names(seen)).to.deep.equal(['session:revoked', 'disconnect']);
+      expect(seen[0]!.payload).to.have.property('reason').that.is.a('string');
+      expect(seen[1]!.payload).to.equal('io server disconnect'); // a server-side cut: the client does not reconnect by itself
+      expect(socket.connected).to.equal(false);
+      expect((await connectError({ token: user.token })).message).to.equal('unauthenticated');
+      expect(other.connected).to.equal(true);
+      expect(seenByOther).to.deep.equal([]);
+    });
+
+    it('a password change cuts the sockets of the other sessions and keeps the one that changed it', async () => {
+      const { organisation } = await createTenant();
+      const user = await createUser(organisation.id, 'analyst');
+      const sessionA = await login(user.email, user.password);
+      const sessionB = await login(user.email, user.password);
+      const [socketA, socketB, socketOld] = await Promise.all([
+        connectSocket(sessionA.accessToken), connectSocket(sessionB.accessToken), connectSocket(user.token),
+      ]);
+      const seen = { a: record(socketA), b: record(socketB), old: record(socketOld) };
+
+      const res = await post('/api/me/password', { currentPassword: user.password, newPassword: `${user.password}-changed` }, sessionA.accessToken);
+      expect(res.status).to.equal(204);
+
+      await untilSeen(seen.b, 'disconnect');
+      await untilSeen(seen.old, 'disconnect');
+      expect(names(seen.b)).to.deep.equal(['session:revoked', 'disconnect']);
+      expect(names(seen.old)).to.deep.equal(['session:revoked', 'disconnect']);
+      // Session A is still connected and still addressed.
+      domainEvents.publish('notification', { userIds: [user.id], payload: { type: 'room.added', roomId: 'after' } });
+      await untilSeen(seen.a, 'notification');
+      expect(names(seen.a)).to.deep.equal(['notification']);
+      expect(socketA.connected).to.equal(true);
+      expect((await connectError({ token: sessionB.accessToken })).message).to.equal('unauthenticated');
+      await connectSocket(sessionA.accessToken);
+    });
+
+    it('a logout cuts the sockets of that session only', async () => {
+      const { organisation } = await createTenant();
+      const user = await createUser(organisation.id, 'member');
+      const other = await login(user.email, user.password);
+      const [mine, theirs] = await Promise.all([connectSocket(user.token), connectSocket(other.accessToken)]);
+      const seen = { mine: record(mine), theirs: record(theirs) };
+
+      expect((await post('/api/auth/logout', { refreshToken: other.refreshToken })).status).to.equal(204);
+
+      await untilSeen(seen.theirs, 'disconnect');
+      expect(names(seen.theirs)).to.deep.equal(['session:revoked', 'disconnect']);
+      domainEvents.publish('notification', { userIds: [user.id], payload: { type: 'room.added', roomId: 'after' } });
+      await untilSeen(seen.mine, 'notification');
+      expect(names(seen.mine)).to.deep.equal(['notification']);
+    });
+  });
+});
