@@ -5,7 +5,7 @@ import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { JSON_BODY_LIMIT } from '../shared/limits.js';
-import { dbState } from './db/connection.js';
+import { databaseAvailable } from './db/connection.js';
 import { apiNotFound, errorHandler, HttpError } from './http/errors.js';
 import { requestId } from './http/requestId.js';
 import { requireJsonBody, securityHeaders } from './http/security.js';
@@ -40,9 +40,10 @@ export function createApp(config: Config, log: Logger): Express {
   app.use(securityHeaders());
 
   app.use('/api/health', healthRouter(config.version));
-  app.use('/api', (_req, _res, next) => {
-    // Fail fast while the database is known to be down, instead of queueing work that cannot finish.
-    next(dbState.up ? undefined : new HttpError('unavailable', 'The database is not answering; try again shortly.'));
+  app.use('/api', async (_req, _res, next) => {
+    // Fail fast while the database is down, instead of queueing work that cannot finish.
+    const available = await databaseAvailable();
+    next(available ? undefined : new HttpError('unavailable', 'The database is not answering; try again shortly.'));
   });
   app.use('/api', requireJsonBody, express.json({ limit: JSON_BODY_LIMIT, strict: true }));
   app.use('/api', (_req, res, next) => {

@@ -41,7 +41,7 @@ export async function connectDatabase(uri: string, log: Logger): Promise<typeof 
 /** Pings the database, failing after `timeoutMs` instead of hanging. */
 export async function pingDatabase(timeoutMs = 2000): Promise<boolean> {
   const db = mongoose.connection.db;
-  if (!db || mongoose.connection.readyState !== 1) return false;
+  if (!db) return false;
   let timer: NodeJS.Timeout | undefined;
   try {
     const ok = await Promise.race([
@@ -56,6 +56,19 @@ export async function pingDatabase(timeoutMs = 2000): Promise<boolean> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+let probe: Promise<boolean> | undefined;
+
+/**
+ * Whether the database answers now: immediately true while it is known to be up; while it is
+ * down, one shared quick ping (so a burst of requests does not stampede it, and recovery is
+ * noticed by the first request after it, not only by the health check).
+ */
+export function databaseAvailable(): Promise<boolean> | true {
+  if (dbState.up) return true;
+  probe ??= pingDatabase(1500).finally(() => { probe = undefined; });
+  return probe;
 }
 
 /** Builds every model's indexes (unique ones are load-bearing, so start-up waits for them). */
