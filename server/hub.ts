@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { ConfigError, type Config } from '../config/index.js';
 import { createApp } from './app.js';
+import { prepareDummyHash } from './auth/passwords.js';
 import { connectDatabase, disconnectDatabase, ensureIndexes } from './db/connection.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
 import { attachRealtime } from './realtime/index.js';
@@ -30,7 +31,7 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
   try {
     await connectDatabase(uri, log);
     await ensureIndexes();
-    await bootstrap(config, log);
+    await Promise.all([bootstrap(config, log), prepareDummyHash()]);
     if (config.demo) await loadDemoData(log);
   } catch (error) {
     await disconnectDatabase().catch(() => undefined);

@@ -26,9 +26,14 @@ export function verifyPassword(hash: string, password: string): Promise<boolean>
   });
 }
 
+/** Computes the dummy hash ahead of the first sign-in, so even that one is not slower for unknown emails. */
+export function prepareDummyHash(): Promise<string> {
+  dummyHash ??= hashPassword('partner-hub-dummy-password');
+  return dummyHash;
+}
+
 /** Spends the same time as a real check, so an unknown email answers like a wrong password. */
 export async function verifyAgainstDummy(password: string): Promise<false> {
-  dummyHash ??= argon2.hash('partner-hub-dummy-password', OPTIONS);
-  await verifyPassword(await dummyHash, password);
+  await verifyPassword(await prepareDummyHash(), password);
   return false;
 }

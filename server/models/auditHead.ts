@@ -4,6 +4,10 @@ const auditHeadSchema = new Schema({
   _id: { type: String, required: true },
   seq: { type: Number, required: true },
   hash: { type: String, required: true },
+  // Set by a process that keeps losing the race for the next seq: the writer that keeps winning
+  // holds off until `waitUntil`, so one busy process cannot starve the others.
+  waiter: { type: String, default: null },
+  waitUntil: { type: Date, default: null },
 }, { strict: 'throw', versionKey: false });
 
 export type AuditHeadDoc = InferSchemaType<typeof auditHeadSchema>;

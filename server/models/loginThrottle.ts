@@ -1,8 +1,9 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 
 const loginThrottleSchema = new Schema({
-  // The normalised email the attempts were made for, known account or not.
-  key: { type: String, required: true, unique: true },
+  // The normalised email the attempts were made for, known account or not; the `_id`, so every
+  // read and update is a lookup FerretDB can push down.
+  _id: { type: String, required: true },
   failures: { type: Number, required: true, default: 0 },
   windowStart: { type: Date, required: true },
 }, { strict: 'throw' });

@@ -27,8 +27,6 @@ export interface AuditVerification {
 /** `prevHash` of record 1. */
 export const GENESIS_HASH = '0'.repeat(64);
 const HEAD_ID = 'audit';
-// Past this many one-by-one steps (a lost or far-behind head), one sorted query finds the tip instead.
-const WALK_BEFORE_SORT = 32;
 const MAX_ATTEMPTS = 10_000;
 
 interface Tip { seq: number; hash: string }
@@ -97,6 +95,12 @@ const BATCH_MAX = 100;
 const pending: Pending[] = [];
 let draining = false;
 let tip: Tip | null = null;
+// Fairness between processes: a loser asks the winner to hold off about twice as long as its own
+// last catch-up (find the tip, insert) took, never more than a second.
+const WRITER_ID = new mongoose.Types.ObjectId().toHexString();
+const MAX_STEP_ASIDE_MS = 1000;
+let catchUpMs = 50;
+let stepAsideUntil = 0;
 
 /** Appends one record to the hash chain; resolves once it is stored. */
 export async function recordAudit(entry: AuditEntry): Promise<void> {
@@ -117,7 +121,11 @@ function checkDetails(details: AuditEntry['details']): void {
 async function drain(): Promise<void> {
   draining = true;
   try {
-    while (pending.length > 0) await appendBatch(pending.splice(0, BATCH_MAX));
+    while (pending.length > 0) {
+      const pause = stepAsideUntil - Date.now();
+      if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+      await appendBatch(pending.splice(0, BATCH_MAX));
+    }
   } finally {
     draining = false;
   }
@@ -131,14 +139,19 @@ async function appendBatch(batch: Pending[]): Promise<void> {
     let current = tip ?? await findTip({ seq: 0, hash: GENESIS_HASH });
     for (let attempt = 0; rest.length > 0; attempt++) {
       if (attempt >= MAX_ATTEMPTS) throw new Error('audit: could not reach the end of the chain');
+      const started = Date.now();
       const records = chainRecords(rest, current);
       const count = await insertPrefix(records);
+      if (process.env.AUDIT_DEBUG) console.error(Date.now() % 100000, WRITER_ID.slice(-4), 'insert', records[0]?.seq, records.length, count, Date.now() - started);
       const last = records[count - 1];
       if (last) current = tip = { seq: last.seq, hash: last.hash };
       stored = stored.concat(rest.slice(0, count));
       rest = rest.slice(count);
+      if (rest.length === 0) break;
       // Another writer took the next seq: find the new end and chain after it.
-      if (rest.length > 0) current = await findTip(current);
+      [current] = await Promise.all([findTip(current), askForTurn()]);
+      catchUpMs = Date.now() - started;
+      if (process.env.AUDIT_DEBUG) console.error(Date.now() % 100000, WRITER_ID.slice(-4), 'caught up', current.seq, catchUpMs);
     }
   } catch (error) {
     for (const entry of rest) entry.reject(error);
@@ -205,32 +218,55 @@ async function readHead(): Promise<Tip> {
   return head ? { seq: head.seq, hash: head.hash } : { seq: 0, hash: GENESIS_HASH };
 }
 
-/** The end of the chain: from the head (or `known`, if further) forward by equality lookups. */
+/**
+ * The end of the chain, starting from the head (or `known`, if further): records exist for every seq
+ * up to the end and for none past it, so probing by equality at growing steps, then halving, finds it
+ * in a few lookups however far behind the head is (FerretDB answers equality lookups without a scan).
+ */
 async function findTip(known: Tip): Promise<Tip> {
   const head = await readHead();
   let end = head.seq > known.seq ? head : known;
-  for (let step = 0; step < WALK_BEFORE_SORT; step++) {
-    const next = await AuditRecord.findOne({ seq: end.seq + 1 }).select({ seq: 1, hash: 1 }).lean();
-    if (!next) return end;
-    end = { seq: next.seq, hash: next.hash };
+  let absent = 0;
+  for (let step = 1; !absent; step *= 2) {
+    const found = await recordAt(end.seq + step);
+    if (found) end = found;
+    else absent = end.seq + step;
   }
-  // The head is far behind (lost, or its writer stopped before moving it): one sorted query.
-  const last = await AuditRecord.findOne().sort({ seq: -1 }).select({ seq: 1, hash: 1 }).lean();
-  return last && last.seq > end.seq ? { seq: last.seq, hash: last.hash } : end;
+  while (absent - end.seq > 1) {
+    const middle = Math.floor((end.seq + absent) / 2);
+    const found = await recordAt(middle);
+    if (found) end = found;
+    else absent = middle;
+  }
+  return end;
+}
+
+async function recordAt(seq: number): Promise<Tip | null> {
+  const record = await AuditRecord.findOne({ seq }).select({ seq: 1, hash: 1 }).lean();
+  return record ? { seq: record.seq, hash: record.hash } : null;
 }
 
 /** Moves the head forward, never back; losing this write only costs the next writer a few steps. */
 async function advanceHead(next: Tip): Promise<void> {
   try {
-    await AuditHead.updateOne(
+    const before = await AuditHead.findOneAndUpdate(
       { _id: HEAD_ID, seq: mongoose.trusted({ $lt: next.seq }) },
       { $set: { seq: next.seq, hash: next.hash } },
-      { upsert: true },
-    );
+      { upsert: true, new: false },
+    ).lean();
+    const until = before?.waiter !== WRITER_ID ? before?.waitUntil?.getTime() ?? 0 : 0;
+    if (process.env.AUDIT_DEBUG) console.error(Date.now() % 100000, WRITER_ID.slice(-4), 'advanced', next.seq, until - Date.now());
+    if (until > Date.now()) stepAsideUntil = Math.min(until, Date.now() + MAX_STEP_ASIDE_MS);
   } catch {
     // A head already at or past `next` makes the upsert collide on _id; any other failure only
     // leaves the hint behind. Either way the record itself is stored.
   }
+}
+
+/** Asks, through the head, whichever process keeps taking the next seq to let this one have a turn. */
+async function askForTurn(): Promise<void> {
+  const waitUntil = new Date(Date.now() + Math.min(2 * catchUpMs, MAX_STEP_ASIDE_MS));
+  await AuditHead.updateOne({ _id: HEAD_ID }, { $set: { waiter: WRITER_ID, waitUntil } }).catch(() => undefined);
 }
 
 /**

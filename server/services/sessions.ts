@@ -1,10 +1,9 @@
 import mongoose from 'mongoose';
-import { REFRESH_TOKEN_TTL_DAYS } from '../../shared/limits.js';
+import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_DAYS } from '../../shared/limits.js';
 import { hashRefreshToken, newRefreshToken, signAccessToken } from '../auth/tokens.js';
 import { domainEvents } from '../events.js';
-import { RefreshToken } from '../models/refreshToken.js';
+import { RefreshToken, SpentRefreshToken } from '../models/refreshToken.js';
 import { Session } from '../models/session.js';
-import { ACCESS_TOKEN_TTL_SECONDS } from '../../shared/limits.js';
 
 const SESSION_TTL_MS = REFRESH_TOKEN_TTL_DAYS * 24 * 3600 * 1000;
 
@@ -23,7 +22,7 @@ export interface ClientInfo {
 
 async function issue(secret: string, userId: string, sessionId: mongoose.Types.ObjectId, expiresAt: Date): Promise<TokenPair> {
   const refresh = newRefreshToken();
-  await RefreshToken.create({ tokenHash: refresh.hash, sessionId, userId, expiresAt });
+  await RefreshToken.create({ _id: refresh.hash, sessionId, userId, expiresAt });
   return {
     accessToken: signAccessToken(secret, userId, sessionId.toString()),
     refreshToken: refresh.token,
@@ -44,37 +43,56 @@ export type RefreshOutcome =
   | { kind: 'invalid' }
   | { kind: 'reused'; userId: string; sessionId: string };
 
+const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
+
+async function reuse(token: { sessionId: mongoose.Types.ObjectId; userId: mongoose.Types.ObjectId }): Promise<RefreshOutcome> {
+  const sessionId = token.sessionId.toString();
+  const userId = token.userId.toString();
+  await revokeSession(sessionId, 'refresh token reused');
+  domainEvents.publish('sessions.revoked', { userId, reason: 'refresh token reused', onlySessionId: sessionId });
+  return { kind: 'reused', userId, sessionId };
+}
+
 /**
  * Spends a refresh token and issues the next one of its family. A token already spent is reuse:
- * the whole session ends, so a thief and the victim are both signed out of it.
+ * the whole session ends, so a thief and the victim are both signed out of it. Every step is a
+ * lookup or insert by `_id`, which stays fast on FerretDB and is atomic everywhere.
  */
 export async function rotateRefreshToken(secret: string, token: string): Promise<RefreshOutcome> {
   const tokenHash = hashRefreshToken(token);
-  const now = new Date();
-  const spent = await RefreshToken.findOneAndUpdate({ tokenHash, usedAt: null }, { $set: { usedAt: now } }, { new: false }).lean();
-  if (!spent) {
-    const known = await RefreshToken.findOne({ tokenHash }).lean();
-    if (!known) return { kind: 'invalid' };
-    await revokeSession(known.sessionId.toString(), 'refresh token reused');
-    domainEvents.publish('sessions.revoked', { userId: known.userId.toString(), reason: 'refresh token reused', onlySessionId: known.sessionId.toString() });
-    return { kind: 'reused', userId: known.userId.toString(), sessionId: known.sessionId.toString() };
+  const live = await RefreshToken.findById(tokenHash).lean();
+  if (!live) {
+    const spent = await SpentRefreshToken.findById(tokenHash).lean();
+    return spent ? reuse(spent) : { kind: 'invalid' };
   }
-  const session = await Session.findById(spent.sessionId).lean();
-  if (!session || session.revokedAt || session.expiresAt <= now || spent.expiresAt <= now) return { kind: 'invalid' };
-  const userId = spent.userId.toString();
+  try {
+    await SpentRefreshToken.create({ _id: tokenHash, sessionId: live.sessionId, userId: live.userId, expiresAt: live.expiresAt });
+  } catch (error) {
+    if (isDuplicateKey(error)) return reuse(live); // a concurrent refresh spent it first
+    throw error;
+  }
+  await RefreshToken.deleteOne({ _id: tokenHash });
+  const now = new Date();
+  const session = await Session.findById(live.sessionId).lean();
+  if (!session || session.revokedAt || session.expiresAt <= now || live.expiresAt <= now) return { kind: 'invalid' };
+  const userId = live.userId.toString();
   const tokens = await issue(secret, userId, session._id, session.expiresAt);
   return { kind: 'ok', tokens, userId, sessionId: session._id.toString() };
 }
 
-/** Ends one session: its access tokens fail on the next request, its refresh tokens never work again. */
+/**
+ * Ends one session: its access tokens fail on the next request and its refresh tokens are refused
+ * (rotation checks the session), so nothing else needs touching.
+ */
 export async function revokeSession(sessionId: string, reason: string): Promise<void> {
-  await Session.updateOne({ _id: sessionId, revokedAt: null }, { $set: { revokedAt: new Date(), revokedReason: reason } });
-  await RefreshToken.deleteMany({ sessionId, usedAt: null });
+  const session = await Session.findById(sessionId, { revokedAt: 1 }).lean();
+  if (!session || session.revokedAt) return;
+  await Session.updateOne({ _id: sessionId }, { $set: { revokedAt: new Date(), revokedReason: reason } });
 }
 
 /** Finds the session a refresh token belongs to (for logout); null for an unknown token. */
 export async function sessionOfRefreshToken(token: string): Promise<{ sessionId: string; userId: string } | null> {
-  const row = await RefreshToken.findOne({ tokenHash: hashRefreshToken(token) }).lean();
+  const row = await RefreshToken.findById(hashRefreshToken(token)).lean();
   return row ? { sessionId: row.sessionId.toString(), userId: row.userId.toString() } : null;
 }
 
@@ -94,6 +112,7 @@ export async function revokeUserSessions(userId: string, reason: string, exceptS
 export async function sweepExpiredSessions(): Promise<number> {
   const now = mongoose.trusted({ $lte: new Date() });
   const tokens = await RefreshToken.deleteMany({ expiresAt: now });
+  const spent = await SpentRefreshToken.deleteMany({ expiresAt: now });
   const sessions = await Session.deleteMany({ expiresAt: now });
-  return tokens.deletedCount + sessions.deletedCount;
+  return tokens.deletedCount + spent.deletedCount + sessions.deletedCount;
 }
