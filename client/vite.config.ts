@@ -9,7 +9,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   root,
   publicDir: fileURLToPath(new URL('./public', import.meta.url)),
-  plugins: [svelte({ emitCss: true, compilerOptions: { css: 'external', runes: true } })],
+  plugins: [svelte({ configFile: false, emitCss: true, compilerOptions: { css: 'external', runes: true } })],
   server: {
     fs: { allow: [fileURLToPath(new URL('..', import.meta.url))] },
     proxy: {

@@ -51,13 +51,17 @@ function main() {
   const download = spawnSync('go', ['mod', 'download', '-json', `${MODULE}@${VERSION}`], {
     encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'],
   });
-  let dir;
+  let info = {};
   try {
-    dir = JSON.parse(download.stdout).Dir;
+    info = JSON.parse(download.stdout);
   } catch {
-    // `go mod download -json` reports its error inside the JSON or on stderr; either way the line below says enough
+    // no JSON at all: Go already explained on stderr
   }
-  if (download.status !== 0 || !dir) fail(`go mod download failed (exit ${download.status}); is the Go module proxy reachable?`);
+  const dir = info.Dir;
+  if (download.status !== 0 || !dir) {
+    const reason = info.Error ? String(info.Error).split('\n')[0] : `exit ${download.status}`;
+    fail(`go mod download failed (${reason}); is the Go module proxy reachable?`);
+  }
 
   const work = mkdtempSync(path.join(tmpdir(), 'ferretdb-src-'));
   try {
@@ -70,6 +74,7 @@ function main() {
     // Built next to the target and renamed, so a concurrent start never sees half a binary.
     const partial = `${target}.${process.pid}.tmp`;
     say('compiling (go build ./cmd/ferretdb)');
+    // The SQLite backend is pure Go, so no C compiler is needed unless the caller asks for cgo.
     const build = spawnSync('go', ['build', '-o', partial, './cmd/ferretdb'], {
       cwd: src, stdio: 'inherit', env: { ...process.env, CGO_ENABLED: process.env.CGO_ENABLED ?? '0' },
     });

@@ -6,6 +6,7 @@ describe('organisations and users (§4)', () => {
   describe('GET /api/organisations', () => {
     it('lists active organisations, including the Office, paged with a cursor', async () => {
       const { member } = await createTenant();
+      await Promise.all([createOrganisation(), createOrganisation()]);
       const first = await get('/api/organisations?limit=2', member.token);
       expect(first.status).to.equal(200);
       expect(first.body.items).to.have.length(2);

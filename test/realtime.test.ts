@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
+import { io } from 'socket.io-client';
 import { domainEvents } from '../server/events.js';
-import { asOfficeAdmin, createTenant, createUser, login } from './helpers/factories.js';
+import { asOfficeAdmin, createOrganisation, createTenant, createUser, login, type TestUser } from './helpers/factories.js';
 import { baseUrl, testConfig } from './helpers/hub.js';
 import { patch, post } from './helpers/http.js';
 import { closeSockets, connectError, connectSocket, record, until, untilSeen, type SeenEvent } from './helpers/sockets.js';
@@ -21,24 +22,42 @@ function unsigned(real: string): string {
 
 const names = (seen: SeenEvent[]) => seen.map((e) => e.name);
 
+/** One signed-in member of a new organisation. */
+const oneUser = async () => createUser((await createOrganisation()).id, 'member');
+
 describe('real time: socket.io base (§8)', () => {
   afterEach(() => closeSockets());
 
   describe('handshake', () => {
     it('connects with a valid access token', async () => {
-      const { member } = await createTenant();
+      const member = await oneUser();
       const socket = await connectSocket(member.token);
       expect(socket.connected).to.equal(true);
+    });
+
+    it('connects over HTTP long-polling too (what a browser tries first), with the same check', async () => {
+      const member = await oneUser();
+      const socket = io(baseUrl(), { auth: { token: member.token }, transports: ['polling'], reconnection: false, forceNew: true });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          socket.once('connect', resolve);
+          socket.once('connect_error', reject);
+        });
+        expect(socket.io.engine.transport.name).to.equal('polling');
+      } finally {
+        socket.close();
+      }
+    });
+
+    it('sends no CORS headers to another origin (same origin only)', async () => {
+      const res = await fetch(`${baseUrl()}/socket.io/?EIO=4&transport=polling`, { headers: { origin: 'https://elsewhere.example' } });
+      expect(res.headers.get('access-control-allow-origin')).to.equal(null);
+      expect(res.headers.get('access-control-allow-credentials')).to.equal(null);
     });
 
     it('does not serve the client bundle', async () => {
       const res = await fetch(`${baseUrl()}/socket.io/socket.io.js`);
       expect(res.status).to.not.equal(200);
-    });
-
-    it('accepts a token re-signed with the hub secret (the control for the refusals below)', async () => {
-      const { member } = await createTenant();
-      await connectSocket(resign(member.token));
     });
 
     const refusals: [string, (token: string) => Record<string, unknown>][] = [
@@ -54,18 +73,28 @@ describe('real time: socket.io base (§8)', () => {
       ['a token for another audience', (t) => ({ token: resign(t, { aud: 'someone-else' }) })],
       ['a token for an unknown session', (t) => ({ token: resign(t, { sid: '0123456789abcdef01234567' }) })],
     ];
-    for (const [what, auth] of refusals) {
-      it(`refuses ${what} with connect_error "unauthenticated"`, async () => {
-        const { member } = await createTenant();
-        const error = await connectError(auth(member.token));
-        expect(error.message).to.equal('unauthenticated');
-        expect(error.data).to.deep.include({ code: 'unauthenticated' });
+    describe('refusals', () => {
+      // The refusals only read one signed-in user, so they share it.
+      let user: TestUser;
+      before(async () => {
+        user = await oneUser();
       });
-    }
 
-    it('refuses a refresh token presented as the access token', async () => {
-      const { member } = await createTenant();
-      expect((await connectError({ token: member.refreshToken })).message).to.equal('unauthenticated');
+      it('accepts its token re-signed with the hub secret (the control for the refusals)', async () => {
+        await connectSocket(resign(user.token));
+      });
+
+      for (const [what, auth] of refusals) {
+        it(`refuses ${what} with connect_error "unauthenticated"`, async () => {
+          const error = await connectError(auth(user.token));
+          expect(error.message).to.equal('unauthenticated');
+          expect(error.data).to.deep.include({ code: 'unauthenticated' });
+        });
+      }
+
+      it('refuses a refresh token presented as the access token', async () => {
+        expect((await connectError({ token: user.refreshToken })).message).to.equal('unauthenticated');
+      });
     });
   });
 
@@ -109,7 +138,7 @@ describe('real time: socket.io base (§8)', () => {
 
   describe('ended sessions', () => {
     it('a deactivated user gets session:revoked, then is disconnected, and cannot connect again', async () => {
-      const { organisation } = await createTenant();
+      const organisation = await createOrganisation();
       const user = await createUser(organisation.id, 'member');
       const colleague = await createUser(organisation.id, 'member');
       const [socket, other] = await Promise.all([connectSocket(user.token), connectSocket(colleague.token)]);
@@ -130,7 +159,7 @@ describe('real time: socket.io base (§8)', () => {
     });
 
     it('a password change cuts the sockets of the other sessions and keeps the one that changed it', async () => {
-      const { organisation } = await createTenant();
+      const organisation = await createOrganisation();
       const user = await createUser(organisation.id, 'analyst');
       const sessionA = await login(user.email, user.password);
       const sessionB = await login(user.email, user.password);
@@ -156,7 +185,7 @@ describe('real time: socket.io base (§8)', () => {
     });
 
     it('a logout cuts the sockets of that session only', async () => {
-      const { organisation } = await createTenant();
+      const organisation = await createOrganisation();
       const user = await createUser(organisation.id, 'member');
       const other = await login(user.email, user.password);
       const [mine, theirs] = await Promise.all([connectSocket(user.token), connectSocket(other.accessToken)]);

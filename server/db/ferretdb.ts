@@ -166,12 +166,23 @@ class Supervisor {
     this.ended.add(child);
     if (child !== this.child || this.stopping || !this.supervising) return;
     if (Date.now() - this.startedAt > STABLE_AFTER_MS) this.backoffMs = BACKOFF_FIRST_MS;
+    this.log.warn({ code, signal, restartInMs: this.backoffMs, log: this.logFile }, 'FerretDB exited; restarting it on the same port');
+    this.scheduleRestart();
+  }
+
+  private scheduleRestart(): void {
     const delay = this.backoffMs;
     this.backoffMs = Math.min(this.backoffMs * 2, BACKOFF_MAX_MS);
-    this.log.warn({ code, signal, restartInMs: delay, log: this.logFile }, 'FerretDB exited; restarting it on the same port');
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
-      if (!this.stopping) this.spawnChild();
+      if (this.stopping) return;
+      try {
+        this.spawnChild();
+      } catch (error) {
+        // e.g. DATA_DIR unwritable for a moment: thrown in a timer it would take the whole hub down.
+        this.log.error({ err: (error as Error).message }, 'FerretDB could not be restarted; trying again');
+        this.scheduleRestart();
+      }
     }, delay);
   }
 

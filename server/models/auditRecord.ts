@@ -1,9 +1,18 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 
+/** How an audited action ended. */
 export const AUDIT_OUTCOMES = ['success', 'failure', 'denied'] as const;
 
+/**
+ * The `_id` of the record at `seq`: the seq itself, zero-padded, so finding a record by its number
+ * is a lookup by `_id` (the only filter FerretDB on SQLite answers without scanning the collection).
+ */
+export const auditRecordId = (seq: number) => `a${String(seq).padStart(12, '0')}`;
+
 const auditRecordSchema = new Schema({
-  // 1, 2, 3… without gaps; the unique index decides which writer gets a number when several race.
+  _id: { type: String, required: true },
+  // 1, 2, 3… without gaps; the unique `_id` (and this unique index) decide which writer gets a
+  // number when several race.
   seq: { type: Number, required: true, unique: true },
   at: { type: Date, required: true },
   actor: {
@@ -32,6 +41,6 @@ const auditRecordSchema = new Schema({
 
 auditRecordSchema.index({ organisationIds: 1, seq: -1 });
 
-export type AuditRecordDoc = InferSchemaType<typeof auditRecordSchema> & { _id: mongoose.Types.ObjectId };
+export type AuditRecordDoc = InferSchemaType<typeof auditRecordSchema>;
 /** One link of the tamper-evident audit chain (§9); written once, never updated. */
 export const AuditRecord = mongoose.model('AuditRecord', auditRecordSchema);

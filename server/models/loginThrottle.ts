@@ -1,13 +1,13 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 
-const loginThrottleSchema = new Schema({
-  // The normalised email the attempts were made for, known account or not; the `_id`, so every
-  // read and update is a lookup FerretDB can push down.
+const loginFailureSchema = new Schema({
+  // `<email>|<15-minute bucket>|<n>`: each failure claims the next free slot of its bucket by
+  // inserting it, since FerretDB's `$inc` is not atomic under concurrency and would let parallel
+  // guesses slip past the lockout. Every lookup is by `_id`.
   _id: { type: String, required: true },
-  failures: { type: Number, required: true, default: 0 },
-  windowStart: { type: Date, required: true },
-}, { strict: 'throw' });
+  at: { type: Date, required: true },
+}, { strict: 'throw', versionKey: false });
 
-export type LoginThrottleDoc = InferSchemaType<typeof loginThrottleSchema>;
-/** Failed logins of one account in the current 15-minute window. */
-export const LoginThrottle = mongoose.model('LoginThrottle', loginThrottleSchema);
+export type LoginFailureDoc = InferSchemaType<typeof loginFailureSchema>;
+/** One failed login of one account. */
+export const LoginFailure = mongoose.model('LoginFailure', loginFailureSchema);

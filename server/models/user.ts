@@ -15,8 +15,6 @@ const userSchema = new Schema({
   // TOTP secrets are stored encrypted with a key derived from HUB_MASTER_KEY.
   mfaSecret: { type: String, default: null },
   mfaPendingSecret: { type: String, default: null },
-  // Last accepted TOTP time step: a code is never accepted twice.
-  mfaLastStep: { type: Number, default: 0 },
 }, { timestamps: true, strict: 'throw' });
 
 export type UserDoc = InferSchemaType<typeof userSchema> & { _id: mongoose.Types.ObjectId };

@@ -1,12 +1,10 @@
 import type { Principal } from '../auth/principal.js';
+import { isAdmin, isOfficeAdmin } from './helpers.js';
 
 /** The MongoDB filter that limits an audit list to what its reader may see. */
 export interface AuditVisibility {
   organisationIds?: string;
 }
-
-const isAdmin = (principal: Principal) => principal.user.role === 'admin';
-const isOffice = (principal: Principal) => principal.organisation.kind === 'office';
 
 /**
  * The filter of the audit records `principal` may list: every record for an Office admin, the records
@@ -14,9 +12,9 @@ const isOffice = (principal: Principal) => principal.organisation.kind === 'offi
  * (nothing; the list is forbidden) for analysts and members.
  */
 export function auditVisibleFilter(principal: Principal): AuditVisibility | null {
-  if (!isAdmin(principal)) return null;
-  if (isOffice(principal)) return {};
-  return { organisationIds: String(principal.organisation._id) };
+  if (isOfficeAdmin(principal)) return {};
+  if (isAdmin(principal)) return { organisationIds: principal.organisation._id.toString() };
+  return null;
 }
 
 /** Whether `principal` may read the audit trail at all (what they see is auditVisibleFilter's). */
@@ -26,5 +24,5 @@ export function canReadAudit(principal: Principal): boolean {
 
 /** Whether `principal` may verify the whole chain: the hub administrator only. */
 export function canVerifyAudit(principal: Principal): boolean {
-  return isAdmin(principal) && isOffice(principal);
+  return isOfficeAdmin(principal);
 }

@@ -1,8 +1,7 @@
-import type { Types } from 'mongoose';
 import type { Principal } from '../auth/principal.js';
 import { forbidden, notFound } from '../http/errors.js';
 
-type IdLike = string | Types.ObjectId | null | undefined;
+type IdLike = { toString(): string } | null | undefined;
 
 /** True when the principal belongs to the Office. */
 export const isOffice = (p: Principal): boolean => p.organisation.kind === 'office';

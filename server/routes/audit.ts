@@ -1,15 +1,15 @@
-import { Router, type Request } from 'express';
-import type { Principal } from '../auth/principal.js';
-import { auth } from '../auth/passport.js';
-import { forbidden, HttpError } from '../http/errors.js';
+import { Router } from 'express';
+import { auth, principalOf } from '../auth/passport.js';
+import { forbidden } from '../http/errors.js';
 import { toPage } from '../http/paging.js';
 import { input, validate } from '../http/validate.js';
 import { auditVisibleFilter, canVerifyAudit } from '../policies/audit.js';
 import { presentAuditRecord } from '../presenters/audit.js';
-import { actorOf, findAuditRecords, recordAudit, verifyAuditTrail, type AuditVerification } from '../services/audit.js';
+import { findAuditRecords, recordAudit, verifyAuditTrail, type AuditVerification } from '../services/audit.js';
+import { actorOf, contextOf, type ActionContext } from '../services/context.js';
 import { ListAuditQuery, VerifyAuditQuery } from '../../shared/schemas/audit.js';
 
-/** The audit trail (§9), mounted at /api/audit: the list and the chain check. */
+/** The audit trail (§9), mounted at /api/audit: the list and the check of the whole chain. */
 export function auditRouter(): Router {
   const router = Router();
   router.use(auth());
@@ -23,31 +23,26 @@ export function auditRouter(): Router {
   });
 
   router.get('/verify', validate({ query: VerifyAuditQuery }), async (req, res) => {
-    const principal = principalOf(req);
-    if (!canVerifyAudit(principal)) {
-      await recordVerify(principal, req.ip, 'denied');
+    const ctx = contextOf(req);
+    if (!canVerifyAudit(principalOf(req))) {
+      await recordVerify(ctx, 'denied');
       throw forbidden('Only the hub administrator may verify the audit trail.');
     }
     const result = await verifyAuditTrail();
-    await recordVerify(principal, req.ip, 'success', result);
+    await recordVerify(ctx, 'success', result);
     res.json(result);
   });
 
   return router;
 }
 
-function principalOf(req: Request): Principal {
-  if (!req.user) throw new HttpError('unauthenticated', 'Sign in to continue.');
-  return req.user;
-}
-
-function recordVerify(principal: Principal, ip: string | undefined, outcome: 'success' | 'denied', result?: AuditVerification) {
+function recordVerify(ctx: ActionContext, outcome: 'success' | 'denied', result?: AuditVerification): Promise<void> {
   return recordAudit({
-    actor: actorOf(principal),
+    actor: actorOf(ctx),
     action: 'audit.verify',
     target: { type: 'audit', id: null, organisationId: null },
-    ip: ip ?? null,
+    ip: ctx.ip,
     outcome,
-    details: result ? { ok: result.ok, checked: result.checked, firstBrokenId: result.firstBrokenId } : {},
+    details: result ? { ok: result.ok, checked: result.checked, firstBrokenId: result.firstBrokenId } : undefined,
   });
 }

@@ -1,7 +1,9 @@
 import { Router } from 'express';
 import type { Config } from '../../config/index.js';
+import { assessmentsRouter, countryOverviewRouter } from './assessments.js';
 import { auditRouter } from './audit.js';
 import { authRouter } from './auth.js';
+import { frameworkRouter } from './framework.js';
 import { meRouter } from './me.js';
 import { organisationsRouter } from './organisations.js';
 import { usersRouter } from './users.js';
@@ -14,5 +16,8 @@ export function apiRouter(config: Config): Router {
   router.use('/organisations', organisationsRouter());
   router.use('/users', usersRouter());
   router.use('/audit', auditRouter());
+  router.use(frameworkRouter());
+  router.use('/assessments', assessmentsRouter());
+  router.use('/countries', countryOverviewRouter());
   return router;
 }

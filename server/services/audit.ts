@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import mongoose from 'mongoose';
-import type { Principal } from '../auth/principal.js';
 import { decodeCursor } from '../http/paging.js';
 import { AuditHead } from '../models/auditHead.js';
-import { AuditRecord, type AuditRecordDoc } from '../models/auditRecord.js';
+import { AUDIT_OUTCOMES, AuditRecord, auditRecordId, type AuditRecordDoc } from '../models/auditRecord.js';
 import type { AuditVisibility } from '../policies/audit.js';
 import type { ListAuditQuery } from '../../shared/schemas/audit.js';
 
@@ -13,7 +12,7 @@ export interface AuditEntry {
   action: string;
   target: { type: string; id: string | null; organisationId: string | null };
   ip: string | null;
-  outcome: 'success' | 'failure' | 'denied';
+  outcome: (typeof AUDIT_OUTCOMES)[number];
   details?: Record<string, string | number | boolean | null>;
 }
 
@@ -76,11 +75,6 @@ export function hashAuditRecord(record: HashedFields): string {
   return createHash('sha256').update(canonicalJson(content)).digest('hex');
 }
 
-/** The actor of an entry made by `principal`. */
-export function actorOf(principal: Principal): AuditEntry['actor'] {
-  return { userId: String(principal.user._id), organisationId: String(principal.organisation._id) };
-}
-
 // One writer per process drains a queue, so the process never races itself for a seq; writers of
 // other processes are sorted out by the unique index. Entries queued meanwhile go in one ordered
 // insertMany, which costs about what a single insert does. `tip` is where this process last saw the
@@ -101,19 +95,23 @@ const WRITER_ID = new mongoose.Types.ObjectId().toHexString();
 const MAX_STEP_ASIDE_MS = 1000;
 let catchUpMs = 50;
 let stepAsideUntil = 0;
+let lastHonoured = '';
 
 /** Appends one record to the hash chain; resolves once it is stored. */
 export async function recordAudit(entry: AuditEntry): Promise<void> {
-  checkDetails(entry.details);
+  checkEntry(entry);
   await new Promise<void>((resolve, reject) => {
     pending.push({ entry, at: new Date(), resolve, reject });
     if (!draining) void drain();
   });
 }
 
-function checkDetails(details: AuditEntry['details']): void {
+// Refused before queueing: an entry the model rejects would fail the whole batch it is inserted with.
+function checkEntry(entry: AuditEntry): void {
+  if (!entry.action || !entry.target.type) throw new TypeError('an audit entry needs an action and a target type');
+  if (!AUDIT_OUTCOMES.includes(entry.outcome)) throw new TypeError(`audit outcome "${String(entry.outcome)}" is not allowed`);
   // Keys come from code, never from users; a stored `$` or dotted key would not read back the same.
-  for (const key of Object.keys(details ?? {})) {
+  for (const key of Object.keys(entry.details ?? {})) {
     if (key.startsWith('$') || key.includes('.')) throw new TypeError(`audit details key "${key}" is not allowed`);
   }
 }
@@ -123,7 +121,10 @@ async function drain(): Promise<void> {
   try {
     while (pending.length > 0) {
       const pause = stepAsideUntil - Date.now();
-      if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+      if (pause > 0) {
+        await new Promise((resolve) => setTimeout(resolve, pause));
+        tip = null; // the waiting process has most likely appended meanwhile
+      }
       await appendBatch(pending.splice(0, BATCH_MAX));
     }
   } finally {
@@ -142,7 +143,6 @@ async function appendBatch(batch: Pending[]): Promise<void> {
       const started = Date.now();
       const records = chainRecords(rest, current);
       const count = await insertPrefix(records);
-      if (process.env.AUDIT_DEBUG) console.error(Date.now() % 100000, WRITER_ID.slice(-4), 'insert', records[0]?.seq, records.length, count, Date.now() - started);
       const last = records[count - 1];
       if (last) current = tip = { seq: last.seq, hash: last.hash };
       stored = stored.concat(rest.slice(0, count));
@@ -151,7 +151,6 @@ async function appendBatch(batch: Pending[]): Promise<void> {
       // Another writer took the next seq: find the new end and chain after it.
       [current] = await Promise.all([findTip(current), askForTurn()]);
       catchUpMs = Date.now() - started;
-      if (process.env.AUDIT_DEBUG) console.error(Date.now() % 100000, WRITER_ID.slice(-4), 'caught up', current.seq, catchUpMs);
     }
   } catch (error) {
     for (const entry of rest) entry.reject(error);
@@ -201,7 +200,7 @@ function chainRecord(entry: AuditEntry, at: Date, previous: Tip) {
     details: Object.fromEntries(Object.entries(entry.details ?? {}).filter(([, value]) => value !== undefined)),
     prevHash: previous.hash,
   };
-  return { _id: new mongoose.Types.ObjectId(), ...content, organisationIds, hash: hashAuditRecord(content) };
+  return { _id: auditRecordId(content.seq), ...content, organisationIds, hash: hashAuditRecord(content) };
 }
 
 function organisationIdsOf(actor: { organisationId?: string | null }, target: { organisationId?: string | null }): string[] {
@@ -242,7 +241,7 @@ async function findTip(known: Tip): Promise<Tip> {
 }
 
 async function recordAt(seq: number): Promise<Tip | null> {
-  const record = await AuditRecord.findOne({ seq }).select({ seq: 1, hash: 1 }).lean();
+  const record = await AuditRecord.findById(auditRecordId(seq)).select({ seq: 1, hash: 1 }).lean();
   return record ? { seq: record.seq, hash: record.hash } : null;
 }
 
@@ -254,9 +253,13 @@ async function advanceHead(next: Tip): Promise<void> {
       { $set: { seq: next.seq, hash: next.hash } },
       { upsert: true, new: false },
     ).lean();
-    const until = before?.waiter !== WRITER_ID ? before?.waitUntil?.getTime() ?? 0 : 0;
-    if (process.env.AUDIT_DEBUG) console.error(Date.now() % 100000, WRITER_ID.slice(-4), 'advanced', next.seq, until - Date.now());
-    if (until > Date.now()) stepAsideUntil = Math.min(until, Date.now() + MAX_STEP_ASIDE_MS);
+    // Honoured once per request and timed by this process's clock, so clock skew between hosts
+    // cannot stretch it.
+    const request = `${before?.waiter}@${before?.askedAt?.getTime()}`;
+    if (before?.waiter && before.waiter !== WRITER_ID && request !== lastHonoured) {
+      lastHonoured = request;
+      stepAsideUntil = Date.now() + Math.min(before.waitMs ?? 0, MAX_STEP_ASIDE_MS);
+    }
   } catch {
     // A head already at or past `next` makes the upsert collide on _id; any other failure only
     // leaves the hint behind. Either way the record itself is stored.
@@ -265,8 +268,8 @@ async function advanceHead(next: Tip): Promise<void> {
 
 /** Asks, through the head, whichever process keeps taking the next seq to let this one have a turn. */
 async function askForTurn(): Promise<void> {
-  const waitUntil = new Date(Date.now() + Math.min(2 * catchUpMs, MAX_STEP_ASIDE_MS));
-  await AuditHead.updateOne({ _id: HEAD_ID }, { $set: { waiter: WRITER_ID, waitUntil } }).catch(() => undefined);
+  const turn = { waiter: WRITER_ID, askedAt: new Date(), waitMs: Math.min(2 * catchUpMs, MAX_STEP_ASIDE_MS) };
+  await AuditHead.updateOne({ _id: HEAD_ID }, { $set: turn }).catch(() => undefined);
 }
 
 /**

@@ -4,6 +4,7 @@ import { SecretBox } from '../auth/secretBox.js';
 import { verifyTotp } from '../auth/totp.js';
 import { HttpError } from '../http/errors.js';
 import { Organisation } from '../models/organisation.js';
+import { UsedOtp } from '../models/usedOtp.js';
 import { User, type UserDoc } from '../models/user.js';
 import { presentUser } from '../presenters/user.js';
 import { recordAudit } from './audit.js';
@@ -30,18 +31,22 @@ function loginAudit(ctx: ActionContext, email: string, user: UserDoc | null, out
 }
 
 /**
- * Checks a one-time password. At sign-in the code's step is recorded (an atomic conditional update
- * settles two logins racing with one code) so a code seen by someone else never opens a session
- * twice (RFC 6238 §5.2); proofs of possession inside a session (enable, disable) do not spend it.
+ * Checks a one-time password. At sign-in the code is spent by inserting `<user>:<step>` (unique
+ * `_id`), so a code seen by someone else never opens a second session, even in a race (RFC 6238
+ * §5.2); proofs of possession inside a session (enable, disable) do not spend it.
  */
 export async function checkOtp(config: Config, user: UserDoc, otp: string, sealed: string | null | undefined, spend: boolean): Promise<boolean> {
   if (!sealed) return false;
-  const lastStep = spend ? (user.mfaLastStep ?? 0) : 0;
-  const step = verifyTotp(mfaBox(config).open(sealed), otp, lastStep);
+  const step = verifyTotp(mfaBox(config).open(sealed), otp, 0);
   if (step === null) return false;
   if (!spend) return true;
-  const claimed = await User.updateOne({ _id: user._id, mfaLastStep: lastStep }, { $set: { mfaLastStep: step } });
-  return claimed.modifiedCount === 1;
+  try {
+    await UsedOtp.create({ _id: `${user._id.toString()}:${step}`, at: new Date() });
+    return true;
+  } catch (error) {
+    if ((error as { code?: number }).code === 11000) return false;
+    throw error;
+  }
 }
 
 /**

@@ -1,42 +1,52 @@
 import mongoose from 'mongoose';
 import { LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS } from '../../shared/limits.js';
-import { LoginThrottle } from '../models/loginThrottle.js';
+import { LoginFailure } from '../models/loginThrottle.js';
 
-const cutoff = () => new Date(Date.now() - LOGIN_WINDOW_MS);
+// Slots kept per bucket: enough to know an account is locked, bounded so a storm costs little.
+const SLOTS = LOGIN_MAX_FAILURES * 4;
+const bucketOf = (time: number) => Math.floor(time / LOGIN_WINDOW_MS);
+const slotId = (key: string, bucket: number, n: number) => `${key}|${bucket}|${n}`;
+const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
 
-/** True while `key` (an email) has had too many failed logins in its current window. */
-export async function isLockedOut(key: string): Promise<boolean> {
-  const row = await LoginThrottle.findById(key).lean();
-  return !!row && row.failures >= LOGIN_MAX_FAILURES && row.windowStart > cutoff();
+/** Times of the failures of `key` within the last 15 minutes (the current and previous bucket). */
+async function recentFailures(key: string): Promise<number[]> {
+  const now = Date.now();
+  const bucket = bucketOf(now);
+  const ids = [bucket - 1, bucket].flatMap((b) => Array.from({ length: LOGIN_MAX_FAILURES + 1 }, (_, i) => slotId(key, b, i + 1)));
+  const rows = await Promise.all(ids.map((id) => LoginFailure.findById(id, { at: 1 }).lean()));
+  return rows.filter((r) => r && r.at.getTime() > now - LOGIN_WINDOW_MS).map((r) => r!.at.getTime());
 }
 
 /**
- * Counts one failed login for `key` with an atomic increment (upserting the window on the first
- * failure); a window found already over starts again at one.
+ * True while `key` (an email) has 5 failed logins within the last 15 minutes: the account stays
+ * locked until the oldest of them is 15 minutes old, even for the right password.
  */
+export async function isLockedOut(key: string): Promise<boolean> {
+  return (await recentFailures(key)).length >= LOGIN_MAX_FAILURES;
+}
+
+/** Counts one failed login of `key` by claiming the next free slot of the current bucket. */
 export async function recordLoginFailure(key: string): Promise<void> {
-  const increment = () => LoginThrottle.findOneAndUpdate(
-    { _id: key },
-    { $inc: { failures: 1 }, $setOnInsert: { windowStart: new Date() } },
-    { upsert: true, new: true },
-  ).lean();
-  // Two first failures at once: one upsert inserts, the other hits the `_id` and increments instead.
-  const row = await increment().catch((error: { code?: number }) => {
-    if (error.code === 11000) return increment();
-    throw error;
-  });
-  if (row && row.windowStart <= cutoff()) {
-    await LoginThrottle.updateOne({ _id: key }, { $set: { failures: 1, windowStart: new Date() } });
+  const bucket = bucketOf(Date.now());
+  for (let n = 1; n <= SLOTS; n++) {
+    try {
+      await LoginFailure.create({ _id: slotId(key, bucket, n), at: new Date() });
+      return;
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
   }
 }
 
 /** Forgets the failures of `key` after a successful login. */
 export async function clearLoginFailures(key: string): Promise<void> {
-  await LoginThrottle.deleteOne({ _id: key });
+  const bucket = bucketOf(Date.now());
+  const ids = [bucket - 1, bucket].flatMap((b) => Array.from({ length: SLOTS }, (_, i) => slotId(key, b, i + 1)));
+  await Promise.all(ids.map((id) => LoginFailure.deleteOne({ _id: id })));
 }
 
-/** Deletes windows that ended (FerretDB has no TTL indexes, so the hub sweeps them). */
+/** Deletes failures older than the window (FerretDB has no TTL indexes, so the hub sweeps them). */
 export async function sweepLoginThrottles(): Promise<number> {
-  const result = await LoginThrottle.deleteMany({ windowStart: mongoose.trusted({ $lte: cutoff() }) });
+  const result = await LoginFailure.deleteMany({ at: mongoose.trusted({ $lte: new Date(Date.now() - LOGIN_WINDOW_MS) }) });
   return result.deletedCount;
 }

@@ -4,6 +4,7 @@ import { hashRefreshToken, newRefreshToken, signAccessToken } from '../auth/toke
 import { domainEvents } from '../events.js';
 import { RefreshToken, SpentRefreshToken } from '../models/refreshToken.js';
 import { Session } from '../models/session.js';
+import { UsedOtp } from '../models/usedOtp.js';
 
 const SESSION_TTL_MS = REFRESH_TOKEN_TTL_DAYS * 24 * 3600 * 1000;
 
@@ -114,5 +115,7 @@ export async function sweepExpiredSessions(): Promise<number> {
   const tokens = await RefreshToken.deleteMany({ expiresAt: now });
   const spent = await SpentRefreshToken.deleteMany({ expiresAt: now });
   const sessions = await Session.deleteMany({ expiresAt: now });
-  return tokens.deletedCount + spent.deletedCount + sessions.deletedCount;
+  // A code is valid for at most three 30-second steps; after that its record guards nothing.
+  const otps = await UsedOtp.deleteMany({ at: mongoose.trusted({ $lte: new Date(Date.now() - 5 * 60_000) }) });
+  return tokens.deletedCount + spent.deletedCount + sessions.deletedCount + otps.deletedCount;
 }

@@ -8,7 +8,10 @@ export const AUDIT_ACTION_PATTERN = /^[a-z][a-zA-Z0-9_-]*(\.[a-z][a-zA-Z0-9_-]*)
 // A full date-time with a zone (`Z` or an offset), or a plain date meaning its midnight UTC.
 const AuditTime = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((value) => new Date(value));
 
-/** `GET /api/audit?action=&actor=&target=&after=&before=&limit=&cursor=` */
+/**
+ * `GET /api/audit?action=&actor=&target=&after=&before=&limit=&cursor=`: `action` exact, `actor` and
+ * `target` user/target ids, `after` and `before` exclusive bounds on `at`.
+ */
 export const ListAuditQuery = PageQuery.extend({
   action: z.string().max(AUDIT_ACTION_MAX_LENGTH).regex(AUDIT_ACTION_PATTERN, 'must be a dotted action such as auth.login').optional(),
   actor: Id.optional(),

@@ -76,3 +76,32 @@ export async function createTenant(kind = 'regional') {
   ]);
   return { organisation, admin, analyst, member };
 }
+
+/** A valid assessment body for `country`, with two factors filled in; `overrides` replace fields. */
+export function assessmentBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    country: 'KEN',
+    title: 'Quarterly assessment',
+    summary: 'Tensions around the coming elections; incitement on local radio.',
+    periodStart: '2026-07-01',
+    periodEnd: '2026-09-30',
+    overallRisk: 2,
+    riskFactors: [
+      { number: 1, level: 2, trend: 'stable', indicators: ['1.1'], notes: 'Localised clashes.' },
+      { number: 8, level: 3, trend: 'deteriorating', indicators: ['8.7', '8.8'], notes: 'Elections in March.' },
+    ],
+    classification: 'confidential',
+    sharing: { scope: 'organisation', organisations: [] },
+    ...overrides,
+  };
+}
+
+/** Creates an assessment as `user` (a draft unless `publish`); returns the API's answer. */
+export async function createAssessment(user: TestUser, overrides: Record<string, unknown> = {}, publish = false) {
+  const res = await post('/api/assessments', assessmentBody(overrides), user.token);
+  if (res.status !== 201) throw new Error(`creating an assessment answered ${res.status} ${JSON.stringify(res.body)}`);
+  if (!publish) return res.body;
+  const published = await post(`/api/assessments/${res.body.id}/publish`, {}, user.token);
+  if (published.status !== 200) throw new Error(`publishing answered ${published.status} ${JSON.stringify(published.body)}`);
+  return published.body;
+}

@@ -52,6 +52,7 @@ export interface AuditRecord {
   target: { type: string; id: string | null; organisationId: string | null } | null;
   ip: string | null;
   outcome: string;
+  details?: Record<string, string | number | boolean | null>;
   hash: string;
   prevHash: string | null;
 }
@@ -125,7 +126,6 @@ async function send(method: string, path: string, body: unknown, token: string |
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: 'same-origin',
-      cache: 'no-store',
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch {
@@ -209,7 +209,7 @@ export class ApiClient {
 
   /** POST /api/me/mfa/setup. */
   mfaSetup(): Promise<MfaSetup> {
-    return this.request('POST', '/api/me/mfa/setup');
+    return this.request('POST', '/api/me/mfa/setup', { body: {} });
   }
 
   /** POST /api/me/mfa/enable. */

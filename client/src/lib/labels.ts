@@ -56,6 +56,14 @@ const OFFICE_DEFAULT_NAMES = new Set([
   'united nations office on genocide prevention',
 ]);
 
+// The hub's first administrator is created with this English placeholder name (HUB_ADMIN_EMAIL).
+const BOOTSTRAP_ADMIN_NAMES = new Set(['hub administrator']);
+
+/** A person's display name: their own, except the hub's placeholder name for its first administrator. */
+export function personName(i18n: I18n, name: string): string {
+  return BOOTSTRAP_ADMIN_NAMES.has(name.trim().toLowerCase()) ? i18n.t('bootstrap_admin_name') : name;
+}
+
 /** An organisation's display name. */
 export function organisationName(i18n: I18n, organisation: Pick<Organisation, 'kind' | 'name'>): string {
   if (organisation.kind === 'office' && OFFICE_DEFAULT_NAMES.has(organisation.name.trim().toLowerCase())) return i18n.t('office_name');

@@ -17,9 +17,17 @@ const REFRESH_KEY = 'partner-hub.refresh-token';
 const EARLY_SECONDS = 60;
 const MIN_DELAY_MS = 5_000;
 
-function storage(): Storage | null {
+/** The part of Web Storage used here (typed locally so the module also runs under Node in tests). */
+interface TabStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+// sessionStorage: per tab, gone when the tab closes; never localStorage, which every tab shares and keeps.
+function storage(): TabStorage | null {
   try {
-    return window.sessionStorage;
+    return (globalThis as { sessionStorage?: TabStorage }).sessionStorage ?? null;
   } catch {
     return null;
   }

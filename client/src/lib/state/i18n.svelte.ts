@@ -7,6 +7,9 @@ export type Messages = Record<MessageKey, string>;
 type Params = Record<string, string | number>;
 
 const STORAGE_KEY = 'partner-hub.locale';
+// First Strong Isolate … Pop Directional Isolate: keeps user text from reordering the sentence around it.
+const FSI = String.fromCharCode(0x2068);
+const PDI = String.fromCharCode(0x2069);
 const RTL: readonly Locale[] = ['ar'];
 
 // English ships in the main bundle as the fallback; French and Arabic load on first use.
@@ -80,7 +83,8 @@ export class I18n {
     return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
       const value = params[name];
       if (value === undefined) return whole;
-      return typeof value === 'number' ? this.number(value) : value;
+      // User text inside a sentence is isolated so an Arabic name does not reorder an English sentence.
+      return typeof value === 'number' ? this.number(value) : `${FSI}${value}${PDI}`;
     });
   };
 

@@ -15,6 +15,8 @@ export class Session {
   organisation = $state<Organisation | null>(null);
   /** Shown once on the sign-in page after a session ended. */
   reason = $state<SignOutReason | null>(null);
+  /** The tab holds a session but the hub could not be reached to resume it (weak connection). */
+  offline = $state(false);
 
   readonly isAdmin = $derived(this.user?.role === 'admin');
   readonly isOffice = $derived(this.organisation?.kind === 'office');
@@ -22,6 +24,10 @@ export class Session {
 
   constructor() {
     tokens.onEnded = () => this.end('session_expired');
+    // The keeper retries a refresh that failed for want of a connection; when it succeeds, resume.
+    tokens.onRenewed = () => {
+      if (this.status !== 'signed-in' && this.offline) void this.#load();
+    };
   }
 
   /** Resumes the session of this tab after a reload, if its refresh token is still good. */
@@ -31,10 +37,9 @@ export class Session {
       return;
     }
     const outcome = await tokens.refresh();
-    if (outcome !== 'ok' || !(await this.#load())) {
-      if (outcome === 'offline') tokens.clear();
-      this.status = 'signed-out';
-    }
+    // Offline: keep the refresh token so "try again" (or the keeper's own retry) can still resume.
+    this.offline = outcome === 'offline';
+    if (outcome !== 'ok' || !(await this.#load())) this.status = 'signed-out';
   }
 
   /** Signs in; throws the ApiError (`mfa_required`, `unauthenticated`, `rate_limited`…) for the form to show. */
@@ -55,6 +60,7 @@ export class Session {
   /** Ends the session locally (expired, revoked by the hub, or signed out). */
   end(reason: SignOutReason): void {
     tokens.clear();
+    this.offline = false;
     if (this.status === 'signed-out' && this.reason) return;
     this.user = null;
     this.organisation = null;
@@ -84,6 +90,7 @@ export class Session {
       const me = await api.me();
       this.user = me.user;
       this.organisation = me.organisation;
+      this.offline = false;
       this.status = 'signed-in';
     } catch {
       return false;

@@ -1,0 +1,43 @@
+import mongoose from 'mongoose';
+import type { Principal } from '../auth/principal.js';
+import { isAdmin, isEditor, sameOrganisation } from './helpers.js';
+import { inAudience, principalAudience } from './sharing.js';
+
+/** What the assessment policy looks at. */
+export interface AssessmentFacts {
+  organisationId: { toString(): string };
+  audience: string[];
+  deletedAt?: Date | null;
+}
+
+/** May `p` read this assessment? Drafts reach their own organisation only (their audience). */
+export function canReadAssessment(p: Principal, a: AssessmentFacts): boolean {
+  return !a.deletedAt && inAudience(p, a.audience);
+}
+
+/**
+ * The MongoDB filter of the assessments `p` may read: the same rule as canReadAssessment, as a
+ * query (an equality on the denormalised audience, which MongoDB indexes).
+ */
+export function visibleAssessmentFilter(p: Principal) {
+  return { deletedAt: null, audience: mongoose.trusted({ $in: principalAudience(p) }) };
+}
+
+/** May `p` create assessments? Admins and analysts. */
+export const canCreateAssessment = (p: Principal): boolean => isEditor(p);
+
+/** Verdict for changing an assessment (edit, publish): owner organisation's admins and analysts. */
+export function editAssessmentVerdict(p: Principal, a: AssessmentFacts) {
+  return { visible: canReadAssessment(p, a), allowed: sameOrganisation(p, a.organisationId) && isEditor(p) };
+}
+
+/** Verdict for deleting an assessment: the owner organisation's admins. */
+export function deleteAssessmentVerdict(p: Principal, a: AssessmentFacts) {
+  return { visible: canReadAssessment(p, a), allowed: sameOrganisation(p, a.organisationId) && isAdmin(p) };
+}
+
+/** Verdict for reading (and commenting on) an assessment. */
+export function readAssessmentVerdict(p: Principal, a: AssessmentFacts) {
+  const visible = canReadAssessment(p, a);
+  return { visible, allowed: visible };
+}

@@ -1,0 +1,50 @@
+import type { Principal } from '../auth/principal.js';
+import type { SharingScope } from '../../shared/sharing.js';
+
+/** What the audience of a shared item is computed from. */
+export interface Shareable {
+  organisationId: { toString(): string };
+  sharing: { scope: SharingScope | string; organisations: { toString(): string }[] };
+  draft: boolean;
+}
+
+export const ALL_AUDIENCE = 'all';
+/** The audience key of one organisation. */
+export const orgAudience = (organisationId: { toString(): string }) => `org:${organisationId.toString()}`;
+
+/**
+ * §5's table as data: the audience keys of an item — its owner always; the Office for `office` and
+ * `selected`; the chosen organisations for `selected`; everyone for `all`. Drafts: the owner only.
+ */
+export function audienceOf(item: Shareable, officeId: string): string[] {
+  const keys = new Set([orgAudience(item.organisationId)]);
+  if (!item.draft) {
+    const scope = item.sharing.scope;
+    if (scope === 'all') keys.add(ALL_AUDIENCE);
+    if (scope === 'office' || scope === 'selected') keys.add(orgAudience(officeId));
+    if (scope === 'selected') for (const id of item.sharing.organisations) keys.add(orgAudience(id));
+  }
+  return [...keys];
+}
+
+/** The audience keys that let `p` see an item: its organisation's, and `all`. */
+export function principalAudience(p: Principal): string[] {
+  return [orgAudience(p.organisation._id), ALL_AUDIENCE];
+}
+
+/** Whether an item with `audience` is visible to `p`: the one rule behind every read and list. */
+export function inAudience(p: Principal, audience: readonly string[]): boolean {
+  return principalAudience(p).some((key) => audience.includes(key));
+}
+
+/**
+ * The organisations that see an item with `after` but did not with `before` (for notifications);
+ * `all` is expanded with the active organisations.
+ */
+export function newlyVisible(before: readonly string[], after: readonly string[], activeIds: readonly string[]): string[] {
+  const expand = (keys: readonly string[]) => new Set(keys.includes(ALL_AUDIENCE)
+    ? activeIds
+    : keys.filter((k) => k.startsWith('org:')).map((k) => k.slice(4)));
+  const was = expand(before);
+  return [...expand(after)].filter((id) => !was.has(id));
+}

@@ -1,0 +1,51 @@
+import type { AssessmentDoc } from '../models/assessment.js';
+import type { AssessmentVersionDoc } from '../models/assessmentVersion.js';
+import type { CommentDoc } from '../models/comment.js';
+import { toIso } from './user.js';
+
+type Snapshot = Pick<AssessmentDoc, 'organisationId' | 'country' | 'title' | 'summary' | 'periodStart' | 'periodEnd'
+  | 'overallRisk' | 'riskFactors' | 'status' | 'classification' | 'sharing' | 'version' | 'createdBy' | 'updatedBy'
+  | 'createdAt' | 'updatedAt' | 'publishedAt'>;
+
+/** An assessment (current or as one of its versions) as the API shows it (§6). */
+export function presentAssessment(a: Snapshot, id: string) {
+  return {
+    id,
+    organisationId: a.organisationId.toString(),
+    country: a.country,
+    title: a.title,
+    summary: a.summary ?? '',
+    periodStart: a.periodStart ?? null,
+    periodEnd: a.periodEnd ?? null,
+    overallRisk: a.overallRisk,
+    riskFactors: (a.riskFactors ?? []).map((f) => ({
+      number: f.number, level: f.level, trend: f.trend, indicators: [...(f.indicators ?? [])], notes: f.notes ?? '',
+    })),
+    status: a.status,
+    classification: a.classification,
+    sharing: { scope: a.sharing!.scope, organisations: (a.sharing!.organisations ?? []).map(String) },
+    version: a.version,
+    createdBy: a.createdBy.toString(),
+    updatedBy: a.updatedBy.toString(),
+    createdAt: toIso(a.createdAt),
+    updatedAt: toIso(a.updatedAt),
+    publishedAt: toIso(a.publishedAt),
+  };
+}
+
+/** The current version of an assessment. */
+export const presentCurrent = (a: AssessmentDoc) => presentAssessment(a, a._id.toString());
+
+/** A stored version of an assessment. */
+export const presentVersion = (v: AssessmentVersionDoc) => presentAssessment(v, v.assessmentId.toString());
+
+/** A comment (§6). */
+export function presentComment(c: CommentDoc) {
+  return {
+    id: c._id.toString(),
+    assessmentId: c.assessmentId.toString(),
+    author: { id: c.author!.id.toString(), name: c.author!.name, organisationId: c.author!.organisationId.toString() },
+    body: c.body,
+    createdAt: toIso(c.createdAt),
+  };
+}

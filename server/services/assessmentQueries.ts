@@ -1,0 +1,132 @@
+import mongoose from 'mongoose';
+import type { Principal } from '../auth/principal.js';
+import type { ListAssessmentsQuery } from '../../shared/schemas/assessments.js';
+import { matchesQuery, searchWords } from '../../shared/search.js';
+import { domainEvents } from '../events.js';
+import { notFound } from '../http/errors.js';
+import { decodeCursor, toPage } from '../http/paging.js';
+import type { AssessmentDoc } from '../models/assessment.js';
+import { AssessmentVersion, versionKey } from '../models/assessmentVersion.js';
+import { Comment } from '../models/comment.js';
+import { canReadAssessment } from '../policies/assessment.js';
+import { presentComment, presentCurrent, presentVersion } from '../presenters/assessment.js';
+import { toIso } from '../presenters/user.js';
+import { assessmentCatalog } from './assessmentCatalog.js';
+import { recordAudit } from './audit.js';
+import { actorOf, type ActionContext } from './context.js';
+
+type Signed = ActionContext & { principal: Principal };
+
+const auditRead = (ctx: Signed, doc: AssessmentDoc, version: number, action = 'assessment.read') => recordAudit({
+  actor: actorOf(ctx), action,
+  target: { type: 'assessment', id: doc._id.toString(), organisationId: doc.organisationId.toString() },
+  ip: ctx.ip, outcome: 'success', details: { version },
+});
+
+/** `GET /api/assessments`: what `p` may read, filtered, newest `updatedAt` first, paged. */
+export async function listAssessments(p: Principal, query: ListAssessmentsQuery) {
+  await assessmentCatalog.fresh();
+  const words = query.q ? searchWords(query.q) : [];
+  let after: [number, string] | undefined;
+  if (query.cursor) {
+    const [time, id] = decodeCursor(query.cursor, ['number', 'string']);
+    after = [time as number, id as string];
+  }
+  const rows: AssessmentDoc[] = [];
+  for (const a of assessmentCatalog.live()) {
+    if (after) {
+      const t = a.updatedAt.getTime();
+      if (t > after[0] || (t === after[0] && a._id.toString() >= after[1])) continue;
+    }
+    if (!canReadAssessment(p, a)) continue;
+    if (query.country && a.country !== query.country) continue;
+    if (query.organisation && a.organisationId.toString() !== query.organisation) continue;
+    if (query.status && a.status !== query.status) continue;
+    if (query.minRisk !== undefined && a.overallRisk < query.minRisk) continue;
+    if (words.length > 0 && !matchesQuery(a.words, words)) continue;
+    rows.push(a);
+    if (rows.length > query.limit) break;
+  }
+  return toPage(rows, query.limit, (a) => [a.updatedAt.getTime(), a._id.toString()], presentCurrent);
+}
+
+/** `GET /api/assessments/:id`: the current version, its read on the audit trail. */
+export async function readAssessment(ctx: Signed, doc: AssessmentDoc) {
+  await auditRead(ctx, doc, doc.version);
+  return { ...presentCurrent(doc), versions: doc.versions.map((v) => ({ version: v.version, updatedBy: v.updatedBy.toString(), updatedAt: toIso(v.updatedAt) })) };
+}
+
+/** `GET /api/assessments/:id/versions`: every version, oldest first. */
+export function listVersions(doc: AssessmentDoc) {
+  return { items: doc.versions.map((v) => ({ version: v.version, updatedBy: v.updatedBy.toString(), updatedAt: toIso(v.updatedAt) })) };
+}
+
+/** `GET /api/assessments/:id/versions/:version`: the assessment as it was. */
+export async function readVersion(ctx: Signed, doc: AssessmentDoc, version: number) {
+  if (version > doc.version) throw notFound('version');
+  const stored = await AssessmentVersion.findById(versionKey(doc._id.toString(), version)).lean();
+  if (!stored) throw notFound('version');
+  await auditRead(ctx, doc, version, 'assessment.read_version');
+  return presentVersion(stored);
+}
+
+/** `GET /api/assessments/:id/comments`: oldest first, paged. */
+export async function listComments(doc: AssessmentDoc, query: { limit: number; cursor?: string }) {
+  const filter: Record<string, unknown> = { assessmentId: doc._id };
+  if (query.cursor) {
+    const [after] = decodeCursor(query.cursor, ['string']);
+    if (!mongoose.isValidObjectId(after)) throw notFound('cursor');
+    filter._id = mongoose.trusted({ $gt: new mongoose.Types.ObjectId(String(after)) });
+  }
+  const rows = await Comment.find(filter).sort({ _id: 1 }).limit(query.limit + 1).lean();
+  return toPage(rows, query.limit, (c) => [c._id.toString()], presentComment);
+}
+
+/** `POST /api/assessments/:id/comments`: by anyone who can see it; the owner organisation hears of it. */
+export async function addComment(ctx: Signed, doc: AssessmentDoc, body: string) {
+  const p = ctx.principal;
+  const comment = await Comment.create({
+    assessmentId: doc._id, body, createdAt: new Date(),
+    author: { id: p.user._id, name: p.user.name, organisationId: p.organisation._id },
+  });
+  await recordAudit({
+    actor: actorOf(ctx), action: 'assessment.comment',
+    target: { type: 'assessment', id: doc._id.toString(), organisationId: doc.organisationId.toString() },
+    ip: ctx.ip, outcome: 'success', details: { commentId: comment._id.toString() },
+  });
+  const presented = presentComment(comment.toObject());
+  domainEvents.publish('notification', {
+    organisationIds: [doc.organisationId.toString()],
+    payload: { type: 'assessment.comment', assessmentId: doc._id.toString(), title: doc.title, comment: presented },
+  });
+  return presented;
+}
+
+/** `GET /api/countries/:code/overview`: per organisation the latest visible published assessment, and the risk over time. */
+export async function countryOverview(p: Principal, country: string) {
+  await assessmentCatalog.fresh();
+  const published = assessmentCatalog.live()
+    .filter((a) => a.country === country && a.status === 'published' && a.publishedAt && canReadAssessment(p, a))
+    .sort((a, b) => a.publishedAt!.getTime() - b.publishedAt!.getTime());
+  const latest = new Map<string, AssessmentDoc>();
+  for (const a of published) latest.set(a.organisationId.toString(), a);
+  return {
+    country,
+    latest: [...latest.values()].map(presentCurrent),
+    history: published.map((a) => ({
+      assessmentId: a._id.toString(), organisationId: a.organisationId.toString(), publishedAt: toIso(a.publishedAt), overallRisk: a.overallRisk,
+    })),
+  };
+}
+
+/** The latest overall risk per country that `p` can see (for the map). */
+export async function riskMap(p: Principal) {
+  await assessmentCatalog.fresh();
+  const latest = new Map<string, AssessmentDoc>();
+  for (const a of assessmentCatalog.live()) {
+    if (a.status !== 'published' || !a.publishedAt || !canReadAssessment(p, a)) continue;
+    const seen = latest.get(a.country);
+    if (!seen || seen.publishedAt!.getTime() < a.publishedAt.getTime()) latest.set(a.country, a);
+  }
+  return { items: [...latest.values()].map((a) => ({ country: a.country, overallRisk: a.overallRisk, publishedAt: toIso(a.publishedAt), assessmentId: a._id.toString(), organisationId: a.organisationId.toString() })) };
+}

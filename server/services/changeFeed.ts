@@ -1,0 +1,50 @@
+import { FeedEntry, FeedHead } from '../models/changeFeed.js';
+
+const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
+
+// FerretDB 1.24 applies updates as read-then-write, so `$inc` under concurrency loses counts and
+// hands two writers the same number. A sequence number is therefore claimed by inserting the
+// entry itself (its `_id` is unique); the head document is only a hint of where the feed ends.
+
+/** Where the feed ends, walking forward from the hint past entries it has not caught up with. */
+async function lastSeq(feed: string): Promise<number> {
+  const head = await FeedHead.findById(feed).lean();
+  let seq = head?.seq ?? 0;
+  while (await FeedEntry.exists({ _id: `${feed}:${seq + 1}` })) seq++;
+  return seq;
+}
+
+/**
+ * Records that `itemId` of `feed` changed. Processes that keep a read model of the feed (the
+ * assessment catalog) catch up by reading the entries after the last sequence number they saw —
+ * all lookups by `_id`, the one query FerretDB answers without scanning a collection.
+ */
+export async function publishChange(feed: string, itemId: string): Promise<void> {
+  let seq = (await lastSeq(feed)) + 1;
+  for (;;) {
+    try {
+      await FeedEntry.create({ _id: `${feed}:${seq}`, itemId, at: new Date() });
+      break;
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      seq++; // another writer took it
+    }
+  }
+  // A hint may be overwritten by a slower writer's smaller one; readers walk forward past it.
+  await FeedHead.updateOne({ _id: feed }, { $set: { seq } }, { upsert: true }).catch((error: unknown) => {
+    if (!isDuplicateKey(error)) throw error;
+  });
+}
+
+/** The last sequence number of a feed (0 before its first change). */
+export function feedHead(feed: string): Promise<number> {
+  return lastSeq(feed);
+}
+
+/** The item ids changed in `(after, upTo]`; entries are never missing (a number exists once inserted). */
+export async function readFeed(feed: string, after: number, upTo: number): Promise<string[] | null> {
+  const seqs = Array.from({ length: upTo - after }, (_, i) => after + 1 + i);
+  const entries = await Promise.all(seqs.map((seq) => FeedEntry.findById(`${feed}:${seq}`).lean()));
+  if (entries.some((e) => !e)) return null;
+  return [...new Set(entries.map((e) => e!.itemId))];
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { CLASSIFICATIONS, Sharing } from '../sharing.js';
+import { Id, PageQuery } from './common.js';
+
+export const ASSESSMENT_TITLE_MAX_LENGTH = 200;
+export const ASSESSMENT_SUMMARY_MAX_LENGTH = 10_000;
+export const FACTOR_NOTES_MAX_LENGTH = 4_000;
+export const COMMENT_MAX_LENGTH = 4_000;
+export const RISK_FACTOR_COUNT = 14;
+export const TRENDS = ['improving', 'stable', 'deteriorating'] as const;
+export const ASSESSMENT_STATUSES = ['draft', 'published'] as const;
+
+/** A level of risk: 0 none, 1 low, 2 moderate, 3 high, 4 very high. */
+export const RiskLevel = z.number().int().min(0).max(4);
+
+/** `YYYY-MM-DD`, or a full ISO date-time whose UTC date is kept. */
+export const PeriodDate = z.union([z.iso.date(), z.iso.datetime({ offset: true })])
+  .transform((value) => new Date(value).toISOString().slice(0, 10));
+
+export const RiskFactorEntry = z.strictObject({
+  number: z.number().int().min(1).max(RISK_FACTOR_COUNT),
+  level: RiskLevel,
+  trend: z.enum(TRENDS),
+  indicators: z.array(z.string().regex(/^\d{1,2}\.\d{1,2}$/, 'must be an indicator code such as 8.7')).max(40).default([]),
+  notes: z.string().max(FACTOR_NOTES_MAX_LENGTH).default(''),
+});
+export type RiskFactorEntry = z.infer<typeof RiskFactorEntry>;
+
+const content = {
+  title: z.string().trim().min(1).max(ASSESSMENT_TITLE_MAX_LENGTH),
+  summary: z.string().max(ASSESSMENT_SUMMARY_MAX_LENGTH),
+  periodStart: PeriodDate.nullable(),
+  periodEnd: PeriodDate.nullable(),
+  overallRisk: RiskLevel,
+  riskFactors: z.array(RiskFactorEntry).max(RISK_FACTOR_COUNT),
+  classification: z.enum(CLASSIFICATIONS),
+  sharing: Sharing,
+};
+
+export const CreateAssessmentBody = z.strictObject({
+  country: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 3166-1 alpha-3 code such as KEN'),
+  ...content,
+  periodStart: content.periodStart.optional(),
+  periodEnd: content.periodEnd.optional(),
+});
+export type CreateAssessmentBody = z.infer<typeof CreateAssessmentBody>;
+
+export const UpdateAssessmentBody = z.strictObject({
+  version: z.number().int().min(1),
+  title: content.title.optional(),
+  summary: content.summary.optional(),
+  periodStart: content.periodStart.optional(),
+  periodEnd: content.periodEnd.optional(),
+  overallRisk: content.overallRisk.optional(),
+  riskFactors: content.riskFactors.optional(),
+  classification: content.classification.optional(),
+  sharing: content.sharing.optional(),
+});
+export type UpdateAssessmentBody = z.infer<typeof UpdateAssessmentBody>;
+
+export const PublishAssessmentBody = z.strictObject({});
+
+export const ListAssessmentsQuery = PageQuery.extend({
+  country: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 3166-1 alpha-3 code').optional(),
+  organisation: Id.optional(),
+  status: z.enum(ASSESSMENT_STATUSES).optional(),
+  minRisk: z.coerce.number().int().min(0).max(4).optional(),
+  q: z.string().trim().max(200).optional(),
+});
+export type ListAssessmentsQuery = z.infer<typeof ListAssessmentsQuery>;
+
+export const VersionParams = z.strictObject({ id: Id, version: z.coerce.number().int().min(1).max(1_000_000) });
+export const CountryParams = z.strictObject({ code: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 3166-1 alpha-3 code') });
+
+export const CreateCommentBody = z.strictObject({ body: z.string().trim().min(1).max(COMMENT_MAX_LENGTH) });
