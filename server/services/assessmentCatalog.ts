@@ -43,6 +43,11 @@ export class AssessmentCatalog {
     return this.newestFirst;
   }
 
+  /** One assessment (deleted ones included), as of the last sync. */
+  get(id: string): AssessmentDoc | undefined {
+    return this.items.get(id);
+  }
+
   /** Forgets everything (tests, and a database restored under a running hub). */
   reset(): void {
     this.items.clear();

@@ -1,3 +1,4 @@
+import mongoose from 'mongoose';
 import { FeedEntry, FeedHead } from '../models/changeFeed.js';
 
 const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
@@ -47,4 +48,13 @@ export async function readFeed(feed: string, after: number, upTo: number): Promi
   const entries = await Promise.all(seqs.map((seq) => FeedEntry.findById(`${feed}:${seq}`).lean()));
   if (entries.some((e) => !e)) return null;
   return [...new Set(entries.map((e) => e!.itemId))];
+}
+
+/**
+ * Deletes entries older than `maxAgeMs`: a reader that far behind finds a gap and reloads
+ * everything, so the feed (looked up by `_id`, a scan on FerretDB/SQLite) stays small.
+ */
+export async function pruneFeeds(maxAgeMs: number): Promise<number> {
+  const result = await FeedEntry.deleteMany({ at: mongoose.trusted({ $lt: new Date(Date.now() - maxAgeMs) }) });
+  return result.deletedCount;
 }

@@ -12,6 +12,8 @@ for (const locale of [en, fr, ar]) countries.registerLocale(locale);
 export interface CountryView {
   readonly code: string;
   readonly name: string;
+  /** ISO 3166-1 numeric code ("404"), as map data such as world-atlas identifies countries. */
+  readonly numeric: string | null;
 }
 
 // The package also carries XK/XKK (Kosovo), a user-assigned code rather than an ISO 3166-1 one.
@@ -44,7 +46,7 @@ export function listCountries(lang: Locale): readonly CountryView[] {
   // Frozen because the same array is handed to every request.
   const list = Object.freeze(
     [...ALPHA3_CODES]
-      .map((code) => Object.freeze({ code, name: countryName(code, lang) ?? code }))
+      .map((code) => Object.freeze({ code, name: countryName(code, lang) ?? code, numeric: countries.alpha3ToNumeric(code) ?? null }))
       .sort((a, b) => collator.compare(a.name, b.name)),
   );
   listsByLanguage.set(lang, list);

@@ -1,14 +1,16 @@
 import type { Logger } from 'pino';
+import { pruneFeeds } from './changeFeed.js';
 import { sweepLoginThrottles } from './lockout.js';
 import { sweepExpiredSessions } from './sessions.js';
 
 const EVERY_MS = 10 * 60 * 1000;
+const FEED_MAX_AGE_MS = 60 * 60 * 1000;
 
 /** Periodic clean-up that TTL indexes would do on MongoDB (FerretDB has none). */
 export function startHousekeeping(log: Logger): { stop(): void } {
   const sweep = async () => {
     try {
-      const removed = (await sweepExpiredSessions()) + (await sweepLoginThrottles());
+      const removed = (await sweepExpiredSessions()) + (await sweepLoginThrottles()) + (await pruneFeeds(FEED_MAX_AGE_MS));
       if (removed) log.debug({ removed }, 'housekeeping removed expired records');
     } catch (error) {
       log.warn({ err: (error as Error).message }, 'housekeeping failed; will retry');
