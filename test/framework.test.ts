@@ -184,7 +184,7 @@ describe('Framework of Analysis and countries (§6)', () => {
       expect(res.body.items.every((item) => /^[A-Z]{3}$/.test(item.code))).to.equal(true);
       expect(new Set(res.body.items.map((item) => item.code)).size).to.equal(res.body.items.length);
       expect(res.body.items.map((item) => item.code)).to.include.members(['KEN', 'TZA', 'SDN']);
-      expect(res.body.items.find((item) => item.code === 'KEN')).to.deep.equal({ code: 'KEN', name: 'Kenya' });
+      expect(res.body.items.find((item) => item.code === 'KEN')).to.deep.equal({ code: 'KEN', name: 'Kenya', numeric: '404' });
     });
 
     it('names countries in ?lang=fr and ?lang=ar', async () => {
