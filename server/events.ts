@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { MessageView } from './presenters/room.js';
 
 /** A notification as the `notification` socket event carries it (§8). */
 export interface NotificationPayload {
@@ -13,6 +14,12 @@ export interface DomainEvents {
    * but those of `exceptSessionId` (password change), or only those of `onlySessionId` (logout, reuse).
    */
   'sessions.revoked': { userId: string; reason: string; exceptSessionId?: string; onlySessionId?: string };
+  /** A message was stored (`new`) or edited (`updated`) in a room: its joined sockets get it. */
+  'room.message': { roomId: string; kind: 'new' | 'updated'; message: MessageView };
+  /** A message was deleted. */
+  'room.message.deleted': { roomId: string; messageId: string };
+  /** Organisations were taken out of a room: their sockets leave it at once and hear `room:removed`. */
+  'room.removed': { roomId: string; organisationIds: string[] };
   /** Something an organisation's or a user's connected people should hear about. */
   'notification': { organisationIds?: string[]; userIds?: string[]; payload: NotificationPayload };
 }

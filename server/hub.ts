@@ -10,6 +10,9 @@ import { attachRealtime } from './realtime/index.js';
 import { bootstrap } from './services/bootstrap.js';
 import { loadDemoData } from './services/demo/index.js';
 import { startHousekeeping } from './services/housekeeping.js';
+import { redisRateLimiter } from './services/rateLimit.js';
+import { closeMessageLimiter, useMessageLimiter } from './services/rooms/limits.js';
+import { MESSAGE_RATE_LIMIT, MESSAGE_RATE_WINDOW_MS } from '../shared/schemas/rooms.js';
 
 /** A running hub: its HTTP server and how to stop it cleanly. */
 export interface Hub {
@@ -46,6 +49,9 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
   server.requestTimeout = 0; // uploads may be long; idle sockets are bounded by the two above
   await listen(server, config);
   const realtime = await attachRealtime(server, config, log);
+  if (config.redisUrl) {
+    useMessageLimiter(await redisRateLimiter(config.redisUrl, 'hub:rl:messages', MESSAGE_RATE_LIMIT, MESSAGE_RATE_WINDOW_MS, log));
+  }
   const housekeeping = startHousekeeping(log);
   const port = (server.address() as AddressInfo).port;
   log.info({ port, database: embedded ? embedded.kind : 'external' }, 'Partner Hub is ready');
@@ -58,6 +64,7 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
       closing ??= (async () => {
         housekeeping.stop();
         await realtime.close();
+        await closeMessageLimiter();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await disconnectDatabase();
         await embedded?.stop();

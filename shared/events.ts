@@ -21,14 +21,49 @@ export interface SessionRevokedPayload {
 /** The answer of every acknowledged client call: `{ok: true, ...}` or `{ok: false, error}`. */
 export type AckAnswer<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
 
+/** A message of a situation room (§8). */
+export interface RoomMessage {
+  id: string;
+  roomId: string;
+  seq: number;
+  author: { id: string; name: string; organisationId: string };
+  body: string;
+  attachments: string[];
+  clientMsgId: string | null;
+  createdAt: string | null;
+  editedAt: string | null;
+  deleted: boolean;
+}
+
+/** Someone typing in a room. */
+export interface TypingPayload {
+  roomId: string;
+  user: { id: string; name: string; organisationId: string };
+}
+
 /** Events the server emits to a socket. */
 export interface ServerToClientEvents {
   notification: (payload: NotificationPayload) => void;
   'session:revoked': (payload: SessionRevokedPayload) => void;
+  'message:new': (message: RoomMessage) => void;
+  'message:updated': (message: RoomMessage) => void;
+  'message:deleted': (payload: { roomId: string; messageId: string }) => void;
+  'room:removed': (payload: { roomId: string }) => void;
+  typing: (payload: TypingPayload) => void;
 }
 
-/** Events a client emits to the server (none yet; every inbound payload is validated when added). */
-export interface ClientToServerEvents {}
+type Ack<T extends object = object> = (answer: AckAnswer<T>) => void;
+
+/** Events a client emits to the server; every payload is validated on arrival (shared/schemas/rooms.ts). */
+export interface ClientToServerEvents {
+  'room:join': (roomId: string, ack: Ack<{ lastSeq: number }>) => void;
+  'room:leave': (roomId: string, ack: Ack) => void;
+  'message:send': (payload: { roomId: string; body: string; clientMsgId: string; attachments?: string[] }, ack: Ack<{ message: RoomMessage }>) => void;
+  'message:edit': (payload: { messageId: string; body: string }, ack: Ack<{ message: RoomMessage }>) => void;
+  'message:delete': (payload: { messageId: string }, ack: Ack) => void;
+  'room:history': (payload: { roomId: string; afterSeq: number; limit: number }, ack: Ack<{ messages: RoomMessage[] }>) => void;
+  typing: (payload: { roomId: string }) => void;
+}
 
 /** Events between server processes (none: cross-process fan-out is the Redis adapter's). */
 export interface InterServerEvents {}

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { domainEvents, type DomainEvents } from '../events.js';
-import { organisationRoom, sessionRoom, userRoom } from './rooms.js';
+import { organisationRoom, sessionRoom, situationRoom, userRoom } from './rooms.js';
 import type { HubServer } from './types.js';
 
 // The one place where domain events become socket.io emissions. `io.to(...)` and `disconnectSockets`
@@ -30,6 +30,17 @@ export function revokeSessions(io: HubServer, event: DomainEvents['sessions.revo
   target.disconnectSockets(true);
 }
 
+/**
+ * Takes organisations out of a situation room: their sockets leave it first, so no later event of
+ * the room reaches them, then hear `room:removed` (on every process, through the adapter).
+ */
+export function removeFromRoom(io: HubServer, event: DomainEvents['room.removed']): void {
+  const organisations = event.organisationIds.map(organisationRoom);
+  if (organisations.length === 0) return;
+  io.in(organisations).socketsLeave(situationRoom(event.roomId));
+  io.to(organisations).emit('room:removed', { roomId: event.roomId });
+}
+
 /** Subscribes the socket.io server to the domain events it maps to rooms; returns the unsubscribe function. */
 export function bridgeDomainEvents(io: HubServer, log: Logger): () => void {
   // The publisher is a service that already stored its change: a failure here is logged, never thrown back at it.
@@ -44,6 +55,9 @@ export function bridgeDomainEvents(io: HubServer, log: Logger): () => void {
   const unsubscribers = [
     safely('notification', (event) => deliverNotification(io, event)),
     safely('sessions.revoked', (event) => revokeSessions(io, event)),
+    safely('room.message', (event) => io.to(situationRoom(event.roomId)).emit(event.kind === 'new' ? 'message:new' : 'message:updated', event.message)),
+    safely('room.message.deleted', (event) => io.to(situationRoom(event.roomId)).emit('message:deleted', event)),
+    safely('room.removed', (event) => removeFromRoom(io, event)),
   ];
   return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
 }

@@ -5,6 +5,7 @@ import type { Config } from '../../config/index.js';
 import { connectRedisFanout, type RedisFanout } from './adapter.js';
 import { bridgeDomainEvents } from './domainEvents.js';
 import { authenticateHandshake, confirmSession } from './handshake.js';
+import { attachRoomHandlers } from './roomHandlers.js';
 import type { HubServer } from './types.js';
 
 const MAX_MESSAGE_BYTES = 1024 * 1024;
@@ -35,6 +36,7 @@ export async function attachRealtime(server: HttpServer, config: Config, log: Lo
     const { userId, sessionId } = socket.data.principal;
     log.debug({ userId, sessionId, socketId: socket.id }, 'socket connected');
     socket.on('disconnect', (reason) => log.debug({ userId, socketId: socket.id, reason }, 'socket disconnected'));
+    attachRoomHandlers(socket, log);
     void confirmSession(socket, config.jwtSecret, log);
   });
   const unsubscribe = bridgeDomainEvents(io, log);

@@ -8,3 +8,6 @@ export const userRoom = (userId: string): string => `user:${userId}`;
 
 /** Every socket opened with the tokens of one session (login). */
 export const sessionRoom = (sessionId: string): string => `session:${sessionId}`;
+
+/** Every socket that joined one situation room. */
+export const situationRoom = (roomId: string): string => `room:${roomId}`;

@@ -1,0 +1,100 @@
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { AckAnswer } from '../../shared/events.js';
+import {
+  DeletePayload, EditPayload, HistoryPayload, RoomIdPayload, SendPayload, TypingPayload,
+} from '../../shared/schemas/rooms.js';
+import type { Principal } from '../auth/principal.js';
+import { loadPrincipal } from '../auth/principalLoader.js';
+import { HttpError, notFound, toHttpError } from '../http/errors.js';
+import { parseOrThrow } from '../http/validate.js';
+import { isRoomMember } from '../policies/room.js';
+import { deleteMessage, editMessage, history, sendMessage } from '../services/rooms/messages.js';
+import { lastSeq } from '../services/rooms/messageStore.js';
+import { findRoom } from '../services/rooms/rooms.js';
+import { situationRoom } from './rooms.js';
+import type { HubSocket } from './types.js';
+
+type AnyAck = (answer: AckAnswer<object>) => void;
+
+/** The socket's principal, loaded afresh: a role change, deactivation or ended session counts at once. */
+async function principalOf(socket: HubSocket): Promise<Principal> {
+  const { userId, sessionId } = socket.data.principal;
+  const principal = await loadPrincipal({ sub: userId, sid: sessionId, typ: 'access' });
+  if (!principal) {
+    socket.disconnect(true);
+    throw new HttpError('unauthenticated', 'This session has ended.');
+  }
+  return principal;
+}
+
+/** A room the principal is a member of, or 404 (never 403: non-members do not learn it exists). */
+async function memberRoom(p: Principal, roomId: string) {
+  const room = await findRoom(roomId).catch(() => null);
+  if (!room || !isRoomMember(p, room)) throw notFound('room');
+  return room;
+}
+
+/**
+ * Wires one acknowledged event: validates the payload with its schema, runs the action, and answers
+ * `{ok: true, ...}` or `{ok: false, error}` with the codes of §2 — never a stack trace.
+ */
+function handle<S extends z.ZodType>(
+  socket: HubSocket, log: Logger, event: string, schema: S,
+  action: (payload: z.infer<S>, p: Principal) => Promise<object>,
+): void {
+  const on = socket.on.bind(socket) as unknown as (name: string, listener: (payload: unknown, ack: unknown) => void) => void;
+  on(event, (payload: unknown, ack: unknown) => {
+    const reply: AnyAck = typeof ack === 'function' ? (ack as AnyAck) : () => undefined;
+    void (async () => {
+      try {
+        const valid = parseOrThrow(schema, payload, 'payload');
+        const result = await action(valid, await principalOf(socket));
+        reply({ ok: true, ...result });
+      } catch (error) {
+        const http = toHttpError(error);
+        if (http.status >= 500) log.error({ err: error, event }, 'socket event failed');
+        reply({ ok: false, error: { code: http.code, message: http.message } });
+      }
+    })();
+  });
+}
+
+/** The situation-room events of §8 on one socket. */
+export function attachRoomHandlers(socket: HubSocket, log: Logger): void {
+  handle(socket, log, 'room:join', RoomIdPayload, async (roomId, p) => {
+    await memberRoom(p, roomId);
+    await socket.join(situationRoom(roomId));
+    return { lastSeq: await lastSeq(roomId) };
+  });
+
+  handle(socket, log, 'room:leave', RoomIdPayload, async (roomId) => {
+    await socket.leave(situationRoom(roomId));
+    return {};
+  });
+
+  handle(socket, log, 'message:send', SendPayload, async (payload, p) => {
+    const room = await memberRoom(p, payload.roomId);
+    return { message: await sendMessage(p, room, payload) };
+  });
+
+  handle(socket, log, 'message:edit', EditPayload, async (payload, p) => ({ message: await editMessage(p, payload.messageId, payload.body) }));
+
+  handle(socket, log, 'message:delete', DeletePayload, async (payload, p) => {
+    await deleteMessage(p, payload.messageId);
+    return {};
+  });
+
+  handle(socket, log, 'room:history', HistoryPayload, async (payload, p) => {
+    const room = await memberRoom(p, payload.roomId);
+    return { messages: await history(room, { after: payload.afterSeq, limit: payload.limit }) };
+  });
+
+  // Volatile and unacknowledged: only a socket that joined the room may say it is typing there.
+  socket.on('typing', (payload: unknown) => {
+    const parsed = TypingPayload.safeParse(payload);
+    if (!parsed.success || !socket.rooms.has(situationRoom(parsed.data.roomId))) return;
+    const { userId, name, organisationId } = socket.data.principal;
+    socket.to(situationRoom(parsed.data.roomId)).volatile.emit('typing', { roomId: parsed.data.roomId, user: { id: userId, name, organisationId } });
+  });
+}

@@ -1,0 +1,73 @@
+import { Router, type Request } from 'express';
+import { IdParams } from '../../shared/schemas/common.js';
+import { CreateRoomBody, ListRoomsQuery, MessagesQuery, ReadMarkerBody, SendMessageBody, UpdateRoomBody } from '../../shared/schemas/rooms.js';
+import { auth, principalOf } from '../auth/passport.js';
+import { decodeCursor, encodeCursor } from '../http/paging.js';
+import { input, validate } from '../http/validate.js';
+import { authorize } from '../policies/helpers.js';
+import { canCreateRoom, manageRoomVerdict, roomMemberVerdict } from '../policies/room.js';
+import { contextOf } from '../services/context.js';
+import { history, sendMessage } from '../services/rooms/messages.js';
+import { createRoom, describeRoom, findRoom, listRooms, markRead, updateRoom } from '../services/rooms/rooms.js';
+
+const signed = (req: Request) => ({ ...contextOf(req), principal: principalOf(req) });
+
+async function load(req: Request, verdict: typeof roomMemberVerdict) {
+  const room = await findRoom(input(req, 'params', IdParams).id);
+  authorize(verdict(principalOf(req), room), 'room');
+  return room;
+}
+
+/** `/api/rooms` (§8): the REST side of situation rooms, a fallback for every socket action that stores. */
+export function roomsRouter(): Router {
+  const router = Router();
+  router.use(auth());
+
+  router.get('/', validate({ query: ListRoomsQuery }), async (req, res) => {
+    res.json(await listRooms(principalOf(req), input(req, 'query', ListRoomsQuery)));
+  });
+
+  router.post('/', validate({ body: CreateRoomBody }), async (req, res) => {
+    authorize({ visible: true, allowed: canCreateRoom(principalOf(req)) }, 'room');
+    res.status(201).json(await createRoom(signed(req), input(req, 'body', CreateRoomBody)));
+  });
+
+  router.get('/:id', validate({ params: IdParams }), async (req, res) => {
+    res.json(await describeRoom(principalOf(req), await load(req, roomMemberVerdict)));
+  });
+
+  router.patch('/:id', validate({ params: IdParams, body: UpdateRoomBody }), async (req, res) => {
+    const room = await load(req, manageRoomVerdict);
+    res.json(await updateRoom(signed(req), room, input(req, 'body', UpdateRoomBody)));
+  });
+
+  router.get('/:id/messages', validate({ params: IdParams, query: MessagesQuery }), async (req, res) => {
+    const room = await load(req, roomMemberVerdict);
+    const query = input(req, 'query', MessagesQuery);
+    // The cursor continues in the direction the first page went: forward after `after`, back before `before`.
+    let { after, before } = query;
+    if (query.cursor) {
+      const [direction, seq] = decodeCursor(query.cursor, ['string', 'number']) as ['after' | 'before', number];
+      if (direction === 'before') before = seq;
+      else after = seq;
+    }
+    const items = await history(room, { after, before, limit: query.limit });
+    const backwards = before !== undefined && after === undefined;
+    const edge = backwards ? items[0] : items[items.length - 1];
+    const more = items.length === query.limit && edge !== undefined && (!backwards || edge.seq > 1);
+    res.json({ items, nextCursor: more ? encodeCursor([backwards ? 'before' : 'after', edge.seq]) : null });
+  });
+
+  router.post('/:id/messages', validate({ params: IdParams, body: SendMessageBody }), async (req, res) => {
+    const room = await load(req, roomMemberVerdict);
+    res.status(201).json(await sendMessage(principalOf(req), room, input(req, 'body', SendMessageBody)));
+  });
+
+  router.post('/:id/read', validate({ params: IdParams, body: ReadMarkerBody }), async (req, res) => {
+    const room = await load(req, roomMemberVerdict);
+    await markRead(principalOf(req), room, input(req, 'body', ReadMarkerBody).seq);
+    res.status(204).end();
+  });
+
+  return router;
+}
