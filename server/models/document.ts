@@ -1,0 +1,78 @@
+import mongoose, { Schema, type Types } from 'mongoose';
+import { CLASSIFICATIONS, SHARING_SCOPES } from '../../shared/sharing.js';
+
+/**
+ * A document as the hub reads it: the latest of its metadata revisions (DocumentRevision) merged with
+ * the latest of its file versions (DocumentVersion). Those two are the truth — each change claims its
+ * number by inserting a record with a unique `_id` — and this record is only their cache, repaired on
+ * read when a writer stopped before updating it (services/documents/records.ts).
+ */
+const documentSchema = new Schema({
+  organisationId: { type: Schema.Types.ObjectId, required: true, index: true },
+  title: { type: String, required: true },
+  country: { type: String, default: null },
+  classification: { type: String, required: true, enum: CLASSIFICATIONS },
+  sharing: {
+    scope: { type: String, required: true, enum: SHARING_SCOPES },
+    organisations: { type: [Schema.Types.ObjectId], default: [] },
+  },
+  // The latest file version, denormalised for lists.
+  version: { type: Number, required: true },
+  filename: { type: String, required: true },
+  contentType: { type: String, required: true },
+  size: { type: Number, required: true },
+  sha256: { type: String, required: true },
+  versions: {
+    type: [{ version: Number, size: Number, sha256: String, createdBy: Schema.Types.ObjectId, createdAt: Date, _id: false }],
+    default: [],
+  },
+  // The latest metadata revision applied.
+  revision: { type: Number, required: true },
+  // Who may read it ('org:<id>' keys and 'all'), as for assessments (policies/sharing.ts).
+  audience: { type: [String], required: true, index: true },
+  // Folded words of title and file name (shared/search.ts).
+  words: { type: [String], default: [] },
+  createdBy: { type: Schema.Types.ObjectId, required: true },
+  createdAt: { type: Date, required: true },
+  updatedBy: { type: Schema.Types.ObjectId, required: true },
+  updatedAt: { type: Date, required: true },
+  deletedAt: { type: Date, default: null },
+  deletedBy: { type: Schema.Types.ObjectId, default: null },
+}, { strict: 'throw', versionKey: false });
+
+/** One entry of a document's version history. */
+export interface DocumentVersionEntry {
+  version: number;
+  size: number;
+  sha256: string;
+  createdBy: Types.ObjectId;
+  createdAt: Date;
+}
+
+/** A document as stored. */
+export interface DocumentDoc {
+  _id: Types.ObjectId;
+  organisationId: Types.ObjectId;
+  title: string;
+  country: string | null;
+  classification: string;
+  sharing: { scope: string; organisations: Types.ObjectId[] };
+  version: number;
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  versions: DocumentVersionEntry[];
+  revision: number;
+  audience: string[];
+  words: string[];
+  createdBy: Types.ObjectId;
+  createdAt: Date;
+  updatedBy: Types.ObjectId;
+  updatedAt: Date;
+  deletedAt: Date | null;
+  deletedBy: Types.ObjectId | null;
+}
+
+/** A shared document (§7), as of its latest revision and version. */
+export const Document = mongoose.model<DocumentDoc>('Document', documentSchema);
