@@ -6,6 +6,7 @@ import { authRouter } from './auth.js';
 import { frameworkRouter } from './framework.js';
 import { meRouter } from './me.js';
 import { organisationsRouter } from './organisations.js';
+import { roomsRouter } from './rooms.js';
 import { usersRouter } from './users.js';
 
 /** Every API route under /api, in one table. */
@@ -19,5 +20,6 @@ export function apiRouter(config: Config): Router {
   router.use(frameworkRouter());
   router.use('/assessments', assessmentsRouter());
   router.use('/countries', countryOverviewRouter());
+  router.use('/rooms', roomsRouter());
   return router;
 }
