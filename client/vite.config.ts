@@ -25,5 +25,7 @@ export default defineConfig({
     sourcemap: false,
     target: 'es2022',
     chunkSizeWarningLimit: 400,
+    // The timing report is advice about slow machines, not about this build.
+    rolldownOptions: { checks: { bundlerTimings: false } },
   },
 });

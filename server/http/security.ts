@@ -28,9 +28,14 @@ export function securityHeaders(): RequestHandler {
   });
 }
 
-/** Refuses a body that is not JSON on the JSON API (uploads declare their own routes before this). */
+// The upload routes (paths under /api): their multipart bodies are streamed by the route itself.
+const UPLOAD_ROUTES = [/^\/documents\/?$/, /^\/documents\/[0-9a-f]{24}\/versions\/?$/];
+const isUpload = (req: Parameters<RequestHandler>[0]) => req.method === 'POST' && UPLOAD_ROUTES.some((route) => route.test(req.path))
+  && req.is('multipart/form-data') !== false;
+
+/** Refuses a body that is not JSON on the JSON API, except multipart bodies on the upload routes. */
 export const requireJsonBody: RequestHandler = (req, _res, next) => {
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-  if (!hasBody || req.is('application/json')) return next();
+  if (!hasBody || req.is('application/json') || isUpload(req)) return next();
   next(new HttpError('unsupported_media_type', 'The request body must be JSON (application/json).'));
 };

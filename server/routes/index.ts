@@ -3,6 +3,7 @@ import type { Config } from '../../config/index.js';
 import { assessmentsRouter, countryOverviewRouter } from './assessments.js';
 import { auditRouter } from './audit.js';
 import { authRouter } from './auth.js';
+import { documentsRouter } from './documents.js';
 import { frameworkRouter } from './framework.js';
 import { meRouter } from './me.js';
 import { organisationsRouter } from './organisations.js';
@@ -21,5 +22,6 @@ export function apiRouter(config: Config): Router {
   router.use('/assessments', assessmentsRouter());
   router.use('/countries', countryOverviewRouter());
   router.use('/rooms', roomsRouter());
+  router.use('/documents', documentsRouter(config));
   return router;
 }

@@ -3,17 +3,17 @@ import type { Principal } from '../auth/principal.js';
 import { RISK_FACTORS } from '../../shared/framework/index.js';
 import type { CreateAssessmentBody, UpdateAssessmentBody } from '../../shared/schemas/assessments.js';
 import { searchWords } from '../../shared/search.js';
-import { sharingProblem, type Classification, type Sharing } from '../../shared/sharing.js';
+import type { Classification, Sharing } from '../../shared/sharing.js';
 import { domainEvents } from '../events.js';
 import { HttpError, notFound } from '../http/errors.js';
 import { Assessment, type AssessmentDoc } from '../models/assessment.js';
 import { AssessmentVersion, versionKey } from '../models/assessmentVersion.js';
-import { Organisation } from '../models/organisation.js';
 import { audienceOf, newlyVisible } from '../policies/sharing.js';
 import { presentCurrent } from '../presenters/assessment.js';
 import { ASSESSMENT_FEED, assessmentCatalog } from './assessmentCatalog.js';
 import { recordAudit } from './audit.js';
 import { publishChange } from './changeFeed.js';
+import { checkSharing } from './sharing.js';
 import { actorOf, type ActionContext } from './context.js';
 import { isCountryCode } from './countries.js';
 import { activeOrganisationIds, officeOrganisationId } from './office.js';
@@ -40,20 +40,6 @@ function checkContent(content: Partial<Content>): void {
   if (content.periodStart && content.periodEnd && content.periodStart > content.periodEnd) {
     throw new HttpError('invalid_request', 'periodEnd: must not be before periodStart.');
   }
-}
-
-/** Sharing rules of §5, including that every chosen organisation exists and is active. */
-async function checkSharing(sharing: Sharing, classification: Classification, ownerId: string): Promise<Sharing> {
-  const problem = sharingProblem(sharing, classification);
-  if (problem) throw new HttpError('invalid_request', problem);
-  const organisations = [...new Set(sharing.organisations)].filter((id) => id !== ownerId);
-  if (sharing.scope === 'selected' && organisations.length === 0) {
-    throw new HttpError('invalid_request', 'sharing.organisations: choose at least one organisation besides your own.');
-  }
-  const found = await Promise.all(organisations.map((id) => Organisation.findById(id, { active: 1 }).lean()));
-  const bad = organisations.find((_, i) => !found[i]?.active);
-  if (bad) throw new HttpError('invalid_request', `sharing.organisations: ${bad} is not an active organisation.`);
-  return { scope: sharing.scope, organisations };
 }
 
 /**

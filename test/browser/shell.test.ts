@@ -52,7 +52,7 @@ describe('browser: the app shell', function () {
     await toggle.click();
     expect(await toggle.getAttribute('aria-expanded')).to.equal('true');
     await page.getByTestId('nav-documents').click();
-    await page.getByTestId('coming-soon').waitFor();
+    await page.getByTestId('document-filters').waitFor();
     expect(await page.locator('#main-nav').isVisible(), 'the menu closes after navigating').to.equal(false);
     await context.close();
   });

@@ -3,6 +3,9 @@ import type { ErrorCode } from '../../../shared/errors.js';
 import type { Locale } from '../../../shared/limits.js';
 import type { OrganisationKind, Role } from '../../../shared/roles.js';
 import type { Page } from '../../../shared/schemas/common.js';
+import type { AtrocityCrime, RiskFactorKind, Trend } from '../../../shared/framework/index.js';
+import type { Classification, Sharing, SharingScope } from '../../../shared/sharing.js';
+import type { RoomMessage } from '../../../shared/events.js';
 import { TokenKeeper, type TokenSet } from './tokens.js';
 
 export type { Page };
@@ -77,6 +80,175 @@ export interface Health {
   status: string;
   db: string;
   version?: string;
+}
+
+/** One risk factor of the Framework in the reader's language (§6 `GET /api/framework`). */
+export interface RiskFactorView {
+  number: number;
+  kind: RiskFactorKind;
+  crime: AtrocityCrime | null;
+  title: string;
+  indicators: { code: string; text: string }[];
+}
+
+/** A country (§6 `GET /api/countries`): alpha-3 code, name in the reader's language, ISO numeric code. */
+export interface Country {
+  code: string;
+  name: string;
+  numeric?: string | null;
+}
+
+export type AssessmentStatus = 'draft' | 'published';
+export type { Classification, Sharing, SharingScope, Trend };
+
+/** One factor as an assessment rates it. */
+export interface FactorRating {
+  number: number;
+  level: number;
+  trend: Trend;
+  indicators: string[];
+  notes: string;
+}
+
+/** One stored version: who saved it and when (`updatedByName` when the hub sends it). */
+export interface VersionInfo {
+  version: number;
+  updatedBy: string;
+  updatedAt: string;
+  updatedByName?: string;
+}
+
+/** A country assessment (§6), current or as one of its versions. */
+export interface Assessment {
+  id: string;
+  organisationId: string;
+  country: string;
+  title: string;
+  summary: string;
+  periodStart: string | null;
+  periodEnd: string | null;
+  overallRisk: number;
+  riskFactors: FactorRating[];
+  status: AssessmentStatus;
+  classification: Classification;
+  sharing: Sharing;
+  version: number;
+  createdBy: string;
+  updatedBy: string;
+  createdAt: string;
+  updatedAt: string;
+  publishedAt: string | null;
+  createdByName?: string;
+  updatedByName?: string;
+  versions?: VersionInfo[];
+}
+
+/** The editable content of an assessment, as POST takes it (PATCH takes it without `country`). */
+export interface AssessmentContent {
+  title: string;
+  summary: string;
+  periodStart: string | null;
+  periodEnd: string | null;
+  overallRisk: number;
+  riskFactors: FactorRating[];
+  classification: Classification;
+  sharing: Sharing;
+}
+
+export interface AssessmentQuery {
+  country?: string;
+  organisation?: string;
+  status?: AssessmentStatus;
+  minRisk?: number;
+  q?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/** A comment on an assessment. */
+export interface AssessmentComment {
+  id: string;
+  author: { id: string; name: string; organisationId: string };
+  body: string;
+  createdAt: string;
+}
+
+/** One published reading of a country's overall risk. */
+export interface RiskReading {
+  assessmentId: string;
+  organisationId: string;
+  publishedAt: string;
+  overallRisk: number;
+}
+
+/** `GET /api/countries/:code/overview`. */
+export interface CountryOverview {
+  country: string;
+  latest: Assessment[];
+  history: RiskReading[];
+}
+
+/** The latest visible published overall risk of one country (`GET /api/countries/risk-map`). */
+export interface RiskMapItem {
+  country: string;
+  overallRisk: number;
+  publishedAt: string;
+  assessmentId: string;
+  organisationId: string;
+}
+
+/** A situation room (§8); `unread` for the caller on lists and reads. */
+export interface Room {
+  id: string;
+  name: string;
+  country: string | null;
+  organisations: string[];
+  createdBy: string;
+  /** The organisation that created it (its admins and analysts manage the room); sent by the hub as an extra field. */
+  createdByOrganisation?: string;
+  createdAt: string;
+  archived: boolean;
+  lastSeq: number;
+  unread?: number;
+}
+
+export type { RoomMessage };
+
+/** One stored version of a document (§7). */
+export interface DocumentVersion {
+  version: number;
+  size: number;
+  sha256: string;
+  createdBy: string;
+  createdAt: string;
+}
+
+/** A document (§7); `versions` on a single read. */
+export interface HubDocument {
+  id: string;
+  organisationId: string;
+  title: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  country: string | null;
+  classification: Classification;
+  sharing: Sharing;
+  version: number;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  versions?: DocumentVersion[];
+}
+
+export interface DocumentQuery {
+  country?: string;
+  organisation?: string;
+  type?: string;
+  q?: string;
+  limit?: number;
+  cursor?: string;
 }
 
 /** Why a call failed: a contract error code, or `network` when the hub could not be reached. */
@@ -274,6 +446,150 @@ export class ApiClient {
   /** GET /api/audit/verify. */
   verifyAudit(): Promise<AuditVerify> {
     return this.request('GET', '/api/audit/verify');
+  }
+
+  /** GET /api/framework: the 14 risk factors in `lang`. */
+  framework(lang: Locale): Promise<{ riskFactors: RiskFactorView[] }> {
+    return this.request('GET', '/api/framework', { query: { lang } });
+  }
+
+  /** GET /api/countries: every country, names in `lang`. */
+  countries(lang: Locale): Promise<{ items: Country[] }> {
+    return this.request('GET', '/api/countries', { query: { lang } });
+  }
+
+  /** GET /api/assessments (one page, newest change first). */
+  assessments(query: AssessmentQuery = {}): Promise<Page<Assessment>> {
+    return this.request('GET', '/api/assessments', { query: { ...query } });
+  }
+
+  /** GET /api/assessments/:id. */
+  assessment(id: string): Promise<Assessment> {
+    return this.request('GET', `/api/assessments/${encodeURIComponent(id)}`);
+  }
+
+  /** POST /api/assessments: a new draft. */
+  createAssessment(body: AssessmentContent & { country: string }): Promise<Assessment> {
+    return this.request('POST', '/api/assessments', { body });
+  }
+
+  /** PATCH /api/assessments/:id from `version`; a stale version answers 409 `conflict`. */
+  updateAssessment(id: string, version: number, changes: Partial<AssessmentContent>): Promise<Assessment> {
+    return this.request('PATCH', `/api/assessments/${encodeURIComponent(id)}`, { body: { ...changes, version } });
+  }
+
+  /** POST /api/assessments/:id/publish. */
+  publishAssessment(id: string): Promise<Assessment> {
+    return this.request('POST', `/api/assessments/${encodeURIComponent(id)}/publish`, { body: {} });
+  }
+
+  /** DELETE /api/assessments/:id. */
+  deleteAssessment(id: string): Promise<void> {
+    return this.request('DELETE', `/api/assessments/${encodeURIComponent(id)}`);
+  }
+
+  /** GET /api/assessments/:id/versions, oldest first. */
+  versions(id: string): Promise<{ items: VersionInfo[] }> {
+    return this.request('GET', `/api/assessments/${encodeURIComponent(id)}/versions`);
+  }
+
+  /** GET /api/assessments/:id/versions/:version: the assessment as it was. */
+  assessmentVersion(id: string, version: number): Promise<Assessment> {
+    return this.request('GET', `/api/assessments/${encodeURIComponent(id)}/versions/${version}`);
+  }
+
+  /** GET /api/assessments/:id/comments (one page, oldest first). */
+  comments(id: string, query: { limit?: number; cursor?: string } = {}): Promise<Page<AssessmentComment>> {
+    return this.request('GET', `/api/assessments/${encodeURIComponent(id)}/comments`, { query });
+  }
+
+  /** POST /api/assessments/:id/comments. */
+  addComment(id: string, body: string): Promise<AssessmentComment> {
+    return this.request('POST', `/api/assessments/${encodeURIComponent(id)}/comments`, { body: { body } });
+  }
+
+  /** GET /api/countries/:code/overview. */
+  countryOverview(code: string): Promise<CountryOverview> {
+    return this.request('GET', `/api/countries/${encodeURIComponent(code)}/overview`);
+  }
+
+  /** GET /api/countries/risk-map: the latest overall risk the person can see, per country. */
+  riskMap(): Promise<{ items: RiskMapItem[] }> {
+    return this.request('GET', '/api/countries/risk-map');
+  }
+
+  /** GET /api/rooms (one page): the rooms of the person's organisation with their unread counts. */
+  rooms(query: { limit?: number; cursor?: string } = {}): Promise<Page<Room>> {
+    return this.request('GET', '/api/rooms', { query });
+  }
+
+  /** GET /api/rooms/:id (members). */
+  room(id: string): Promise<Room> {
+    return this.request('GET', `/api/rooms/${encodeURIComponent(id)}`);
+  }
+
+  /** POST /api/rooms (admins, analysts); the creator's organisation is always a member. */
+  createRoom(body: { name: string; country: string | null; organisations: string[] }): Promise<Room> {
+    return this.request('POST', '/api/rooms', { body });
+  }
+
+  /** PATCH /api/rooms/:id: rename, change organisations, archive. */
+  updateRoom(id: string, changes: { name?: string; organisations?: string[]; archived?: boolean }): Promise<Room> {
+    return this.request('PATCH', `/api/rooms/${encodeURIComponent(id)}`, { body: changes });
+  }
+
+  /** GET /api/rooms/:id/messages, in seq order: `before` pages back, `after` forward. */
+  roomMessages(id: string, query: { after?: number; before?: number; limit?: number }): Promise<Page<RoomMessage>> {
+    return this.request('GET', `/api/rooms/${encodeURIComponent(id)}/messages`, { query });
+  }
+
+  /** POST /api/rooms/:id/read: the person has read up to `seq`. */
+  markRoomRead(id: string, seq: number): Promise<void> {
+    return this.request('POST', `/api/rooms/${encodeURIComponent(id)}/read`, { body: { seq } });
+  }
+
+  /** GET /api/documents (one page, newest change first). Uploads and downloads: lib/upload.ts. */
+  documents(query: DocumentQuery = {}): Promise<Page<HubDocument>> {
+    return this.request('GET', '/api/documents', { query: { ...query } });
+  }
+
+  /** GET /api/documents/:id, with its versions. */
+  document(id: string): Promise<HubDocument> {
+    return this.request('GET', `/api/documents/${encodeURIComponent(id)}`);
+  }
+
+  /** PATCH /api/documents/:id: title, classification, sharing, country (null removes it). */
+  updateDocument(id: string, changes: { title?: string; classification?: Classification; sharing?: Sharing; country?: string | null }): Promise<HubDocument> {
+    return this.request('PATCH', `/api/documents/${encodeURIComponent(id)}`, { body: changes });
+  }
+
+  /** DELETE /api/documents/:id (owner admin). */
+  deleteDocument(id: string): Promise<void> {
+    return this.request('DELETE', `/api/documents/${encodeURIComponent(id)}`);
+  }
+
+  /** A current access token for calls made outside `request` (uploads with progress, downloads); refreshed first when stale. */
+  async accessToken(): Promise<string | null> {
+    if (this.tokens.stale && this.tokens.canResume) await this.tokens.refresh();
+    return this.tokens.access;
+  }
+
+  /** After a 401 outside `request`: refreshes once; the new token, or null when the session is over. */
+  async renewedToken(used: string | null): Promise<string | null> {
+    if (this.tokens.access && this.tokens.access !== used) return this.tokens.access;
+    return (await this.tokens.refresh()) === 'ok' ? this.tokens.access : null;
+  }
+
+  /** Turns a finished HTTP answer (status and body text) into the client's ApiError. */
+  errorOf(status: number, text: string): ApiError {
+    let error: { code?: ApiErrorCode; message?: string; details?: { path: string; message: string }[] } | undefined;
+    try {
+      error = (JSON.parse(text) as { error?: typeof error }).error;
+    } catch {
+      error = undefined;
+    }
+    if (status === 0) return new ApiError(0, 'network', 'The hub could not be reached.');
+    return new ApiError(status, error?.code ?? fallbackCode(status), error?.message ?? String(status), error?.details ?? []);
   }
 
   /** GET /api/health (no authentication). */

@@ -6,9 +6,16 @@ import type { RouteName } from './routes.js';
 type PageModule = { default: Component<Record<string, unknown>> };
 
 const loaders: Partial<Record<RouteName, () => Promise<PageModule>>> = {
-  assessments: () => import('../pages/ComingSoonPage.svelte'),
-  rooms: () => import('../pages/ComingSoonPage.svelte'),
-  documents: () => import('../pages/ComingSoonPage.svelte'),
+  assessments: () => import('../pages/assessments/AssessmentListPage.svelte'),
+  'assessment-new': () => import('../pages/assessments/AssessmentEditorPage.svelte'),
+  'assessment-edit': () => import('../pages/assessments/AssessmentEditorPage.svelte'),
+  assessment: () => import('../pages/assessments/AssessmentPage.svelte'),
+  country: () => import('../pages/assessments/CountryPage.svelte'),
+  rooms: () => import('../pages/rooms/RoomListPage.svelte'),
+  'room-new': () => import('../pages/rooms/RoomNewPage.svelte'),
+  room: () => import('../pages/rooms/RoomPage.svelte'),
+  documents: () => import('../pages/documents/DocumentLibraryPage.svelte'),
+  document: () => import('../pages/documents/DocumentPage.svelte'),
   account: () => import('../pages/AccountPage.svelte'),
   'admin-users': () => import('../pages/admin/UsersPage.svelte'),
   'admin-organisation-users': () => import('../pages/admin/UsersPage.svelte'),

@@ -1,6 +1,7 @@
-/** The socket.io connection of the signed-in person: notifications and session revocation (contract §8). */
+/** The socket.io connection of the signed-in person: notifications, session revocation and situation rooms (contract §8). */
 import { io, type Socket } from 'socket.io-client';
 import { tokens } from './api.js';
+import { startRooms, stopRooms } from './roomsRuntime.js';
 import { notifications } from './state/notifications.svelte.js';
 import { session } from './state/session.svelte.js';
 
@@ -38,10 +39,12 @@ export function connectRealtime(): void {
     if (outcome === 'ok' && socket === current) current.connect();
   });
   socket = current;
+  startRooms(current, session.user?.id ?? null);
 }
 
 /** Closes the socket (sign-out). */
 export function disconnectRealtime(): void {
+  stopRooms();
   socket?.removeAllListeners();
   socket?.disconnect();
   socket = null;

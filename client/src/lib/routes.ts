@@ -4,8 +4,15 @@ export type RouteName =
   | 'dashboard'
   | 'sign-in'
   | 'assessments'
+  | 'assessment-new'
+  | 'assessment'
+  | 'assessment-edit'
+  | 'country'
   | 'rooms'
+  | 'room-new'
+  | 'room'
   | 'documents'
+  | 'document'
   | 'account'
   | 'admin-users'
   | 'admin-organisation-users'
@@ -22,8 +29,15 @@ const TABLE: [RouteName, RegExp][] = [
   ['dashboard', /^\/$/],
   ['sign-in', /^\/sign-in$/],
   ['assessments', /^\/assessments$/],
+  ['assessment-new', /^\/assessments\/new$/],
+  ['assessment', /^\/assessments\/(?<id>[0-9a-f]{24})$/],
+  ['assessment-edit', /^\/assessments\/(?<id>[0-9a-f]{24})\/edit$/],
+  ['country', /^\/countries\/(?<code>[A-Z]{3})$/],
   ['rooms', /^\/rooms$/],
+  ['room-new', /^\/rooms\/new$/],
+  ['room', /^\/rooms\/(?<id>[0-9a-f]{24})$/],
   ['documents', /^\/documents$/],
+  ['document', /^\/documents\/(?<id>[0-9a-f]{24})$/],
   ['account', /^\/account$/],
   ['admin-users', /^\/admin(?:\/users)?$/],
   ['admin-organisation-users', /^\/admin\/organisations\/(?<id>[0-9a-zA-Z_-]{1,64})\/users$/],
@@ -46,8 +60,16 @@ export const paths = {
   dashboard: '/',
   signIn: '/sign-in',
   assessments: '/assessments',
+  assessmentsOf: (country: string) => `/assessments?country=${encodeURIComponent(country)}`,
+  newAssessment: '/assessments/new',
+  assessment: (id: string) => `/assessments/${encodeURIComponent(id)}`,
+  editAssessment: (id: string) => `/assessments/${encodeURIComponent(id)}/edit`,
+  country: (code: string) => `/countries/${encodeURIComponent(code)}`,
   rooms: '/rooms',
+  newRoom: '/rooms/new',
+  room: (id: string) => `/rooms/${encodeURIComponent(id)}`,
   documents: '/documents',
+  document: (id: string) => `/documents/${encodeURIComponent(id)}`,
   account: '/account',
   adminUsers: '/admin/users',
   adminOrganisations: '/admin/organisations',

@@ -4,6 +4,9 @@ import { hashPassword } from '../../auth/passwords.js';
 import { Organisation } from '../../models/organisation.js';
 import { User } from '../../models/user.js';
 import { ensureOffice } from '../bootstrap.js';
+import { loadDemoAssessments } from './assessments.js';
+import { loadDemoDocuments } from './documents.js';
+import { loadDemoRooms } from './rooms.js';
 import { DEMO_ORGANISATIONS, DEMO_PASSWORD, DEMO_ROLES } from './organisations.js';
 
 const demoEmail = (role: string, slug: string) => `${role}@${slug}.demo`;
@@ -30,6 +33,9 @@ export async function loadDemoData(log: Logger): Promise<void> {
       organisationId: ids.get(org.slug), locale: org.locale, passwordHash,
     }))));
     log.info('loaded the demo organisations and users');
+    await loadDemoAssessments(log);
+    await loadDemoDocuments(log);
+    await loadDemoRooms(log);
   }
   const lines = [
     '',

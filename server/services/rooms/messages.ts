@@ -7,7 +7,7 @@ import { presentMessage } from '../../presenters/room.js';
 import { checkAttachments } from './attachments.js';
 import { takeMessageSlot } from './limits.js';
 import { findMessage, messagesAfter, messagesBefore, sendOnce, storeMessage, updateMessage } from './messageStore.js';
-import { findRoom } from './rooms.js';
+import { advanceReadMarker, findRoom } from './rooms.js';
 
 /** What a sender sends (§8). */
 export interface Outgoing {
@@ -36,7 +36,11 @@ export async function sendMessage(p: Principal, room: RoomDoc, outgoing: Outgoin
     ? await sendOnce(draft, userId, outgoing.clientMsgId)
     : { message: await storeMessage(draft), repeated: false };
   const view = presentMessage(message);
-  if (!repeated) domainEvents.publish('room.message', { roomId, kind: 'new', message: view });
+  if (!repeated) {
+    // What one writes oneself is read: it never counts as unread for its author.
+    await advanceReadMarker(roomId, userId, message.seq);
+    domainEvents.publish('room.message', { roomId, kind: 'new', message: view });
+  }
   return view;
 }
 

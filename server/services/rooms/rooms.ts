@@ -113,12 +113,16 @@ export async function updateRoom(ctx: Signed, room: RoomDoc, change: { name?: st
   return describeRoom(ctx.principal, updated);
 }
 
-/** `POST /api/rooms/:id/read`: the user has read up to `seq` (markers only move forward). */
-export async function markRead(p: Principal, room: RoomDoc, seq: number): Promise<void> {
-  const last = await lastSeq(room._id.toString());
-  const target = Math.min(seq, last);
-  await ReadMarker.updateOne({ _id: `${room._id.toString()}:${p.user._id.toString()}` }, { $max: { seq: target } }, { upsert: true })
+/** Moves a user's read marker forward to `seq` (never back). */
+export async function advanceReadMarker(roomId: string, userId: string, seq: number): Promise<void> {
+  await ReadMarker.updateOne({ _id: `${roomId}:${userId}` }, { $max: { seq } }, { upsert: true })
     .catch((error: { code?: number }) => {
       if (error.code !== 11000) throw error;
     });
+}
+
+/** `POST /api/rooms/:id/read`: the user has read up to `seq` (markers only move forward). */
+export async function markRead(p: Principal, room: RoomDoc, seq: number): Promise<void> {
+  const last = await lastSeq(room._id.toString());
+  await advanceReadMarker(room._id.toString(), p.user._id.toString(), Math.min(seq, last));
 }

@@ -1,4 +1,5 @@
 /** Notifications pushed by the hub over the socket (contract §8 `notification`). */
+import { paths } from '../routes.js';
 
 /** A `notification` event as received, with when it arrived and whether it was seen. */
 export interface HubNotification {
@@ -8,6 +9,8 @@ export interface HubNotification {
   read: boolean;
   /** A title or name carried by the event, if any (user-written text). */
   subject: string | null;
+  /** Where the event leads (the room a `room.added` is about), if the app has a page for it. */
+  href: string | null;
 }
 
 const MAX_KEPT = 50;
@@ -30,6 +33,7 @@ export class Notifications {
       receivedAt: new Date().toISOString(),
       read: false,
       subject: pickSubject(event),
+      href: linkOf(event),
     };
     this.items = [item, ...this.items].slice(0, MAX_KEPT);
     this.latest = item;
@@ -45,6 +49,11 @@ export class Notifications {
     this.items = [];
     this.latest = null;
   }
+}
+
+function linkOf(event: Record<string, unknown>): string | null {
+  const roomId = event.roomId;
+  return event.type === 'room.added' && typeof roomId === 'string' && /^[0-9a-f]{24}$/.test(roomId) ? paths.room(roomId) : null;
 }
 
 function pickSubject(event: Record<string, unknown>): string | null {

@@ -4,6 +4,8 @@ import { match, type Route } from '../routes.js';
 /** The current location and `navigate()`; same-origin links are intercepted once at start. */
 export class Router {
   path = $state(window.location.pathname);
+  /** The query string (`?country=KEN`), for pages that take their first filters from the address. */
+  search = $state(window.location.search);
   readonly route: Route = $derived(match(this.path));
   /** Grows on every navigation, so the shell can move focus to the new page's heading. */
   visits = $state(0);
@@ -12,6 +14,7 @@ export class Router {
   start(): void {
     window.addEventListener('popstate', () => {
       this.path = window.location.pathname;
+      this.search = window.location.search;
       this.visits += 1;
     });
     document.addEventListener('click', (event) => this.#intercept(event));
@@ -20,18 +23,22 @@ export class Router {
   /** Goes to `to` without reloading the page. */
   navigate(to: string, options: { replace?: boolean } = {}): void {
     const url = new URL(to, window.location.origin);
-    if (url.pathname === this.path && !options.replace) return;
+    if (url.pathname === this.path && url.search === this.search && !options.replace) return;
     if (options.replace) window.history.replaceState(null, '', url.pathname + url.search);
     else window.history.pushState(null, '', url.pathname + url.search);
     this.path = url.pathname;
+    this.search = url.search;
     this.visits += 1;
   }
 
   #intercept(event: MouseEvent): void {
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-    const anchor = (event.target as Element | null)?.closest?.('a');
-    if (!anchor || anchor.target || anchor.hasAttribute('download') || anchor.dataset.external !== undefined) return;
-    const url = new URL(anchor.href, window.location.href);
+    const anchor = (event.target as Element | null)?.closest?.<HTMLAnchorElement | SVGAElement>('a');
+    if (!anchor || anchor.getAttribute('target') || anchor.hasAttribute('download') || anchor.dataset.external !== undefined) return;
+    // Links inside an SVG (the map's countries) carry their address as an SVGAnimatedString.
+    const href = anchor instanceof SVGAElement ? anchor.href.baseVal : anchor.href;
+    if (!href) return;
+    const url = new URL(href, window.location.href);
     if (url.origin !== window.location.origin || url.pathname.startsWith('/api/')) return;
     if (url.hash && url.pathname === window.location.pathname) return; // in-page link (skip link)
     event.preventDefault();

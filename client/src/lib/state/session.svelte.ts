@@ -21,6 +21,8 @@ export class Session {
   readonly isAdmin = $derived(this.user?.role === 'admin');
   readonly isOffice = $derived(this.organisation?.kind === 'office');
   readonly isOfficeAdmin = $derived(this.isAdmin && this.isOffice);
+  /** Admins and analysts create and edit their organisation's assessments and documents. */
+  readonly isEditor = $derived(this.user?.role === 'admin' || this.user?.role === 'analyst');
 
   constructor() {
     tokens.onEnded = () => this.end('session_expired');

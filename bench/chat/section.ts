@@ -1,0 +1,103 @@
+import os from 'node:os';
+import { table } from '../assessments/report.js';
+import type { Ladder, Measured } from './ladder.js';
+import { fmt } from './report.js';
+import type { StorageCost } from './storage.js';
+
+interface Input {
+  users: number;
+  clients: number;
+  ladders: Ladder[];
+  storage: StorageCost;
+  p99LimitMs: number;
+  perSenderRate: number;
+  setupSeconds: number;
+  loadBefore: number;
+}
+
+const NAMES: Record<string, string> = {
+  hub: 'hub, 1 process',
+  bare: 'bare socket.io',
+  redis: 'hub, 2 processes + Redis',
+};
+
+const cpuCell = (m: Measured) => Object.entries(m.cpu).map(([k, v]) => `${k} ${v.toFixed(0)}/${(m.waiting[k] ?? 0).toFixed(0)}`).join(', ');
+const refused = (m: Measured) => {
+  const codes = Object.entries(m.refused).map(([code, n]) => `${n} ${code}`);
+  if (m.unanswered) codes.push(`${m.unanswered} unanswered`);
+  return codes.length ? codes.join(', ') : '0';
+};
+const exactly = (m: Measured) => `${m.completeClients}/${m.clients} (missing ${m.missing}, dup ${m.duplicates}, out of order ${m.outOfOrder})`;
+
+function row(name: string, m: Measured): (string | number)[] {
+  return [
+    name, `${m.rate} (${m.senders})`, `${m.stored}/${m.sent}`, refused(m), m.deliveredPerSecond.toFixed(0),
+    `${fmt(m.ackP50)} / ${fmt(m.ackP99)}`, `${fmt(m.p50)} / ${fmt(m.p99)} / ${fmt(m.max)}`, exactly(m), cpuCell(m),
+  ];
+}
+
+const HEAD = ['server', 'msg/s (senders)', 'stored/sent', 'refused', 'deliveries/s', 'ack p50 / p99 ms', 'delivery p50 / p99 / max ms', 'clients with every message once, in order', 'CPU / waiting for a core, % of one core'];
+
+/** The markdown of the real-time part of the chat section. */
+export function chatSection(input: Input): string {
+  const { ladders, storage: s, users, clients } = input;
+  const find = (server: string) => ladders.find((l) => l.server === server);
+  const hub = find('hub');
+  const bare = find('bare');
+  const redis = find('redis');
+  const steadyRate = ladders[0]?.steady.rate ?? 50;
+  const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b ? `${((100 * a) / b).toFixed(0)} %` : '—');
+  const sustainable = (l: Ladder | undefined) => (l
+    ? `${l.sustainable} msg/s = ${(l.sustainable * clients).toLocaleString('en')} deliveries/s (ramp stopped by ${l.stoppedBy}${l.restarts ? `; restarted ${l.restarts}× to drop a backlog of timed-out sends` : ''})`
+    : 'not run');
+  const p99Goal = hub ? hub.steady.p99 < 100 && hub.steady.missing === 0 : false;
+  const throughputGoal = hub && bare ? hub.sustainable >= 0.5 * bare.sustainable : false;
+  const slowest = (l: Ladder | undefined) => l?.ramp.filter((m) => m.rate <= l.sustainable).at(-1) ?? l?.steady;
+  const hubTop = slowest(hub);
+
+  return `### Real-time delivery (issue 5, item 7)
+
+\`npx tsx bench/chat/run.ts\` — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus().length} cores, load average ${input.loadBefore.toFixed(1)} at the start and
+${os.loadavg()[0]!.toFixed(1)} at the end (the machine is shared: figures are noisy, ratios within the run are what to compare).
+${users} users of five organisations (the Office and four partners), created and signed in through the API as the Office admin
+(${input.setupSeconds.toFixed(0)} s), and ${clients} socket.io clients joined to one room (client *i* signs in as user *i* mod ${users}, as a user
+with the hub open on several devices). The clients run in the benchmark process, so one clock times each \`emit\` and each
+arrival; websocket transport, \`perMessageDeflate\` off on both sides, no \`bufferutil\` (not installed). Messages of about 120
+characters are sent with \`message:send\` and a \`clientMsgId\` at a steady pace, round-robin over a pool of senders (distinct users):
+§8 allows a user 20 messages in 10 s, so a sender sends at most ${input.perSenderRate} a second and the pool is max(20, rate ÷ ${input.perSenderRate})
+(${hub?.steady.senders ?? '—'} at ${steadyRate} msg/s, at most ${users}). Latency runs from the sender's \`emit\` to the \`message:new\` of each of the ${clients}
+clients (the sender's own included); acknowledgements time out after 10 s, and a delivery counts as missing if it has not
+arrived 5 s after the last acknowledgement. A step holds when every stored message reached every client exactly once, nothing
+was refused or unanswered, and p99 ≤ ${input.p99LimitMs} ms; above ${steadyRate} msg/s the rate rises by half a step, and when ${steadyRate} does not hold it
+falls (to what the server managed to store, or by half) until a rate holds. A server left working through sends whose
+acknowledgement timed out is restarted before the next step. "Out of order" counts arrivals of a lower seq after a higher one.
+CPU and waiting come from \`/proc/<pid>/task/*/schedstat\`: time on a core, and time runnable but waiting for one (100 = one
+thread the whole step) — high waiting means the machine, not the process, was the limit.
+
+${table(HEAD, ladders.flatMap((l) => [row(`**${NAMES[l.server]}** steady`, l.steady), ...l.ramp.map((m) => row(`${NAMES[l.server]} ramp`, m))]))}
+
+| | hub, 1 process | bare socket.io | hub ÷ bare | hub, 2 processes + Redis |
+| --- | --- | --- | --- | --- |
+| p99 at ${steadyRate} msg/s (${(steadyRate * clients).toLocaleString('en')} deliveries/s) | ${hub ? `${fmt(hub.steady.p99)} ms` : '—'} | ${bare ? `${fmt(bare.steady.p99)} ms` : '—'} | ${hub && bare ? `${(hub.steady.p99 / bare.steady.p99).toFixed(1)}×` : '—'} | ${redis ? `${fmt(redis.steady.p99)} ms` : '—'} |
+| sustainable send rate | ${hub?.sustainable ?? '—'} msg/s | ${bare?.sustainable ?? '—'} msg/s | ${ratio(hub?.sustainable, bare?.sustainable)} | ${redis?.sustainable ?? '—'} msg/s |
+
+- Hub: ${sustainable(hub)}.
+- Bare socket.io: ${sustainable(bare)}.
+- Two hub processes with Redis: ${sustainable(redis)}.
+
+Goals — p99 under 100 ms at 10,000 deliveries/s: **${p99Goal ? 'met' : 'missed'}** (${hub ? `${fmt(hub.steady.p99)} ms` : '—'}); sustainable throughput at least 50 % of the
+bare server's: **${throughputGoal ? 'met' : 'missed'}** (${ratio(hub?.sustainable, bare?.sustainable)}).
+
+#### What one message costs the database
+
+\`message:send\` as the hub's socket handler runs it (load the principal, load the room, \`sendMessage\` with a \`clientMsgId\`), called
+from the benchmark process one at a time against the same FerretDB: **${fmt(s.send.mean)} ms** (p99 ${fmt(s.send.p99)}) and
+**${s.commandsPerMessage.toFixed(0)} database commands** per message, each a scan of its collection on FerretDB/SQLite:
+
+${table(['command collection', 'per message'], s.commands.map(([name, n]) => [`\`${name}\``, n.toFixed(1)]))}
+
+\`storeMessage\` alone (seq claim by insert, head hint): ${fmt(s.storeOne.mean)} ms a message (p99 ${fmt(s.storeOne.p99)}); the same messages
+inserted ten at a time into their block with consecutive seqs: ${fmt(s.storeBatchOf10.mean / 10)} ms a message (${fmt(s.storeBatchOf10.mean)} ms a batch of 10).
+${hubTop ? `At the hub's highest rate that held (${hubTop.rate} msg/s) the processes used: ${cpuCell(hubTop)}.` : ''}
+`;
+}

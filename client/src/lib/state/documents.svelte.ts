@@ -1,0 +1,138 @@
+/** The document library: its filters, the rows loaded so far and "load more" paging; one document's page. */
+import { DOCUMENT_TYPES } from '../../../../shared/documentTypes.js';
+import { api, type DocumentQuery, type HubDocument } from '../api.js';
+import { errorKey } from '../errors.js';
+import type { I18n, MessageKey } from './i18n.svelte.js';
+
+/** The filters as the form holds them (empty string: any). */
+export interface DocumentFilterValues {
+  country: string;
+  organisation: string;
+  type: string;
+  q: string;
+}
+
+const PAGE_SIZE = 25;
+const KINDS = new Set<string>(DOCUMENT_TYPES.map((t) => t.kind));
+
+export function noDocumentFilters(): DocumentFilterValues {
+  return { country: '', organisation: '', type: '', q: '' };
+}
+
+/** Filters from an address such as `?country=KEN&type=pdf`. */
+export function documentFiltersFrom(search: string): DocumentFilterValues {
+  const params = new URLSearchParams(search);
+  const values = noDocumentFilters();
+  const country = params.get('country')?.toUpperCase() ?? '';
+  if (/^[A-Z]{3}$/.test(country)) values.country = country;
+  const organisation = params.get('organisation') ?? '';
+  if (/^[0-9a-f]{24}$/.test(organisation)) values.organisation = organisation;
+  const type = params.get('type') ?? '';
+  if (KINDS.has(type)) values.type = type;
+  values.q = (params.get('q') ?? '').slice(0, 200);
+  return values;
+}
+
+function toQuery(values: DocumentFilterValues): DocumentQuery {
+  return {
+    country: values.country || undefined,
+    organisation: values.organisation || undefined,
+    type: values.type || undefined,
+    q: values.q.trim() || undefined,
+  };
+}
+
+/** State of the library page (and, with a fixed country, of a country's documents). */
+export class DocumentList {
+  values = $state<DocumentFilterValues>(noDocumentFilters());
+  items = $state.raw<HubDocument[]>([]);
+  nextCursor = $state<string | null>(null);
+  loading = $state(false);
+  loaded = $state(false);
+  failure = $state<MessageKey | null>(null);
+  #generation = 0;
+
+  constructor(readonly pageSize = PAGE_SIZE) {}
+
+  /** Loads the first page for the current filters, or the page after `cursor`. */
+  async load(cursor?: string): Promise<void> {
+    const mine = ++this.#generation;
+    this.loading = true;
+    this.failure = null;
+    try {
+      const page = await api.documents({ ...toQuery(this.values), limit: this.pageSize, cursor });
+      if (mine !== this.#generation) return;
+      this.items = cursor ? [...this.items, ...page.items] : page.items;
+      this.nextCursor = page.nextCursor;
+      this.loaded = true;
+    } catch (error) {
+      if (mine === this.#generation) this.failure = errorKey(error);
+    } finally {
+      if (mine === this.#generation) this.loading = false;
+    }
+  }
+
+  /** Puts a just-uploaded document at the top. */
+  prepend(doc: HubDocument): void {
+    this.items = [doc, ...this.items.filter((d) => d.id !== doc.id)];
+  }
+
+  clear(): Promise<void> {
+    this.values = noDocumentFilters();
+    return this.load();
+  }
+}
+
+/** State of one document's page. */
+export class DocumentView {
+  doc = $state.raw<HubDocument | null>(null);
+  loading = $state(true);
+  failure = $state<MessageKey | null>(null);
+
+  constructor(readonly id: string) {}
+
+  async load(): Promise<void> {
+    this.loading = true;
+    this.failure = null;
+    try {
+      this.doc = await api.document(this.id);
+    } catch (error) {
+      this.failure = errorKey(error);
+    } finally {
+      this.loading = false;
+    }
+  }
+}
+
+/** Messages for failed uploads: what the person can do about it. */
+export const UPLOAD_ERRORS = {
+  payload_too_large: 'document_error_too_large',
+  unsupported_media_type: 'document_error_type',
+  invalid_request: 'document_error_invalid',
+} as const satisfies Record<string, MessageKey>;
+
+/** A size in bytes as the reader's language writes it ("1.2 MB", "1,2 Mo"). */
+export function fileSize(i18n: I18n, bytes: number): string {
+  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return new Intl.NumberFormat(i18n.locale, {
+    style: 'unit',
+    unit: units[unit],
+    unitDisplay: unit === 0 ? 'long' : 'short',
+    maximumFractionDigits: unit === 0 ? 0 : 1,
+  }).format(value);
+}
+
+/** The short, translated name of a content type ("PDF", "Word document"). */
+export function typeLabel(i18n: I18n, contentType: string): string {
+  const kind = DOCUMENT_TYPES.find((t) => t.contentType === contentType)?.kind;
+  return kind ? i18n.t(`doctype_${kind}` as MessageKey) : contentType;
+}
+
+/** What the file input accepts (a hint for the picker; the hub decides from the bytes). */
+export const ACCEPT = [...DOCUMENT_TYPES.map((t) => `.${t.extension}`), '.jpeg', ...DOCUMENT_TYPES.map((t) => t.contentType)].join(',');

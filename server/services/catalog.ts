@@ -1,0 +1,93 @@
+import { feedHead, readFeed } from './changeFeed.js';
+
+// Further behind than this, one full load is cheaper than reading the changes one by one.
+const MAX_CHANGES_TO_APPLY = 200;
+
+/** What a catalog keeps: anything with an id, an update time and a deletion mark. */
+export interface CatalogItem {
+  _id: { toString(): string };
+  updatedAt: Date;
+  deletedAt?: Date | null;
+}
+
+/**
+ * A read model of every item of a kind (assessments, documents), kept in each hub process and
+ * brought up to date before each read or list by reading its change feed (lookups by `_id` only).
+ * FerretDB 1.24 on SQLite scans the collection for any query and sorts in memory, so a list filtered
+ * and sorted in the database would cost a scan of every item per request; here an unchanged catalog
+ * costs a look at the feed's head. Visibility is still decided by the item's policy, item by item.
+ */
+export class Catalog<T extends CatalogItem> {
+  private readonly items = new Map<string, T>();
+  private newestFirst: T[] | null = null;
+  private seq = -1;
+  private running: Promise<void> | null = null;
+  private next: Promise<void> | null = null;
+
+  constructor(
+    private readonly feed: string,
+    private readonly loadOne: (id: string) => Promise<T | null>,
+    private readonly loadAll: () => Promise<T[]>,
+  ) {}
+
+  /**
+   * Resolves once the catalog reflects every change stored before this call: joins a check only if
+   * it starts after the call, so a request always sees the writes that finished before it began.
+   */
+  fresh(): Promise<void> {
+    if (!this.running) {
+      this.running = this.sync().finally(() => { this.running = null; });
+      return this.running;
+    }
+    this.next ??= this.running.catch(() => undefined).then(() => {
+      this.next = null;
+      return this.fresh();
+    });
+    return this.next;
+  }
+
+  /** Live (not deleted) items, newest `updatedAt` first (ties: newest id first). */
+  live(): readonly T[] {
+    this.newestFirst ??= [...this.items.values()]
+      .filter((item) => !item.deletedAt)
+      .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime() || (b._id.toString() < a._id.toString() ? -1 : 1));
+    return this.newestFirst;
+  }
+
+  /** One item (deleted ones included), as of the last sync. */
+  get(id: string): T | undefined {
+    return this.items.get(id);
+  }
+
+  /** Forgets everything (a database restored under a running hub). */
+  reset(): void {
+    this.items.clear();
+    this.newestFirst = null;
+    this.seq = -1;
+  }
+
+  private async sync(): Promise<void> {
+    const head = await feedHead(this.feed);
+    if (head === this.seq) return;
+    if (this.seq < 0 || head < this.seq || head - this.seq > MAX_CHANGES_TO_APPLY) return this.reload(head);
+    const ids = await readFeed(this.feed, this.seq, head);
+    if (!ids) return this.reload(head);
+    const docs = await Promise.all(ids.map((id) => this.loadOne(id)));
+    ids.forEach((id, i) => {
+      const doc = docs[i];
+      if (doc) this.items.set(id, doc);
+      else this.items.delete(id);
+    });
+    this.seq = head;
+    this.newestFirst = null;
+  }
+
+  private async reload(head: number): Promise<void> {
+    // The head is read before the load: a change after it is applied again by the next sync.
+    const all = await this.loadAll();
+    this.items.clear();
+    for (const doc of all) this.items.set(doc._id.toString(), doc);
+    this.seq = head;
+    this.newestFirst = null;
+  }
+}

@@ -1,0 +1,82 @@
+import type { Request, Response } from 'express';
+import { pipeline } from 'node:stream';
+import { attachmentDisposition } from '../../http/contentDisposition.js';
+import { HttpError } from '../../http/errors.js';
+import type { DocumentDoc } from '../../models/document.js';
+import type { DocumentVersionDoc } from '../../models/documentVersion.js';
+import { recordAudit } from '../audit.js';
+import { actorOf } from '../context.js';
+import type { Signed } from './commands.js';
+import { IntegrityError, OpenStream } from './crypto.js';
+import { dataKeyOf, parseKeyId } from './keys.js';
+import { findVersion } from './records.js';
+import { documentStorage } from './storage.js';
+
+const audit = (ctx: Signed, doc: DocumentDoc, version: number, outcome: 'success' | 'failure', reason?: string) => recordAudit({
+  actor: actorOf(ctx), action: 'document.download',
+  target: { type: 'document', id: doc._id.toString(), organisationId: doc.organisationId.toString() },
+  ip: ctx.ip, outcome, details: reason ? { version, reason } : { version },
+});
+
+/** Opens the sealed blob of a version: the decrypting stream, checked against the record as it goes. */
+async function openVersion(record: DocumentVersionDoc) {
+  const storage = documentStorage();
+  const { organisationId } = parseKeyId(Buffer.from(record.keyId, 'hex'));
+  const key = await dataKeyOf(storage.masterKey, organisationId, false);
+  if (key.keyId.toString('hex') !== record.keyId) throw new IntegrityError('the document was sealed with a key this hub does not hold');
+  let blob;
+  try {
+    blob = await storage.blobs.get(record.blobId);
+  } catch (error) {
+    throw new IntegrityError(`the document's blob cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const opener = new OpenStream((keyId) => {
+    // The header must name the key the record names: a blob of another organisation does not open.
+    if (keyId.toString('hex') !== record.keyId) throw new IntegrityError('the blob names another key than its record');
+    return key.key;
+  }, { size: record.size, sha256: record.sha256 });
+  return { blob, opener };
+}
+
+/**
+ * `GET /api/documents/:id/content` and `…/versions/:version/content`: streams the plaintext of one
+ * version as an attachment. Headers (length, ETag) go first, so bytes that fail authentication, or a
+ * whole that does not match its SHA-256, end the response by aborting the connection — the client
+ * sees a failed download, never a complete one — and the failure is logged and audited.
+ */
+export async function sendContent(ctx: Signed, req: Request, res: Response, doc: DocumentDoc, version = doc.version): Promise<void> {
+  const record = await findVersion(doc, version);
+  let opened;
+  try {
+    opened = await openVersion(record);
+  } catch (error) {
+    req.log?.error({ err: error, documentId: doc._id.toString(), version }, 'document content cannot be opened');
+    await audit(ctx, doc, version, 'failure', (error as Error).message);
+    throw new HttpError('internal', 'The document cannot be read; the administrators have been told.');
+  }
+  const { blob, opener } = opened;
+  if (req.method === 'HEAD') blob.destroy();
+  else await audit(ctx, doc, version, 'success');
+  res.status(200);
+  res.setHeader('Content-Type', record.contentType);
+  res.setHeader('Content-Length', String(record.size));
+  res.setHeader('Content-Disposition', attachmentDisposition(record.filename));
+  res.setHeader('ETag', `"${record.sha256}"`);
+  res.setHeader('Cache-Control', 'private, no-store');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Accept-Ranges', 'none');
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  await new Promise<void>((resolve) => {
+    pipeline(blob, opener, res, (error) => {
+      if (error && error instanceof IntegrityError) {
+        req.log?.error({ err: error, documentId: doc._id.toString(), version }, 'document content failed its integrity check; download aborted');
+        audit(ctx, doc, version, 'failure', error.message).catch((e: unknown) => req.log?.error({ err: e }, 'audit failed'));
+      }
+      // pipeline has destroyed the response on any error: the client sees an aborted transfer.
+      resolve();
+    });
+  });
+}
