@@ -24,6 +24,8 @@ export function clientDist(): string {
 export function createApp(config: Config, log: Logger): Express {
   const app = express();
   app.disable('x-powered-by');
+  // API answers are never cached (no-store); hashing every JSON body for an ETag would be wasted CPU.
+  app.set('etag', false);
   app.set('trust proxy', config.trustProxy ? (/^\d+$/.test(config.trustProxy) ? Number(config.trustProxy) : config.trustProxy) : false);
   app.set('query parser', 'simple');
   initialisePassport(config);

@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import type { Principal } from '../auth/principal.js';
 import { isAdmin, isEditor, sameOrganisation } from './helpers.js';
-import { inAudience, principalAudience } from './sharing.js';
+import { audienceMatcher, principalAudience } from './sharing.js';
 
 /** What the assessment policy looks at. */
 export interface AssessmentFacts {
@@ -12,7 +12,13 @@ export interface AssessmentFacts {
 
 /** May `p` read this assessment? Drafts reach their own organisation only (their audience). */
 export function canReadAssessment(p: Principal, a: AssessmentFacts): boolean {
-  return !a.deletedAt && inAudience(p, a.audience);
+  return assessmentReader(p)(a);
+}
+
+/** canReadAssessment for many assessments of one request (the list and the overview). */
+export function assessmentReader(p: Principal): (a: AssessmentFacts) => boolean {
+  const visible = audienceMatcher(p);
+  return (a) => !a.deletedAt && visible(a.audience);
 }
 
 /**

@@ -8,7 +8,7 @@ import { decodeCursor, toPage } from '../http/paging.js';
 import type { AssessmentDoc } from '../models/assessment.js';
 import { AssessmentVersion, versionKey } from '../models/assessmentVersion.js';
 import { Comment } from '../models/comment.js';
-import { canReadAssessment } from '../policies/assessment.js';
+import { assessmentReader } from '../policies/assessment.js';
 import { presentComment, presentCurrent, presentVersion } from '../presenters/assessment.js';
 import { toIso } from '../presenters/user.js';
 import { assessmentCatalog } from './assessmentCatalog.js';
@@ -32,17 +32,19 @@ export async function listAssessments(p: Principal, query: ListAssessmentsQuery)
     const [time, id] = decodeCursor(query.cursor, ['number', 'string']);
     after = [time as number, id as string];
   }
+  const canRead = assessmentReader(p);
   const rows: AssessmentDoc[] = [];
   for (const a of assessmentCatalog.live()) {
     if (after) {
       const t = a.updatedAt.getTime();
       if (t > after[0] || (t === after[0] && a._id.toString() >= after[1])) continue;
     }
-    if (!canReadAssessment(p, a)) continue;
+    // Cheap equality filters first; visibility before the word search.
     if (query.country && a.country !== query.country) continue;
-    if (query.organisation && a.organisationId.toString() !== query.organisation) continue;
     if (query.status && a.status !== query.status) continue;
     if (query.minRisk !== undefined && a.overallRisk < query.minRisk) continue;
+    if (query.organisation && a.organisationId.toString() !== query.organisation) continue;
+    if (!canRead(a)) continue;
     if (words.length > 0 && !matchesQuery(a.words, words)) continue;
     rows.push(a);
     if (rows.length > query.limit) break;
@@ -105,8 +107,9 @@ export async function addComment(ctx: Signed, doc: AssessmentDoc, body: string) 
 /** `GET /api/countries/:code/overview`: per organisation the latest visible published assessment, and the risk over time. */
 export async function countryOverview(p: Principal, country: string) {
   await assessmentCatalog.fresh();
+  const canRead = assessmentReader(p);
   const published = assessmentCatalog.live()
-    .filter((a) => a.country === country && a.status === 'published' && a.publishedAt && canReadAssessment(p, a))
+    .filter((a) => a.country === country && a.status === 'published' && a.publishedAt && canRead(a))
     .sort((a, b) => a.publishedAt!.getTime() - b.publishedAt!.getTime());
   const latest = new Map<string, AssessmentDoc>();
   for (const a of published) latest.set(a.organisationId.toString(), a);
@@ -122,9 +125,10 @@ export async function countryOverview(p: Principal, country: string) {
 /** The latest overall risk per country that `p` can see (for the map). */
 export async function riskMap(p: Principal) {
   await assessmentCatalog.fresh();
+  const canRead = assessmentReader(p);
   const latest = new Map<string, AssessmentDoc>();
   for (const a of assessmentCatalog.live()) {
-    if (a.status !== 'published' || !a.publishedAt || !canReadAssessment(p, a)) continue;
+    if (a.status !== 'published' || !a.publishedAt || !canRead(a)) continue;
     const seen = latest.get(a.country);
     if (!seen || seen.publishedAt!.getTime() < a.publishedAt.getTime()) latest.set(a.country, a);
   }
