@@ -9,6 +9,8 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
 import { attachRealtime } from './realtime/index.js';
 import { bootstrap } from './services/bootstrap.js';
 import { loadDemoData } from './services/demo/index.js';
+import { assessmentCatalog } from './services/assessmentCatalog.js';
+import { documentCatalog } from './services/documents/catalog.js';
 import { startHousekeeping } from './services/housekeeping.js';
 import { redisRateLimiter } from './services/rateLimit.js';
 import { closeMessageLimiter, useMessageLimiter } from './services/rooms/limits.js';
@@ -53,6 +55,10 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
     useMessageLimiter(await redisRateLimiter(config.redisUrl, 'hub:rl:messages', MESSAGE_RATE_LIMIT, MESSAGE_RATE_WINDOW_MS, log));
   }
   const housekeeping = startHousekeeping(log);
+  // Warm the catalogs in the background: on FerretDB their first full load can take many seconds.
+  for (const catalog of [assessmentCatalog, documentCatalog]) {
+    catalog.fresh().catch((error: unknown) => log.warn({ err: (error as Error).message }, 'catalog warm-up failed; the first list will load it'));
+  }
   const port = (server.address() as AddressInfo).port;
   log.info({ port, database: embedded ? embedded.kind : 'external' }, 'Partner Hub is ready');
 

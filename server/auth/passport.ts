@@ -5,14 +5,15 @@ import type { Config } from '../../config/index.js';
 import { HttpError } from '../http/errors.js';
 import type { Principal } from './principal.js';
 import { loadPrincipal } from './principalLoader.js';
-import { asAccessClaims, verifyOptions } from './tokens.js';
+import { asAccessClaims, signingKey, verifyOptions } from './tokens.js';
 
 /** Registers the JWT strategy: bearer tokens, HS256 only, our issuer and audience, then loadPrincipal. */
 export function initialisePassport(config: Config): void {
   const { algorithms, issuer, audience, maxAge } = verifyOptions();
   passport.use(new JwtStrategy({
     jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-    secretOrKey: config.jwtSecret,
+    // passport-jwt hands the key to jsonwebtoken, which takes a KeyObject (typed here as a string).
+    secretOrKey: signingKey(config.jwtSecret) as unknown as string,
     algorithms,
     issuer: issuer as string,
     audience: audience as string,

@@ -1,7 +1,8 @@
 import { feedHead, readFeed } from './changeFeed.js';
 
 // Further behind than this, one full load is cheaper than reading the changes one by one.
-const MAX_CHANGES_TO_APPLY = 200;
+// Applying a change costs a lookup; a full load of 10,000 assessments costs tens of seconds on FerretDB.
+const MAX_CHANGES_TO_APPLY = 2000;
 
 /** What a catalog keeps: anything with an id, an update time and a deletion mark. */
 export interface CatalogItem {
