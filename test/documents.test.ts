@@ -506,8 +506,14 @@ describe('documents (§7)', () => {
         const served = got.bytes && got.bytes.equals(original);
         expect(served, where).to.not.equal(true);
         expect(got.error, where).to.not.equal(null);
-        const audit = await get(`/api/audit?target=${doc.id}&action=document.download`, officeAdmin.token);
-        expect(audit.body.items.some((r: { outcome: string }) => r.outcome === 'failure'), where).to.equal(true);
+        // The failure is audited as the hub aborts the response, so it may land just after the client sees the abort.
+        let audited = false;
+        for (let attempt = 0; attempt < 30 && !audited; attempt++) {
+          const audit = await get(`/api/audit?target=${doc.id}&action=document.download`, officeAdmin.token);
+          audited = audit.body.items.some((r: { outcome: string }) => r.outcome === 'failure');
+          if (!audited) await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        expect(audited, where).to.equal(true);
       }
     });
 

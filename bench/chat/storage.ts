@@ -18,7 +18,11 @@ export interface StorageCost {
   storeOne: Stats;
   /** The same 10 messages as one insertMany into their block: what batching the writes could save. */
   storeBatchOf10: Stats;
+  /** CONCURRENT storeMessage calls at once into a fresh room: inserts tried (each racer tries the next seq) and the time until all are stored. */
+  concurrent: { messages: number; insertAttempts: number; ms: number };
 }
+
+const CONCURRENT = 20;
 
 const kindOf = (collection: string) => collection.replace(/_[0-9a-f]{24}_\d+$/, '_<room>_<block>');
 
@@ -70,7 +74,17 @@ export async function measureStorage(token: string, roomId: string, rounds = 10)
       await block.insertMany(Array.from({ length: 10 }, (_, i) => ({ _id: first + i, seq: first + i, ...draft(i) })));
       batch.push(performance.now() - start);
     }
+    // Concurrent senders of one room each try the next free seq; all but one lose and try the one after.
+    const racing = new mongoose.Types.ObjectId().toString();
+    counted.clear();
+    counting = true;
+    const raceStart = performance.now();
+    await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => storeMessage({ ...draft(i), roomId: racing })));
+    const raceMs = performance.now() - raceStart;
+    counting = false;
+    const insertAttempts = counted.get('insert roommessages_<room>_<block>') ?? 0;
     return {
+      concurrent: { messages: CONCURRENT, insertAttempts, ms: raceMs },
       send: stats(times), commands, commandsPerMessage: commands.reduce((sum, [, n]) => sum + n, 0),
       storeOne: stats(one), storeBatchOf10: stats(batch),
     };
