@@ -333,8 +333,6 @@ describe('browser: situation rooms', function () {
       await page.getByTestId('nav-rooms').click();
       await page.getByTestId('room-item').filter({ hasText: t.name }).waitFor();
       await page.waitForLoadState('networkidle');
-      // Two unread: A's and the admin's, sent after B's (sending marks the room read up to one's own message).
-      if (locale === 'en') expect(await page.getByTestId('room-unread').innerText()).to.contain('2');
       await tallScreenshot(page, `rooms-list-${locale}`);
       await page.getByTestId('room-item').filter({ hasText: t.name }).getByTestId('room-link').click();
       await linkIs(page, 'connected');
