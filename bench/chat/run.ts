@@ -11,7 +11,7 @@
  * Plus what one message costs the database (storage.ts). Writes its part of the "Chat (issue 5)"
  * section of docs/benchmarks.md. Everything is on 127.0.0.1 and stops by itself (about 6 minutes).
  *
- * Environment: BENCH_USERS (80), BENCH_CLIENTS (200), BENCH_STEADY_S (30), BENCH_REDIS_STEADY_S (15), BENCH_STEP_S (6), BENCH_RATE (50),
+ * Environment: BENCH_USERS (80), BENCH_CLIENTS (200), BENCH_STEADY_S (30), BENCH_REDIS_STEADY_S (15), BENCH_STEP_S (6), BENCH_RATE (50), BENCH_RUN_S (360),
  * BENCH_PHASES (hub,bare,redis), BENCH_WRITE (1: write docs/benchmarks.md), REDIS_URL (redis://127.0.0.1:6379).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -48,8 +48,11 @@ const P99_LIMIT_MS = 250;
 // §8 allows 20 messages per user in any 10 s; senders keep to 15 so timer jitter never trips it.
 const PER_SENDER_RATE = 1.5;
 const MIN_SENDERS = 20;
-// Time each server's ramp may take after its steady phase, in seconds.
-const RAMP_BUDGET_S = { hub: 80, bare: 45, redis: 70 };
+// Time each server's ramp may take after its steady phase, in seconds, and how long the whole run may
+// take: a ladder also stops early enough to leave the later ones this many seconds (RESERVE_S).
+const RAMP_BUDGET_S = { hub: 80, bare: 45, redis: 85 };
+const RUN_S = env('BENCH_RUN_S', 360);
+const RESERVE_S = { hub: 170, bare: 80, redis: 0 };
 // The two-process run is shorter: it repeats the measurement across Redis rather than re-deriving it.
 const REDIS_STEADY_S = env('BENCH_REDIS_STEADY_S', Math.min(15, STEADY_S));
 const GIVE_UP_MS = 9 * 60_000;
@@ -95,6 +98,7 @@ async function kill(hub: HubProcess): Promise<void> {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hub-chat-bench-'));
+  const runEnd = performance.now() + RUN_S * 1000;
   const loadBefore = os.loadavg()[0]!;
   let database: EmbeddedDatabase | undefined;
   const stops: (() => Promise<unknown>)[] = [];
@@ -114,7 +118,8 @@ async function main(): Promise<void> {
     current = target;
     const ladder = await climb({
       server, target, steadyRate: RATE, steadySeconds, stepSeconds: STEP_S, p99LimitMs: P99_LIMIT_MS,
-      perSenderRate, minSenders: MIN_SENDERS, maxSenders: USERS, hint, deadline: performance.now() + (steadySeconds + 25 + RAMP_BUDGET_S[server]) * 1000,
+      perSenderRate, minSenders: MIN_SENDERS, maxSenders: USERS, hint,
+      deadline: Math.min(performance.now() + (steadySeconds + 25 + RAMP_BUDGET_S[server]) * 1000, runEnd - RESERVE_S[server] * 1000),
     });
     target.clients.close();
     current = undefined;
@@ -187,8 +192,8 @@ async function main(): Promise<void> {
           target.clients.close();
           await Promise.all([kill(a), kill(b)]);
           await waitIdle(ferretdb());
-          a = await spawnHub({ ...envOf('hub-a'), PORT: String(ports[0]) });
-          b = await spawnHub({ ...envOf('hub-b'), PORT: String(ports[1]) });
+          // Side by side this time: the Office and its admin exist, so there is no bootstrap to race.
+          [a, b] = await Promise.all([spawnHub({ ...envOf('hub-a'), PORT: String(ports[0]) }), spawnHub({ ...envOf('hub-b'), PORT: String(ports[1]) })]);
           target.clients = await connect(seats);
           target.pids = { hubA: a.pid, hubB: b.pid, ferretdb: ferretdb(), bench: process.pid };
         },
