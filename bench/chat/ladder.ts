@@ -26,6 +26,7 @@ export interface Target {
   reset?: () => Promise<void>;
 }
 
+/** How one server is measured: its target, the steady phase, the step length, the limits and the deadline. */
 export interface LadderOptions {
   server: string;
   target: Target;

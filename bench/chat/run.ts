@@ -159,8 +159,9 @@ async function main(): Promise<void> {
       step(`${target.clients.size} clients joined; one hub process`);
       ladders.push(await climbOn('hub', target, PER_SENDER_RATE, STEADY_S));
     }
-    await hub.stop();
+    await kill(hub);
     stops.pop();
+    await waitIdle(ferretdb());
 
     step('what one message costs the database (from this process, one at a time)');
     const storage: StorageCost = await measureStorage(audience.tokens[USERS - 1]!, audience.roomId);
