@@ -20,6 +20,8 @@ export interface DomainEvents {
   'room.message.deleted': { roomId: string; messageId: string };
   /** Organisations were taken out of a room: their sockets leave it at once and hear `room:removed`. */
   'room.removed': { roomId: string; organisationIds: string[] };
+  /** A room's members, name or archive state changed (copies of it kept in memory are stale). */
+  'room.changed': { roomId: string };
   /** Something an organisation's or a user's connected people should hear about. */
   'notification': { organisationIds?: string[]; userIds?: string[]; payload: NotificationPayload };
 }

@@ -66,7 +66,11 @@ export interface ClientToServerEvents {
 }
 
 /** Events between server processes (none: cross-process fan-out is the Redis adapter's). */
-export interface InterServerEvents {}
+/** Between the hub's processes (socket.io server-side events, through the Redis adapter). */
+export interface InterServerEvents {
+  /** A room changed: forget any copy of it. */
+  'room:changed': (roomId: string) => void;
+}
 
 /**
  * Who is on a socket, checked at the handshake. Plain data on purpose: with the Redis adapter

@@ -127,6 +127,26 @@ describe('situation rooms across hub processes (REDIS_URL, §8)', function () {
     }
   });
 
+  it('a clientMsgId sent through A and repeated through B (a retry after a reconnect elsewhere) is stored once', async () => {
+    const roomId = await createRoom(a, [orgX]);
+    const user = await createUserAt(a, admin, orgX);
+    const [onA, onB] = await Promise.all([connectSocket(user.token, urlOf(a)), connectSocket(user.token, urlOf(b))]);
+    // B learns the room first, so what A stores next is news to B's log.
+    const warm = await ask<{ message: RoomMessage }>(onB, 'message:send', { roomId, body: 'warm-up', clientMsgId: randomUUID() });
+    expect(warm.ok).to.equal(true);
+    const clientMsgId = randomUUID();
+    const first = await ask<{ message: RoomMessage }>(onA, 'message:send', { roomId, body: 'once', clientMsgId });
+    const again = await ask<{ message: RoomMessage }>(onB, 'message:send', { roomId, body: 'once', clientMsgId });
+    const rest = await requestAt<RoomMessage>(b, 'POST', `/api/rooms/${roomId}/messages`, { body: 'once', clientMsgId }, user.token);
+    if (!first.ok || !again.ok) throw new Error(JSON.stringify({ first, again }));
+    expect(again.message.id).to.equal(first.message.id);
+    expect(rest.body.id).to.equal(first.message.id);
+    const history = await requestAt<{ items: RoomMessage[] }>(b, 'GET', `/api/rooms/${roomId}/messages?limit=50`, undefined, user.token);
+    expect(history.body.items.map((m) => m.body)).to.deep.equal(['warm-up', 'once']);
+    onA.disconnect();
+    onB.disconnect();
+  });
+
   it('the per-user limit holds across processes: 12 sends through A and 12 through B store exactly 20', async () => {
     const roomId = await createRoom(a, [orgX]);
     const user = await createUserAt(a, admin, orgX);

@@ -60,7 +60,7 @@ async function timed(n: number, work: () => Promise<unknown>, budgetMs = Infinit
 function message(roomId: string, seq: number, author: StoredMessage['author']): StoredMessage {
   return {
     _id: seq, seq, roomId, author, body: `${BODIES[seq % BODIES.length]} (#${seq})`, attachments: [],
-    clientMsgId: `seed-${seq}`, createdAt: new Date(Date.UTC(2026, 0, 1) + seq * 30_000), editedAt: null, deleted: false,
+    clientMsgId: `seed-${seq}`, claim: `${author.id}:seed-${seq}`, createdAt: new Date(Date.UTC(2026, 0, 1) + seq * 30_000), editedAt: null, deleted: false,
   };
 }
 

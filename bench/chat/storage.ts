@@ -2,7 +2,7 @@ import jwt from 'jsonwebtoken';
 import mongoose from 'mongoose';
 import { asAccessClaims } from '../../server/auth/tokens.js';
 import { loadPrincipal } from '../../server/auth/principalLoader.js';
-import { BLOCK_SIZE, storeMessage, type MessageDraft, type StoredMessage } from '../../server/services/rooms/messageStore.js';
+import { appendMessage, BLOCK_SIZE, type MessageDraft, type StoredMessage } from '../../server/services/rooms/messageStore.js';
 import { sendMessage } from '../../server/services/rooms/messages.js';
 import { findRoom } from '../../server/services/rooms/rooms.js';
 import { stats, type Stats } from '../assessments/report.js';
@@ -65,13 +65,13 @@ export async function measureStorage(token: string, roomId: string, rounds = 10)
     const block = mongoose.connection.db!.collection<StoredMessage>(`roommessages_${scratch}_0`);
     for (let i = 0; i < 30; i++) {
       const start = performance.now();
-      await storeMessage(draft(i));
+      await appendMessage(draft(i));
       one.push(performance.now() - start);
     }
     // Then batches of 10 right after them (seq 31…80), as a per-room write queue could store them.
     for (let first = 31; first + 9 <= Math.min(80, BLOCK_SIZE); first += 10) {
       const start = performance.now();
-      await block.insertMany(Array.from({ length: 10 }, (_, i) => ({ _id: first + i, seq: first + i, ...draft(i) })));
+      await block.insertMany(Array.from({ length: 10 }, (_, i) => ({ _id: first + i, seq: first + i, ...draft(i), claim: `~batch-${first + i}` })));
       batch.push(performance.now() - start);
     }
     // Concurrent senders of one room each try the next free seq; all but one lose and try the one after.
@@ -79,7 +79,7 @@ export async function measureStorage(token: string, roomId: string, rounds = 10)
     counted.clear();
     counting = true;
     const raceStart = performance.now();
-    await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => storeMessage({ ...draft(i), roomId: racing })));
+    await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => appendMessage({ ...draft(i), roomId: racing })));
     const raceMs = performance.now() - raceStart;
     counting = false;
     const insertAttempts = counted.get('insert roommessages_<room>_<block>') ?? 0;

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import type { Config } from '../../config/index.js';
 import { connectRedisFanout, type RedisFanout } from './adapter.js';
+import { domainEvents } from '../events.js';
+import { forgetRoom } from '../services/rooms/roomCache.js';
 import { bridgeDomainEvents } from './domainEvents.js';
 import { authenticateHandshake, confirmSession } from './handshake.js';
 import { attachRoomHandlers } from './roomHandlers.js';
@@ -40,6 +42,11 @@ export async function attachRealtime(server: HttpServer, config: Config, log: Lo
     void confirmSession(socket, config.jwtSecret, log);
   });
   const unsubscribe = bridgeDomainEvents(io, log);
+  // The other processes keep rooms in memory too (services/rooms/roomCache.ts): tell them of a change.
+  const unsubscribeRooms = redis
+    ? domainEvents.subscribe('room.changed', (event) => io.serverSideEmit('room:changed', event.roomId))
+    : () => undefined;
+  io.on('room:changed', (roomId) => forgetRoom(roomId));
 
   let closing: Promise<void> | undefined;
   return {
@@ -47,6 +54,7 @@ export async function attachRealtime(server: HttpServer, config: Config, log: Lo
     close() {
       closing ??= (async () => {
         unsubscribe();
+        unsubscribeRooms();
         await io.close(); // closes every socket (and the HTTP server, which the hub closes again harmlessly)
         await redis?.close();
       })();

@@ -11,26 +11,36 @@ import { parseOrThrow } from '../http/validate.js';
 import { isRoomMember } from '../policies/room.js';
 import { deleteMessage, editMessage, history, sendMessage } from '../services/rooms/messages.js';
 import { lastSeq } from '../services/rooms/messageStore.js';
-import { findRoom } from '../services/rooms/rooms.js';
+import { recentRoom } from '../services/rooms/roomCache.js';
 import { situationRoom } from './rooms.js';
 import type { HubSocket } from './types.js';
 
 type AnyAck = (answer: AckAnswer<object>) => void;
 
-/** The socket's principal, loaded afresh: a role change, deactivation or ended session counts at once. */
+// A socket's principal (user, session, organisation) is read again when it is older than this. Ending
+// a session, deactivating a user or an organisation disconnects the sockets at once on every process
+// (domainEvents.ts); what this delay bounds is a role change reaching a connected socket.
+const PRINCIPAL_TTL_MS = 5_000;
+const principals = new WeakMap<HubSocket, { principal: Principal; at: number }>();
+
+/** The socket's principal, re-read every few seconds; an ended session disconnects the socket. */
 async function principalOf(socket: HubSocket): Promise<Principal> {
+  const cached = principals.get(socket);
+  if (cached && Date.now() - cached.at < PRINCIPAL_TTL_MS) return cached.principal;
   const { userId, sessionId } = socket.data.principal;
   const principal = await loadPrincipal({ sub: userId, sid: sessionId, typ: 'access' });
   if (!principal) {
+    principals.delete(socket);
     socket.disconnect(true);
     throw new HttpError('unauthenticated', 'This session has ended.');
   }
+  principals.set(socket, { principal, at: Date.now() });
   return principal;
 }
 
 /** A room the principal is a member of, or 404 (never 403: non-members do not learn it exists). */
 async function memberRoom(p: Principal, roomId: string) {
-  const room = await findRoom(roomId).catch(() => null);
+  const room = await recentRoom(roomId).catch(() => null);
   if (!room || !isRoomMember(p, room)) throw notFound('room');
   return room;
 }

@@ -6,8 +6,9 @@ import { canDeleteMessage, canEditMessage, isRoomMember } from '../../policies/r
 import { presentMessage } from '../../presenters/room.js';
 import { checkAttachments } from './attachments.js';
 import { takeMessageSlot } from './limits.js';
-import { findMessage, messagesAfter, messagesBefore, sendOnce, storeMessage, updateMessage } from './messageStore.js';
-import { advanceReadMarker, findRoom } from './rooms.js';
+import { appendMessage, findMessage, messagesAfter, messagesBefore, updateMessage } from './messageStore.js';
+import { markOwnMessage } from './readMarkers.js';
+import { findRoom } from './rooms.js';
 
 /** What a sender sends (§8). */
 export interface Outgoing {
@@ -32,14 +33,14 @@ export async function sendMessage(p: Principal, room: RoomDoc, outgoing: Outgoin
     body: outgoing.body, attachments, clientMsgId: outgoing.clientMsgId ?? null,
     createdAt: new Date(), editedAt: null, deleted: false,
   };
-  const { message, repeated } = outgoing.clientMsgId
-    ? await sendOnce(draft, userId, outgoing.clientMsgId)
-    : { message: await storeMessage(draft), repeated: false };
+  const key = outgoing.clientMsgId ? `${userId}:${outgoing.clientMsgId}` : undefined;
+  const { message, repeated } = await appendMessage(draft, key);
   const view = presentMessage(message);
   if (!repeated) {
-    // What one writes oneself is read: it never counts as unread for its author.
-    await advanceReadMarker(roomId, userId, message.seq);
+    // Published at once: the room's log answers its senders in seq order, so this is the order of
+    // message:new on this process. What one writes oneself is read: never unread for its author.
     domainEvents.publish('room.message', { roomId, kind: 'new', message: view });
+    markOwnMessage(roomId, userId, message.seq);
   }
   return view;
 }

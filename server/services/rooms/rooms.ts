@@ -4,13 +4,14 @@ import { domainEvents } from '../../events.js';
 import { HttpError, notFound } from '../../http/errors.js';
 import { decodeCursor, toPage } from '../../http/paging.js';
 import { Organisation } from '../../models/organisation.js';
-import { ReadMarker, Room, type RoomDoc } from '../../models/room.js';
+import { Room, type RoomDoc } from '../../models/room.js';
 import { memberRoomsFilter } from '../../policies/room.js';
 import { presentRoom } from '../../presenters/room.js';
 import { recordAudit } from '../audit.js';
 import { actorOf, type ActionContext } from '../context.js';
 import { isCountryCode } from '../countries.js';
 import { lastSeq } from './messageStore.js';
+import { advanceReadMarker, readMarkerOf } from './readMarkers.js';
 
 type Signed = ActionContext & { principal: Principal };
 
@@ -32,8 +33,7 @@ async function roomOrganisations(ids: string[], creatorOrganisation: string): Pr
 
 /** The unread count of `userId` in a room that ends at `last`. */
 async function unreadOf(roomId: string, userId: string, last: number): Promise<number> {
-  const marker = await ReadMarker.findById(`${roomId}:${userId}`).lean();
-  return Math.max(0, last - (marker?.seq ?? 0));
+  return Math.max(0, last - (await readMarkerOf(roomId, userId)));
 }
 
 /** `GET /api/rooms`: the rooms of the user's organisation, each with the user's unread count. */
@@ -108,17 +108,10 @@ export async function updateRoom(ctx: Signed, room: RoomDoc, change: { name?: st
     target: { type: 'room', id: room._id.toString(), organisationId: creatorOrganisation },
     details: { added: added.join(','), removed: removed.join(','), archived: updated.archived, renamed: change.name !== undefined },
   });
+  domainEvents.publish('room.changed', { roomId: room._id.toString() });
   if (removed.length > 0) domainEvents.publish('room.removed', { roomId: room._id.toString(), organisationIds: removed });
   notifyAdded(updated, added);
   return describeRoom(ctx.principal, updated);
-}
-
-/** Moves a user's read marker forward to `seq` (never back). */
-export async function advanceReadMarker(roomId: string, userId: string, seq: number): Promise<void> {
-  await ReadMarker.updateOne({ _id: `${roomId}:${userId}` }, { $max: { seq } }, { upsert: true })
-    .catch((error: { code?: number }) => {
-      if (error.code !== 11000) throw error;
-    });
 }
 
 /** `POST /api/rooms/:id/read`: the user has read up to `seq` (markers only move forward). */

@@ -1,0 +1,29 @@
+import { domainEvents } from '../../events.js';
+import type { RoomDoc } from '../../models/room.js';
+import { findRoom } from './rooms.js';
+
+// Rooms as the socket handlers see them, kept for a few seconds so that a busy room does not read its
+// room document for every message. A change to a room (members, archive, name) forgets it here at once,
+// and on the other processes of the hub through socket.io's server-side events (realtime/index.ts);
+// the time limit bounds how long a lost cross-process notice could leave a stale copy.
+const TTL_MS = 5_000;
+const MAX_ROOMS = 5_000;
+
+const cache = new Map<string, { room: RoomDoc; at: number }>();
+
+/** The room (404 `HttpError` when there is none), from memory when it was read in the last seconds. */
+export async function recentRoom(id: string): Promise<RoomDoc> {
+  const hit = cache.get(id);
+  if (hit && Date.now() - hit.at < TTL_MS) return hit.room;
+  const room = await findRoom(id);
+  if (cache.size >= MAX_ROOMS) cache.clear();
+  cache.set(id, { room, at: Date.now() });
+  return room;
+}
+
+/** Drops a room from memory: it changed. */
+export function forgetRoom(id: string): void {
+  cache.delete(id);
+}
+
+domainEvents.subscribe('room.changed', (event) => forgetRoom(event.roomId));

@@ -1,0 +1,250 @@
+import { randomUUID } from 'node:crypto';
+import { RoomHead } from '../../models/room.js';
+import {
+  blockCollection, blockOf, BLOCK_SIZE, claimOf, ensureBlockIndex, isDuplicateKey, type MessageDraft, type StoredMessage,
+} from './blocks.js';
+
+/** What storing a message answered: the stored message, and whether it had been stored before (a repeat). */
+export interface Sent {
+  message: StoredMessage;
+  repeated: boolean;
+}
+
+interface Pending {
+  draft: MessageDraft;
+  claim: string;
+  resolve(sent: Sent): void;
+  reject(error: unknown): void;
+}
+
+// At most this many messages go into one insert. Batching is what makes a busy room cheap: one insert
+// of 20 messages costs FerretDB about what one insert of one message does.
+const MAX_BATCH = 200;
+// Rooms whose log this process keeps in memory (the least recently used idle ones are let go).
+const MAX_LOGS = 1000;
+
+/** The first `insertedCount` documents of an ordered insert that failed were stored. */
+function storedBefore(error: unknown): number {
+  const failed = error as { insertedCount?: number; writeErrors?: { index: number }[] | { index: number } };
+  const first = Array.isArray(failed.writeErrors) ? failed.writeErrors[0] : failed.writeErrors;
+  return first?.index ?? failed.insertedCount ?? 0;
+}
+
+/**
+ * The write side of one room in this process: a queue of messages to store, written in batches under
+ * consecutive seqs, and what the process knows of the room — `head`, the last seq it knows stored (every
+ * seq up to it is stored: seqs are claimed in order, so there is never a gap), and the claims of the
+ * messages of the head's block and the one before (a repeated `clientMsgId` is recognised from memory).
+ *
+ * Other processes may write to the same room. A batch is inserted in order starting at head + 1, so
+ * when another writer got there first the insert stops at the first taken seq (or claim): the log then
+ * reads what was stored past its head (learning those claims too) and puts the rest of the batch after
+ * it. So no seq is ever stored twice, and a message repeated through another process is found.
+ */
+class RoomLog {
+  private head = 0;
+  private readonly claims = new Map<string, number>();
+  private readonly inFlight = new Map<string, Promise<Sent>>();
+  private queue: Pending[] = [];
+  private loading: Promise<void> | null = null;
+  private pumping = false;
+  private attempting: Pending[] = [];
+  private hintedBlock = -1;
+  lastUsed = Date.now();
+
+  constructor(private readonly roomId: string) {}
+
+  get idle(): boolean {
+    return this.queue.length === 0 && !this.pumping;
+  }
+
+  /** Stores a message under the next seq; a claim already stored (or being stored) answers that message. */
+  send(draft: MessageDraft, claim: string): Promise<Sent> {
+    this.lastUsed = Date.now();
+    const first = this.inFlight.get(claim);
+    if (first) return first.then(({ message }) => ({ message, repeated: true }));
+    const sent = new Promise<Sent>((resolve, reject) => this.queue.push({ draft, claim, resolve, reject }));
+    this.inFlight.set(claim, sent);
+    const forget = () => this.inFlight.delete(claim);
+    sent.then(forget, forget);
+    void this.pump();
+    return sent;
+  }
+
+  /** The room's last stored seq, counting what other processes stored since this one last looked. */
+  async lastSeq(): Promise<number> {
+    this.lastUsed = Date.now();
+    await this.ready();
+    const next = this.head + 1;
+    if (await blockCollection(this.roomId, blockOf(next)).findOne({ _id: next }, { projection: { _id: 1 } })) await this.catchUp();
+    return this.head;
+  }
+
+  private ready(): Promise<void> {
+    this.loading ??= this.load().catch((error: unknown) => {
+      this.loading = null;
+      throw error;
+    });
+    return this.loading;
+  }
+
+  /**
+   * Learns the room from the database: the head's hint says which block to start from (every seq up to
+   * the hint is stored); the block before it gives its claims; then forward to the real head.
+   */
+  private async load(): Promise<void> {
+    const hint = (await RoomHead.findById(this.roomId, { lastSeq: 1 }).lean())?.lastSeq ?? 0;
+    const block = blockOf(hint + 1);
+    this.claims.clear();
+    this.head = block * BLOCK_SIZE;
+    this.hintedBlock = blockOf(hint);
+    if (block > 0) this.learn(await blockCollection(this.roomId, block - 1).find({}).toArray());
+    await this.catchUp();
+  }
+
+  /** Reads what was stored past the head, block after block, and learns it. */
+  private async catchUp(): Promise<void> {
+    for (;;) {
+      const block = blockOf(this.head + 1);
+      const before = this.head;
+      this.learn(await blockCollection(this.roomId, block).find({ _id: { $gt: this.head } }).toArray());
+      if (this.head === before || blockOf(this.head + 1) === block) return;
+    }
+  }
+
+  /** Takes stored messages into what this process knows (in any order; knowledge only grows). */
+  private learn(stored: StoredMessage[]): void {
+    const seqs = new Set(stored.map((m) => m.seq));
+    for (const message of stored) this.claims.set(claimOf(message), message.seq);
+    // The head only moves over an unbroken run of seqs.
+    while (seqs.has(this.head + 1)) this.head++;
+    this.forgetOldClaims();
+  }
+
+  /** Keeps the claims of the head's block and the one before it. */
+  private forgetOldClaims(): void {
+    const oldest = blockOf(this.head + 1) - 1;
+    if (this.claims.size <= 2 * BLOCK_SIZE) return;
+    for (const [claim, seq] of this.claims) if (blockOf(seq) < oldest) this.claims.delete(claim);
+  }
+
+  /** Writes the queue out, batch after batch; one loop per room and process. */
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.queue.length > 0) {
+        this.attempting = [];
+        try {
+          await this.ready();
+          await this.writeBatch();
+        } catch (error) {
+          // What was stored is not known (the database may have failed mid-insert): fail the batch (or,
+          // when the room could not even be read, everything waiting) and learn the room afresh before
+          // the next write. A retry with the same clientMsgId then finds its message if it was stored.
+          const failed = new Set(this.attempting.length > 0 ? this.attempting : this.queue);
+          this.queue = this.queue.filter((pending) => !failed.has(pending));
+          for (const pending of failed) pending.reject(error);
+          this.loading = null;
+        }
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private async writeBatch(): Promise<void> {
+    await this.answerRepeats();
+    if (this.queue.length === 0) return;
+    const first = this.head + 1;
+    const block = blockOf(first);
+    const batch = this.queue.slice(0, Math.min(MAX_BATCH, (block + 1) * BLOCK_SIZE - this.head));
+    this.attempting = batch;
+    const documents: StoredMessage[] = batch.map(({ draft, claim }, i) => ({ _id: first + i, seq: first + i, ...draft, claim }));
+    await ensureBlockIndex(this.roomId, block);
+    let stored = documents.length;
+    try {
+      await blockCollection(this.roomId, block).insertMany(documents, { ordered: true });
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      stored = storedBefore(error);
+    }
+    this.queue.splice(0, stored);
+    this.learn(documents.slice(0, stored));
+    batch.slice(0, stored).forEach((pending, i) => pending.resolve({ message: documents[i]!, repeated: false }));
+    if (stored < documents.length) await this.afterCollision(this.queue[0]!);
+    this.hintHead();
+  }
+
+  /**
+   * Another writer took the next seq, or the next message's claim: learn what was stored past the head.
+   * If that explains nothing, the claim must be older than the head's block: look it up where it lives.
+   */
+  private async afterCollision(next: Pending): Promise<void> {
+    const head = this.head;
+    await this.catchUp();
+    if (this.head !== head || this.claims.has(next.claim)) return;
+    const found = await blockCollection(this.roomId, blockOf(head + 1)).findOne({ claim: next.claim });
+    if (found) {
+      this.claims.set(claimOf(found), found.seq);
+      return;
+    }
+    this.queue.shift();
+    next.reject(new Error(`room ${this.roomId}: seq ${head + 1} collided with nothing this process can find`));
+  }
+
+  /** Queued messages whose claim is already stored answer the stored message, and are not stored again. */
+  private async answerRepeats(): Promise<void> {
+    const repeats = this.queue.filter((pending) => this.claims.has(pending.claim));
+    if (repeats.length === 0) return;
+    this.queue = this.queue.filter((pending) => !this.claims.has(pending.claim));
+    for (const pending of repeats) {
+      const seq = this.claims.get(pending.claim)!;
+      const message = await blockCollection(this.roomId, blockOf(seq)).findOne({ _id: seq });
+      if (message) pending.resolve({ message, repeated: true });
+      else pending.reject(new Error(`room ${this.roomId}: claimed seq ${seq} is not stored`));
+    }
+  }
+
+  /**
+   * Moves the head's hint forward once per block: it only has to say where to start reading, and the
+   * blocks are read forward from it. (A racing lower write can only make a reader read one more block.)
+   */
+  private hintHead(): void {
+    const block = blockOf(this.head);
+    if (block <= this.hintedBlock) return;
+    this.hintedBlock = block;
+    RoomHead.updateOne({ _id: this.roomId }, { $max: { lastSeq: this.head } }, { upsert: true })
+      .catch(() => { this.hintedBlock = -1; });
+  }
+}
+
+const logs = new Map<string, RoomLog>();
+
+/** The log of a room in this process. */
+function logOf(roomId: string): RoomLog {
+  let log = logs.get(roomId);
+  if (!log) {
+    if (logs.size >= MAX_LOGS) {
+      const idle = [...logs.entries()].filter(([, l]) => l.idle).sort(([, a], [, b]) => a.lastUsed - b.lastUsed);
+      for (const [id] of idle.slice(0, Math.ceil(MAX_LOGS / 10))) logs.delete(id);
+    }
+    log = new RoomLog(roomId);
+    logs.set(roomId, log);
+  }
+  return log;
+}
+
+/**
+ * Stores a message under the next seq of its room. With a `key` (`<userId>:<clientMsgId>`), a message
+ * already stored with that key in the room's current or previous block — at least the last 1000
+ * messages — is answered instead, and nothing new is stored.
+ */
+export function appendMessage(draft: MessageDraft, key?: string): Promise<Sent> {
+  return logOf(draft.roomId).send(draft, key ?? `~${randomUUID()}`);
+}
+
+/** The last stored seq of a room (0 when it has none). */
+export function lastSeq(roomId: string): Promise<number> {
+  return logOf(roomId).lastSeq();
+}
