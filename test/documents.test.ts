@@ -532,6 +532,16 @@ describe('documents (§7)', () => {
       expect(cut.error).to.not.equal(null);
     });
 
+    it('a recorded SHA-256 altered in the database does not complete a download (the blob seals the SHA-256 it was stored with)', async () => {
+      const bytes = Buffer.from(`Recorded ${'r'.repeat(150_000)}\n`);
+      const doc = await createDocument(owner.analyst, textFile(bytes.toString('utf8')));
+      const versions = mongoose.connection.db!.collection<{ _id: string; sha256: string }>('documentversions');
+      await versions.updateOne({ _id: `${doc.id}:1` }, { $set: { sha256: sha256(Buffer.from('another file')) } });
+      const got = await download(owner.member.token, `/api/documents/${doc.id}/content`);
+      expect(got.error).to.not.equal(null);
+      expect(got.bytes?.equals(bytes)).to.not.equal(true);
+    });
+
     it('each organisation has its own data key, stored wrapped', async () => {
       const db = mongoose.connection.db!;
       const keys = await db.collection('organisationkeys').find({}).toArray();

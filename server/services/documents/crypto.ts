@@ -1,9 +1,9 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, type Hash } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createSecretKey, hkdfSync, randomBytes, type Hash, type KeyObject } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 
-// The sealed format of a stored blob (version 1):
+// The sealed format of a stored blob (version 2; version 1 is still read):
 //
-//   header  magic "PHUB" | format 1 | log2(segment size) | key id (16) | salt (16) | base nonce (12)
+//   header  magic "PHUB" | format | log2(segment size) | key id (16) | salt (16) | base nonce (12)
 //   then    segment 0 | segment 1 | … | segment n   each = AES-256-GCM ciphertext | 16-byte tag
 //
 // Every segment but the last holds exactly SEGMENT_SIZE bytes of plaintext; the last holds 0 to
@@ -11,23 +11,39 @@ import { Transform, type TransformCallback } from 'node:stream';
 // and nonces (base nonce XOR segment index) never repeat under one key. Each segment's AAD is the
 // whole header, its index and a "last" flag: segments cannot be reordered, dropped, moved between
 // blobs, or the blob truncated at a segment boundary, without failing authentication.
+//
+// Version 2 adds the plaintext's size and SHA-256 to the last segment's AAD. The sealer computes them
+// over exactly the bytes it seals, under a key used for no other blob, so a blob whose segments all
+// authenticate with the recorded size and SHA-256 in the last AAD holds exactly the recorded content:
+// a download checks the record without hashing the plaintext again. Version 1 blobs are hashed.
 
 export const MAGIC = Buffer.from('PHUB', 'ascii');
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
+const READABLE_FORMATS = new Set([1, 2]);
 export const SEGMENT_LOG2 = 16;
 export const SEGMENT_SIZE = 1 << SEGMENT_LOG2;
 export const TAG_LENGTH = 16;
 export const KEY_ID_LENGTH = 16;
 export const HEADER_LENGTH = 4 + 1 + 1 + KEY_ID_LENGTH + 16 + 12;
+const SEALED_SEGMENT = SEGMENT_SIZE + TAG_LENGTH;
+const SHA256_LENGTH = 32;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
 const HKDF_INFO = Buffer.from('partner-hub/document-blob/v1');
 
 /** What a blob header says. */
 export interface BlobHeader {
+  format: number;
   keyId: Buffer;
   salt: Buffer;
   baseNonce: Buffer;
   segmentSize: number;
   raw: Buffer;
+}
+
+/** The plaintext a blob holds, as its record states it (and format 2 seals it). */
+export interface Expected {
+  size: number;
+  sha256: string;
 }
 
 /** Sealed bytes that fail authentication, or a blob that is not what its record says. */
@@ -41,38 +57,79 @@ export function sealedSize(plaintextSize: number): number {
   return HEADER_LENGTH + plaintextSize + segments * TAG_LENGTH;
 }
 
-/** Reads a blob header; throws IntegrityError for anything but format 1. */
+/** Reads a blob header; throws IntegrityError for anything but format 1 or 2. */
 export function parseHeader(raw: Buffer): BlobHeader {
-  if (raw.length < HEADER_LENGTH || !raw.subarray(0, 4).equals(MAGIC) || raw[4] !== FORMAT_VERSION || raw[5] !== SEGMENT_LOG2) {
-    throw new IntegrityError('the blob header is not a Partner Hub format 1 header');
+  if (raw.length < HEADER_LENGTH || !raw.subarray(0, 4).equals(MAGIC) || !READABLE_FORMATS.has(raw[4]!) || raw[5] !== SEGMENT_LOG2) {
+    throw new IntegrityError('the blob header is not a Partner Hub format 1 or 2 header');
   }
   let at = 6;
   const take = (n: number) => raw.subarray(at, (at += n));
   const keyId = take(KEY_ID_LENGTH);
   const salt = take(16);
   const baseNonce = take(12);
-  return { keyId, salt, baseNonce, segmentSize: SEGMENT_SIZE, raw: raw.subarray(0, HEADER_LENGTH) };
+  return { format: raw[4]!, keyId, salt, baseNonce, segmentSize: SEGMENT_SIZE, raw: raw.subarray(0, HEADER_LENGTH) };
 }
 
-function fileKey(dataKey: Buffer, salt: Buffer): Buffer {
-  return Buffer.from(hkdfSync('sha256', dataKey, salt, HKDF_INFO, 32));
-}
+/**
+ * The key, nonce and AAD of each segment of one blob. One nonce and one AAD buffer serve every
+ * segment (the cipher copies both when it is created or given them), so sealing or opening a segment
+ * allocates only its output.
+ */
+class SegmentKeys {
+  private readonly key: KeyObject;
+  private readonly nonce = Buffer.alloc(12);
+  private readonly aad: Buffer;
 
-function nonceOf(base: Buffer, index: number): Buffer {
-  const nonce = Buffer.from(base);
-  const low = nonce.readUInt32BE(8) ^ (index >>> 0);
-  const high = nonce.readUInt32BE(4) ^ Math.floor(index / 2 ** 32);
-  nonce.writeUInt32BE(low >>> 0, 8);
-  nonce.writeUInt32BE(high >>> 0, 4);
-  return nonce;
-}
+  constructor(dataKey: Buffer, private readonly header: BlobHeader) {
+    this.key = createSecretKey(Buffer.from(hkdfSync('sha256', dataKey, header.salt, HKDF_INFO, 32)));
+    this.aad = Buffer.alloc(HEADER_LENGTH + 9 + 8 + SHA256_LENGTH);
+    header.raw.copy(this.aad);
+  }
 
-function aadOf(header: Buffer, index: number, last: boolean): Buffer {
-  const aad = Buffer.alloc(header.length + 9);
-  header.copy(aad);
-  aad.writeBigUInt64BE(BigInt(index), header.length);
-  aad[header.length + 8] = last ? 1 : 0;
-  return aad;
+  /** Seals one segment: its ciphertext and tag. `summary` is required for the last one of format 2. */
+  seal(index: number, last: boolean, plaintext: Buffer, summary?: Expected): [Buffer, Buffer] {
+    const cipher = createCipheriv('aes-256-gcm', this.key, this.nonceOf(index), { authTagLength: TAG_LENGTH });
+    cipher.setAAD(this.aadOf(index, last, summary));
+    const sealed = cipher.update(plaintext);
+    cipher.final();
+    return [sealed, cipher.getAuthTag()];
+  }
+
+  /** Opens one sealed segment (ciphertext and tag) or throws IntegrityError. */
+  open(index: number, last: boolean, sealed: Buffer, summary?: Expected): Buffer {
+    const decipher = createDecipheriv('aes-256-gcm', this.key, this.nonceOf(index), { authTagLength: TAG_LENGTH });
+    decipher.setAAD(this.aadOf(index, last, summary));
+    decipher.setAuthTag(sealed.subarray(sealed.length - TAG_LENGTH));
+    const plain = decipher.update(sealed.subarray(0, sealed.length - TAG_LENGTH));
+    try {
+      decipher.final();
+    } catch {
+      throw new IntegrityError(last && this.header.format === 2
+        ? `the last segment (${index}) of the blob fails authentication: damaged, or not the recorded size and SHA-256`
+        : `segment ${index} of the blob fails authentication`);
+    }
+    return plain;
+  }
+
+  private nonceOf(index: number): Buffer {
+    const base = this.header.baseNonce;
+    this.nonce.set(base);
+    this.nonce.writeUInt32BE((base.readUInt32BE(8) ^ (index >>> 0)) >>> 0, 8);
+    this.nonce.writeUInt32BE((base.readUInt32BE(4) ^ Math.floor(index / 2 ** 32)) >>> 0, 4);
+    return this.nonce;
+  }
+
+  private aadOf(index: number, last: boolean, summary?: Expected): Buffer {
+    const aad = this.aad;
+    aad.writeBigUInt64BE(BigInt(index), HEADER_LENGTH);
+    aad[HEADER_LENGTH + 8] = last ? 1 : 0;
+    if (!last || this.header.format === 1) return aad.subarray(0, HEADER_LENGTH + 9);
+    if (!summary) throw new Error('the last segment of a format 2 blob needs the size and SHA-256 of the plaintext');
+    if (!SHA256_HEX.test(summary.sha256)) throw new IntegrityError('the recorded SHA-256 is not 64 hex digits');
+    aad.writeBigUInt64BE(BigInt(summary.size), HEADER_LENGTH + 9);
+    aad.write(summary.sha256, HEADER_LENGTH + 17, 'hex');
+    return aad;
+  }
 }
 
 /** Takes exactly `n` bytes from the front of a chunk queue (copying only when they span chunks). */
@@ -113,31 +170,25 @@ class ChunkQueue {
 /**
  * Seals plaintext into the blob format while computing its SHA-256; `sha256` and `size` are set
  * once the stream has ended. A segment is sealed only when the next byte arrives (or at the end), so
- * the last one is known to be last.
+ * the last one is known to be last — and sealed with the size and SHA-256 of the whole.
  */
 export class SealStream extends Transform {
   sha256 = '';
   size = 0;
+  /** The header this stream writes first (the sniffer needs it to read back a range). */
+  readonly sealedHeader: BlobHeader;
   private readonly hash: Hash = createHash('sha256');
   private readonly queue = new ChunkQueue();
-  private readonly key: Buffer;
-  private readonly header: Buffer;
-  private readonly baseNonce: Buffer;
+  private readonly keys: SegmentKeys;
   private index = 0;
 
-  /** The header this stream writes first (the sniffer needs it to read back a range). */
-  get sealedHeader(): BlobHeader {
-    return parseHeader(this.header);
-  }
-
   constructor(dataKey: Buffer, keyId: Buffer) {
-    super({ readableHighWaterMark: 4 * (SEGMENT_SIZE + TAG_LENGTH) });
+    super({ readableHighWaterMark: 4 * SEALED_SEGMENT });
     if (keyId.length !== KEY_ID_LENGTH) throw new TypeError('a key id is 16 bytes');
-    const salt = randomBytes(16);
-    this.baseNonce = randomBytes(12);
-    this.header = Buffer.concat([MAGIC, Buffer.from([FORMAT_VERSION, SEGMENT_LOG2]), keyId, salt, this.baseNonce]);
-    this.key = fileKey(dataKey, salt);
-    this.push(this.header);
+    const header = Buffer.concat([MAGIC, Buffer.from([FORMAT_VERSION, SEGMENT_LOG2]), keyId, randomBytes(16), randomBytes(12)]);
+    this.sealedHeader = parseHeader(header);
+    this.keys = new SegmentKeys(dataKey, this.sealedHeader);
+    this.push(header);
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -149,39 +200,30 @@ export class SealStream extends Transform {
   }
 
   override _flush(callback: TransformCallback): void {
-    this.seal(this.queue.take(this.queue.length), true);
     this.sha256 = this.hash.digest('hex');
+    this.seal(this.queue.take(this.queue.length), true);
     callback();
   }
 
   private seal(plaintext: Buffer, last: boolean): void {
-    const cipher = createCipheriv('aes-256-gcm', this.key, nonceOf(this.baseNonce, this.index), { authTagLength: TAG_LENGTH });
-    cipher.setAAD(aadOf(this.header, this.index, last));
-    const sealed = cipher.update(plaintext);
-    cipher.final();
+    const [sealed, tag] = this.keys.seal(this.index++, last, plaintext, last ? { size: this.size, sha256: this.sha256 } : undefined);
     this.push(sealed);
-    this.push(cipher.getAuthTag());
-    this.index++;
+    this.push(tag);
   }
-}
-
-/** What an opening stream checks the plaintext against. */
-export interface Expected {
-  size: number;
-  sha256: string;
 }
 
 /**
  * Opens a sealed blob (header included) back into plaintext, segment by segment, failing with an
  * IntegrityError at the first segment that does not authenticate. The last segment is held back
- * until the size and SHA-256 of the whole plaintext are checked, so a blob that decrypts but is not
- * the recorded one (swapped for another of the same organisation) never completes a download.
+ * until the whole is known to be the recorded content — format 2: the last segment authenticates
+ * with the recorded size and SHA-256 in its AAD; format 1: the plaintext is hashed as it passes — so a
+ * blob that decrypts but is not the recorded one (swapped for another of the same organisation, or
+ * its record altered) never completes a download.
  */
 export class OpenStream extends Transform {
   private readonly queue = new ChunkQueue();
-  private readonly hash = createHash('sha256');
-  private header: BlobHeader | null = null;
-  private key: Buffer | null = null;
+  private hash: Hash | null = null;
+  private keys: SegmentKeys | null = null;
   private index = 0;
   private size = 0;
 
@@ -192,14 +234,14 @@ export class OpenStream extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     try {
       this.queue.push(chunk);
-      if (!this.header) {
+      if (!this.keys) {
         if (this.queue.length < HEADER_LENGTH) return callback();
-        this.header = parseHeader(this.queue.take(HEADER_LENGTH));
-        this.key = fileKey(this.keyFor(this.header.keyId), this.header.salt);
+        const header = parseHeader(this.queue.take(HEADER_LENGTH));
+        this.keys = new SegmentKeys(this.keyFor(header.keyId), header);
+        if (header.format === 1) this.hash = createHash('sha256');
       }
-      const sealed = SEGMENT_SIZE + TAG_LENGTH;
       // Only a segment followed by more bytes is known not to be the last one.
-      while (this.queue.length > sealed) this.pushPlain(this.open(this.queue.take(sealed), false));
+      while (this.queue.length > SEALED_SEGMENT) this.pushPlain(this.keys.open(this.index++, false, this.queue.take(SEALED_SEGMENT)));
       callback();
     } catch (error) {
       callback(error as Error);
@@ -208,13 +250,12 @@ export class OpenStream extends Transform {
 
   override _flush(callback: TransformCallback): void {
     try {
-      if (!this.header) throw new IntegrityError('the blob is shorter than its header');
+      if (!this.keys) throw new IntegrityError('the blob is shorter than its header');
       if (this.queue.length < TAG_LENGTH) throw new IntegrityError('the blob ends without its last segment');
-      const last = this.open(this.queue.take(this.queue.length), true);
-      this.hash.update(last);
+      const last = this.keys.open(this.index++, true, this.queue.take(this.queue.length), this.expected);
       this.size += last.length;
       if (this.size !== this.expected.size) throw new IntegrityError(`the blob holds ${this.size} bytes, not the ${this.expected.size} recorded`);
-      if (this.hash.digest('hex') !== this.expected.sha256) throw new IntegrityError('the content does not match its recorded SHA-256');
+      if (this.hash && this.hash.update(last).digest('hex') !== this.expected.sha256) throw new IntegrityError('the content does not match its recorded SHA-256');
       this.push(last);
       callback();
     } catch (error) {
@@ -223,49 +264,24 @@ export class OpenStream extends Transform {
   }
 
   private pushPlain(plain: Buffer): void {
-    this.hash.update(plain);
+    this.hash?.update(plain);
     this.size += plain.length;
     this.push(plain);
-  }
-
-  private open(sealed: Buffer, last: boolean): Buffer {
-    const header = this.header!;
-    const body = sealed.subarray(0, sealed.length - TAG_LENGTH);
-    const decipher = createDecipheriv('aes-256-gcm', this.key!, nonceOf(header.baseNonce, this.index), { authTagLength: TAG_LENGTH });
-    decipher.setAAD(aadOf(header.raw, this.index, last));
-    decipher.setAuthTag(sealed.subarray(sealed.length - TAG_LENGTH));
-    const plain = decipher.update(body);
-    try {
-      decipher.final();
-    } catch {
-      throw new IntegrityError(`segment ${this.index} of the blob fails authentication`);
-    }
-    this.index++;
-    return plain;
   }
 }
 
 /**
  * Opens the segments of a blob that cover plaintext bytes [offset, offset + length) — the sniffer
  * reads a ZIP's central directory this way — given the header and the blob bytes of those segments.
- * Each segment is authenticated; `lastIndex` is the index of the blob's final segment.
+ * Each segment is authenticated; `lastIndex` is the index of the blob's final segment, and `whole`
+ * the size and SHA-256 its AAD holds.
  */
-export function openSegments(header: BlobHeader, dataKey: Buffer, firstIndex: number, lastIndex: number, sealed: Buffer): Buffer {
-  const key = fileKey(dataKey, header.salt);
+export function openSegments(header: BlobHeader, dataKey: Buffer, firstIndex: number, lastIndex: number, sealed: Buffer, whole: Expected): Buffer {
+  const keys = new SegmentKeys(dataKey, header);
   const parts: Buffer[] = [];
-  const step = SEGMENT_SIZE + TAG_LENGTH;
-  for (let at = 0, index = firstIndex; at < sealed.length; at += step, index++) {
-    const segment = sealed.subarray(at, Math.min(at + step, sealed.length));
-    const decipher = createDecipheriv('aes-256-gcm', key, nonceOf(header.baseNonce, index), { authTagLength: TAG_LENGTH });
-    decipher.setAAD(aadOf(header.raw, index, index === lastIndex));
-    decipher.setAuthTag(segment.subarray(segment.length - TAG_LENGTH));
-    const plain = decipher.update(segment.subarray(0, segment.length - TAG_LENGTH));
-    try {
-      decipher.final();
-    } catch {
-      throw new IntegrityError(`segment ${index} of the blob fails authentication`);
-    }
-    parts.push(plain);
+  for (let at = 0, index = firstIndex; at < sealed.length; at += SEALED_SEGMENT, index++) {
+    const last = index === lastIndex;
+    parts.push(keys.open(index, last, sealed.subarray(at, Math.min(at + SEALED_SEGMENT, sealed.length)), last ? whole : undefined));
   }
   return Buffer.concat(parts);
 }

@@ -70,7 +70,7 @@ async function readPlainRange(blobs: BlobStore, blobId: string, seal: SealStream
   const end = Math.min(HEADER_LENGTH + (last + 1) * step, HEADER_LENGTH + seal.size + (finalIndex + 1) * TAG_LENGTH) - 1;
   const chunks: Buffer[] = [];
   for await (const chunk of await blobs.get(blobId, { start, end })) chunks.push(chunk as Buffer);
-  const plain = openSegments(seal.sealedHeader, dataKey, first, finalIndex, Buffer.concat(chunks));
+  const plain = openSegments(seal.sealedHeader, dataKey, first, finalIndex, Buffer.concat(chunks), { size: seal.size, sha256: seal.sha256 });
   const from = offset - first * SEGMENT_SIZE;
   return plain.subarray(from, from + length);
 }
