@@ -156,21 +156,30 @@ async function main(): Promise<void> {
     database = await startEmbeddedDatabase({ dataDir: path.join(dir, 'db'), log });
     // A long socket timeout: the naive list is one silent full scan that outlasts the hub's 9 s.
     await mongoose.connect(database.uri, { socketTimeoutMS: 180_000, serverSelectionTimeoutMS: 10_000, maxPoolSize: 20 });
-    hub = await startHub({ dataDir: path.join(dir, 'hub'), mongodbUri: database.uri, profileDir });
+    // The first hub only creates the Office and the admin the seed builds on.
+    hub = await startHub({ dataDir: path.join(dir, 'hub'), mongodbUri: database.uri });
     step(`seeding ${ASSESSMENTS} assessments`);
     const seeded = await seed(ASSESSMENTS);
     step(`seeded in ${seeded.seconds.toFixed(1)} s; ${seeded.visibleToAnalyst} visible to the analyst`);
+    // The seed bypasses the change feed, so the measured hub starts on the seeded database: its
+    // catalog's full load (started by the warm-up at start) is then the first list's wait.
+    await hub.stop();
+    const restart = performance.now();
+    hub = await startHub({ dataDir: path.join(dir, 'hub'), mongodbUri: database.uri, profileDir });
     const token = await login(hub.port);
     const cold = await once(hub.port, TARGETS[1]!, token);
-    step(`first list (the hub loads its catalog): ${(cold.ms / 1000).toFixed(1)} s`);
+    const coldMs = performance.now() - restart;
+    step(`hub restarted on the seeded database; its first list answered ${(coldMs / 1000).toFixed(1)} s after the restart`);
     const pageIds = (JSON.parse(cold.body) as { items: { id: string }[] }).items.map((a) => a.id);
+    if (pageIds.length !== 50) throw new Error(`the analyst's first page holds ${pageIds.length} assessments, not 50`);
     const principal = (await loadPrincipal(asAccessClaims(jwt.decode(token))!))!;
 
     step(`before: the naive database list, up to ${NAIVE_CALLS} calls or ${NAIVE_BUDGET_MS / 1000} s`);
     const before = await naiveList(principal);
     step(`before: mean ${(stats(before.times).mean / 1000).toFixed(1)} s over ${before.times.length} call(s)`);
     step('timing the pieces of a request');
-    const measured: Measured = { ...(await pieces(hub.port, token, seeded, pageIds[0]!)), coldMs: cold.ms, samePage: before.ids.join() === pageIds.join() };
+    const measured: Measured = { ...(await pieces(hub.port, token, seeded, pageIds[0]!)), coldMs, samePage: before.ids.join() === pageIds.join() };
+    if (!measured.samePage) throw new Error('the catalog\'s first page is not the page the database sorts first');
 
     const loads: Load[] = [];
     for (const target of TARGETS) {

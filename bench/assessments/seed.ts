@@ -153,7 +153,8 @@ export async function seed(count: number, organisations = 12): Promise<Seeded> {
     sample = assessments.slice(0, 50);
     firstId ||= assessments[0]!._id.toString();
   }
-  // One change is enough: a catalog this far behind reloads everything.
+  // One change for the record; a running hub's catalog would apply only this one (it applies up to
+  // 2,000 changes before reloading), so run.ts measures a hub started after the seeding.
   await publishChange(ASSESSMENT_FEED, lastId);
   return {
     officeId, organisationIds: orgIds.map(String), analystOrganisationId: analystOrg.toString(),
