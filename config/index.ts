@@ -28,6 +28,9 @@ const EnvSchema = z.object({
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   FERRETDB_BIN: optional(z.string().optional()),
   TRUST_PROXY: optional(z.string().optional()),
+  METRICS_PORT: optional(z.coerce.number().int().min(1).max(65535).optional()),
+  METRICS_HOST: optional(z.string().default('127.0.0.1')),
+  HUB_DRAIN_SECONDS: optional(z.coerce.number().int().min(1).max(600).default(20)),
 });
 
 /** The hub's validated configuration, read once at start. */
@@ -46,6 +49,11 @@ export interface Config {
   logLevel: string;
   ferretdbBin: string | undefined;
   trustProxy: string | undefined;
+  /** Prometheus `/metrics` is served on its own listener only when this is set. */
+  metricsPort: number | undefined;
+  metricsHost: string;
+  /** After SIGTERM, how long in-flight requests and socket calls may take before connections are cut. */
+  drainMs: number;
   version: string;
 }
 
@@ -106,7 +114,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     PORT: number; HOST: string; MONGODB_URI?: string; DATA_DIR: string; REDIS_URL?: string;
     HUB_ADMIN_EMAIL?: string; HUB_ADMIN_PASSWORD?: string; HUB_MASTER_KEY?: string; JWT_SECRET?: string;
     HUB_MAX_UPLOAD_MB: number; HUB_DEMO: '0' | '1'; LOG_LEVEL: string; FERRETDB_BIN?: string; TRUST_PROXY?: string;
+    METRICS_PORT?: number; METRICS_HOST: string; HUB_DRAIN_SECONDS: number;
   };
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) {
+    throw new ConfigError('METRICS_PORT', 'must differ from PORT (metrics get their own listener, so they can be firewalled)');
+  }
   if (e.HUB_ADMIN_PASSWORD && !e.HUB_ADMIN_EMAIL) {
     throw new ConfigError('HUB_ADMIN_EMAIL', 'must be set when HUB_ADMIN_PASSWORD is set');
   }
@@ -135,6 +147,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     ferretdbBin: e.FERRETDB_BIN,
     trustProxy: e.TRUST_PROXY,
+    metricsPort: e.METRICS_PORT,
+    metricsHost: e.METRICS_HOST,
+    drainMs: e.HUB_DRAIN_SECONDS * 1000,
     version: packageVersion(),
   };
 }

@@ -6,7 +6,9 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { JSON_BODY_LIMIT } from '../shared/limits.js';
 import { databaseAvailable } from './db/connection.js';
-import { apiNotFound, errorHandler, HttpError } from './http/errors.js';
+import type { Drain } from './drain.js';
+import { apiNotFound, errorHandler, HttpError, isDatabaseDown } from './http/errors.js';
+import type { HubMetrics } from './metrics.js';
 import { requestId } from './http/requestId.js';
 import { requireJsonBody, securityHeaders } from './http/security.js';
 import { initialisePassport } from './auth/passport.js';
@@ -20,8 +22,15 @@ export function clientDist(): string {
   return candidates.find((dir) => existsSync(path.join(dir, 'index.html'))) ?? candidates[0]!;
 }
 
+/** What the hub around the app hands it: its graceful stop and its metrics (when enabled). */
+export interface AppLifecycle {
+  drain?: Drain;
+  metrics?: HubMetrics;
+}
+
 /** Builds the Express application: one path through every request, the API under /api, the app at /. */
-export function createApp(config: Config, log: Logger): Express {
+export function createApp(config: Config, log: Logger, lifecycle: AppLifecycle = {}): Express {
+  const { drain, metrics } = lifecycle;
   const app = express();
   app.disable('x-powered-by');
   // API answers are never cached (no-store); hashing every JSON body for an ETag would be wasted CPU.
@@ -29,6 +38,8 @@ export function createApp(config: Config, log: Logger): Express {
   app.set('trust proxy', config.trustProxy ? (/^\d+$/.test(config.trustProxy) ? Number(config.trustProxy) : config.trustProxy) : false);
   app.set('query parser', 'simple');
   initialisePassport(config);
+
+  if (metrics) app.use(metrics.httpMiddleware);
 
   app.use(pinoHttp({
     logger: log,
@@ -40,11 +51,13 @@ export function createApp(config: Config, log: Logger): Express {
     },
   }));
   app.use(securityHeaders());
+  if (drain) app.use(drain.middleware);
 
   app.use('/api/health', healthRouter(config.version));
   app.use('/api', async (_req, _res, next) => {
     // Fail fast while the database is down, instead of queueing work that cannot finish.
     const available = await databaseAvailable();
+    if (!available) metrics?.countDatabaseError('request');
     next(available ? undefined : new HttpError('unavailable', 'The database is not answering; try again shortly.'));
   });
   app.use('/api', requireJsonBody, express.json({ limit: JSON_BODY_LIMIT, strict: true }));
@@ -63,6 +76,12 @@ export function createApp(config: Config, log: Logger): Express {
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(index);
   });
+  if (metrics) {
+    app.use((error: unknown, _req: express.Request, _res: express.Response, next: express.NextFunction) => {
+      if (isDatabaseDown(error)) metrics.countDatabaseError('request');
+      next(error);
+    });
+  }
   app.use(errorHandler(log));
   return app;
 }

@@ -1,12 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { ConfigError, type Config } from '../config/index.js';
 import { createApp } from './app.js';
 import { prepareDummyHash } from './auth/passwords.js';
 import { connectDatabase, disconnectDatabase, ensureIndexes } from './db/connection.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
-import { attachRealtime } from './realtime/index.js';
+import { Drain } from './drain.js';
+import { createMetrics, createMetricsServer } from './metrics.js';
+import { attachRealtime, type Realtime } from './realtime/index.js';
 import { bootstrap } from './services/bootstrap.js';
 import { loadDemoData } from './services/demo/index.js';
 import { assessmentCatalog } from './services/assessmentCatalog.js';
@@ -20,12 +23,19 @@ import { MESSAGE_RATE_LIMIT, MESSAGE_RATE_WINDOW_MS } from '../shared/schemas/ro
 export interface Hub {
   server: Server;
   port: number;
+  /** The metrics listener's port, when METRICS_PORT is set. */
+  metricsPort: number | undefined;
+  /** Graceful stop: refuse new work, let what runs finish (up to HUB_DRAIN_SECONDS), then let go of everything. */
   close(): Promise<void>;
 }
 
+// A websocket peer that does not answer the close handshake holds the stop this long at most.
+const SOCKET_CLOSE_GRACE_MS = 2000;
+
 /**
  * Starts the hub in the order that keeps it honest: database (embedded if MONGODB_URI is unset),
- * indexes, the Office and bootstrap admin, demo data, then HTTP and socket.io.
+ * indexes, the Office and bootstrap admin, demo data; then everything that serves (HTTP app,
+ * socket.io, limiters, metrics) is wired before the listener opens, so nothing is answered by half a hub.
  */
 export async function startHub(config: Config, log: Logger): Promise<Hub> {
   let embedded: EmbeddedDatabase | undefined;
@@ -33,62 +43,112 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
     embedded = await startEmbeddedDatabase({ dataDir: config.dataDir, ferretdbBin: config.ferretdbBin, log });
   }
   const uri = config.mongodbUri ?? embedded!.uri;
+  // What has started, in reverse order of stopping; a failed start stops it before it throws.
+  const started: Array<() => Promise<void> | void> = [() => embedded?.stop(), () => disconnectDatabase().catch(() => undefined)];
+  const unwind = async () => {
+    for (const stop of started.reverse()) await stop();
+  };
   try {
     await connectDatabase(uri, log);
     await ensureIndexes();
     await Promise.all([bootstrap(config, log), prepareDummyHash()]);
     if (config.demo) await loadDemoData(log);
+
+    const drain = new Drain(config.version);
+    const metrics = config.metricsPort ? createMetrics() : undefined;
+    if (metrics) started.push(() => metrics.stop());
+    const app = createApp(config, log, { drain, metrics });
+    const server = createServer(app);
+    drain.trackConnections(server);
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
+    server.requestTimeout = 0; // uploads may be long; idle sockets are bounded by the two above
+    const realtime = await attachRealtime(server, config, log);
+    started.push(() => realtime.close());
+    drain.watchSockets(realtime.io);
+    metrics?.countSockets(() => realtime.io.of('/').sockets.size);
+    if (config.redisUrl) {
+      useMessageLimiter(await redisRateLimiter(config.redisUrl, 'hub:rl:messages', MESSAGE_RATE_LIMIT, MESSAGE_RATE_WINDOW_MS, log));
+    }
+    started.push(() => closeMessageLimiter());
+    const metricsServer = metrics ? createMetricsServer(metrics) : undefined;
+    if (metricsServer) {
+      await listen(metricsServer, config.metricsPort!, config.metricsHost, 'METRICS_PORT');
+      started.push(() => {
+        metricsServer.close();
+        metricsServer.closeAllConnections();
+      });
+    }
+    await listen(server, config.port, config.host, 'PORT');
+    const housekeeping = startHousekeeping(log);
+    // Warm the catalogs in the background: on FerretDB their first full load can take many seconds.
+    for (const catalog of [assessmentCatalog, documentCatalog]) {
+      catalog.fresh().catch((error: unknown) => log.warn({ err: (error as Error).message }, 'catalog warm-up failed; the first list will load it'));
+    }
+    const port = (server.address() as AddressInfo).port;
+    const metricsPort = metricsServer ? (metricsServer.address() as AddressInfo).port : undefined;
+    log.info({ port, metricsPort, database: embedded ? embedded.kind : 'external' }, 'Partner Hub is ready');
+
+    let closing: Promise<void> | undefined;
+    return {
+      server,
+      port,
+      metricsPort,
+      close() {
+        closing ??= (async () => {
+          housekeeping.stop();
+          await drainTraffic({ server, realtime, drain, deadline: Date.now() + config.drainMs, log });
+          await unwind();
+        })();
+        return closing;
+      },
+    };
   } catch (error) {
-    await disconnectDatabase().catch(() => undefined);
-    await embedded?.stop();
+    await unwind();
     throw error;
   }
-
-  const app = createApp(config, log);
-  const server = createServer(app);
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = 0; // uploads may be long; idle sockets are bounded by the two above
-  await listen(server, config);
-  const realtime = await attachRealtime(server, config, log);
-  if (config.redisUrl) {
-    useMessageLimiter(await redisRateLimiter(config.redisUrl, 'hub:rl:messages', MESSAGE_RATE_LIMIT, MESSAGE_RATE_WINDOW_MS, log));
-  }
-  const housekeeping = startHousekeeping(log);
-  // Warm the catalogs in the background: on FerretDB their first full load can take many seconds.
-  for (const catalog of [assessmentCatalog, documentCatalog]) {
-    catalog.fresh().catch((error: unknown) => log.warn({ err: (error as Error).message }, 'catalog warm-up failed; the first list will load it'));
-  }
-  const port = (server.address() as AddressInfo).port;
-  log.info({ port, database: embedded ? embedded.kind : 'external' }, 'Partner Hub is ready');
-
-  let closing: Promise<void> | undefined;
-  return {
-    server,
-    port,
-    close() {
-      closing ??= (async () => {
-        housekeeping.stop();
-        await realtime.close();
-        await closeMessageLimiter();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-        await disconnectDatabase();
-        await embedded?.stop();
-      })();
-      return closing;
-    },
-  };
 }
 
-function listen(server: Server, config: Config): Promise<void> {
+/**
+ * Stops taking work and lets what runs finish: new requests and socket calls answer 503 `unavailable`,
+ * the listener closes, acknowledged socket calls are answered, then sockets are closed at the transport
+ * (clients see `transport close` and reconnect, to another process), requests finish until `deadline`,
+ * and whatever connection is left is cut.
+ */
+async function drainTraffic(options: { server: Server; realtime: Realtime; drain: Drain; deadline: number; log: Logger }): Promise<void> {
+  const { server, realtime, drain, deadline, log } = options;
+  drain.start();
+  const closed = closeServer(server);
+  log.info({ requests: drain.requests.size, socketCalls: drain.socketCalls.size }, 'draining: no new connections, requests or socket calls');
+  if (!(await drain.socketCalls.settled(deadline))) log.warn({ socketCalls: drain.socketCalls.size }, 'drain deadline reached with socket calls unanswered');
+  const socketsClosed = realtime.close();
+  if (!(await drain.requests.settled(deadline))) log.warn({ requests: drain.requests.size }, 'drain deadline reached; cutting the requests still running');
+  // What is left is idle keep-alive connections, or requests past the deadline.
+  server.closeAllConnections();
+  const grace = sleep(SOCKET_CLOSE_GRACE_MS, 'timeout' as const);
+  if ((await Promise.race([Promise.all([closed, socketsClosed]), grace])) === 'timeout') {
+    log.warn('some connections did not close in time; cutting them');
+    drain.cutConnections();
+    await Promise.all([closed, socketsClosed]);
+  }
+}
+
+/** Stops accepting connections; resolves once every open connection has ended. */
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+  });
+}
+
+function listen(server: Server, port: number, host: string, variable: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE') reject(new ConfigError('PORT', `port ${config.port} is already in use`));
-      else if (error.code === 'EACCES') reject(new ConfigError('PORT', `port ${config.port} may not be opened by this user`));
+      if (error.code === 'EADDRINUSE') reject(new ConfigError(variable, `port ${port} is already in use`));
+      else if (error.code === 'EACCES') reject(new ConfigError(variable, `port ${port} may not be opened by this user`));
       else reject(error);
     };
     server.once('error', onError);
-    server.listen(config.port, config.host, () => {
+    server.listen(port, host, () => {
       server.off('error', onError);
       resolve();
     });

@@ -1,7 +1,10 @@
 import 'dotenv/config';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { createLogger } from './log.js';
-import { startHub } from './hub.js';
+import { startHub, type Hub } from './hub.js';
+
+// After the drain deadline, closing Redis, the database and the embedded FerretDB may take this long.
+const STOP_AFTER_DRAIN_MS = 10_000;
 
 /** Entry point of `npm start`: one clear line and exit code 1 for anything that stops the start. */
 async function main(): Promise<void> {
@@ -12,26 +15,36 @@ async function main(): Promise<void> {
     return fail(error);
   }
   const log = createLogger(config.logLevel);
-  let hub;
+  // Listening from the start: a SIGTERM during start-up waits for it, then stops cleanly (the default
+  // action would end the process without stopping the embedded FerretDB).
+  let starting: Promise<Hub> | undefined;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal, drainSeconds: config.drainMs / 1000 }, 'stopping');
+    setTimeout(() => {
+      log.error('the stop did not finish in time; exiting');
+      process.exit(1);
+    }, config.drainMs + STOP_AFTER_DRAIN_MS).unref();
+    try {
+      const hub = await starting;
+      await hub?.close();
+    } catch (error) {
+      log.error({ err: error }, 'stop failed');
+      process.exit(1);
+    }
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  starting = startHub(config, log);
   try {
-    hub = await startHub(config, log);
+    await starting;
   } catch (error) {
     return fail(error);
   }
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping');
-    const force = setTimeout(() => process.exit(1), 20_000);
-    force.unref();
-    hub.close().then(() => process.exit(0), (error: unknown) => {
-      log.error({ err: error }, 'stop failed');
-      process.exit(1);
-    });
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
 }
 
 function fail(error: unknown): never {

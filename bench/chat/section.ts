@@ -91,14 +91,21 @@ bare server's: **${throughputGoal ? 'met' : 'missed'}** (${ratio(hub?.sustainabl
 
 #### What one message costs the database
 
-\`message:send\` as the hub's socket handler runs it (load the principal, load the room, \`sendMessage\` with a \`clientMsgId\`), called
-from the benchmark process one at a time against the same FerretDB: **${fmt(s.send.mean)} ms** (p99 ${fmt(s.send.p99)}) and
-**${s.commandsPerMessage.toFixed(0)} database commands** per message, each a scan of its collection on FerretDB/SQLite:
+Each process keeps one write queue per room (\`server/services/rooms/roomLog.ts\`): messages that arrive while the room's
+insert is in flight wait for it and go in together, as one ordered \`insertMany\` under consecutive seqs. Socket handlers keep the
+principal and the room for 5 s. Measured from the benchmark process against the same FerretDB:
 
-${table(['command collection', 'per message'], s.commands.map(([name, n]) => [`\`${name}\``, n.toFixed(1)]))}
+- \`sendMessage\` with a \`clientMsgId\`, one at a time in a room the process knows: **${fmt(s.send.mean)} ms** (p99 ${fmt(s.send.p99)}) and
+  **${s.commandsPerMessage.toFixed(1)} database commands** per message:
 
-\`storeMessage\` alone (seq claim by insert, head hint): ${fmt(s.storeOne.mean)} ms a message (p99 ${fmt(s.storeOne.p99)}); the same messages
-inserted ten at a time into their block with consecutive seqs: ${fmt(s.storeBatchOf10.mean / 10)} ms a message (${fmt(s.storeBatchOf10.mean)} ms a batch of 10).
+${table(['command collection', 'per message'], s.commands.map(([name, n]) => [`\`${name}\``, n.toFixed(2)]))}
+
+- the reads a socket handler repeats at most every 5 s (principal: user, session, organisation; the room):
+  ${s.refresh.commands} commands, ${fmt(s.refresh.stats.mean)} ms; the first send into a room the process has not written to (it reads the head's hint and the
+  room's last blocks, and creates the block's claim index): ${s.firstSend.commands} commands, ${fmt(s.firstSend.ms)} ms;
+- \`appendMessage\` one at a time, each waited for: ${fmt(s.storeOne.mean)} ms (p99 ${fmt(s.storeOne.p99)}); a raw \`insertMany\` of 10 into a block:
+  ${fmt(s.storeBatchOf10.mean)} ms (${fmt(s.storeBatchOf10.mean / 10)} ms a message);
+- ${s.concurrent.messages} senders at once into one room: **${s.concurrent.inserts} insert${s.concurrent.inserts === 1 ? '' : 's'}**, all stored in ${fmt(s.concurrent.ms)} ms, seqs in order.
 
 ${limitAnalysis(input, hub, bare)}
 `;
@@ -111,50 +118,17 @@ function benchNote(bare: Ladder | undefined): string {
   return bench >= 70 ? ` The clients' process ran ${bench.toFixed(0)} % of a core there (decoding ${top!.deliveredPerSecond.toFixed(0)} arrivals a second), so the bare ceiling is at least this.` : '';
 }
 
-/** Commands per message whose name matches `pattern`. */
-const commandsOf = (s: StorageCost, pattern: RegExp) => s.commands.filter(([name]) => pattern.test(name)).reduce((sum, [, n]) => sum + n, 0);
-
-/** Where the hub's limit is, from this run's figures, and what could move it. */
+/** Where the hub's limit is, from this run's figures. */
 function limitAnalysis(input: Input, hub: Ladder | undefined, bare: Ladder | undefined): string {
-  const s = input.storage;
   if (!hub) return '';
-  const held = [hub.steady, ...hub.ramp].filter((m) => m.rate <= hub.sustainable && m.unanswered === 0);
-  const lowest = held.sort((a, b) => a.rate - b.rate)[0];
-  const failed = [...hub.ramp].reverse().find((m) => m.rate > hub.sustainable && m.unanswered === 0) ?? hub.steady;
-  const top = [hub.steady, ...hub.ramp].filter((m) => m.rate === hub.sustainable).at(-1);
-  const perSecond = (m: Measured) => (m.deliveredPerSecond / m.clients).toFixed(1);
   const cpu = (m: Measured, name: string) => `${(m.cpu[name] ?? 0).toFixed(0)} %`;
   const wait = (m: Measured, name: string) => `${(m.waiting[name] ?? 0).toFixed(0)} %`;
-  const principal = commandsOf(s, /^find (users|sessions|organisations)$/);
-  const head = commandsOf(s, /roomheads$/);
-  const claims = commandsOf(s, /roomclaims/);
-  const rooms = commandsOf(s, /^find rooms$/);
-  const markers = commandsOf(s, /readmarkers$/);
+  const failed = [...hub.ramp].reverse().find((m) => m.rate > hub.sustainable);
+  const at = (m: Measured) => `at ${m.rate} msg/s the hub ran ${cpu(m, 'hub')} of a core (waiting ${wait(m, 'hub')}), FerretDB ${cpu(m, 'ferretdb')} (waiting ${wait(m, 'ferretdb')}) and the
+clients' process ${cpu(m, 'bench')} (waiting ${wait(m, 'bench')})`;
   return `#### Where the limit is
 
-${lowest ? `At ${lowest.rate} msg/s the hub acknowledges in ${fmt(lowest.ackP50)} ms (p50): the ${s.commandsPerMessage.toFixed(0)} commands of a send, one after another (the
-same path called from this process took ${fmt(s.send.mean)} ms, above). ` : ''}At ${failed.rate} msg/s sends
-queue behind FerretDB: it ran ${cpu(failed, 'ferretdb')} of a core and waited ${wait(failed, 'ferretdb')} for one, while the hub itself ran ${cpu(failed, 'hub')}.
-${bare ? `The bare server delivered ${bare.steady.rate} msg/s to ${bare.steady.clients} clients (${bare.steady.deliveredPerSecond.toFixed(0)} deliveries/s) on ${cpu(bare.steady, 'server')} of a core. ` : ''}**Storage is
-the limit, not socket.io's fan-out**; and the machine was shared (see "waiting"), so FerretDB got less CPU than it asked for.
-Two hub processes share the same FerretDB, so they do not add capacity here.
-
-${top && top !== hub.steady ? `Past the limit it gets worse, not flat: at ${hub.steady.rate} msg/s the hub got ${perSecond(hub.steady)} messages a second to the clients, against
-${perSecond(top)} at ${top.rate} msg/s. ` : ''}Senders of one room race for the next seq: ${s.concurrent.messages} \`storeMessage\` calls at once into
-one room took ${s.concurrent.insertAttempts} inserts (${(s.concurrent.insertAttempts / s.concurrent.messages).toFixed(1)} a message) and ${fmt(s.concurrent.ms)} ms, because every racer tries the next free seq and all
-but one lose and try the one after — the more sends wait, the more inserts each costs (k racers: up to k(k+1)/2 inserts). One at
-a time the same ${s.concurrent.messages} would take ${s.concurrent.messages} inserts (about ${fmt(s.concurrent.messages * s.storeOne.mean)} ms at the ${fmt(s.storeOne.mean)} ms measured above), in batches of 10 about ${fmt((s.concurrent.messages / 10) * s.storeBatchOf10.mean)} ms.
-
-What could move it (proposed, not done in this benchmark):
-
-1. **Queue and batch the writes of a room**: in each process, messages that arrive while the room's insert is in flight wait for it and
-   are then stored together with one ordered \`insertMany\` of consecutive seqs (a seq another process took stops the batch
-   there with a duplicate key; the rest retry), then published in seq order — ${fmt(s.storeOne.mean)} ms a message one by one against
-   ${fmt(s.storeBatchOf10.mean / 10)} ms in batches of 10 here; the seq race is gone within a process, and its deliveries arrive in seq order.
-2. **Fewer commands per message** (${s.commandsPerMessage.toFixed(0)} now): keep the socket's principal between events (revocation already cuts
-   sockets through \`sessions.revoked\`; ${principal.toFixed(0)} commands) and the room (invalidated by its update event; ${rooms.toFixed(0)}); read the head
-   hint only when this process does not know the room's last seq and move its update off the acknowledgement path
-   (${head.toFixed(0)}); claim the \`clientMsgId\` with the message's own insert rather than a separate claim read, insert and update
-   (${claims.toFixed(0)}); advance the sender's read marker after acknowledging (${markers.toFixed(0)}).
-3. On MongoDB each of these commands is an index lookup; on FerretDB/SQLite each scans its collection.`;
+${at(hub.steady)}.${failed ? ` Where the ramp stopped, ${at(failed)}.` : ''}
+${bare ? `The bare server delivered ${bare.steady.rate} msg/s to ${bare.steady.clients} clients on ${cpu(bare.steady, 'server')} of a core. ` : ''}The machine has two cores for
+the hub, FerretDB and the ${input.clients} clients together; "waiting" is time a thread was ready to run and had no core.`;
 }

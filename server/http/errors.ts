@@ -23,7 +23,8 @@ export function isDatabaseDown(error: unknown): boolean {
     || name === 'MongoNetworkError' || name === 'MongoNetworkTimeoutError'
     || name === 'MongoNotConnectedError' || name === 'MongoTopologyClosedError'
     || name === 'MongoPoolClearedError'
-    || /buffering timed out|Client must be connected|connection .* closed/i.test(error.message);
+    // A write on a connection the database has just closed surfaces as Node's own EPIPE error, unwrapped by the driver.
+    || /buffering timed out|Client must be connected|connection .* closed|socket has been ended by the other party/i.test(error.message);
 }
 
 /** Maps any thrown value to the contract's error body; never leaks a stack or a driver message. */

@@ -1,0 +1,142 @@
+import { createServer, type Server } from 'node:http';
+import type { Request, RequestHandler } from 'express';
+import mongoose from 'mongoose';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { domainEvents } from './events.js';
+
+/** Why a database error was counted. */
+export type DatabaseErrorKind = 'connection' | 'disconnected' | 'request';
+
+/** The hub's Prometheus metrics (one registry per hub, so tests may start several in one process). */
+export interface HubMetrics {
+  registry: Registry;
+  /** Times every HTTP request by method, route pattern and status class. */
+  httpMiddleware: RequestHandler;
+  /** Counts a request answered 5xx because the database did not answer. */
+  countDatabaseError(kind: DatabaseErrorKind): void;
+  /** Reads the number of connected sockets at each scrape. */
+  countSockets(read: () => number): void;
+  /** Lets go of the event subscriptions (before the database is disconnected on purpose). */
+  stop(): void;
+}
+
+const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const ROUTE = Symbol('metrics route pattern');
+const ROUTE_FALLBACK = Symbol('metrics deepest router');
+
+type Routed = Request & { [ROUTE]?: string; [ROUTE_FALLBACK]?: string };
+
+/**
+ * Records the route pattern as Express picks it: at that moment `baseUrl` is the mount path of the
+ * router holding the route, which it no longer is once an error has left that router. A request no
+ * route took (a 401 from a router's auth(), say) is labelled by the deepest router it entered, as
+ * `<mount>/*`. Mount paths are fixed strings here, but Express matches them case-insensitively: lower
+ * case, so `/API/Me` cannot mint new series.
+ */
+function captureRoutePattern(req: Routed): void {
+  let route: unknown;
+  let baseUrl = req.baseUrl;
+  let deepest = '';
+  Object.defineProperty(req, 'route', {
+    configurable: true,
+    enumerable: true,
+    get: () => route,
+    set: (value: { path?: unknown } | undefined) => {
+      route = value;
+      const path = value?.path;
+      req[ROUTE] = typeof path === 'string' ? (baseUrl.toLowerCase() + path).replace(/(.)\/$/, '$1') : 'app';
+    },
+  });
+  Object.defineProperty(req, 'baseUrl', {
+    configurable: true,
+    enumerable: true,
+    get: () => baseUrl,
+    set: (value: string) => {
+      baseUrl = value;
+      if (value.length > deepest.length) deepest = value;
+    },
+  });
+  Object.defineProperty(req, ROUTE_FALLBACK, { get: () => (deepest ? `${deepest.toLowerCase()}/*` : 'other') });
+}
+
+/** Creates the metrics and subscribes to what they count: stored messages and mongoose connection trouble. */
+export function createMetrics(): HubMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const duration = new Histogram({
+    name: 'hub_http_request_duration_seconds',
+    help: 'HTTP requests by method, route pattern and status class (aborted: the client left first).',
+    labelNames: ['method', 'route', 'status_class'] as const,
+    buckets: BUCKETS,
+    registers: [registry],
+  });
+  let readSockets = () => 0;
+  new Gauge({
+    name: 'hub_sockets_connected',
+    help: 'socket.io clients connected to this process.',
+    registers: [registry],
+    collect() {
+      this.set(readSockets());
+    },
+  });
+  const messages = new Counter({
+    name: 'hub_messages_stored_total',
+    help: 'Situation-room messages stored by this process (rate() gives messages per second).',
+    registers: [registry],
+  });
+  const databaseErrors = new Counter({
+    name: 'hub_database_errors_total',
+    help: 'Database trouble: driver connection errors, lost connections, requests answered 5xx because it did not answer.',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  for (const kind of ['connection', 'disconnected', 'request'] as const) databaseErrors.inc({ kind }, 0);
+
+  const unsubscribe = domainEvents.subscribe('room.message', (event) => {
+    if (event.kind === 'new') messages.inc();
+  });
+  const onError = () => databaseErrors.inc({ kind: 'connection' });
+  const onDisconnected = () => databaseErrors.inc({ kind: 'disconnected' });
+  mongoose.connection.on('error', onError);
+  mongoose.connection.on('disconnected', onDisconnected);
+
+  const httpMiddleware: RequestHandler = (req, res, next) => {
+    const started = process.hrtime.bigint();
+    captureRoutePattern(req);
+    res.once('close', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const statusClass = res.writableFinished ? `${Math.floor(res.statusCode / 100)}xx` : 'aborted';
+      // Never the raw URL: ids would make a series per document.
+      duration.observe({ method: req.method, route: (req as Routed)[ROUTE] ?? (req as Routed)[ROUTE_FALLBACK] ?? 'other', status_class: statusClass }, seconds);
+    });
+    next();
+  };
+
+  return {
+    registry,
+    httpMiddleware,
+    countDatabaseError: (kind) => databaseErrors.inc({ kind }),
+    countSockets: (read) => {
+      readSockets = read;
+    },
+    stop() {
+      unsubscribe();
+      mongoose.connection.off('error', onError);
+      mongoose.connection.off('disconnected', onDisconnected);
+    },
+  };
+}
+
+/** Serves `GET /metrics` on its own listener, so an operator can firewall it apart from the hub. */
+export function createMetricsServer(metrics: HubMetrics): Server {
+  return createServer((req, res) => {
+    if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      return;
+    }
+    metrics.registry.metrics().then(
+      (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+      () => res.writeHead(500, { 'content-type': 'text/plain' }).end('metrics could not be collected\n'),
+    );
+  });
+}
