@@ -111,6 +111,17 @@ describe('organisations and users (§4)', () => {
       expect((await get('/api/me', member.token)).status).to.equal(401);
     });
 
+    it('a deactivated organisation is unknown (404) to everyone but the Office admin, like an unknown id', async () => {
+      const admin = await asOfficeAdmin();
+      const [gone, other] = await Promise.all([createTenant(), createTenant()]);
+      expect((await patch(`/api/organisations/${gone.organisation.id}`, { active: false }, admin.token)).status).to.equal(200);
+      const tried = await patch(`/api/organisations/${gone.organisation.id}`, { name: 'Taken over' }, other.admin.token);
+      expect(tried.status).to.equal(404);
+      expect(tried.body.error.code).to.equal('not_found');
+      const back = await patch(`/api/organisations/${gone.organisation.id}`, { active: true }, admin.token);
+      expect(back.body).to.include({ active: true, name: gone.organisation.name });
+    });
+
     it('the Office itself cannot be deactivated', async () => {
       const admin = await asOfficeAdmin();
       const res = await patch(`/api/organisations/${admin.organisationId}`, { active: false }, admin.token);

@@ -12,6 +12,14 @@ export function canSeeInactiveOrganisations(p: Principal): boolean {
 }
 
 /**
+ * Changing an organisation: the Office admin. An inactive organisation is listed to nobody else, so
+ * to them it does not exist (404), like an unknown id.
+ */
+export function manageOrganisationVerdict(p: Principal, organisation: { active: boolean }) {
+  return { visible: organisation.active || canSeeInactiveOrganisations(p), allowed: canManageOrganisations(p) };
+}
+
+/**
  * The users of an organisation: visible to its own people and the Office admin; manageable by its
  * admins and the Office admin. Another partner's admin does not even learn they exist (404).
  */

@@ -1,0 +1,79 @@
+import type { Actor, MessageSpec, OrgKey, RoomSpec, SharedSpec, UserSpec } from './world.js';
+
+// The contract's rules (§4, §5, §8) restated over the matrix's fixtures, independently of the server's
+// policies: the matrix's expectations come from here and from nowhere else.
+
+/** What the contract answers a signed-in caller: the success, 403 (seen, not allowed) or 404 (not seen). */
+export type Verdict = 'ok' | 'forbidden' | 'hidden';
+
+export const isOfficeAdmin = (a: Actor) => a.org === 'O' && a.role === 'admin';
+export const isAdmin = (a: Actor) => a.role === 'admin';
+export const isEditor = (a: Actor) => a.role === 'admin' || a.role === 'analyst';
+
+const verdict = (visible: boolean, allowed: boolean): Verdict => (!visible ? 'hidden' : allowed ? 'ok' : 'forbidden');
+
+/** §5's table: who sees an item of `spec.owner` shared with `spec.scope`; a draft reaches its owner only. */
+export function sees(org: OrgKey | null, spec: SharedSpec): boolean {
+  if (org === spec.owner) return true;
+  if (spec.draft || org === null) return false;
+  if (spec.scope === 'all') return true;
+  if (spec.scope === 'office') return org === 'O';
+  if (spec.scope === 'selected') return org === 'O' || spec.selected.includes(org);
+  return false;
+}
+
+/** How a caller stands to an item, for the cells' names. */
+export function relation(a: Actor, spec: SharedSpec): string {
+  const seen = sees(a.org, spec) ? 'shared with it' : 'not shared with it';
+  if (a.org === spec.owner) return 'own organisation';
+  if (spec.owner === 'O') return `the Office, ${seen}`;
+  return `a partner, ${seen}`;
+}
+
+export const anyUser = (): Verdict => 'ok';
+export const editors = (a: Actor): Verdict => verdict(true, isEditor(a));
+export const officeAdmins = (a: Actor): Verdict => verdict(true, isOfficeAdmin(a));
+export const admins = (a: Actor): Verdict => verdict(true, isAdmin(a));
+
+/** Reading an assessment or document (and commenting): whoever sees it. */
+export const readers = (a: Actor, s: SharedSpec): Verdict => verdict(sees(a.org, s), true);
+/** Changing an item or its sharing: admins and analysts of the owner organisation. */
+export const ownerEditors = (a: Actor, s: SharedSpec): Verdict => verdict(sees(a.org, s), a.org === s.owner && isEditor(a));
+/** Deleting an item: admins of the owner organisation. */
+export const ownerAdmins = (a: Actor, s: SharedSpec): Verdict => verdict(sees(a.org, s), a.org === s.owner && isAdmin(a));
+
+/** Rooms: members are all users of its organisations; others do not learn it exists. */
+export const isMember = (a: Actor, r: RoomSpec) => a.org !== null && r.orgs.includes(a.org);
+export const roomMembers = (a: Actor, r: RoomSpec): Verdict => verdict(isMember(a, r), true);
+/** Changing a room: admins and analysts of the creator organisation; the Office admin (§8). */
+export const roomManagers = (a: Actor, r: RoomSpec): Verdict =>
+  verdict(isMember(a, r) || isOfficeAdmin(a), isOfficeAdmin(a) || (a.org === r.creator && isEditor(a)));
+
+/** The author of a message, as an actor key (`A.analyst`) or a partner's user key (`B.analyst`). */
+const authorOrg = (m: MessageSpec) => m.author.slice(0, 1) as OrgKey;
+/** Editing a message: its author only. */
+export const messageAuthors = (a: Actor, m: MessageSpec): Verdict => verdict(isMember(a, m.room), a.key === m.author);
+/** Deleting a message: its author, or an admin of the author's organisation. */
+export const messageDeleters = (a: Actor, m: MessageSpec): Verdict =>
+  verdict(isMember(a, m.room), a.key === m.author || (isAdmin(a) && a.org === authorOrg(m)));
+
+/** Active organisations are listed to everyone; an inactive one only to the Office admin. Changing one: the Office admin. */
+export const organisationManagers = (a: Actor, org: OrgKey): Verdict => verdict(org !== 'D' || isOfficeAdmin(a), isOfficeAdmin(a));
+/** An organisation's users (§4): its admin and the Office admin; another partner's admin gets 404. */
+export const organisationUserManagers = (a: Actor, org: OrgKey): Verdict =>
+  verdict(a.org === org || isOfficeAdmin(a), isOfficeAdmin(a) || (a.org === org && isAdmin(a)));
+/** Changing a user: the user's organisation admin and the Office admin. */
+export const userManagers = (a: Actor, u: UserSpec): Verdict => organisationUserManagers(a, u.org);
+
+/** How a caller stands to a room, a message or an organisation, for the cells' names. */
+export const roomRelation = (a: Actor, r: RoomSpec) => (isMember(a, r) ? 'a member' : 'not a member');
+export function messageRelation(a: Actor, m: MessageSpec): string {
+  if (!isMember(a, m.room)) return 'not a member of its room';
+  if (a.key === m.author) return 'its author';
+  return a.org === authorOrg(m) ? 'a colleague of its author' : 'a member of another organisation';
+}
+export function organisationRelation(a: Actor, org: OrgKey): string {
+  if (a.org === org) return 'own organisation';
+  if (org === 'O') return 'the Office';
+  return org === 'D' ? 'a deactivated partner' : 'a partner';
+}

@@ -1,0 +1,303 @@
+import { base32Decode, hotp, totpStep } from '../../server/auth/totp.js';
+import { uploadDocument, uploadVersion } from '../helpers/documents.js';
+import { call, get, post, type Answer } from '../helpers/http.js';
+import {
+  admins, anyUser, editors, isMember, messageAuthors, messageDeleters, messageRelation, officeAdmins, organisationManagers,
+  organisationRelation, organisationUserManagers, ownerAdmins, ownerEditors, readers, relation, roomManagers, roomMembers,
+  roomRelation, sees, userManagers, type Verdict,
+} from './model.js';
+import {
+  adminOf, makeAssessment, makeDocument, makeMessage, makeRoom, makeTarget, ORG_SPECS,
+  type Actor, type Built, type MessageSpec, type OrgKey, type RoomSpec, type SharedSpec, type UserSpec, type World,
+} from './world.js';
+
+/** What one cell sends: the caller, the subject (a private copy when the write is expected to succeed) and a unique tag. */
+export interface Cell<S> {
+  world: World;
+  actor: Actor;
+  subject: Built<S>;
+  tag: string;
+  expectOk: boolean;
+}
+
+/** A kind of subject: the fixtures a row runs against, how a caller stands to one, and how to copy one. */
+interface Subjects<S> {
+  all: (w: World) => Built<S>[];
+  relation: (a: Actor, spec: S) => string;
+  copy?: (w: World, subject: Built<S>) => Promise<Built<S>>;
+}
+
+const NONE: Subjects<null> = { all: () => [{ spec: null, id: '', name: '', version: 0 }], relation: () => '' };
+const ASSESSMENTS: Subjects<SharedSpec> = { all: (w) => w.assessments, relation, copy: (w, s) => makeAssessment(w, s.spec) };
+const DRAFTS: Subjects<SharedSpec> = { ...ASSESSMENTS, copy: (w, s) => makeAssessment(w, s.spec, true) };
+const DOCUMENTS: Subjects<SharedSpec> = { all: (w) => w.documents, relation, copy: (w, s) => makeDocument(w, s.spec) };
+const ROOMS: Subjects<RoomSpec> = { all: (w) => w.rooms, relation: roomRelation, copy: (w, s) => makeRoom(w, s.spec) };
+const MESSAGES: Subjects<MessageSpec> = {
+  all: (w) => w.messages,
+  relation: messageRelation,
+  copy: async (w, s) => makeMessage(w, s.spec, (await makeRoom(w, s.spec.room)).id),
+};
+const ORGANISATIONS: Subjects<OrgKey> = {
+  all: (w) => ORG_SPECS.map((org) => ({ spec: org, id: w.orgIds[org], name: w.orgNames[org], version: 0 })),
+  relation: organisationRelation,
+};
+const TARGETS: Subjects<UserSpec> = { all: (w) => w.targets, relation: (a, u) => organisationRelation(a, u.org), copy: (w, s) => makeTarget(w, s.spec) };
+
+/** One row of the matrix: an HTTP route, who may call it (the contract's rule) and how to call it. */
+export interface HttpRow<S = unknown> {
+  route: string;
+  subjects: Subjects<S>;
+  verdict: (a: Actor, spec: S) => Verdict;
+  /** The status of success. */
+  ok: number;
+  /** No token needed: every caller, signed in or not, gets `ok`. */
+  open?: boolean;
+  /** A write: when allowed it acts on a private copy of the subject, so the shared fixtures must never change. */
+  writes?: boolean;
+  send: (c: Cell<S>) => Promise<Answer>;
+  /** A list: the subject must be in it exactly when the caller may see it. */
+  lists?: { visible: (a: Actor, spec: S) => boolean; ids: (body: unknown) => string[] };
+  /** A create: where to look afterwards for what the cell may have stored. */
+  landed?: (c: Cell<S>, lookup: Lookup) => Promise<boolean>;
+}
+
+/** One row for a client socket event. Events without an acknowledgement (`typing`) say whether they were relayed. */
+export interface SocketRow<S = unknown> {
+  event: string;
+  subjects: Subjects<S>;
+  verdict: (a: Actor, spec: S) => Verdict;
+  writes?: boolean;
+  acknowledged: boolean;
+  payload: (c: Cell<S>) => unknown;
+}
+
+/** Cached, paged reads the `landed` probes share. */
+export type Lookup = (key: string, read: () => Promise<unknown[]>) => Promise<unknown[]>;
+
+const row = <S>(r: HttpRow<S>) => r as unknown as HttpRow;
+const event = <S>(r: SocketRow<S>) => r as unknown as SocketRow;
+
+const token = (c: { actor: Actor }) => ({ token: c.actor.token });
+const json = (method: string, path: string, body?: unknown) => <S>(c: Cell<S>) => call(method, path, body, token(c));
+const itemIds = (body: unknown) => ((body as { items?: { id: string }[] }).items ?? []).map((i) => i.id);
+const text = (bytes: string) => ({ name: 'note.txt', bytes: Buffer.from(bytes) });
+const code = (secret: string) => hotp(base32Decode(secret), totpStep());
+/** The organisation whose lists would hold what a caller created (the deactivated user's is A). */
+const homeOf = (a: Actor): OrgKey => a.org ?? 'A';
+
+/** Every page of a paged list. */
+export async function allPages(path: string, tokenValue: string): Promise<unknown[]> {
+  const items: unknown[] = [];
+  let cursor: string | null = null;
+  do {
+    const sep = path.includes('?') ? '&' : '?';
+    const res: Answer = await get(`${path}${sep}limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, tokenValue);
+    if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
+    items.push(...res.body.items);
+    cursor = res.body.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+const contains = (items: unknown[], test: (item: Record<string, unknown>) => boolean) => items.some((i) => test(i as Record<string, unknown>));
+
+/** The permission matrix: one row per route the hub mounts. */
+export const HTTP_ROWS: HttpRow[] = [
+  row({ route: 'GET /api/health', subjects: NONE, verdict: anyUser, ok: 200, open: true, send: json('GET', '/api/health') }),
+  row({
+    route: 'POST /api/auth/login', subjects: NONE, verdict: anyUser, ok: 200, open: true,
+    send: (c) => call('POST', '/api/auth/login', { email: c.world.loginUser.email, password: c.world.loginUser.password }, token(c)),
+  }),
+  row({
+    route: 'POST /api/auth/refresh', subjects: NONE, verdict: anyUser, ok: 200, open: true,
+    send: async (c) => {
+      const signedIn = await post('/api/auth/login', { email: c.world.loginUser.email, password: c.world.loginUser.password });
+      return call('POST', '/api/auth/refresh', { refreshToken: signedIn.body.refreshToken }, token(c));
+    },
+  }),
+  row({
+    route: 'POST /api/auth/logout', subjects: NONE, verdict: anyUser, ok: 204, open: true,
+    send: async (c) => {
+      const signedIn = await post('/api/auth/login', { email: c.world.loginUser.email, password: c.world.loginUser.password });
+      return call('POST', '/api/auth/logout', { refreshToken: signedIn.body.refreshToken }, token(c));
+    },
+  }),
+
+  row({ route: 'GET /api/me', subjects: NONE, verdict: anyUser, ok: 200, send: json('GET', '/api/me') }),
+  row({ route: 'PATCH /api/me', subjects: NONE, verdict: anyUser, ok: 200, send: json('PATCH', '/api/me', { locale: 'en' }) }),
+  row({
+    route: 'POST /api/me/password', subjects: NONE, verdict: anyUser, ok: 204,
+    // The same password again: the check and the change run, and the caller's own session stays.
+    send: (c) => call('POST', '/api/me/password', { currentPassword: c.actor.user?.password ?? 'x', newPassword: c.actor.user?.password ?? 'a-new-password-1' }, token(c)),
+  }),
+  row({ route: 'POST /api/me/mfa/setup', subjects: NONE, verdict: anyUser, ok: 200, send: json('POST', '/api/me/mfa/setup', {}) }),
+  row({
+    route: 'POST /api/me/mfa/enable', subjects: NONE, verdict: anyUser, ok: 204,
+    send: async (c) => {
+      if (!c.expectOk) return call('POST', '/api/me/mfa/enable', { otp: '123456' }, token(c));
+      const setup = await post('/api/me/mfa/setup', {}, c.actor.token);
+      c.actor.mfaSecret = setup.body.secret;
+      return call('POST', '/api/me/mfa/enable', { otp: code(setup.body.secret) }, token(c));
+    },
+  }),
+  row({
+    route: 'POST /api/me/mfa/disable', subjects: NONE, verdict: anyUser, ok: 204,
+    send: async (c) => {
+      if (!c.expectOk) return call('POST', '/api/me/mfa/disable', { otp: '123456' }, token(c));
+      if (!c.actor.mfaSecret) {
+        const setup = await post('/api/me/mfa/setup', {}, c.actor.token);
+        await post('/api/me/mfa/enable', { otp: code(setup.body.secret) }, c.actor.token);
+        c.actor.mfaSecret = setup.body.secret as string;
+      }
+      return call('POST', '/api/me/mfa/disable', { otp: code(c.actor.mfaSecret) }, token(c));
+    },
+  }),
+
+  row({ route: 'GET /api/organisations', subjects: NONE, verdict: anyUser, ok: 200, send: json('GET', '/api/organisations') }),
+  row({
+    route: 'POST /api/organisations', subjects: NONE, verdict: officeAdmins, ok: 201, writes: true,
+    send: (c) => call('POST', '/api/organisations', { slug: `m-${c.tag}`, name: `Matrix ${c.tag}`, kind: 'regional' }, token(c)),
+    landed: async (c, lookup) => contains(await lookup('organisations', () => allPages('/api/organisations?includeInactive=1', c.world.officeAdmin.token)), (o) => o.slug === `m-${c.tag}`),
+  }),
+  row<OrgKey>({
+    route: 'PATCH /api/organisations/:id', subjects: ORGANISATIONS, verdict: organisationManagers, ok: 200, writes: true,
+    // Allowed: the name it has (no change to the shared fixture); refused: a new name, which must not stick.
+    send: (c) => call('PATCH', `/api/organisations/${c.subject.id}`, { name: c.expectOk ? c.subject.name : `Renamed ${c.tag}` }, token(c)),
+  }),
+  row<OrgKey>({
+    route: 'GET /api/organisations/:id/users', subjects: ORGANISATIONS, verdict: organisationUserManagers, ok: 200,
+    send: (c) => call('GET', `/api/organisations/${c.subject.id}/users`, undefined, token(c)),
+  }),
+  row<OrgKey>({
+    route: 'POST /api/organisations/:id/users', subjects: ORGANISATIONS, verdict: organisationUserManagers, ok: 201, writes: true,
+    send: (c) => call('POST', `/api/organisations/${c.subject.id}/users`, { email: `${c.tag}@matrix.test`, name: `Matrix ${c.tag}`, role: 'member', password: 'a-long-password-1' }, token(c)),
+    landed: async (c, lookup) => contains(await lookup(`users of ${c.subject.spec}`, () => allPages(`/api/organisations/${c.subject.id}/users`, c.world.officeAdmin.token)), (u) => u.email === `${c.tag}@matrix.test`),
+  }),
+  row<UserSpec>({
+    route: 'PATCH /api/users/:id', subjects: TARGETS, verdict: userManagers, ok: 200, writes: true,
+    send: (c) => call('PATCH', `/api/users/${c.subject.id}`, { name: `Renamed ${c.tag}` }, token(c)),
+  }),
+
+  row({ route: 'GET /api/audit', subjects: NONE, verdict: admins, ok: 200, send: json('GET', '/api/audit?limit=5') }),
+  row({ route: 'GET /api/audit/verify', subjects: NONE, verdict: officeAdmins, ok: 200, send: json('GET', '/api/audit/verify') }),
+  row({ route: 'GET /api/framework', subjects: NONE, verdict: anyUser, ok: 200, send: json('GET', '/api/framework?lang=fr') }),
+  row({ route: 'GET /api/countries', subjects: NONE, verdict: anyUser, ok: 200, send: json('GET', '/api/countries') }),
+  row({ route: 'GET /api/countries/risk-map', subjects: NONE, verdict: anyUser, ok: 200, send: json('GET', '/api/countries/risk-map') }),
+  row<SharedSpec>({
+    route: 'GET /api/countries/:code/overview', subjects: ASSESSMENTS, verdict: anyUser, ok: 200,
+    send: (c) => call('GET', `/api/countries/${c.world.country}/overview`, undefined, token(c)),
+    lists: {
+      visible: (a, s) => sees(a.org, s) && !s.draft,
+      ids: (body) => ((body as { history?: { assessmentId: string }[] }).history ?? []).map((h) => h.assessmentId),
+    },
+  }),
+
+  row<SharedSpec>({
+    route: 'GET /api/assessments', subjects: ASSESSMENTS, verdict: anyUser, ok: 200,
+    send: (c) => call('GET', `/api/assessments?organisation=${c.world.orgIds[c.subject.spec.owner]}&q=${c.world.word}&limit=100`, undefined, token(c)),
+    lists: { visible: (a, s) => sees(a.org, s), ids: itemIds },
+  }),
+  row({
+    route: 'POST /api/assessments', subjects: NONE, verdict: editors, ok: 201, writes: true,
+    send: (c) => call('POST', '/api/assessments', {
+      country: c.world.country, title: `Created ${c.tag}`, summary: 'Matrix', overallRisk: 1, riskFactors: [],
+      classification: 'confidential', sharing: { scope: 'organisation', organisations: [] },
+    }, token(c)),
+    landed: async (c) => (await allPages(`/api/assessments?q=${c.tag}`, adminOf(c.world, homeOf(c.actor)).token)).length > 0,
+  }),
+  row<SharedSpec>({ route: 'GET /api/assessments/:id', subjects: ASSESSMENTS, verdict: readers, ok: 200, send: (c) => call('GET', `/api/assessments/${c.subject.id}`, undefined, token(c)) }),
+  row<SharedSpec>({
+    route: 'PATCH /api/assessments/:id', subjects: ASSESSMENTS, verdict: ownerEditors, ok: 200, writes: true,
+    send: (c) => call('PATCH', `/api/assessments/${c.subject.id}`, { version: c.subject.version, title: `Edited ${c.tag}` }, token(c)),
+  }),
+  row<SharedSpec>({
+    route: 'POST /api/assessments/:id/publish', subjects: DRAFTS, verdict: ownerEditors, ok: 200, writes: true,
+    send: (c) => call('POST', `/api/assessments/${c.subject.id}/publish`, {}, token(c)),
+  }),
+  row<SharedSpec>({
+    route: 'DELETE /api/assessments/:id', subjects: ASSESSMENTS, verdict: ownerAdmins, ok: 204, writes: true,
+    send: (c) => call('DELETE', `/api/assessments/${c.subject.id}`, undefined, token(c)),
+  }),
+  row<SharedSpec>({ route: 'GET /api/assessments/:id/versions', subjects: ASSESSMENTS, verdict: readers, ok: 200, send: (c) => call('GET', `/api/assessments/${c.subject.id}/versions`, undefined, token(c)) }),
+  row<SharedSpec>({ route: 'GET /api/assessments/:id/versions/:version', subjects: ASSESSMENTS, verdict: readers, ok: 200, send: (c) => call('GET', `/api/assessments/${c.subject.id}/versions/1`, undefined, token(c)) }),
+  row<SharedSpec>({ route: 'GET /api/assessments/:id/comments', subjects: ASSESSMENTS, verdict: readers, ok: 200, send: (c) => call('GET', `/api/assessments/${c.subject.id}/comments`, undefined, token(c)) }),
+  row<SharedSpec>({
+    // Comments land on the shared fixtures (the snapshot leaves comments out): each must be there exactly when allowed.
+    route: 'POST /api/assessments/:id/comments', subjects: ASSESSMENTS, verdict: readers, ok: 201,
+    send: (c) => call('POST', `/api/assessments/${c.subject.id}/comments`, { body: `Comment ${c.tag}` }, token(c)),
+    landed: async (c, lookup) => contains(
+      await lookup(`comments of ${c.subject.id}`, () => allPages(`/api/assessments/${c.subject.id}/comments`, adminOf(c.world, c.subject.spec.owner).token)),
+      (comment) => comment.body === `Comment ${c.tag}`,
+    ),
+  }),
+
+  row<SharedSpec>({
+    route: 'GET /api/documents', subjects: DOCUMENTS, verdict: anyUser, ok: 200,
+    send: (c) => call('GET', `/api/documents?organisation=${c.world.orgIds[c.subject.spec.owner]}&q=${c.world.word}&limit=100`, undefined, token(c)),
+    lists: { visible: (a, s) => sees(a.org, s), ids: itemIds },
+  }),
+  row({
+    route: 'POST /api/documents', subjects: NONE, verdict: editors, ok: 201, writes: true,
+    send: (c) => uploadDocument(c.actor.token, text(`created ${c.tag}\n`), { title: `Created ${c.tag}`, classification: 'confidential', sharing: { scope: 'organisation', organisations: [] } }),
+    landed: async (c) => (await allPages(`/api/documents?q=${c.tag}`, adminOf(c.world, homeOf(c.actor)).token)).length > 0,
+  }),
+  row<SharedSpec>({ route: 'GET /api/documents/:id', subjects: DOCUMENTS, verdict: readers, ok: 200, send: (c) => call('GET', `/api/documents/${c.subject.id}`, undefined, token(c)) }),
+  row<SharedSpec>({
+    route: 'PATCH /api/documents/:id', subjects: DOCUMENTS, verdict: ownerEditors, ok: 200, writes: true,
+    send: (c) => call('PATCH', `/api/documents/${c.subject.id}`, { title: `Edited ${c.tag}` }, token(c)),
+  }),
+  row<SharedSpec>({
+    route: 'DELETE /api/documents/:id', subjects: DOCUMENTS, verdict: ownerAdmins, ok: 204, writes: true,
+    send: (c) => call('DELETE', `/api/documents/${c.subject.id}`, undefined, token(c)),
+  }),
+  row<SharedSpec>({ route: 'GET /api/documents/:id/content', subjects: DOCUMENTS, verdict: readers, ok: 200, send: (c) => call('GET', `/api/documents/${c.subject.id}/content`, undefined, token(c)) }),
+  row<SharedSpec>({
+    route: 'POST /api/documents/:id/versions', subjects: DOCUMENTS, verdict: ownerEditors, ok: 201, writes: true,
+    send: (c) => uploadVersion(c.actor.token, c.subject.id, text(`version ${c.tag}\n`)),
+  }),
+  row<SharedSpec>({
+    route: 'GET /api/documents/:id/versions/:version/content', subjects: DOCUMENTS, verdict: readers, ok: 200,
+    send: (c) => call('GET', `/api/documents/${c.subject.id}/versions/1/content`, undefined, token(c)),
+  }),
+
+  row<RoomSpec>({
+    route: 'GET /api/rooms', subjects: ROOMS, verdict: anyUser, ok: 200, send: json('GET', '/api/rooms?limit=100'),
+    lists: { visible: isMember, ids: itemIds },
+  }),
+  row({
+    route: 'POST /api/rooms', subjects: NONE, verdict: editors, ok: 201, writes: true,
+    send: (c) => call('POST', '/api/rooms', { name: `Created ${c.tag}`, organisations: [] }, token(c)),
+    landed: async (c) => contains(await allPages('/api/rooms', adminOf(c.world, homeOf(c.actor)).token), (r) => r.name === `Created ${c.tag}`),
+  }),
+  row<RoomSpec>({ route: 'GET /api/rooms/:id', subjects: ROOMS, verdict: roomMembers, ok: 200, send: (c) => call('GET', `/api/rooms/${c.subject.id}`, undefined, token(c)) }),
+  row<RoomSpec>({
+    route: 'PATCH /api/rooms/:id', subjects: ROOMS, verdict: roomManagers, ok: 200, writes: true,
+    send: (c) => call('PATCH', `/api/rooms/${c.subject.id}`, { name: `Renamed ${c.tag}` }, token(c)),
+  }),
+  row<RoomSpec>({ route: 'GET /api/rooms/:id/messages', subjects: ROOMS, verdict: roomMembers, ok: 200, send: (c) => call('GET', `/api/rooms/${c.subject.id}/messages`, undefined, token(c)) }),
+  row<RoomSpec>({
+    route: 'POST /api/rooms/:id/messages', subjects: ROOMS, verdict: roomMembers, ok: 201, writes: true,
+    send: (c) => call('POST', `/api/rooms/${c.subject.id}/messages`, { body: `Message ${c.tag}` }, token(c)),
+  }),
+  row<RoomSpec>({
+    route: 'POST /api/rooms/:id/read', subjects: ROOMS, verdict: roomMembers, ok: 204, writes: true,
+    send: (c) => call('POST', `/api/rooms/${c.subject.id}/read`, { seq: 1 }, token(c)),
+  }),
+];
+
+/** Every client event of §8 (`shared/events.ts`). */
+export const SOCKET_ROWS: SocketRow[] = [
+  event<RoomSpec>({ event: 'room:join', subjects: ROOMS, verdict: roomMembers, acknowledged: true, payload: (c) => c.subject.id }),
+  event<RoomSpec>({ event: 'room:leave', subjects: ROOMS, verdict: anyUser, acknowledged: true, payload: (c) => c.subject.id }),
+  event<RoomSpec>({
+    event: 'message:send', subjects: ROOMS, verdict: roomMembers, acknowledged: true, writes: true,
+    payload: (c) => ({ roomId: c.subject.id, body: `Socket message ${c.tag}`, clientMsgId: c.tag }),
+  }),
+  event<MessageSpec>({
+    event: 'message:edit', subjects: MESSAGES, verdict: messageAuthors, acknowledged: true, writes: true,
+    payload: (c) => ({ messageId: c.subject.id, body: `Edited ${c.tag}` }),
+  }),
+  event<MessageSpec>({ event: 'message:delete', subjects: MESSAGES, verdict: messageDeleters, acknowledged: true, writes: true, payload: (c) => ({ messageId: c.subject.id }) }),
+  event<RoomSpec>({ event: 'room:history', subjects: ROOMS, verdict: roomMembers, acknowledged: true, payload: (c) => ({ roomId: c.subject.id, afterSeq: 0, limit: 10 }) }),
+  event<RoomSpec>({ event: 'typing', subjects: ROOMS, verdict: roomMembers, acknowledged: false, payload: (c) => ({ roomId: c.subject.id }) }),
+];

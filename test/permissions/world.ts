@@ -1,0 +1,221 @@
+import { randomBytes } from 'node:crypto';
+import { expect } from 'chai';
+import type { Role } from '../../shared/roles.js';
+import { uploadDocument } from '../helpers/documents.js';
+import { asOfficeAdmin, assessmentBody, createOrganisation, createUser, type TestUser } from '../helpers/factories.js';
+import { get, patch, post } from '../helpers/http.js';
+
+/** The organisations of the matrix: the Office, the callers' partner A, B (which shares with A), C (which shares with nobody), D (deactivated). */
+export type OrgKey = 'O' | 'A' | 'B' | 'C' | 'D';
+export type Scope = 'organisation' | 'office' | 'selected' | 'all';
+
+/** Who calls: each role of the Office and of partner A, and those who must get 401. */
+export type ActorKey = 'O.admin' | 'O.analyst' | 'O.member' | 'A.admin' | 'A.analyst' | 'A.member'
+  | 'deactivated user' | 'user of a deactivated organisation' | 'garbage token' | 'no token';
+export const SIGNED_IN: ActorKey[] = ['O.admin', 'O.analyst', 'O.member', 'A.admin', 'A.analyst', 'A.member'];
+export const ACTORS: ActorKey[] = [...SIGNED_IN, 'deactivated user', 'user of a deactivated organisation', 'garbage token', 'no token'];
+
+/** A caller: a signed-in user, or (org and role null) one whose token must not count. */
+export interface Actor {
+  key: ActorKey;
+  org: OrgKey | null;
+  role: Role | null;
+  token?: string;
+  user?: TestUser;
+  /** The TOTP secret once the matrix turned the caller's second factor on. */
+  mfaSecret?: string;
+}
+
+/** An assessment or document: whose it is and who it is shared with (§5). */
+export interface SharedSpec {
+  key: string;
+  owner: OrgKey;
+  scope: Scope;
+  selected: OrgKey[];
+  draft: boolean;
+}
+export interface RoomSpec {
+  key: string;
+  creator: OrgKey;
+  orgs: OrgKey[];
+}
+export interface MessageSpec {
+  key: string;
+  room: RoomSpec;
+  author: string; // a key of World.users
+}
+export interface UserSpec {
+  key: string;
+  org: OrgKey;
+}
+
+/** A fixture built from a spec: its id, plus what requests about it need. */
+export interface Built<S> {
+  spec: S;
+  id: string;
+  name: string;
+  version: number;
+}
+
+const shared = (key: string, owner: OrgKey, scope: Scope, selected: OrgKey[] = [], draft = false): SharedSpec => ({ key, owner, scope, selected, draft });
+
+/** One item per sharing scope and owner relation: own, the Office's (shared or not), a partner's (shared or not), a draft. */
+export const SHARED_SPECS: SharedSpec[] = [
+  shared('A.organisation', 'A', 'organisation'),
+  shared('O.organisation', 'O', 'organisation'),
+  shared('O.selected[A]', 'O', 'selected', ['A']),
+  shared('B.office', 'B', 'office'),
+  shared('B.selected[A]', 'B', 'selected', ['A']),
+  shared('B.all', 'B', 'all'),
+  shared('C.organisation', 'C', 'organisation'),
+];
+export const DRAFT_SPEC = shared('B.all (draft)', 'B', 'all', [], true);
+
+export const ROOM_SPECS: RoomSpec[] = [
+  { key: 'room A', creator: 'A', orgs: ['A'] },
+  { key: 'room O', creator: 'O', orgs: ['O'] },
+  { key: 'room B+A', creator: 'B', orgs: ['B', 'A'] },
+  { key: 'room B+O', creator: 'B', orgs: ['B', 'O'] },
+  { key: 'room C', creator: 'C', orgs: ['C'] },
+];
+const room = (key: string) => ROOM_SPECS.find((r) => r.key === key)!;
+
+/** Each signed-in caller has a message of its own; others' messages are a colleague's, a partner's or out of reach. */
+export const MESSAGE_SPECS: MessageSpec[] = [
+  ...['A.admin', 'A.analyst', 'A.member'].map((author) => ({ key: `${author}'s message in room B+A`, room: room('room B+A'), author })),
+  ...['O.admin', 'O.analyst', 'O.member'].map((author) => ({ key: `${author}'s message in room B+O`, room: room('room B+O'), author })),
+  { key: 'B.analyst\'s message in room B+A', room: room('room B+A'), author: 'B.analyst' },
+  { key: 'B.analyst\'s message in room B+O', room: room('room B+O'), author: 'B.analyst' },
+  { key: 'C.analyst\'s message in room C', room: room('room C'), author: 'C.analyst' },
+];
+
+export const ORG_SPECS: OrgKey[] = ['O', 'A', 'B', 'C', 'D'];
+export const USER_SPECS: UserSpec[] = (['O', 'A', 'B', 'C'] as OrgKey[]).map((org) => ({ key: `a member of ${org}`, org }));
+
+/** Everything the matrix acts on, built once. */
+export interface World {
+  /** A word only this run's fixtures carry (lists are searched with it). */
+  word: string;
+  country: string;
+  orgIds: Record<OrgKey, string>;
+  orgNames: Record<OrgKey, string>;
+  officeAdmin: { token: string };
+  actors: Record<ActorKey, Actor>;
+  /** Users by key: the signed-in actors, and the partners' own people (`B.admin`, `B.analyst`, `C.admin`, `C.analyst`). */
+  users: Record<string, TestUser>;
+  loginUser: TestUser;
+  assessments: Built<SharedSpec>[];
+  documents: Built<SharedSpec>[];
+  rooms: Built<RoomSpec>[];
+  messages: Built<MessageSpec>[];
+  targets: Built<UserSpec>[];
+}
+
+const letters = (n: number) => [...randomBytes(n)].map((b) => String.fromCharCode(97 + (b % 26))).join('');
+
+/** The analyst of `org` who creates that organisation's fixtures (the Office's and A's are callers too). */
+export function editorOf(world: World, org: OrgKey): TestUser {
+  return world.users[`${org}.analyst`]!;
+}
+/** A user who may read and manage everything `org` owns (for snapshots). */
+export const adminOf = (world: World, org: OrgKey): TestUser => world.users[`${org}.admin`]!;
+
+const sharingOf = (world: World, spec: SharedSpec) => ({ scope: spec.scope, organisations: spec.selected.map((o) => world.orgIds[o]) });
+
+/** Creates an assessment as `spec` says (published unless a draft); also used for per-cell copies. */
+export async function makeAssessment(world: World, spec: SharedSpec, draft = spec.draft): Promise<Built<SharedSpec>> {
+  const token = editorOf(world, spec.owner).token;
+  const title = `Matrix ${world.word} ${spec.key}`;
+  const res = await post('/api/assessments', assessmentBody({ country: world.country, title, sharing: sharingOf(world, spec) }), token);
+  expect(res.status, `creating ${spec.key}: ${JSON.stringify(res.body)}`).to.equal(201);
+  if (draft) return { spec, id: res.body.id, name: title, version: 1 };
+  const published = await post(`/api/assessments/${res.body.id}/publish`, {}, token);
+  expect(published.status, `publishing ${spec.key}`).to.equal(200);
+  return { spec, id: res.body.id, name: title, version: published.body.version };
+}
+
+/** Uploads a small text document as `spec` says. */
+export async function makeDocument(world: World, spec: SharedSpec): Promise<Built<SharedSpec>> {
+  const title = `Matrix ${world.word} ${spec.key}`;
+  const res = await uploadDocument(editorOf(world, spec.owner).token, { name: 'note.txt', bytes: Buffer.from(`matrix note ${spec.key}\n`) },
+    { title, classification: 'confidential', sharing: sharingOf(world, spec), country: world.country });
+  expect(res.status, `uploading ${spec.key}: ${JSON.stringify(res.body)}`).to.equal(201);
+  return { spec, id: res.body.id, name: title, version: 1 };
+}
+
+/** Creates a room as `spec` says. */
+export async function makeRoom(world: World, spec: RoomSpec): Promise<Built<RoomSpec>> {
+  const name = `Matrix ${world.word} ${spec.key}`;
+  const organisations = spec.orgs.filter((o) => o !== spec.creator).map((o) => world.orgIds[o]);
+  const res = await post('/api/rooms', { name, organisations }, editorOf(world, spec.creator).token);
+  expect(res.status, `creating ${spec.key}: ${JSON.stringify(res.body)}`).to.equal(201);
+  return { spec, id: res.body.id, name, version: 0 };
+}
+
+/** Posts a message as `spec` says, in `roomId` (the fixture's room, or a copy of it). */
+export async function makeMessage(world: World, spec: MessageSpec, roomId: string): Promise<Built<MessageSpec>> {
+  const body = `Matrix ${world.word} ${spec.key}`;
+  const res = await post(`/api/rooms/${roomId}/messages`, { body }, world.users[spec.author]!.token);
+  expect(res.status, `posting ${spec.key}: ${JSON.stringify(res.body)}`).to.equal(201);
+  return { spec, id: res.body.id, name: body, version: 0 };
+}
+
+/** A member of `spec.org` whose record PATCH /api/users/:id acts on. */
+export async function makeTarget(world: World, spec: UserSpec): Promise<Built<UserSpec>> {
+  const user = await createUser(world.orgIds[spec.org], 'member');
+  const me = await get('/api/me', user.token);
+  return { spec, id: user.id, name: me.body.user.name, version: 0 };
+}
+
+async function deactivatedUser(orgId: string, officeToken: string): Promise<TestUser> {
+  const user = await createUser(orgId, 'analyst');
+  const res = await patch(`/api/users/${user.id}`, { active: false }, officeToken);
+  expect(res.status).to.equal(200);
+  return user;
+}
+
+/** Builds the whole world: organisations, users of each role, and every fixture, in parallel where it can. */
+export async function buildWorld(): Promise<World> {
+  const office = await asOfficeAdmin();
+  const orgs = await Promise.all(['A', 'B', 'C', 'D'].map(() => createOrganisation()));
+  const orgIds = { O: office.organisationId, A: orgs[0]!.id, B: orgs[1]!.id, C: orgs[2]!.id, D: orgs[3]!.id };
+  const orgNames = { O: '', A: orgs[0]!.name, B: orgs[1]!.name, C: orgs[2]!.name, D: orgs[3]!.name };
+  const people: [string, OrgKey, Role][] = [
+    ['O.admin', 'O', 'admin'], ['O.analyst', 'O', 'analyst'], ['O.member', 'O', 'member'],
+    ['A.admin', 'A', 'admin'], ['A.analyst', 'A', 'analyst'], ['A.member', 'A', 'member'],
+    ['B.admin', 'B', 'admin'], ['B.analyst', 'B', 'analyst'], ['C.admin', 'C', 'admin'], ['C.analyst', 'C', 'analyst'],
+    ['D.analyst', 'D', 'analyst'], ['login', 'C', 'member'],
+  ];
+  const created = await Promise.all(people.map(([, org, role]) => createUser(orgIds[org], role)));
+  const users = Object.fromEntries(people.map(([key], i) => [key, created[i]!])) as Record<string, TestUser>;
+  const deactivated = await deactivatedUser(orgIds.A, office.token);
+  expect((await patch(`/api/organisations/${orgIds.D}`, { active: false }, office.token)).status).to.equal(200);
+  const officeOrg = await get('/api/me', users['O.admin']!.token);
+  orgNames.O = officeOrg.body.organisation.name;
+
+  const actors = {} as Record<ActorKey, Actor>;
+  for (const key of SIGNED_IN) {
+    const user = users[key]!;
+    actors[key] = { key, org: key.slice(0, 1) as OrgKey, role: user.role, token: user.token, user };
+  }
+  actors['deactivated user'] = { key: 'deactivated user', org: null, role: null, token: deactivated.token };
+  actors['user of a deactivated organisation'] = { key: 'user of a deactivated organisation', org: null, role: null, token: users['D.analyst']!.token };
+  actors['garbage token'] = { key: 'garbage token', org: null, role: null, token: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.' };
+  actors['no token'] = { key: 'no token', org: null, role: null };
+
+  const world: World = {
+    word: `matrix${letters(8)}`, country: 'ISL', orgIds, orgNames, officeAdmin: { token: office.token }, actors, users,
+    loginUser: users.login!, assessments: [], documents: [], rooms: [], messages: [], targets: [],
+  };
+  const [assessments, documents, rooms, targets] = await Promise.all([
+    Promise.all([...SHARED_SPECS, DRAFT_SPEC].map((spec) => makeAssessment(world, spec))),
+    Promise.all(SHARED_SPECS.map((spec) => makeDocument(world, spec))),
+    Promise.all(ROOM_SPECS.map((spec) => makeRoom(world, spec))),
+    Promise.all(USER_SPECS.map((spec) => makeTarget(world, spec))),
+  ]);
+  Object.assign(world, { assessments, documents, rooms, targets });
+  const roomId = (spec: RoomSpec) => rooms.find((r) => r.spec === spec)!.id;
+  // Sequential per room, so each room's seq order is the spec order.
+  for (const spec of MESSAGE_SPECS) world.messages.push(await makeMessage(world, spec, roomId(spec.room)));
+  return world;
+}
