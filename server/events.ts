@@ -22,6 +22,8 @@ export interface DomainEvents {
   'room.removed': { roomId: string; organisationIds: string[] };
   /** A room's members, name or archive state changed (copies of it kept in memory are stale). */
   'room.changed': { roomId: string };
+  /** A user's name or role changed (copies of their principal kept in memory are stale). */
+  'user.changed': { userId: string };
   /** Something an organisation's or a user's connected people should hear about. */
   'notification': { organisationIds?: string[]; userIds?: string[]; payload: NotificationPayload };
 }

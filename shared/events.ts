@@ -70,6 +70,8 @@ export interface ClientToServerEvents {
 export interface InterServerEvents {
   /** A room changed: forget any copy of it. */
   'room:changed': (roomId: string) => void;
+  /** A user's name or role changed: sockets read their principal again. */
+  'user:changed': (userId: string) => void;
 }
 
 /**

@@ -187,14 +187,25 @@ describe('situation rooms (§8)', () => {
       expect((await ask(author, 'message:edit', { messageId: `${room.id}:99`, body: 'x' }) as { error: { code: string } }).error.code).to.equal('not_found');
     });
 
-    it('archived rooms take no new messages (403)', async () => {
+    it('archived rooms take no new messages (403), also on a socket that was sending just before', async () => {
       const room = await createRoom(a.analyst, []);
-      await patch(`/api/rooms/${room.id}`, { archived: true }, a.analyst.token);
+      const socket = await connectSocket(a.member.token);
+      expect((await ask(socket, 'message:send', { roomId: room.id, body: 'before', clientMsgId: randomUUID() })).ok).to.equal(true);
+      expect((await patch(`/api/rooms/${room.id}`, { archived: true }, a.analyst.token)).status).to.equal(200);
       const res = await send(a.member, room.id, 'too late');
       expect(res.status).to.equal(403);
-      const socket = await connectSocket(a.member.token);
       expect((await ask(socket, 'message:send', { roomId: room.id, body: 'x', clientMsgId: randomUUID() }) as { error: { code: string } }).error.code).to.equal('forbidden');
-      expect((await get(`/api/rooms/${room.id}/messages`, a.member.token)).body.items).to.have.length(0);
+      expect((await get(`/api/rooms/${room.id}/messages`, a.member.token)).body.items.map((m: RoomMessage) => m.body)).to.deep.equal(['before']);
+    });
+
+    it('a role change counts at once on a connected socket (an admin demoted to member may no longer delete others\' messages)', async () => {
+      const room = await createRoom(a.analyst, []);
+      const [first, second] = [(await send(a.member, room.id, 'one')).body as RoomMessage, (await send(a.member, room.id, 'two')).body as RoomMessage];
+      const admin = await createUser(a.organisation.id, 'admin');
+      const socket = await connectSocket(admin.token);
+      expect(await ask(socket, 'message:delete', { messageId: first.id })).to.deep.equal({ ok: true });
+      expect((await patch(`/api/users/${admin.id}`, { role: 'member' }, a.admin.token)).status).to.equal(200);
+      expect((await ask(socket, 'message:delete', { messageId: second.id }) as { error: { code: string } }).error.code).to.equal('forbidden');
     });
 
     it('more than 20 messages in 10 seconds: rate_limited and nothing stored', async () => {

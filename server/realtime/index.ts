@@ -7,6 +7,7 @@ import { domainEvents } from '../events.js';
 import { forgetRoom } from '../services/rooms/roomCache.js';
 import { bridgeDomainEvents } from './domainEvents.js';
 import { authenticateHandshake, confirmSession } from './handshake.js';
+import { forgetPrincipalsOf } from './principals.js';
 import { attachRoomHandlers } from './roomHandlers.js';
 import type { HubServer } from './types.js';
 
@@ -43,6 +44,12 @@ export async function attachRealtime(server: HttpServer, config: Config, log: Lo
   });
   const unsubscribe = bridgeDomainEvents(io, log);
   // The other processes keep rooms in memory too (services/rooms/roomCache.ts): tell them of a change.
+  // Sockets keep their principal between events (principals.ts): a changed user is re-read everywhere.
+  const unsubscribeUsers = domainEvents.subscribe('user.changed', (event) => {
+    forgetPrincipalsOf(event.userId);
+    if (redis) io.serverSideEmit('user:changed', event.userId);
+  });
+  io.on('user:changed', (userId) => forgetPrincipalsOf(userId));
   const unsubscribeRooms = redis
     ? domainEvents.subscribe('room.changed', (event) => io.serverSideEmit('room:changed', event.roomId))
     : () => undefined;
@@ -55,6 +62,7 @@ export async function attachRealtime(server: HttpServer, config: Config, log: Lo
       closing ??= (async () => {
         unsubscribe();
         unsubscribeRooms();
+        unsubscribeUsers();
         await io.close(); // closes every socket (and the HTTP server, which the hub closes again harmlessly)
         await redis?.close();
       })();

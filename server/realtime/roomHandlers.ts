@@ -5,38 +5,17 @@ import {
   DeletePayload, EditPayload, HistoryPayload, RoomIdPayload, SendPayload, TypingPayload,
 } from '../../shared/schemas/rooms.js';
 import type { Principal } from '../auth/principal.js';
-import { loadPrincipal } from '../auth/principalLoader.js';
 import { HttpError, notFound, toHttpError } from '../http/errors.js';
 import { parseOrThrow } from '../http/validate.js';
 import { isRoomMember } from '../policies/room.js';
 import { deleteMessage, editMessage, history, sendMessage } from '../services/rooms/messages.js';
 import { lastSeq } from '../services/rooms/messageStore.js';
 import { recentRoom } from '../services/rooms/roomCache.js';
+import { principalOf } from './principals.js';
 import { situationRoom } from './rooms.js';
 import type { HubSocket } from './types.js';
 
 type AnyAck = (answer: AckAnswer<object>) => void;
-
-// A socket's principal (user, session, organisation) is read again when it is older than this. Ending
-// a session, deactivating a user or an organisation disconnects the sockets at once on every process
-// (domainEvents.ts); what this delay bounds is a role change reaching a connected socket.
-const PRINCIPAL_TTL_MS = 5_000;
-const principals = new WeakMap<HubSocket, { principal: Principal; at: number }>();
-
-/** The socket's principal, re-read every few seconds; an ended session disconnects the socket. */
-async function principalOf(socket: HubSocket): Promise<Principal> {
-  const cached = principals.get(socket);
-  if (cached && Date.now() - cached.at < PRINCIPAL_TTL_MS) return cached.principal;
-  const { userId, sessionId } = socket.data.principal;
-  const principal = await loadPrincipal({ sub: userId, sid: sessionId, typ: 'access' });
-  if (!principal) {
-    principals.delete(socket);
-    socket.disconnect(true);
-    throw new HttpError('unauthenticated', 'This session has ended.');
-  }
-  principals.set(socket, { principal, at: Date.now() });
-  return principal;
-}
 
 /** A room the principal is a member of, or 404 (never 403: non-members do not learn it exists). */
 async function memberRoom(p: Principal, roomId: string) {

@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
 import { hashPassword } from '../auth/passwords.js';
+import { domainEvents } from '../events.js';
 import { HttpError, notFound } from '../http/errors.js';
 import { decodeCursor, toPage } from '../http/paging.js';
 import { User } from '../models/user.js';
@@ -56,6 +57,7 @@ export async function updateUser(ctx: ActionContext, id: string, change: { name?
   const user = await User.findByIdAndUpdate(id, { $set: change }, { new: true }).lean();
   if (!user) throw notFound('user');
   if (before.active && change.active === false) await revokeUserSessions(id, 'deactivated');
+  domainEvents.publish('user.changed', { userId: id });
   await recordAudit({
     actor: actorOf(ctx), action: 'user.update',
     target: { type: 'user', id, organisationId: user.organisationId.toString() },
