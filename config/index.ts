@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConnectionString } from 'mongodb-connection-string-url';
+import { RateLimitEnv, rateBudgets, type RateBudgets } from './rateLimits.js';
 
 /** A configuration problem: the process prints `message` on one line and exits with code 1. */
 export class ConfigError extends Error {
@@ -33,6 +34,8 @@ const EnvSchema = z.object({
   HUB_DRAIN_SECONDS: optional(z.coerce.number().int().min(1).max(600).default(20)),
 });
 
+const FullEnvSchema = EnvSchema.extend(RateLimitEnv.shape);
+
 /** The hub's validated configuration, read once at start. */
 export interface Config {
   port: number;
@@ -55,6 +58,8 @@ export interface Config {
   /** After SIGTERM, how long in-flight requests and socket calls may take before connections are cut. */
   drainMs: number;
   version: string;
+  /** Budgets of the API's rate limits (writes, failed sign-in steps). */
+  rateLimits: RateBudgets;
 }
 
 function isMongoUri(value: string): boolean {
@@ -105,7 +110,7 @@ function packageVersion(): string {
 
 /** Validates the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = EnvSchema.safeParse(env);
+  const parsed = FullEnvSchema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
@@ -151,5 +156,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsHost: e.METRICS_HOST,
     drainMs: e.HUB_DRAIN_SECONDS * 1000,
     version: packageVersion(),
+    rateLimits: rateBudgets(parsed.data),
   };
 }

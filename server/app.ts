@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
@@ -10,7 +10,7 @@ import type { Drain } from './drain.js';
 import { apiNotFound, errorHandler, HttpError, isDatabaseDown } from './http/errors.js';
 import type { HubMetrics } from './metrics.js';
 import { requestId } from './http/requestId.js';
-import { requireJsonBody, securityHeaders } from './http/security.js';
+import { requireJsonBody, requireUtf8, securityHeaders } from './http/security.js';
 import { initialisePassport } from './auth/passport.js';
 import { apiRouter } from './routes/index.js';
 import { healthRouter } from './routes/health.js';
@@ -28,8 +28,11 @@ export interface AppLifecycle {
   metrics?: HubMetrics;
 }
 
-/** Builds the Express application: one path through every request, the API under /api, the app at /. */
-export function createApp(config: Config, log: Logger, lifecycle: AppLifecycle = {}): Express {
+/**
+ * Builds the Express application: one path through every request, the API under /api, the app at /.
+ * `rateLimit` (server/http/rateLimits.ts) runs before the body is read or the database is asked.
+ */
+export function createApp(config: Config, log: Logger, rateLimit: RequestHandler, lifecycle: AppLifecycle = {}): Express {
   const { drain, metrics } = lifecycle;
   const app = express();
   app.disable('x-powered-by');
@@ -54,13 +57,14 @@ export function createApp(config: Config, log: Logger, lifecycle: AppLifecycle =
   if (drain) app.use(drain.middleware);
 
   app.use('/api/health', healthRouter(config.version));
+  app.use('/api', rateLimit);
   app.use('/api', async (_req, _res, next) => {
     // Fail fast while the database is down, instead of queueing work that cannot finish.
     const available = await databaseAvailable();
     if (!available) metrics?.countDatabaseError('request');
     next(available ? undefined : new HttpError('unavailable', 'The database is not answering; try again shortly.'));
   });
-  app.use('/api', requireJsonBody, express.json({ limit: JSON_BODY_LIMIT, strict: true }));
+  app.use('/api', requireJsonBody, express.json({ limit: JSON_BODY_LIMIT, strict: true, verify: requireUtf8 }));
   app.use('/api', (_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     next();

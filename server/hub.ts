@@ -16,6 +16,7 @@ import { assessmentCatalog } from './services/assessmentCatalog.js';
 import { documentCatalog } from './services/documents/catalog.js';
 import { startHousekeeping } from './services/housekeeping.js';
 import { redisRateLimiter } from './services/rateLimit.js';
+import { createRateLimits } from './http/rateLimits.js';
 import { closeMessageLimiter, useMessageLimiter } from './services/rooms/limits.js';
 import { MESSAGE_RATE_LIMIT, MESSAGE_RATE_WINDOW_MS } from '../shared/schemas/rooms.js';
 
@@ -57,7 +58,9 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
     const drain = new Drain(config.version);
     const metrics = config.metricsPort ? createMetrics() : undefined;
     if (metrics) started.push(() => metrics.stop());
-    const app = createApp(config, log, { drain, metrics });
+    const rateLimits = await createRateLimits(config, log);
+    started.push(() => rateLimits.close());
+    const app = createApp(config, log, rateLimits.handler, { drain, metrics });
     const server = createServer(app);
     drain.trackConnections(server);
     server.keepAliveTimeout = 65_000;

@@ -4,12 +4,24 @@ import { createClient } from 'redis';
 
 type RedisClient = ReturnType<typeof createClient>;
 
+/** What a limiter says about one key: allowed, or how long until the oldest counted event leaves the window. */
+export interface RateVerdict {
+  allowed: boolean;
+  retryAfterMs: number;
+}
+
 /** A sliding-window limit: at most `max` events per key in any `windowMs`. */
 export interface RateLimiter {
   /** Counts one event for `key`; false (and nothing counted) when the limit is reached. */
   take(key: string): Promise<boolean>;
+  /** Like take, with how long to wait when refused. */
+  attempt(key: string): Promise<RateVerdict>;
+  /** Whether an event for `key` would be allowed now, counting nothing. */
+  peek(key: string): Promise<RateVerdict>;
   close(): Promise<void>;
 }
+
+const ALLOWED: RateVerdict = { allowed: true, retryAfterMs: 0 };
 
 /** In-process limiter: exact for one hub process. */
 export function memoryRateLimiter(max: number, windowMs: number): RateLimiter {
@@ -19,31 +31,50 @@ export function memoryRateLimiter(max: number, windowMs: number): RateLimiter {
     for (const [key, times] of events) if (times[times.length - 1]! <= cutoff) events.delete(key);
   }, windowMs);
   sweep.unref();
-  return {
+  const recent = (key: string, now: number) => {
+    const times = (events.get(key) ?? []).filter((t) => t > now - windowMs);
+    events.set(key, times);
+    return times;
+  };
+  const verdict = (times: number[], now: number): RateVerdict =>
+    times.length < max ? ALLOWED : { allowed: false, retryAfterMs: times[times.length - max]! + windowMs - now };
+  const limiter: RateLimiter = {
     async take(key) {
+      return (await limiter.attempt(key)).allowed;
+    },
+    async attempt(key) {
       const now = Date.now();
-      const times = (events.get(key) ?? []).filter((t) => t > now - windowMs);
-      if (times.length >= max) {
-        events.set(key, times);
-        return false;
-      }
-      times.push(now);
-      events.set(key, times);
-      return true;
+      const times = recent(key, now);
+      const answer = verdict(times, now);
+      if (answer.allowed) times.push(now);
+      return answer;
+    },
+    async peek(key) {
+      const now = Date.now();
+      return verdict(recent(key, now), now);
     },
     async close() {
       clearInterval(sweep);
     },
   };
+  return limiter;
 }
 
-// Atomic in Redis: drop events older than the window, count, and add this one only if under the limit.
+// Atomic in Redis: drop events older than the window, count, and (ARGV[5] = '1') add this one only if
+// under the limit. Answers {1, 0} when allowed, {0, ms until the oldest counted event leaves} otherwise.
 const SLIDING_WINDOW = `
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1] - ARGV[2])
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
-redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return 1`;
+local count = redis.call('ZCARD', KEYS[1])
+local max = tonumber(ARGV[3])
+if count >= max then
+  local oldest = redis.call('ZRANGE', KEYS[1], count - max, count - max, 'WITHSCORES')
+  return {0, tonumber(oldest[2]) + tonumber(ARGV[2]) - tonumber(ARGV[1])}
+end
+if ARGV[5] == '1' then
+  redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return {1, 0}`;
 
 /**
  * Limiter shared by every hub process through Redis (a sorted set per key, updated by one Lua
@@ -60,20 +91,25 @@ export async function redisRateLimiter(url: string, prefix: string, max: number,
   client.on('ready', () => { warned = false; });
   await client.connect();
   const fallback = memoryRateLimiter(max, windowMs);
+  const run = async (key: string, count: boolean): Promise<RateVerdict> => {
+    if (!client.isReady) return count ? fallback.attempt(key) : fallback.peek(key);
+    try {
+      const now = Date.now();
+      const [allowed, retryAfterMs] = await client.eval(SLIDING_WINDOW, {
+        keys: [`${prefix}:${key}`],
+        arguments: [String(now), String(windowMs), String(max), `${now}-${randomUUID()}`, count ? '1' : '0'],
+      }) as [number, number];
+      return { allowed: allowed === 1, retryAfterMs };
+    } catch {
+      return count ? fallback.attempt(key) : fallback.peek(key);
+    }
+  };
   return {
     async take(key) {
-      if (!client.isReady) return fallback.take(key);
-      try {
-        const now = Date.now();
-        const allowed = await client.eval(SLIDING_WINDOW, {
-          keys: [`${prefix}:${key}`],
-          arguments: [String(now), String(windowMs), String(max), `${now}-${randomUUID()}`],
-        });
-        return allowed === 1;
-      } catch {
-        return fallback.take(key);
-      }
+      return (await run(key, true)).allowed;
     },
+    attempt: (key) => run(key, true),
+    peek: (key) => run(key, false),
     async close() {
       await fallback.close();
       await client.quit().catch(() => undefined);

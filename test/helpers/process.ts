@@ -16,6 +16,8 @@ export interface HubProcess {
   pid: number;
   /** Everything the process wrote to stderr so far. */
   stderr(): string;
+  /** Everything the process wrote to stdout (its log lines) so far. */
+  stdout(): string;
   /** SIGTERM (SIGKILL after 15 s); resolves with the exit code. */
   stop(): Promise<number | null>;
 }
@@ -46,7 +48,8 @@ export function freePort(): Promise<number> {
  * variable; the hub reads '' as unset) picks the database; then `env`.
  */
 function hubEnvironment(env: Record<string, string>): NodeJS.ProcessEnv {
-  const cleared = ['MONGODB_URI', 'TEST_MONGODB_URI', 'REDIS_URL', 'HUB_MASTER_KEY', 'JWT_SECRET', 'HUB_DEMO', 'HUB_MAX_UPLOAD_MB', 'TRUST_PROXY'];
+  const cleared = ['MONGODB_URI', 'TEST_MONGODB_URI', 'REDIS_URL', 'HUB_MASTER_KEY', 'JWT_SECRET', 'HUB_DEMO', 'HUB_MAX_UPLOAD_MB', 'TRUST_PROXY',
+    'HUB_RATE_WINDOW_SECONDS', 'HUB_RATE_WRITES', 'HUB_RATE_AUTH_FAILURES'];
   return {
     ...process.env,
     ...Object.fromEntries(cleared.map((name) => [name, ''])),
@@ -63,6 +66,7 @@ export function runHub(env: Record<string, string>, timeoutMs = 30_000): Promise
   const child = startProcess(env);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+  child.stdout?.resume(); // read and dropped, so a chatty log never fills the pipe
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -80,7 +84,7 @@ function startProcess(env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
     cwd: root,
     env: hubEnvironment(env),
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
 
@@ -89,13 +93,16 @@ export async function spawnHub(env: Record<string, string>, readyTimeoutMs = 60_
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const child = startProcess({ ...env, PORT: String(port) });
   let stderr = '';
+  let stdout = '';
   child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+  child.stdout?.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
   let exited = false;
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => { exited = true; resolve(code); }));
   const hub: HubProcess = {
     port,
     pid: child.pid ?? 0,
     stderr: () => stderr,
+    stdout: () => stdout,
     async stop() {
       if (exited) return exit;
       child.kill('SIGTERM');
