@@ -1,12 +1,14 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError, loadConfig } from '../config/index.js';
+import { clientDist } from '../server/app.js';
 import { sourceOf } from '../server/http/rateLimits.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, testEnv } from './helpers/hub.js';
+import { ensureBuilt } from './browser/browser.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, baseUrl, testEnv } from './helpers/hub.js';
 import { assessmentBody } from './helpers/factories.js';
 import { REDIS_URL, requireRedis } from './helpers/hubPair.js';
 import { spawnHub, type HubProcess } from './helpers/process.js';
@@ -196,5 +198,44 @@ describe('rate-limit configuration', () => {
     for (const [name, value] of [['HUB_RATE_WRITES', '0'], ['HUB_RATE_AUTH_FAILURES', 'many'], ['HUB_RATE_WINDOW_SECONDS', '-1']] as const) {
       expect(() => loadConfig(env({ [name]: value }))).to.throw(ConfigError).with.property('variable', name);
     }
+  });
+});
+
+describe('Content-Security-Policy (issue 7 §6)', () => {
+  /** The policy's directives, by name. */
+  const directives = (header: string | null) => new Map((header ?? '').split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([name, ...values]) => [name!, values]));
+
+  it('is strict on the app, its assets and the API: no inline or eval script, no plugins, no framing, no foreign base or form target', async () => {
+    ensureBuilt();
+    const index = readFileSync(path.join(clientDist(), 'index.html'), 'utf8');
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(index)?.[1];
+    expect(asset, 'the built index.html loads its script from a file').to.be.a('string');
+    for (const route of ['/', '/assessments', asset!, '/api/health', '/api/me', '/api/nowhere']) {
+      const res = await fetch(baseUrl() + route);
+      const policy = directives(res.headers.get('content-security-policy'));
+      expect(res.headers.get('content-security-policy'), route).to.not.match(/unsafe-inline|unsafe-eval|unsafe-hashes|\*/);
+      expect(policy.get('script-src'), route).to.deep.equal(["'self'"]);
+      expect(policy.get('style-src'), route).to.deep.equal(["'self'"]);
+      expect(policy.get('default-src'), route).to.deep.equal(["'self'"]);
+      expect(policy.get('object-src'), route).to.deep.equal(["'none'"]);
+      expect(policy.get('base-uri'), route).to.deep.equal(["'self'"]);
+      expect(policy.get('frame-ancestors'), route).to.deep.equal(["'none'"]);
+      expect(policy.get('form-action'), route).to.deep.equal(["'self'"]);
+      expect(res.headers.get('x-content-type-options'), route).to.equal('nosniff');
+      expect(res.headers.get('x-powered-by'), route).to.equal(null);
+      await res.arrayBuffer();
+    }
+  });
+
+  it('is met by the built page: every script and style is a same-origin file, nothing inline', () => {
+    ensureBuilt();
+    const index = readFileSync(path.join(clientDist(), 'index.html'), 'utf8');
+    const scripts = [...index.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)];
+    expect(scripts).to.not.be.empty;
+    for (const [, attributes, body] of scripts) {
+      expect(attributes).to.match(/\bsrc="\/assets\//);
+      expect(body!.trim()).to.equal('');
+    }
+    expect(index).to.not.match(/<style\b|\sstyle=|\son[a-z]+=|javascript:/i);
   });
 });

@@ -1,4 +1,5 @@
 /** Entry point: language first (no flash of English), then the session of this tab, then the app. */
+import './lib/strictCsp.js'; // first: it must run before any shared schema is built
 import { mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';
