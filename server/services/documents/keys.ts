@@ -29,7 +29,8 @@ export function keyIdOf(organisationId: string, generation: number): Buffer {
   return id;
 }
 
-function wrap(masterKey: Buffer, organisationId: string, generation: number, key: Buffer): string {
+/** An organisation's data key wrapped with the master key, bound to the organisation and generation. */
+export function wrap(masterKey: Buffer, organisationId: string, generation: number, key: Buffer): string {
   const nonce = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', masterKey, nonce);
   cipher.setAAD(wrapAad(organisationId, generation));
@@ -37,7 +38,8 @@ function wrap(masterKey: Buffer, organisationId: string, generation: number, key
   return Buffer.concat([nonce, sealed, cipher.getAuthTag()]).toString('base64');
 }
 
-function unwrap(masterKey: Buffer, doc: OrganisationKeyDoc): Buffer {
+/** An organisation's data key, unwrapped with the master key; IntegrityError when it does not unwrap (another master key). */
+export function unwrap(masterKey: Buffer, doc: OrganisationKeyDoc): Buffer {
   const organisationId = doc._id.toString();
   const raw = Buffer.from(doc.wrapped, 'base64');
   if (raw.length !== 12 + 32 + 16) throw new IntegrityError(`the data key of organisation ${organisationId} is damaged`);
