@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConnectionString } from 'mongodb-connection-string-url';
@@ -28,7 +29,7 @@ const EnvSchema = z.object({
   HUB_DEMO: optional(z.enum(['0', '1']).default('0')),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   FERRETDB_BIN: optional(z.string().optional()),
-  TRUST_PROXY: optional(z.string().optional()),
+  TRUST_PROXY: optional(z.string().trim().refine(isTrustProxy, 'must be the number of proxies in front (e.g. 1) or their addresses or ranges, comma-separated; not true, which would let any client choose its address').optional()),
   METRICS_PORT: optional(z.coerce.number().int().min(1).max(65535).optional()),
   METRICS_HOST: optional(z.string().default('127.0.0.1')),
   HUB_DRAIN_SECONDS: optional(z.coerce.number().int().min(1).max(600).default(20)),
@@ -69,6 +70,18 @@ function isMongoUri(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Express `trust proxy` values the hub accepts: a hop count, or addresses, CIDR ranges and proxy-addr's named ranges. */
+function isTrustProxy(value: string): boolean {
+  if (/^\d+$/.test(value)) return true;
+  return value.split(',').every((part) => {
+    const item = part.trim();
+    if (['loopback', 'linklocal', 'uniquelocal'].includes(item)) return true;
+    const [address = '', bits, ...rest] = item.split('/');
+    if (rest.length > 0 || isIP(address) === 0) return false;
+    return bits === undefined || /^\d{1,3}$/.test(bits) || isIP(bits) === 4;
+  });
 }
 
 function isKey32(value: string): boolean {

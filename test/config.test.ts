@@ -50,6 +50,10 @@ describe('configuration (§1)', () => {
     expect(failure({ HUB_DEMO: 'yes' }).variable).to.equal('HUB_DEMO');
     expect(failure({ REDIS_URL: 'localhost' }).variable).to.equal('REDIS_URL');
     expect(failure({ JWT_SECRET: 'short' }).variable).to.equal('JWT_SECRET');
+    expect(failure({ TRUST_PROXY: 'true' }).variable).to.equal('TRUST_PROXY');
+    expect(failure({ TRUST_PROXY: '10.0.0.0/8, proxy.example.org' }).variable).to.equal('TRUST_PROXY');
+    expect(failure({ METRICS_PORT: '8080' }).variable).to.equal('METRICS_PORT');
+    expect(failure({ HUB_DRAIN_SECONDS: '0' }).variable).to.equal('HUB_DRAIN_SECONDS');
     expect(failure({ HUB_ADMIN_EMAIL: 'nope' }).variable).to.equal('HUB_ADMIN_EMAIL');
     expect(failure({ HUB_ADMIN_EMAIL: 'a@b.org', HUB_ADMIN_PASSWORD: 'short' }).variable).to.equal('HUB_ADMIN_PASSWORD');
   });
@@ -57,6 +61,9 @@ describe('configuration (§1)', () => {
   it('accepts a valid master key, MongoDB URIs and empty values as unset', () => {
     const key = Buffer.alloc(32, 7).toString('base64');
     const config = loadConfig({ DATA_DIR: dataDir(), HUB_MASTER_KEY: key, MONGODB_URI: 'mongodb://127.0.0.1:27017/hub', PORT: '', REDIS_URL: 'redis://127.0.0.1:6379' });
+    for (const trustProxy of ['1', 'loopback', '127.0.0.1, 10.0.0.0/8', '::1', '192.168.0.0/255.255.0.0']) {
+      expect(loadConfig({ DATA_DIR: dataDir(), TRUST_PROXY: trustProxy }).trustProxy).to.equal(trustProxy);
+    }
     expect(config.masterKey.equals(Buffer.alloc(32, 7))).to.equal(true);
     expect(config.port).to.equal(8080);
     expect(config.mongodbUri).to.equal('mongodb://127.0.0.1:27017/hub');
