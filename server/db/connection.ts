@@ -8,6 +8,11 @@ mongoose.set('strictQuery', 'throw');
 mongoose.set('bufferCommands', false);
 mongoose.set('autoIndex', false);
 
+const SERVER_SELECTION_TIMEOUT_MS = 1500;
+// How long a request waits for the shared probe while the database is known to be down: long enough to
+// pass as soon as the database is back, short enough that an outage answers 503 at once.
+const PROBE_WAIT_MS = 250;
+
 /** Whether the database answered lately; requests fail fast with 503 while it does not. */
 export const dbState = { up: false };
 
@@ -28,7 +33,9 @@ export async function connectDatabase(uri: string, log: Logger): Promise<typeof 
   });
   conn.on('error', (error: Error) => log.warn({ err: error.message }, 'database error'));
   await mongoose.connect(uri, {
-    serverSelectionTimeoutMS: 4000,
+    // While the database is down every operation waits this long for a server, then fails with 503: the
+    // socket.io handlers and background work reach the driver without the HTTP gate of databaseAvailable().
+    serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
     heartbeatFrequencyMS: 2000,
     socketTimeoutMS: 9000,
     connectTimeoutMS: 4000,
@@ -63,12 +70,15 @@ let probe: Promise<boolean> | undefined;
 /**
  * Whether the database answers now: immediately true while it is known to be up; while it is
  * down, one shared quick ping (so a burst of requests does not stampede it, and recovery is
- * noticed by the first request after it, not only by the health check).
+ * noticed by the first request after it, not only by the health check). A request waits for that
+ * ping only PROBE_WAIT_MS: a dead database must not cost every request the ping's full timeout.
  */
 export function databaseAvailable(): Promise<boolean> | true {
   if (dbState.up) return true;
-  probe ??= pingDatabase(1500).finally(() => { probe = undefined; });
-  return probe;
+  probe ??= pingDatabase(SERVER_SELECTION_TIMEOUT_MS).finally(() => { probe = undefined; });
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), PROBE_WAIT_MS); });
+  return Promise.race([probe, gaveUp]).finally(() => clearTimeout(timer));
 }
 
 /** Builds every model's indexes (unique ones are load-bearing, so start-up waits for them). */

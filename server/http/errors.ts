@@ -16,15 +16,18 @@ export const forbidden = (message = 'You may not do this.') => new HttpError('fo
 export const badRequest = (message: string) => new HttpError('invalid_request', message);
 
 /** True for the errors the MongoDB driver raises when the database does not answer. */
-export function isDatabaseDown(error: unknown): boolean {
+export function isDatabaseDown(error: unknown, depth = 0): boolean {
   if (!(error instanceof Error)) return false;
   const name = error.name;
-  return name === 'MongoServerSelectionError' || name === 'MongooseServerSelectionError'
+  if (name === 'MongoServerSelectionError' || name === 'MongooseServerSelectionError'
     || name === 'MongoNetworkError' || name === 'MongoNetworkTimeoutError'
     || name === 'MongoNotConnectedError' || name === 'MongoTopologyClosedError'
-    || name === 'MongoPoolClearedError'
+    || name === 'MongoPoolClearedError' || name === 'PoolClearedOnNetworkError'
     // A write on a connection the database has just closed surfaces as Node's own EPIPE error, unwrapped by the driver.
-    || /buffering timed out|Client must be connected|connection .* closed|socket has been ended by the other party/i.test(error.message);
+    || /buffering timed out|Client must be connected|connection .* closed|socket has been ended by the other party/i.test(error.message)) return true;
+  // A bulk write (insertMany) whose connection was cut wraps the network error it met.
+  const wrapped = error as { cause?: unknown; errorResponse?: unknown };
+  return depth < 3 && (isDatabaseDown(wrapped.cause, depth + 1) || isDatabaseDown(wrapped.errorResponse, depth + 1));
 }
 
 /** Maps any thrown value to the contract's error body; never leaks a stack or a driver message. */
