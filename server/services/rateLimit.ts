@@ -76,10 +76,28 @@ if ARGV[5] == '1' then
 end
 return {1, 0}`;
 
+// A Redis that stops answering without closing its connection (frozen, or a partition the socket has not
+// noticed) would hold every limited request and message forever: past REDIS_ANSWER_MS this process's own
+// count decides, and Redis is left alone for SUSPECT_MS so that each request does not wait for it again.
+const REDIS_ANSWER_MS = 300;
+const SUSPECT_MS = 2000;
+
+/** Resolves like `promise`, or rejects after `ms`. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`redis did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 /**
  * Limiter shared by every hub process through Redis (a sorted set per key, updated by one Lua
- * script, so concurrent processes cannot both take the last slot). While Redis is unreachable it
- * falls back to this process's own count rather than refusing or allowing everything.
+ * script, so concurrent processes cannot both take the last slot). While Redis is unreachable or
+ * does not answer, this process's own count decides. Not fail closed: refusing everything would stop
+ * every write and chat of the hub whenever Redis blips, though Redis holds none of its data. Not fail
+ * open: nothing would hold back a flood. Each process still enforces the limit, so across N processes
+ * a caller gets at most N times it until Redis is back.
  */
 export async function redisRateLimiter(url: string, prefix: string, max: number, windowMs: number, log: Logger): Promise<RateLimiter> {
   const client: RedisClient = createClient({ url, socket: { reconnectStrategy: (retries) => Math.min(retries * 200, 5000) } });
@@ -91,16 +109,18 @@ export async function redisRateLimiter(url: string, prefix: string, max: number,
   client.on('ready', () => { warned = false; });
   await client.connect();
   const fallback = memoryRateLimiter(max, windowMs);
+  let suspectUntil = 0;
   const run = async (key: string, count: boolean): Promise<RateVerdict> => {
-    if (!client.isReady) return count ? fallback.attempt(key) : fallback.peek(key);
+    if (!client.isReady || Date.now() < suspectUntil) return count ? fallback.attempt(key) : fallback.peek(key);
     try {
       const now = Date.now();
-      const [allowed, retryAfterMs] = await client.eval(SLIDING_WINDOW, {
+      const [allowed, retryAfterMs] = await within(client.eval(SLIDING_WINDOW, {
         keys: [`${prefix}:${key}`],
         arguments: [String(now), String(windowMs), String(max), `${now}-${randomUUID()}`, count ? '1' : '0'],
-      }) as [number, number];
+      }), REDIS_ANSWER_MS) as [number, number];
       return { allowed: allowed === 1, retryAfterMs };
     } catch {
+      suspectUntil = Date.now() + SUSPECT_MS;
       return count ? fallback.attempt(key) : fallback.peek(key);
     }
   };
