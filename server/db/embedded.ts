@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { published } from './embeddedAddress.js';
 import { findFerretdb, hasGo, installFerretdb, startFerretdb } from './ferretdb.js';
 
 /** The database the hub runs itself when MONGODB_URI is unset. */
@@ -17,6 +18,7 @@ const INSTALL_HINT = 'install Go (https://go.dev/dl) or FerretDB 1.24, or set MO
 /**
  * Starts the embedded database under `dataDir`: FerretDB on SQLite (found, or built with Go), else a
  * persistent MongoDB from mongodb-memory-server; throws one line saying what to install when neither works.
+ * Its address is published under `dataDir` until stop() (embeddedAddress.ts: backup and restore use it).
  */
 export async function startEmbeddedDatabase(options: { dataDir: string; ferretdbBin?: string; log: Logger }): Promise<EmbeddedDatabase> {
   const { dataDir, log } = options;
@@ -24,16 +26,16 @@ export async function startEmbeddedDatabase(options: { dataDir: string; ferretdb
   if (!bin && (await hasGo())) bin = await installFerretdb(log);
   if (bin) {
     const server = await startFerretdb({ bin, dataDir, log });
-    return {
+    return published(dataDir, {
       uri: server.uri,
-      kind: 'ferretdb',
+      kind: 'ferretdb' as const,
       get pid() { return server.pid; },
       stop: () => server.stop(),
-    };
+    });
   }
   log.warn('FerretDB is not available and Go is not installed; trying a local MongoDB from mongodb-memory-server');
   try {
-    return await startMongoMemoryServer(dataDir, log);
+    return published(dataDir, await startMongoMemoryServer(dataDir, log));
   } catch (error) {
     log.warn({ err: firstLine(error) }, 'mongodb-memory-server could not start');
     throw new Error(`no embedded database could be started: ${INSTALL_HINT}`);
