@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { Request } from 'express';
 import busboy from 'busboy';
 import type { Readable } from 'node:stream';
@@ -33,6 +34,18 @@ const ENVELOPE_BYTES = 256 * 1024;
 const LINGER_MS = 2000;
 
 const bad = (message: string) => new HttpError('invalid_request', message);
+
+/**
+ * A field's text from its bytes, or null when they are not UTF-8. Fields are read as latin1 (one
+ * character per byte) so the bytes can be checked: decoding them leniently would store U+FFFD in place
+ * of bad bytes. A part that declared its own charset was decoded with it (characters past U+00FF) and
+ * is kept as decoded.
+ */
+function utf8Field(value: string): string | null {
+  if (/[^\u0000-\u00ff]/.test(value)) return value;
+  const bytes = Buffer.from(value, 'latin1');
+  return isUtf8(bytes) ? bytes.toString('utf8') : null;
+}
 
 /**
  * Stops an upload the hub refused mid-body: nothing more goes anywhere, what still arrives is
@@ -71,6 +84,7 @@ export function receiveUpload<S extends z.ZodType, R>(req: Request, options: Upl
       parser = busboy({
         headers: req.headers,
         defParamCharset: 'utf8',
+        defCharset: 'latin1',
         highWaterMark: 256 * 1024,
         fileHwm: 256 * 1024,
         limits: { fieldNameSize: 64, fieldSize: options.maxFieldBytes, fields: 16, files: 1, parts: 17, headerPairs: 16, fileSize: options.maxFileBytes + 1 },
@@ -118,7 +132,9 @@ export function receiveUpload<S extends z.ZodType, R>(req: Request, options: Upl
       if (info.valueTruncated) return fail(bad(`${name}: is too long.`));
       if (name === FILE_FIELD) return fail(bad('file: must be a file part (with a filename).'));
       if (Object.hasOwn(fields, name)) return fail(bad(`${name}: appears more than once.`));
-      fields[name] = value;
+      const text = utf8Field(value);
+      if (text === null) return fail(bad(`${name}: is not valid UTF-8 text.`));
+      fields[name] = text;
     });
     parser.on('file', (name, stream, info) => {
       if (failure) return stream.resume();

@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
 import type { RequestHandler } from 'express';
 import { HttpError } from './errors.js';
@@ -39,3 +41,11 @@ export const requireJsonBody: RequestHandler = (req, _res, next) => {
   if (!hasBody || req.is('application/json') || isUpload(req)) return next();
   next(new HttpError('unsupported_media_type', 'The request body must be JSON (application/json).'));
 };
+
+/**
+ * The JSON parser's `verify`: a body declared UTF-8 (the default) must be valid UTF-8. Decoding would
+ * otherwise put U+FFFD in place of the bad bytes and store text nobody sent.
+ */
+export function requireUtf8(_req: IncomingMessage, _res: ServerResponse, body: Buffer, encoding: string): void {
+  if (/^utf-?8$/i.test(encoding) && !isUtf8(body)) throw new HttpError('invalid_request', 'The request body is not valid UTF-8.');
+}
