@@ -11,7 +11,7 @@ import { ensureBuilt } from './browser/browser.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, baseUrl, testEnv } from './helpers/hub.js';
 import { assessmentBody } from './helpers/factories.js';
 import { REDIS_URL, requireRedis } from './helpers/hubPair.js';
-import { spawnHub, type HubProcess } from './helpers/process.js';
+import { runHub, spawnHub, type HubProcess } from './helpers/process.js';
 
 const WINDOW_SECONDS = 3;
 const WRITES = 6;
@@ -171,6 +171,21 @@ describe('rate limits across hub processes (REDIS_URL)', function () {
       statuses.push((await at(hub, 'POST', '/api/organisations', { slug: `org-${randomBytes(4).toString('hex')}`, name: 'Shared budget', kind: 'regional' }, { token })).status);
     }
     expect(statuses).to.deep.equal([...Array<number>(WRITES).fill(201), 429, 429]);
+  });
+});
+
+describe('rate limits when Redis is down at start', function () {
+  this.timeout(60_000);
+
+  it('do not hold the start: the hub reaches the Redis check and stops with one line naming REDIS_URL', async () => {
+    const { PORT: _port, ...env } = testEnv({ REDIS_URL: 'redis://127.0.0.1:1', LOG_LEVEL: 'warn' });
+    try {
+      const { code, stderr } = await runHub(env, 40_000);
+      expect(code).to.equal(1);
+      expect(stderr).to.match(/^Partner Hub cannot start: REDIS_URL: /m);
+    } finally {
+      rmSync(env.DATA_DIR!, { recursive: true, force: true });
+    }
   });
 });
 

@@ -107,7 +107,9 @@ export async function redisRateLimiter(url: string, prefix: string, max: number,
     warned = true;
   });
   client.on('ready', () => { warned = false; });
-  await client.connect();
+  // Not awaited: a Redis that is down at start must not hold the hub's start; until it answers, the
+  // fallback counts (the client keeps reconnecting by itself).
+  client.connect().catch(() => undefined);
   const fallback = memoryRateLimiter(max, windowMs);
   let suspectUntil = 0;
   const run = async (key: string, count: boolean): Promise<RateVerdict> => {
@@ -132,7 +134,9 @@ export async function redisRateLimiter(url: string, prefix: string, max: number,
     peek: (key) => run(key, false),
     async close() {
       await fallback.close();
-      await client.quit().catch(() => undefined);
+      // quit() waits for Redis to answer; a client still trying to reach it is just stopped.
+      if (client.isReady) await client.quit().catch(() => undefined);
+      else await client.disconnect().catch(() => undefined);
     },
   };
 }
