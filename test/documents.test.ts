@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import mongoose from 'mongoose';
 import { pdf, text, zip } from '../server/services/demo/documentFiles.js';
 import { documentStorage } from '../server/services/documents/storage.js';
-import { knownBlobIds } from '../server/services/documents/sweeper.js';
+import { knownBlobIds, removeUnfinishedRecords } from '../server/services/documents/sweeper.js';
 import {
   abortedUpload, documentFields, download, filesUnder, refusedFiles, sampleFiles, sha256, uploadDocument, uploadVersion, type TestFile,
 } from './helpers/documents.js';
@@ -20,6 +20,8 @@ import { closeSockets, connectSocket, record, until, type SeenEvent } from './he
 
 type Tenant = Awaited<ReturnType<typeof createTenant>>;
 type Viewer = TestUser | { token: string };
+/** A record inserted around the models, keyed like the hub's `<document id>:<n>` records. */
+type StrayRecord = { _id: string; [field: string]: unknown };
 
 const blobsDir = () => path.join(testConfig().dataDir, 'blobs');
 const blobCount = () => filesUnder(blobsDir()).length;
@@ -594,6 +596,29 @@ describe('documents (§7)', () => {
       rmSync(fresh);
       const got = await download(owner.member.token, `/api/documents/${live.id}/content`);
       expect(got.bytes!.toString()).to.equal('kept\n');
+    });
+  });
+
+  describe('unfinished records', () => {
+    it('the sweep removes the version and revision records of a document never created, once old, and nothing else', async () => {
+      const live = await createDocument(owner.analyst, textFile('recorded\n'));
+      const db = mongoose.connection.db!;
+      const old = new Date(Date.now() - 2 * 60 * 60 * 1000);
+      const [gone, recent] = [new mongoose.Types.ObjectId(), new mongoose.Types.ObjectId()];
+      const records = (id: mongoose.Types.ObjectId, at: Date) => [
+        db.collection<StrayRecord>('documentversions').insertOne({ _id: `${id.toString()}:1`, documentId: id, version: 1, blobId: randomBytes(16).toString('hex'), createdAt: at }),
+        db.collection<StrayRecord>('documentrevisions').insertOne({ _id: `${id.toString()}:1`, documentId: id, revision: 1, updatedAt: at }),
+      ];
+      await Promise.all([...records(gone, old), ...records(recent, new Date())]);
+      expect(await removeUnfinishedRecords()).to.equal(2);
+      const left = async (collection: string) => (await db.collection(collection).find({ documentId: { $in: [gone, recent, new mongoose.Types.ObjectId(live.id)] } }).toArray())
+        .map((r) => String(r.documentId)).sort();
+      const expected = [recent.toString(), live.id].sort();
+      expect(await left('documentversions')).to.deep.equal(expected);
+      expect(await left('documentrevisions')).to.deep.equal(expected);
+      for (const collection of ['documentversions', 'documentrevisions']) await db.collection<{ _id: string }>(collection).deleteOne({ _id: `${recent.toString()}:1` });
+      const got = await download(owner.member.token, `/api/documents/${live.id}/content`);
+      expect(got.bytes!.toString()).to.equal('recorded\n');
     });
   });
 

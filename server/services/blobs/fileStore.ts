@@ -1,12 +1,17 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BLOB_ID_PATTERN, type BlobStore, type StoredBlob } from './types.js';
 
 const TEMP_PREFIX = '.part-';
+// An unfinished write is named for the process writing it, `.part-<host>-<pid>-<blob id>`, so a
+// process starting after a crash can tell which unfinished writes have lost their writer.
+const TEMP_NAME = /^\.part-([0-9a-f]{8})-(\d+)-[0-9a-f]{32}$/;
+const HOST = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
 const DEFAULT_GRACE_MS = 60 * 60 * 1000;
 const WRITE_HIGH_WATER_MARK = 256 * 1024;
 
@@ -17,6 +22,8 @@ const WRITE_HIGH_WATER_MARK = 256 * 1024;
  */
 export class FileBlobStore implements BlobStore {
   private ready: Promise<void> | null = null;
+  /** Names of the temporary files this process is writing. */
+  private readonly writing = new Set<string>();
 
   constructor(readonly dir: string) {}
 
@@ -28,7 +35,9 @@ export class FileBlobStore implements BlobStore {
       throw error;
     }
     const blobId = randomBytes(16).toString('hex');
-    const temp = path.join(this.dir, `${TEMP_PREFIX}${blobId}`);
+    const name = `${TEMP_PREFIX}${HOST}-${process.pid}-${blobId}`;
+    const temp = path.join(this.dir, name);
+    this.writing.add(name);
     try {
       // `flush` fsyncs the file before it is closed; 'wx' never follows or reuses an existing path.
       await pipeline(source, createWriteStream(temp, { flags: 'wx', mode: 0o600, flush: true, highWaterMark: WRITE_HIGH_WATER_MARK }));
@@ -39,6 +48,8 @@ export class FileBlobStore implements BlobStore {
     } catch (error) {
       await rm(temp, { force: true });
       throw error;
+    } finally {
+      this.writing.delete(name);
     }
   }
 
@@ -54,13 +65,7 @@ export class FileBlobStore implements BlobStore {
   }
 
   async sweepOrphans(known: ReadonlySet<string>, graceMs = DEFAULT_GRACE_MS): Promise<number> {
-    let names: string[];
-    try {
-      names = await readdir(this.dir);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-      throw error;
-    }
+    const names = await this.names();
     const cutoff = Date.now() - graceMs;
     let removed = 0;
     for (const name of names) {
@@ -73,6 +78,30 @@ export class FileBlobStore implements BlobStore {
       removed++;
     }
     return removed;
+  }
+
+  async removeAbandonedWrites(): Promise<number> {
+    let removed = 0;
+    for (const name of await this.names()) {
+      const writer = TEMP_NAME.exec(name);
+      if (!writer || writer[1] !== HOST) continue;
+      const pid = Number(writer[2]);
+      // Our own pid: this process's write, or one of an earlier process that had the same pid (a
+      // container's hub is often pid 1 at every start).
+      if (pid === process.pid ? this.writing.has(name) : isRunning(pid)) continue;
+      await rm(path.join(this.dir, name), { force: true });
+      removed++;
+    }
+    return removed;
+  }
+
+  private async names(): Promise<string[]> {
+    try {
+      return await readdir(this.dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
   }
 
   private pathOf(blobId: string): string {
@@ -95,5 +124,15 @@ export class FileBlobStore implements BlobStore {
     } finally {
       await handle.close();
     }
+  }
+}
+
+/** Whether a process of this host is running (EPERM: it is, as another user). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -23,6 +23,12 @@ export interface BlobStore {
    * Answers how many were removed.
    */
   sweepOrphans(known: ReadonlySet<string>, graceMs?: number): Promise<number>;
+  /**
+   * Removes at once the unfinished writes whose writing process is known to be gone (killed
+   * mid-upload): the rest wait for `sweepOrphans`' grace period. Answers how many were removed.
+   * Optional: a store without unfinished writes of its own (GridFS) has nothing to do here.
+   */
+  removeAbandonedWrites?(): Promise<number>;
 }
 
 /** Blob ids are 128 random bits in hex: never derived from user input, safe as file names. */
