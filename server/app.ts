@@ -80,6 +80,7 @@ export function createApp(config: Config, log: Logger, rateLimit: RequestHandler
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(index);
   });
+  if (drain) app.use(drain.unwound);
   if (metrics) {
     app.use((error: unknown, _req: express.Request, _res: express.Response, next: express.NextFunction) => {
       if (isDatabaseDown(error)) metrics.countDatabaseError('request');

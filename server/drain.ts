@@ -1,11 +1,13 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
-import type { RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { HttpError } from './http/errors.js';
 import { dbState } from './db/connection.js';
 import type { HubServer } from './realtime/types.js';
 
 const DRAINING_MESSAGE = 'This server is shutting down; retry on another.';
+// How long a request cut mid-way may take to clean up after its connection is gone.
+const UNWIND_MS = 2000;
 
 /** Counts work in flight and resolves waiters once none is left. */
 class InFlight {
@@ -26,11 +28,11 @@ class InFlight {
     for (const wake of this.waiters.splice(0)) wake();
   }
 
-  /** True once nothing is in flight, false if `deadline` (epoch ms) comes first. */
-  settled(deadline: number): Promise<boolean> {
+  /** True once nothing is in flight, false if `deadline` (epoch ms) comes first; without one, waits as long as it takes. */
+  settled(deadline?: number): Promise<boolean> {
     if (this.count <= 0) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
+      const timer = deadline === undefined ? undefined : setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
       this.waiters.push(() => {
         clearTimeout(timer);
         resolve(true);
@@ -50,6 +52,8 @@ export class Drain {
   readonly socketCalls = new InFlight();
   private readonly open = new Set<Response>();
   private readonly connections = new Set<Socket>();
+  private readonly unwinding = new Map<Request, () => void>();
+  private readonly failed = new WeakSet<Request>();
 
   constructor(private readonly version: string) {}
 
@@ -57,9 +61,20 @@ export class Drain {
   readonly middleware: RequestHandler = (req, res, next) => {
     this.requests.begin();
     this.open.add(res);
+    let counted = true;
+    const end = () => {
+      if (!counted) return;
+      counted = false;
+      this.unwinding.delete(req);
+      this.requests.end();
+    };
     res.once('close', () => {
       this.open.delete(res);
-      this.requests.end();
+      if (res.writableFinished || this.failed.has(req)) return end();
+      // Cut before its answer was written: its handler is still cleaning up (an upload removes its
+      // temporary file) until its error reaches the error middleware; a handler that never says so is let go.
+      this.unwinding.set(req, end);
+      setTimeout(end, UNWIND_MS).unref();
     });
     if (!this.draining) return next();
     res.setHeader('Connection', 'close');
@@ -69,6 +84,13 @@ export class Drain {
       return;
     }
     next(new HttpError('unavailable', DRAINING_MESSAGE));
+  };
+
+  /** Error middleware (before the one that answers): a failed request's handler has finished unwinding. */
+  readonly unwound: ErrorRequestHandler = (error, req, _res, next) => {
+    this.failed.add(req);
+    this.unwinding.get(req)?.();
+    next(error);
   };
 
   /** Stops taking work; answers still to be written close their connection after them. */

@@ -126,8 +126,9 @@ async function drainTraffic(options: { server: Server; realtime: Realtime; drain
   if (!(await drain.socketCalls.settled(deadline))) log.warn({ socketCalls: drain.socketCalls.size }, 'drain deadline reached with socket calls unanswered');
   const socketsClosed = realtime.close();
   if (!(await drain.requests.settled(deadline))) log.warn({ requests: drain.requests.size }, 'drain deadline reached; cutting the requests still running');
-  // What is left is idle keep-alive connections, or requests past the deadline.
+  // What is left is idle keep-alive connections, or requests past the deadline: cut, they clean up.
   server.closeAllConnections();
+  await drain.requests.settled(); // bounded: each cut request is let go after a short unwind
   const grace = sleep(SOCKET_CLOSE_GRACE_MS, 'timeout' as const);
   if ((await Promise.race([Promise.all([closed, socketsClosed]), grace])) === 'timeout') {
     log.warn('some connections did not close in time; cutting them');

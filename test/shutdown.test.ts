@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -154,11 +154,17 @@ describe('graceful stop on SIGTERM (issue 7)', function () {
     hub = undefined;
   });
 
+  let dataDir = '';
+
   async function startHubProcess(extra: Record<string, string> = {}): Promise<HubProcess> {
     const { PORT: _port, ...env } = testEnv({ LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', HUB_DRAIN_SECONDS: String(DRAIN_SECONDS), ...extra });
+    dataDir = env.DATA_DIR!;
     hub = await spawnHub(env);
     return hub;
   }
+
+  /** Files in the hub's blob store (stored blobs and the temporary files of uploads being written). */
+  const blobFiles = () => (existsSync(path.join(dataDir, 'blobs')) ? readdirSync(path.join(dataDir, 'blobs'), { recursive: true }) : []);
 
   it('finishes the upload in flight, refuses new work, sends sockets to reconnect and exits 0', async () => {
     const running = await startHubProcess();
@@ -227,6 +233,7 @@ describe('graceful stop on SIGTERM (issue 7)', function () {
     const elapsed = Date.now() - signalled;
     expect(elapsed, 'it waited for the deadline').to.be.at.least(1000);
     expect(elapsed, 'then stopped promptly').to.be.below(6000);
+    expect(blobFiles(), 'the cut upload left nothing in the blob store').to.deep.equal([]);
   });
 
   it('stops cleanly when SIGTERM comes during start-up, leaving no embedded FerretDB behind', async () => {
