@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mongoose from 'mongoose';
@@ -109,6 +110,37 @@ describe('npm run rotate-master-key (issue 7)', function () {
     const login = await requestAt<{ accessToken: string }>(hub, 'POST', '/api/auth/login', { email: analystEmail, password: analystPassword, otp });
     expect(login.status, JSON.stringify(login.body)).to.equal(200);
     expect(await content(hub, login.body.accessToken, partnerDocument)).to.deep.equal({ status: 200, text: 'Partner notes, sealed under the partner key.\n' });
+  });
+
+  it('rotates the key a hub generated into DATA_DIR and replaces that file only once every record is moved', async () => {
+    const { PORT: _port, ...env } = testEnv();
+    const keyFile = path.join(env.DATA_DIR!, 'secrets', 'master.key');
+    mkdirSync(path.dirname(keyFile), { recursive: true, mode: 0o700 });
+    writeFileSync(keyFile, `${oldKey.toString('base64')}\n`, { mode: 0o600 });
+    const organisationId = new mongoose.Types.ObjectId();
+    const stranger = new mongoose.Types.ObjectId();
+    const dataKey = randomBytes(32);
+    const client = new mongoose.mongo.MongoClient(env.MONGODB_URI!);
+    try {
+      const keys = client.db().collection<OrganisationKeyDoc>(OrganisationKey.collection.collectionName);
+      await keys.insertOne({ _id: organisationId, generation: 1, algorithm: 'aes-256-gcm', createdAt: new Date(), wrapped: wrap(oldKey, organisationId.toString(), 1, dataKey) });
+      // A key wrapped under some third master key: the run names it, exits 1 and keeps the old key file.
+      await keys.insertOne({ _id: stranger, generation: 1, algorithm: 'aes-256-gcm', createdAt: new Date(), wrapped: wrap(randomBytes(32), stranger.toString(), 1, dataKey) });
+      const refused = await rotate({ ...env, HUB_MASTER_KEY: '', HUB_NEW_MASTER_KEY: newKey.toString('base64') });
+      expect(refused.code).to.equal(1);
+      expect(refused.stderr).to.include(`organisation ${stranger.toString()} opens with neither key`);
+      expect(readFileSync(keyFile, 'utf8').trim()).to.equal(oldKey.toString('base64'));
+
+      await keys.deleteOne({ _id: stranger });
+      const done = await rotate({ ...env, HUB_MASTER_KEY: '', HUB_NEW_MASTER_KEY: newKey.toString('base64') });
+      expect(done.code, done.stderr).to.equal(0);
+      expect(done.stdout).to.include('organisation keys: 0 re-wrapped, 1 already under the new key');
+      expect(readFileSync(keyFile, 'utf8').trim()).to.equal(newKey.toString('base64'));
+      expect(statSync(keyFile).mode & 0o777).to.equal(0o600);
+      expect(unwrap(newKey, (await keys.findOne({ _id: organisationId }))!).equals(dataKey)).to.equal(true);
+    } finally {
+      await client.close();
+    }
   });
 
   it('refuses a HUB_NEW_MASTER_KEY that is not 32 bytes, naming it on one line', async () => {
