@@ -9,7 +9,7 @@ import { auditRecordId } from '../models/auditRecord.js';
 import type { BlobStore } from '../services/blobs/index.js';
 import { MAGIC, sealedSize } from '../services/documents/crypto.js';
 import { BLOCK_SIZE } from '../services/rooms/messageStore.js';
-import { BackupWriter, DATA_CHUNK, FORMAT, FORMAT_VERSION, syncDirectory, toEjson, type BackupHeader } from './format.js';
+import { BackupWriter, DATA_CHUNK, FORMAT, FORMAT_VERSION, isRestorableName, syncDirectory, toEjson, type BackupHeader } from './format.js';
 import { backupOrder, COLLECTIONS, MESSAGE_BLOCK } from './order.js';
 import { RESTORE_MARKER } from './target.js';
 import { verifyBackup, type MasterKey } from './verify.js';
@@ -87,6 +87,8 @@ function sequenceOf(name: string): { seqOf(doc: mongo.Document): number; idOf(se
 /** Writes a backup of the running hub's database and blobs to `file` (see order.ts for why it is consistent). */
 export async function createBackup(options: BackupOptions): Promise<BackupSummary> {
   const { db, file, signal } = options;
+  const dir = path.dirname(path.resolve(file));
+  if (!(await stat(dir).catch(() => null))?.isDirectory()) throw new BackupRefused(`${dir} is not a directory`);
   if (!options.force && (await stat(file).catch(() => null))) throw new BackupRefused(`${file} exists; choose another name or pass --force to replace it`);
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const partial = `${file}.partial-${tag}`;
@@ -106,7 +108,7 @@ export async function createBackup(options: BackupOptions): Promise<BackupSummar
     // Verify on write: the whole file read back as a restore reads it, before it takes its name.
     await verifyBackup(partial, options.masterKey, { keyRequired: false, signal });
     await rename(partial, file);
-    await syncDirectory(path.dirname(path.resolve(file)));
+    await syncDirectory(dir);
     return { ...run.summary(), file, bytes: (await stat(file)).size };
   } catch (error) {
     await writer.abort();
@@ -124,6 +126,8 @@ async function listCollections(db: mongo.Db): Promise<string[]> {
   if (names.includes(RESTORE_MARKER)) {
     throw new BackupRefused('a restore into this database has not finished: its content is partial. Run the restore again (with --force) first');
   }
+  const odd = names.find((name) => !isRestorableName(name));
+  if (odd !== undefined) throw new BackupRefused(`the database holds a collection the hub never names, ${JSON.stringify(odd)}: is MONGODB_URI the hub's database?`);
   return backupOrder(names);
 }
 
@@ -154,9 +158,11 @@ class BackupRun {
   private readonly amended = new Set<string>();
   // The blobs to copy, one line each, kept on disk rather than in memory.
   private list: WriteStream | null;
+  private listError: Error | null = null;
 
   constructor(private readonly options: BackupOptions, private readonly writer: BackupWriter, private readonly blobList: string) {
     this.list = createWriteStream(blobList, { flags: 'wx', mode: 0o600 });
+    this.list.on('error', (error) => { this.listError = error; });
   }
 
   async collection(name: string): Promise<void> {
@@ -196,6 +202,7 @@ class BackupRun {
   private async noted(collection: string, doc: mongo.Document): Promise<void> {
     if (collection === COLLECTIONS.documents && doc.deletedAt) this.deletedDocuments.add(String(doc._id));
     if (collection !== COLLECTIONS.documentVersions || this.deletedDocuments.has(String(doc.documentId))) return;
+    if (this.listError) throw this.listError;
     const line = JSON.stringify({ blobId: String(doc.blobId), documentId: String(doc.documentId), size: numberOf(doc.size) }) + '\n';
     if (!this.list!.write(line)) await once(this.list!, 'drain');
   }
@@ -204,7 +211,7 @@ class BackupRun {
     const list = this.list;
     if (!list) return;
     this.list = null;
-    await new Promise<void>((resolve, reject) => list.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) => list.end((error?: Error | null) => (error ?? this.listError ? reject(error ?? this.listError) : resolve())));
   }
 
   /** Copies each listed blob, as stored (encrypted), into the backup. */

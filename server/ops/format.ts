@@ -72,16 +72,18 @@ export class BackupWriter {
   private readonly out: WriteStream;
   private readonly hash: Hash = createHash('sha256');
   private readonly done: Promise<void>;
+  private failed: Error | null = null;
 
   constructor(file: string) {
     // 'wx': never overwrites; `flush`: fsynced before close.
     this.out = createWriteStream(file, { flags: 'wx', mode: 0o600, flush: true });
     this.done = new Promise((resolve, reject) => pipeline(this.gzip, this.out, (error) => (error ? reject(error) : resolve())));
-    this.done.catch(() => undefined);
+    this.done.catch((error: Error) => { this.failed = error; });
   }
 
   /** Writes one record. */
   async line(record: object): Promise<void> {
+    if (this.failed) throw this.failed;
     const text = JSON.stringify(record) + '\n';
     this.hash.update(text);
     if (!this.gzip.write(text)) await Promise.race([once(this.gzip, 'drain'), this.done]);
