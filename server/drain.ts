@@ -57,7 +57,7 @@ export class Drain {
 
   constructor(private readonly version: string) {}
 
-  /** First middleware: counts the request and, while draining, refuses it. */
+  /** Mounted before every route: counts the request and, while draining, refuses it. */
   readonly middleware: RequestHandler = (req, res, next) => {
     this.requests.begin();
     this.open.add(res);
