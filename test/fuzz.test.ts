@@ -16,7 +16,7 @@ import { allPages, HTTP_ROWS } from './permissions/table.js';
 // overrides); fast-check prints the seed and path of any counterexample.
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261129);
-const RUNS = Number(process.env.FUZZ_RUNS ?? 14);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
 const REQUEST_TIMEOUT_MS = 10_000;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -336,7 +336,7 @@ describe('fuzzing with bad input (issue 7)', function () {
           const path = params.reduce((p, param, i) => p.replace(param, ids[i]!), template);
           const res = await send(method, path, owner.token, method === 'GET' || method === 'DELETE' ? undefined : attack('{}', '{}'));
           expectRefusal(res, `${method} ${path.slice(0, 100)}`);
-        }, 6);
+        }, 5);
       });
     }
   });

@@ -35,9 +35,10 @@ export async function snapshot(w: World): Promise<Record<string, unknown>> {
       const token = adminOf(w, r.spec.creator).token;
       entries.push([`room ${r.spec.key}`, await Promise.all([body(`/api/rooms/${r.id}`, token), body(`/api/rooms/${r.id}/messages?limit=200`, token)])]);
     }),
-    ...w.targets.map(async (t) => {
-      const users = (await allPages(`/api/organisations/${w.orgIds[t.spec.org]}/users`, office)) as { id: string }[];
-      entries.push([`user ${t.spec.key}`, users.find((u) => u.id === t.id)]);
+    ...(['O', 'A', 'B', 'C'] as const).map(async (org) => {
+      const users = (await allPages(`/api/organisations/${w.orgIds[org]}/users`, office)) as { id: string }[];
+      const watched = [...w.targets.filter((t) => t.spec.org === org).map((t) => [t.spec.key, t.id]), ...(org === 'A' ? [['the deactivated user', w.deactivatedId]] : [])];
+      for (const [key, id] of watched) entries.push([`user ${key}`, users.find((u) => u.id === id)]);
     }),
   ]);
   return Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));

@@ -267,7 +267,10 @@ export const HTTP_ROWS: HttpRow[] = [
   row({
     route: 'POST /api/rooms', subjects: NONE, verdict: editors, ok: 201, writes: true,
     send: (c) => call('POST', '/api/rooms', { name: `Created ${c.tag}`, organisations: [] }, token(c)),
-    landed: async (c) => contains(await allPages('/api/rooms', adminOf(c.world, homeOf(c.actor)).token), (r) => r.name === `Created ${c.tag}`),
+    landed: async (c, lookup) => contains(
+      await lookup(`rooms of ${homeOf(c.actor)}`, () => allPages('/api/rooms', adminOf(c.world, homeOf(c.actor)).token)),
+      (r) => r.name === `Created ${c.tag}`,
+    ),
   }),
   row<RoomSpec>({ route: 'GET /api/rooms/:id', subjects: ROOMS, verdict: roomMembers, ok: 200, send: (c) => call('GET', `/api/rooms/${c.subject.id}`, undefined, token(c)) }),
   row<RoomSpec>({

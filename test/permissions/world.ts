@@ -104,6 +104,8 @@ export interface World {
   /** Users by key: the signed-in actors, and the partners' own people (`B.admin`, `B.analyst`, `C.admin`, `C.analyst`). */
   users: Record<string, TestUser>;
   loginUser: TestUser;
+  /** The deactivated caller's account: its refused calls must not change it either. */
+  deactivatedId: string;
   assessments: Built<SharedSpec>[];
   documents: Built<SharedSpec>[];
   rooms: Built<RoomSpec>[];
@@ -205,7 +207,7 @@ export async function buildWorld(): Promise<World> {
 
   const world: World = {
     word: `matrix${letters(8)}`, country: 'ISL', orgIds, orgNames, officeAdmin: { token: office.token }, actors, users,
-    loginUser: users.login!, assessments: [], documents: [], rooms: [], messages: [], targets: [],
+    loginUser: users.login!, deactivatedId: deactivated.id, assessments: [], documents: [], rooms: [], messages: [], targets: [],
   };
   const [assessments, documents, rooms, targets] = await Promise.all([
     Promise.all([...SHARED_SPECS, DRAFT_SPEC].map((spec) => makeAssessment(world, spec))),
