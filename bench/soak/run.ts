@@ -95,6 +95,27 @@ async function readStored(port: number, world: World, token: string): Promise<Ma
   return stored;
 }
 
+/** The hubs' log lines at level error or above, counted by message (and error), and the first few in full. */
+function hubLog(hubs: HubProcess[]): { counts: Record<string, number>; first: string[] } {
+  const counts: Record<string, number> = {};
+  const first: string[] = [];
+  for (const hub of hubs) {
+    for (const line of hub.stdout().split('\n')) {
+      if (!line.startsWith('{')) continue;
+      try {
+        const entry = JSON.parse(line) as { level?: number; msg?: string; event?: string; err?: { type?: string; message?: string } };
+        if ((entry.level ?? 0) < 50) continue;
+        const key = `${entry.msg ?? '?'}${entry.event ? ` (${entry.event})` : ''}${entry.err ? `: ${entry.err.type ?? ''} ${(entry.err.message ?? '').slice(0, 80)}` : ''}`;
+        counts[key] = (counts[key] ?? 0) + 1;
+        if (first.length < 5) first.push(line.slice(0, 600));
+      } catch {
+        // not a log line
+      }
+    }
+  }
+  return { counts, first };
+}
+
 /** Which code was measured: SOAK_COMMIT, or HEAD and whether server code had uncommitted changes. */
 function measuredCode(): string {
   if (process.env.SOAK_COMMIT) return `commit ${process.env.SOAK_COMMIT.slice(0, 7)} (a clean export of it)`;
@@ -179,6 +200,17 @@ async function main(): Promise<void> {
     await readLastSeqs();
     const stored = await readStored(b.port, world, reader);
     const delivery = sockets.verify(stored);
+    // Of the messages some member never got: how many were acknowledged to their sender.
+    let lostButAcked = 0;
+    for (const loss of delivery.lossesByRoom) {
+      for (const seq of loss.seqs) {
+        const id = stored.get(loss.roomId)?.get(seq);
+        if (id && sockets.acked.has(id)) lostButAcked++;
+      }
+    }
+    for (const loss of delivery.lossesByRoom) step(`room ${loss.roomId}: ${loss.streams}/${loss.of} streams missed seqs ${loss.seqs.slice(0, 20).join(', ')}${loss.seqs.length > 20 ? ', …' : ''}`);
+    const hubErrors = hubLog(hubs);
+    for (const line of hubErrors.first) step(`hub log: ${line}`);
     const dbErrors = Object.fromEntries(await Promise.all(watched.filter((w) => w.metricsPort).map(async (w) =>
       [w.name, await scrapeSeries(w.metricsPort!, 'hub_database_errors_total')] as const)));
     const markdown = soakSection({
@@ -188,7 +220,7 @@ async function main(): Promise<void> {
       minutes: sockets.minutes, refusedCodes: sockets.refusedCodes, acked: sockets.acked.size,
       ackedButNotStored: sockets.ackedButNotStored(stored), stored, lastSeqs, delivery,
       api: api.tallies, memory: memory.samples, memoryBefore: before, sampleEvery: SAMPLE_EVERY_S,
-      cpu, waiting, loadBefore, drainSeconds, dbErrors, code: measuredCode(),
+      cpu, waiting, loadBefore, drainSeconds, dbErrors, code: measuredCode(), lostButAcked, hubErrors: hubErrors.counts,
     });
     if (WRITE) {
       const file = process.env.SOAK_DOCS || BENCHMARKS_FILE;

@@ -44,6 +44,10 @@ export interface SoakInput {
   dbErrors: Record<string, Record<string, number>>;
   /** Which code was measured. */
   code: string;
+  /** Messages some member socket never got that had been acknowledged to their sender. */
+  lostButAcked: number;
+  /** The hubs' log lines at level error or above, by message. */
+  hubErrors: Record<string, number>;
 }
 
 const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
@@ -194,7 +198,9 @@ ${table(['API target', 'req/s', 'requests', 'non-2xx', 'p50 / p99 ms', 'p50 vs h
 - **Delivery**: ${d.complete}/${d.socketRooms} socket-room streams got every stored message of the room exactly once and in seq order
   (${deliveries.toLocaleString('en')} timed deliveries of ${d.expected.toLocaleString('en')} expected): lost ${d.missing}, duplicated ${d.duplicates}, out of order ${d.outOfOrder}, not stored ${d.unknown}.
   After the load stopped, the benchmark waited ${input.drainSeconds.toFixed(0)} s for the last deliveries (until every stream was complete, or nothing
-  arrived for 30 s); a delivery still missing then counts as lost.
+  arrived for 30 s); a delivery still missing then counts as lost. ${d.reachedNobody} stored messages reached none of their room's sockets;
+  ${input.lostButAcked} of the messages someone missed had been acknowledged to their sender${d.lossesByRoom.length ? `; losses in ${d.lossesByRoom.length} room(s) (${d.lossesByRoom.slice(0, 4).map((l) => `${l.streams}/${l.of} streams missed ${l.seqs.length} seqs from ${l.seqs[0]}`).join('; ')})` : ''}.
+- **Hub log** (level error and above, both processes): ${Object.keys(input.hubErrors).length ? Object.entries(input.hubErrors).map(([msg, n]) => `${n}× ${msg.replace(/\|/g, '/')}`).join('; ') : 'none'}.
 - **CPU** over the soak, % of one core on a core / waiting for one (runnable, but the machine's cores were busy): ${cpuCell}.
 
 Memory (MiB; before the load: ${before}):

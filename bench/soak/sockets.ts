@@ -48,6 +48,10 @@ export interface Delivery {
   /** Arrivals of a seq the room never stored (or a message that is not what was stored under it). */
   unknown: number;
   disconnects: { at: number; reason: string; url: string }[];
+  /** Stored messages that reached none of their room's connected sockets (never published, or lost on the way to all). */
+  reachedNobody: number;
+  /** Rooms where some stream missed a message: how many streams missed, and the first missing seqs. */
+  lossesByRoom: { roomId: string; streams: number; of: number; seqs: number[] }[];
 }
 
 const BODY = 'Field update from the northern districts: two convoys reached the camps this morning; the market stays closed.';
@@ -253,7 +257,13 @@ export class SoakSockets {
    * room's seqs 1..n, read back from the database after the run; every client joined before the first send).
    */
   verify(stored: Map<string, Map<number, string | null>>): Delivery {
-    const result: Delivery = { sockets: this.clients.length, socketRooms: 0, complete: 0, expected: 0, missing: 0, duplicates: 0, outOfOrder: 0, unknown: 0, disconnects: [] };
+    const result: Delivery = {
+      sockets: this.clients.length, socketRooms: 0, complete: 0, expected: 0, missing: 0, duplicates: 0, outOfOrder: 0, unknown: 0, disconnects: [],
+      reachedNobody: 0, lossesByRoom: [],
+    };
+    // roomId → seq → streams that missed it; and how many connected streams each room has.
+    const missedBy = new Map<string, Map<number, number>>();
+    const streamsOf = new Map<string, number>();
     for (const client of this.clients) {
       if (client.disconnected) result.disconnects.push({ at: (client.disconnected.at - this.start) / 1000, reason: client.disconnected.reason, url: client.seat.url });
       for (const [roomId, stream] of client.streams) {
@@ -262,10 +272,17 @@ export class SoakSockets {
         result.expected += seqs.size;
         let missing = 0;
         let duplicates = 0;
+        const missed = missedBy.get(roomId) ?? new Map<number, number>();
+        missedBy.set(roomId, missed);
+        if (!client.disconnected) streamsOf.set(roomId, (streamsOf.get(roomId) ?? 0) + 1);
         for (const seq of seqs.keys()) {
           const count = stream.counts.get(seq) ?? 0;
-          if (count === 0) missing++;
-          else duplicates += count - 1;
+          if (count === 0) {
+            missing++;
+            if (!client.disconnected) missed.set(seq, (missed.get(seq) ?? 0) + 1);
+          } else {
+            duplicates += count - 1;
+          }
         }
         const unknown = [...stream.counts.keys()].filter((seq) => !seqs.has(seq)).length;
         result.missing += missing;
@@ -274,6 +291,13 @@ export class SoakSockets {
         result.unknown += unknown;
         if (missing === 0 && duplicates === 0 && unknown === 0 && stream.outOfOrder === 0) result.complete++;
       }
+    }
+    for (const [roomId, missed] of missedBy) {
+      const of = streamsOf.get(roomId) ?? 0;
+      result.reachedNobody += [...missed.values()].filter((n) => n === of).length;
+      if (missed.size === 0) continue;
+      const streams = Math.max(...missed.values());
+      result.lossesByRoom.push({ roomId, streams, of, seqs: [...missed.keys()].sort((x, y) => x - y) });
     }
     return result;
   }
