@@ -40,20 +40,20 @@ async function signIn(hub: HubProcess, email: string, password: string): Promise
   return res.body.accessToken as string;
 }
 
-/** An organisation with two analysts, created by the Office admin of `hub`. */
-async function tenant(hub: HubProcess) {
+/** `count` analysts of a new organisation, created by the Office admin of `hub` (1 + count of the admin's writes). */
+async function analysts(hub: HubProcess, count: number) {
   const admin = await signIn(hub, ADMIN_EMAIL, ADMIN_PASSWORD);
   const org = await at(hub, 'POST', '/api/organisations', { slug: `org-${randomBytes(4).toString('hex')}`, name: 'Rate-limited', kind: 'regional' }, { token: admin });
   expect(org.status).to.equal(201);
   const users = [];
-  for (let i = 0; i < 2; i++) {
+  for (let i = 0; i < count; i++) {
     const email = `limited-${randomBytes(4).toString('hex')}@hub.test`;
     const password = `password-${randomBytes(4).toString('hex')}-long`;
     const made = await at(hub, 'POST', `/api/organisations/${org.body.id}/users`, { email, name: 'Analyst', role: 'analyst', password }, { token: admin });
     expect(made.status).to.equal(201);
     users.push({ email, password, token: await signIn(hub, email, password) });
   }
-  return { admin, users };
+  return users;
 }
 
 function expectLimited(res: Awaited<ReturnType<typeof at>>): number {
@@ -69,6 +69,8 @@ describe('rate limits (issue 7 §6): a hub with tiny budgets', function () {
   this.timeout(60_000);
   let hub: HubProcess;
   let env: Record<string, string>;
+  // Made once (5 of the Office admin's 6 writes): two colleagues, a lockout victim and a stolen session's owner.
+  let users: Awaited<ReturnType<typeof analysts>>;
 
   before(async () => {
     const { PORT: _port, ...rest } = testEnv({
@@ -77,6 +79,7 @@ describe('rate limits (issue 7 §6): a hub with tiny budgets', function () {
     });
     env = rest;
     hub = await spawnHub(env);
+    users = await analysts(hub, 4);
   });
   after(async () => {
     await hub?.stop();
@@ -84,7 +87,7 @@ describe('rate limits (issue 7 §6): a hub with tiny budgets', function () {
   });
 
   it('refuses a user past the write budget with 429 and Retry-After, stores nothing, spares another user, and recovers', async () => {
-    const { users: [first, second] } = await tenant(hub);
+    const [first, second] = users;
     for (let i = 0; i < WRITES; i++) {
       expect((await at(hub, 'POST', '/api/assessments', assessmentBody({ title: `Allowed ${i}` }), { token: first!.token })).status).to.equal(201);
     }
@@ -127,8 +130,19 @@ describe('rate limits (issue 7 §6): a hub with tiny budgets', function () {
     }
   });
 
+  it('answers the account lockout with Retry-After: the rest of its 15 minutes', async () => {
+    const victim = users[2];
+    for (let i = 0; i < 5; i++) {
+      expect((await at(hub, 'POST', '/api/auth/login', { email: victim!.email, password: `guess-number-${i}-long` }, { ip: freshIp() })).status).to.equal(401);
+    }
+    const locked = await at(hub, 'POST', '/api/auth/login', { email: victim!.email, password: victim!.password }, { ip: freshIp() });
+    expect(locked.status).to.equal(429);
+    expect(locked.body.error.code).to.equal('rate_limited');
+    expect(Number(locked.headers.get('retry-after'))).to.be.within(15 * 60 - 30, 15 * 60);
+  });
+
   it('stops guessing of the current password on a stolen session after 5 failures, from any address', async () => {
-    const { users: [victim] } = await tenant(hub);
+    const victim = users[3];
     for (let i = 0; i < 5; i++) {
       const wrong = await at(hub, 'POST', '/api/me/password', { currentPassword: `guess-number-${i}-long`, newPassword: 'a new long passphrase' }, { token: victim!.token, ip: freshIp() });
       expect(wrong.status).to.equal(400);

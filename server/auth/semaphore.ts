@@ -1,4 +1,4 @@
-import { HttpError } from '../http/errors.js';
+import { rateLimited } from '../http/errors.js';
 
 /** Caps how many costly operations run at once; past `maxQueue` waiting callers are refused with 429. */
 export class Semaphore {
@@ -11,7 +11,7 @@ export class Semaphore {
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.running >= this.max) {
       if (this.waiting.length >= this.maxQueue) {
-        throw new HttpError('rate_limited', 'Too many sign-ins at once; try again in a moment.');
+        throw rateLimited('Too many sign-ins at once; try again in a moment.', 1000);
       }
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else {

@@ -5,6 +5,8 @@ import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '../../shared/error
 /** The one error the hub raises on purpose; the error middleware turns it into the contract's shape. */
 export class HttpError extends Error {
   readonly status: number;
+  /** Sent as `Retry-After` (whole seconds): when a refused caller may try again. */
+  retryAfterSeconds: number | undefined;
   constructor(readonly code: ErrorCode, message: string, readonly details?: ErrorBody['details']) {
     super(message);
     this.status = ERROR_STATUS[code];
@@ -14,6 +16,13 @@ export class HttpError extends Error {
 export const notFound = (what = 'resource') => new HttpError('not_found', `No such ${what}.`);
 export const forbidden = (message = 'You may not do this.') => new HttpError('forbidden', message);
 export const badRequest = (message: string) => new HttpError('invalid_request', message);
+
+/** 429 `rate_limited`, answered with `Retry-After` of `retryAfterMs` rounded up to a whole second (at least 1). */
+export function rateLimited(message: string, retryAfterMs: number): HttpError {
+  const error = new HttpError('rate_limited', message);
+  error.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return error;
+}
 
 /** True for the errors the MongoDB driver raises when the database does not answer. */
 export function isDatabaseDown(error: unknown, depth = 0): boolean {
@@ -64,6 +73,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     const body: ErrorBody = { code: http.code, message: http.message };
     if (http.details) body.details = http.details;
     if (http.code === 'unavailable') res.setHeader('Retry-After', '5');
+    if (http.retryAfterSeconds) res.setHeader('Retry-After', String(http.retryAfterSeconds));
     res.status(http.status).json({ error: body });
   };
 }

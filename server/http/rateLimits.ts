@@ -4,7 +4,7 @@ import type { Config } from '../../config/index.js';
 import { LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS } from '../../shared/limits.js';
 import { verifyAccessToken } from '../auth/tokens.js';
 import { memoryRateLimiter, redisRateLimiter, type RateLimiter, type RateVerdict } from '../services/rateLimit.js';
-import { HttpError } from './errors.js';
+import { rateLimited } from './errors.js';
 
 /** The API's rate limits: the middleware to mount on /api and how to release their Redis connections. */
 export interface RateLimits {
@@ -49,10 +49,10 @@ export async function createRateLimits(config: Config, log: Logger): Promise<Rat
     const signIn = SIGN_IN.test(req.path);
     const credentialCheck = userId !== null && CREDENTIAL_CHECKS.test(req.path);
     if (signIn || credentialCheck) {
-      refuseUnless(res, await sourceFailures.peek(source), 'Too many failed sign-in attempts from this network; try again later.');
-      if (credentialCheck) refuseUnless(res, await accountFailures.peek(`user:${userId}`), 'Too many failed checks for this account; try again later.');
+      refuseUnless(await sourceFailures.peek(source), 'Too many failed sign-in attempts from this network; try again later.');
+      if (credentialCheck) refuseUnless(await accountFailures.peek(`user:${userId}`), 'Too many failed checks for this account; try again later.');
     }
-    refuseUnless(res, await writeLimit.attempt(userId ? `user:${userId}` : source), 'Too many changes in a short time; slow down and try again shortly.');
+    refuseUnless(await writeLimit.attempt(userId ? `user:${userId}` : source), 'Too many changes in a short time; slow down and try again shortly.');
     if (!signIn && !credentialCheck) return;
     // Counted once answered: a wrong password or code is only known after the route has checked it.
     res.on('finish', () => {
@@ -71,11 +71,9 @@ export async function createRateLimits(config: Config, log: Logger): Promise<Rat
   };
 }
 
-/** Throws 429 with Retry-After (whole seconds, at least 1) unless the verdict allows. */
-function refuseUnless(res: Response, verdict: RateVerdict, message: string): void {
-  if (verdict.allowed) return;
-  res.setHeader('Retry-After', String(Math.max(1, Math.ceil(verdict.retryAfterMs / 1000))));
-  throw new HttpError('rate_limited', message);
+/** Throws 429 with Retry-After unless the verdict allows. */
+function refuseUnless(verdict: RateVerdict, message: string): void {
+  if (!verdict.allowed) throw rateLimited(message, verdict.retryAfterMs);
 }
 
 /** The user a valid bearer token names (signature and claims only; the session is checked by auth()). */

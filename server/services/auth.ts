@@ -2,14 +2,14 @@ import type { Config } from '../../config/index.js';
 import { verifyAgainstDummy, verifyPassword } from '../auth/passwords.js';
 import { SecretBox } from '../auth/secretBox.js';
 import { verifyTotp } from '../auth/totp.js';
-import { HttpError } from '../http/errors.js';
+import { HttpError, rateLimited } from '../http/errors.js';
 import { Organisation } from '../models/organisation.js';
 import { UsedOtp } from '../models/usedOtp.js';
 import { User, type UserDoc } from '../models/user.js';
 import { presentUser } from '../presenters/user.js';
 import { recordAudit } from './audit.js';
 import type { ActionContext } from './context.js';
-import { clearLoginFailures, isLockedOut, recordLoginFailure } from './lockout.js';
+import { clearLoginFailures, lockedForMs, recordLoginFailure } from './lockout.js';
 import { openSession, revokeSession, rotateRefreshToken, sessionOfRefreshToken } from './sessions.js';
 import { domainEvents } from '../events.js';
 
@@ -54,9 +54,10 @@ export async function checkOtp(config: Config, user: UserDoc, otp: string, seale
  * same time for an unknown email and a wrong password, then the second factor.
  */
 export async function login(config: Config, ctx: ActionContext, email: string, password: string, otp?: string) {
-  if (await isLockedOut(email)) {
+  const lockedMs = await lockedForMs(email);
+  if (lockedMs > 0) {
     await loginAudit(ctx, email, null, 'denied', 'locked');
-    throw new HttpError('rate_limited', 'Too many failed sign-ins for this account; try again in 15 minutes.');
+    throw rateLimited('Too many failed sign-ins for this account; try again in 15 minutes.', lockedMs);
   }
   const user = await User.findOne({ email }).lean();
   const passwordOk = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);

@@ -18,11 +18,13 @@ async function recentFailures(key: string): Promise<number[]> {
 }
 
 /**
- * True while `key` (an email) has 5 failed logins within the last 15 minutes: the account stays
- * locked until the oldest of them is 15 minutes old, even for the right password.
+ * How long `key` (an email) stays locked: while it has 5 failed logins within the last 15 minutes,
+ * until enough of them are 15 minutes old, even for the right password; 0 when it is not locked.
  */
-export async function isLockedOut(key: string): Promise<boolean> {
-  return (await recentFailures(key)).length >= LOGIN_MAX_FAILURES;
+export async function lockedForMs(key: string): Promise<number> {
+  const times = (await recentFailures(key)).sort((a, b) => a - b);
+  if (times.length < LOGIN_MAX_FAILURES) return 0;
+  return Math.max(1, times[times.length - LOGIN_MAX_FAILURES]! + LOGIN_WINDOW_MS - Date.now());
 }
 
 /** Counts one failed login of `key` by claiming the next free slot of the current bucket. */

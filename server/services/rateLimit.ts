@@ -134,9 +134,10 @@ export async function redisRateLimiter(url: string, prefix: string, max: number,
     peek: (key) => run(key, false),
     async close() {
       await fallback.close();
-      // quit() waits for Redis to answer; a client still trying to reach it is just stopped.
-      if (client.isReady) await client.quit().catch(() => undefined);
-      else await client.disconnect().catch(() => undefined);
+      // quit() waits for Redis to answer: a client still trying to reach it, or a Redis that does not
+      // answer in time, is just disconnected.
+      const quit = client.isReady ? within(client.quit(), 1000).then(() => true, () => false) : Promise.resolve(false);
+      if (!(await quit)) await client.disconnect().catch(() => undefined);
     },
   };
 }
