@@ -233,6 +233,24 @@ describe('country assessments (§5, §6)', () => {
       }
     });
 
+    it('lists and the overview show every assessment as of its latest change, the same as a read', async () => {
+      const tenant = await createTenant();
+      const a = await createAssessment(tenant.analyst, { country: 'BDI', title: 'Before the change' }, true);
+      const org = `&organisation=${tenant.organisation.id}`;
+      const listed = async () => (await get(`/api/assessments?country=BDI${org}`, tenant.member.token)).body.items as { id: string }[];
+      const overview = async () => (await get('/api/countries/BDI/overview', tenant.member.token)).body.latest as { id: string }[];
+      const read = async () => (await get(`/api/assessments/${a.id}`, tenant.member.token)).body as Record<string, unknown>;
+      const { versions: _v, ...current } = await read();
+      expect(await listed()).to.deep.equal([current]);
+      expect((await overview()).find((x) => x.id === a.id)).to.deep.equal(current);
+      const changed = await patch(`/api/assessments/${a.id}`, { version: current.version, title: 'After the change', overallRisk: 4 }, tenant.analyst.token);
+      expect(changed.status).to.equal(200);
+      const { versions: _w, ...after } = await read();
+      expect(after).to.include({ title: 'After the change', overallRisk: 4, version: (current.version as number) + 1 });
+      expect(await listed()).to.deep.equal([after]);
+      expect((await overview()).find((x) => x.id === a.id)).to.deep.equal(after);
+    });
+
     it('searches Arabic and French words regardless of diacritics and letter forms', async () => {
       const tenant = await createTenant();
       const ar = await createAssessment(tenant.analyst, { title: 'تقييم الأزمة في دارفور', summary: 'خطاب الكراهية في الإذاعة المحلية' });

@@ -36,6 +36,18 @@ export function presentAssessment(a: Snapshot, id: string) {
 /** The current version of an assessment. */
 export const presentCurrent = (a: AssessmentDoc) => presentAssessment(a, a._id.toString());
 
+// Per catalog entry: a change replaces the entry (and bumps its version), so its bytes go with it.
+const presentedJson = new WeakMap<AssessmentDoc, { version: number; json: Buffer }>();
+
+/** presentCurrent as JSON bytes, serialised once per version of a catalog entry (lists reuse them). */
+export function presentCurrentJson(a: AssessmentDoc): Buffer {
+  const cached = presentedJson.get(a);
+  if (cached?.version === a.version) return cached.json;
+  const json = Buffer.from(JSON.stringify(presentCurrent(a)));
+  presentedJson.set(a, { version: a.version, json });
+  return json;
+}
+
 /** A stored version of an assessment. */
 export const presentVersion = (v: AssessmentVersionDoc) => presentAssessment(v, v.assessmentId.toString());
 

@@ -35,7 +35,7 @@ export function assessmentsRouter(): Router {
   router.use(auth());
 
   router.get('/', validate({ query: ListAssessmentsQuery }), async (req, res) => {
-    res.json(await listAssessments(principalOf(req), input(req, 'query', ListAssessmentsQuery)));
+    res.type('json').send(await listAssessments(principalOf(req), input(req, 'query', ListAssessmentsQuery)));
   });
 
   router.post('/', validate({ body: CreateAssessmentBody }), async (req, res) => {
@@ -94,7 +94,7 @@ export function countryOverviewRouter(): Router {
   router.get('/:code/overview', validate({ params: CountryParams }), async (req, res) => {
     const { code } = input(req, 'params', CountryParams);
     if (!isCountryCode(code)) throw notFound('country');
-    res.json(await countryOverview(principalOf(req), code));
+    res.type('json').send(await countryOverview(principalOf(req), code));
   });
 
   return router;

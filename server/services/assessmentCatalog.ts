@@ -8,4 +8,5 @@ export const assessmentCatalog = new Catalog<AssessmentDoc>(
   ASSESSMENT_FEED,
   (id) => Assessment.findById(id).lean<AssessmentDoc>().exec(),
   () => Assessment.find({}).lean<AssessmentDoc[]>().exec(),
+  (a) => a.country,
 );

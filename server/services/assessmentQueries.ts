@@ -9,7 +9,8 @@ import type { AssessmentDoc } from '../models/assessment.js';
 import { AssessmentVersion, versionKey } from '../models/assessmentVersion.js';
 import { Comment } from '../models/comment.js';
 import { assessmentReader } from '../policies/assessment.js';
-import { presentComment, presentCurrent, presentVersion } from '../presenters/assessment.js';
+import { presentComment, presentCurrent, presentCurrentJson, presentVersion } from '../presenters/assessment.js';
+import { jsonArray, jsonPage } from '../presenters/json.js';
 import { toIso } from '../presenters/user.js';
 import { assessmentCatalog } from './assessmentCatalog.js';
 import { recordAudit } from './audit.js';
@@ -23,8 +24,11 @@ const auditRead = (ctx: Signed, doc: AssessmentDoc, version: number, action = 'a
   ip: ctx.ip, outcome: 'success', details: { version },
 });
 
-/** `GET /api/assessments`: what `p` may read, filtered, newest `updatedAt` first, paged. */
-export async function listAssessments(p: Principal, query: ListAssessmentsQuery) {
+/**
+ * `GET /api/assessments`: what `p` may read, filtered, newest `updatedAt` first, paged; answered as
+ * JSON bytes built from each assessment's cached JSON.
+ */
+export async function listAssessments(p: Principal, query: ListAssessmentsQuery): Promise<Buffer> {
   await assessmentCatalog.fresh();
   const words = query.q ? searchWords(query.q) : [];
   let after: [number, string] | undefined;
@@ -34,13 +38,12 @@ export async function listAssessments(p: Principal, query: ListAssessmentsQuery)
   }
   const canRead = assessmentReader(p);
   const rows: AssessmentDoc[] = [];
-  for (const a of assessmentCatalog.live()) {
+  for (const a of query.country ? assessmentCatalog.liveIn(query.country) : assessmentCatalog.live()) {
     if (after) {
       const t = a.updatedAt.getTime();
       if (t > after[0] || (t === after[0] && a._id.toString() >= after[1])) continue;
     }
-    // Cheap equality filters first; visibility before the word search.
-    if (query.country && a.country !== query.country) continue;
+    // Cheap equality filters first (the country chose the catalog's group); visibility before the word search.
     if (query.status && a.status !== query.status) continue;
     if (query.minRisk !== undefined && a.overallRisk < query.minRisk) continue;
     if (query.organisation && a.organisationId.toString() !== query.organisation) continue;
@@ -49,7 +52,8 @@ export async function listAssessments(p: Principal, query: ListAssessmentsQuery)
     rows.push(a);
     if (rows.length > query.limit) break;
   }
-  return toPage(rows, query.limit, (a) => [a.updatedAt.getTime(), a._id.toString()], presentCurrent);
+  const page = toPage(rows, query.limit, (a) => [a.updatedAt.getTime(), a._id.toString()], presentCurrentJson);
+  return jsonPage(page.items, page.nextCursor);
 }
 
 /** `GET /api/assessments/:id`: the current version, its read on the audit trail. */
@@ -104,22 +108,26 @@ export async function addComment(ctx: Signed, doc: AssessmentDoc, body: string) 
   return presented;
 }
 
-/** `GET /api/countries/:code/overview`: per organisation the latest visible published assessment, and the risk over time. */
-export async function countryOverview(p: Principal, country: string) {
+/**
+ * `GET /api/countries/:code/overview`: per organisation the latest visible published assessment, and
+ * the risk over time; answered as JSON bytes, the assessments from their cached JSON.
+ */
+export async function countryOverview(p: Principal, country: string): Promise<Buffer> {
   await assessmentCatalog.fresh();
   const canRead = assessmentReader(p);
-  const published = assessmentCatalog.live()
-    .filter((a) => a.country === country && a.status === 'published' && a.publishedAt && canRead(a))
+  const published = assessmentCatalog.liveIn(country)
+    .filter((a) => a.status === 'published' && a.publishedAt && canRead(a))
     .sort((a, b) => a.publishedAt!.getTime() - b.publishedAt!.getTime());
   const latest = new Map<string, AssessmentDoc>();
   for (const a of published) latest.set(a.organisationId.toString(), a);
-  return {
-    country,
-    latest: [...latest.values()].map(presentCurrent),
-    history: published.map((a) => ({
-      assessmentId: a._id.toString(), organisationId: a.organisationId.toString(), publishedAt: toIso(a.publishedAt), overallRisk: a.overallRisk,
-    })),
-  };
+  const history = published.map((a) => ({
+    assessmentId: a._id.toString(), organisationId: a.organisationId.toString(), publishedAt: toIso(a.publishedAt), overallRisk: a.overallRisk,
+  }));
+  return Buffer.concat([
+    Buffer.from(`{"country":${JSON.stringify(country)},"latest":`),
+    jsonArray([...latest.values()].map(presentCurrentJson)),
+    Buffer.from(`,"history":${JSON.stringify(history)}}`),
+  ]);
 }
 
 /** The latest overall risk per country that `p` can see (for the map). */

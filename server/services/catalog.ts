@@ -17,10 +17,13 @@ export interface CatalogItem {
  * FerretDB 1.24 on SQLite scans the collection for any query and sorts in memory, so a list filtered
  * and sorted in the database would cost a scan of every item per request; here an unchanged catalog
  * costs a look at the feed's head. Visibility is still decided by the item's policy, item by item.
+ * Live items are also grouped by `groupOf` (assessments: by country), so a list filtered on it walks
+ * its group only.
  */
 export class Catalog<T extends CatalogItem> {
   private readonly items = new Map<string, T>();
   private newestFirst: T[] | null = null;
+  private grouped: Map<string, T[]> | null = null;
   private seq = -1;
   private running: Promise<void> | null = null;
   private next: Promise<void> | null = null;
@@ -29,6 +32,7 @@ export class Catalog<T extends CatalogItem> {
     private readonly feed: string,
     private readonly loadOne: (id: string) => Promise<T | null>,
     private readonly loadAll: () => Promise<T[]>,
+    private readonly groupOf: (item: T) => string = () => '',
   ) {}
 
   /**
@@ -55,6 +59,20 @@ export class Catalog<T extends CatalogItem> {
     return this.newestFirst;
   }
 
+  /** Live items of one group (`groupOf`: a country, say), in the order of `live()`. */
+  liveIn(group: string): readonly T[] {
+    if (!this.grouped) {
+      this.grouped = new Map();
+      for (const item of this.live()) {
+        const key = this.groupOf(item);
+        const members = this.grouped.get(key);
+        if (members) members.push(item);
+        else this.grouped.set(key, [item]);
+      }
+    }
+    return this.grouped.get(group) ?? [];
+  }
+
   /** One item (deleted ones included), as of the last sync. */
   get(id: string): T | undefined {
     return this.items.get(id);
@@ -64,6 +82,7 @@ export class Catalog<T extends CatalogItem> {
   reset(): void {
     this.items.clear();
     this.newestFirst = null;
+    this.grouped = null;
     this.seq = -1;
   }
 
@@ -81,6 +100,7 @@ export class Catalog<T extends CatalogItem> {
     });
     this.seq = head;
     this.newestFirst = null;
+    this.grouped = null;
   }
 
   private async reload(head: number): Promise<void> {
@@ -90,5 +110,6 @@ export class Catalog<T extends CatalogItem> {
     for (const doc of all) this.items.set(doc._id.toString(), doc);
     this.seq = head;
     this.newestFirst = null;
+    this.grouped = null;
   }
 }
