@@ -98,6 +98,8 @@ describe('permission matrix (issue 7)', function () {
       const error = (res.body as { error?: { code?: string; message?: unknown } }).error;
       if (error?.code !== code || typeof error.message !== 'string') return `${p.name}: expected {error: {code: ${code}, message}}, got ${describeAnswer(res.status, res.body)}`;
     }
+    const shown = expectOk && p.actor.org !== null ? row.inspect?.(cell, res.body) : null;
+    if (shown) return `${p.name}: ${shown}`;
     if (expectOk && row.lists && p.actor.org !== null) {
       const listed = row.lists.ids(res.body).includes(subject.id);
       const visible = row.lists.visible(p.actor, subject.spec);

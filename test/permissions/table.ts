@@ -2,7 +2,7 @@ import { base32Decode, hotp, totpStep } from '../../server/auth/totp.js';
 import { uploadDocument, uploadVersion } from '../helpers/documents.js';
 import { call, get, post, type Answer } from '../helpers/http.js';
 import {
-  admins, anyUser, editors, isMember, messageAuthors, messageDeleters, messageRelation, officeAdmins, organisationManagers,
+  admins, anyUser, editors, isMember, isOfficeAdmin, messageAuthors, messageDeleters, messageRelation, officeAdmins, organisationManagers,
   organisationRelation, organisationUserManagers, ownerAdmins, ownerEditors, readers, relation, roomManagers, roomMembers,
   roomRelation, sees, userManagers, type Verdict,
 } from './model.js';
@@ -57,6 +57,8 @@ export interface HttpRow<S = unknown> {
   send: (c: Cell<S>) => Promise<Answer>;
   /** A list: the subject must be in it exactly when the caller may see it. */
   lists?: { visible: (a: Actor, spec: S) => boolean; ids: (body: unknown) => string[] };
+  /** What the answer itself must not show the caller (null: nothing wrong). */
+  inspect?: (c: Cell<S>, body: unknown) => string | null;
   /** A create: where to look afterwards for what the cell may have stored. */
   landed?: (c: Cell<S>, lookup: Lookup) => Promise<boolean>;
 }
@@ -99,6 +101,8 @@ export async function allPages(path: string, tokenValue: string): Promise<unknow
   return items;
 }
 
+type Page = { items: Record<string, unknown>[] };
+type Org = { organisationId: string | null };
 const contains = (items: unknown[], test: (item: Record<string, unknown>) => boolean) => items.some((i) => test(i as Record<string, unknown>));
 
 /** The permission matrix: one row per route the hub mounts. */
@@ -153,7 +157,10 @@ export const HTTP_ROWS: HttpRow[] = [
     },
   }),
 
-  row({ route: 'GET /api/organisations', subjects: NONE, verdict: anyUser, ok: 200, send: json('GET', '/api/organisations') }),
+  row({
+    route: 'GET /api/organisations', subjects: NONE, verdict: anyUser, ok: 200, send: json('GET', '/api/organisations?includeInactive=1&limit=100'),
+    inspect: (c, body) => (!isOfficeAdmin(c.actor) && (body as Page).items.some((o) => o.active === false) ? 'an inactive organisation is listed' : null),
+  }),
   row({
     route: 'POST /api/organisations', subjects: NONE, verdict: officeAdmins, ok: 201, writes: true,
     send: (c) => call('POST', '/api/organisations', { slug: `m-${c.tag}`, name: `Matrix ${c.tag}`, kind: 'regional' }, token(c)),
@@ -178,11 +185,27 @@ export const HTTP_ROWS: HttpRow[] = [
     send: (c) => call('PATCH', `/api/users/${c.subject.id}`, { name: `Renamed ${c.tag}` }, token(c)),
   }),
 
-  row({ route: 'GET /api/audit', subjects: NONE, verdict: admins, ok: 200, send: json('GET', '/api/audit?limit=5') }),
+  row({
+    route: 'GET /api/audit', subjects: NONE, verdict: admins, ok: 200, send: json('GET', '/api/audit?limit=100'),
+    // A partner's admin sees the records whose actor or target belongs to the partner, and no others (§9).
+    inspect: (c, body) => {
+      if (isOfficeAdmin(c.actor)) return null;
+      const own = c.world.orgIds[c.actor.org!];
+      const foreign = (body as Page).items.find((r) => (r.actor as Org).organisationId !== own && (r.target as Org).organisationId !== own);
+      return foreign ? `shows a record of others: ${JSON.stringify(foreign).slice(0, 200)}` : null;
+    },
+  }),
   row({ route: 'GET /api/audit/verify', subjects: NONE, verdict: officeAdmins, ok: 200, send: json('GET', '/api/audit/verify') }),
   row({ route: 'GET /api/framework', subjects: NONE, verdict: anyUser, ok: 200, send: json('GET', '/api/framework?lang=fr') }),
   row({ route: 'GET /api/countries', subjects: NONE, verdict: anyUser, ok: 200, send: json('GET', '/api/countries') }),
-  row({ route: 'GET /api/countries/risk-map', subjects: NONE, verdict: anyUser, ok: 200, send: json('GET', '/api/countries/risk-map') }),
+  row({
+    route: 'GET /api/countries/risk-map', subjects: NONE, verdict: anyUser, ok: 200, send: json('GET', '/api/countries/risk-map'),
+    inspect: (c, body) => {
+      const hidden = c.world.assessments.filter((a) => !sees(c.actor.org, a.spec)).map((a) => a.id);
+      const shown = (body as Page).items.find((i) => hidden.includes(i.assessmentId as string));
+      return shown ? `shows the risk of an assessment the caller may not see: ${JSON.stringify(shown)}` : null;
+    },
+  }),
   row<SharedSpec>({
     route: 'GET /api/countries/:code/overview', subjects: ASSESSMENTS, verdict: anyUser, ok: 200,
     send: (c) => call('GET', `/api/countries/${c.world.country}/overview`, undefined, token(c)),
