@@ -6,7 +6,7 @@ import { asOfficeAdmin, assessmentBody, createAssessment, createTenant, createUs
 import { documentFields, uploadDocument } from './helpers/documents.js';
 import { baseUrl } from './helpers/hub.js';
 import { call, get, post, type Answer } from './helpers/http.js';
-import { closeSockets, connectSocket, type ClientSocket } from './helpers/sockets.js';
+import { closeSockets, connectError, connectSocket, type ClientSocket } from './helpers/sockets.js';
 import { allPages, HTTP_ROWS } from './permissions/table.js';
 
 // Property-based fuzzing (issue 7): every route with a body, a query or an id, and every client event
@@ -475,6 +475,29 @@ describe('fuzzing with bad input (issue 7)', function () {
         });
       });
     }
+  });
+
+  describe('credentials', () => {
+    const garbageToken = fc.oneof(
+      fc.string({ maxLength: 60, unit: 'binary-ascii' }).filter((t) => /^[\x20-\x7e]*$/.test(t)),
+      fc.constantFrom('eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.', 'a.b.c', '...', 'x'.repeat(8000), '{"$gt":""}'),
+      fc.tuple(fc.jsonValue({ maxDepth: 2 }), fc.jsonValue({ maxDepth: 2 })).map(([h, p]) =>
+        `${Buffer.from(JSON.stringify(h)).toString('base64url')}.${Buffer.from(JSON.stringify(p)).toString('base64url')}.sig`),
+    );
+    it('a garbage bearer token is 401 on HTTP', async () => {
+      await fuzz('bearer tokens', garbageToken, async (token) => {
+        const res = await fetch(`${baseUrl()}/api/me`, { headers: { authorization: `Bearer ${token.trim()}` }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+        const body = await res.json() as { error?: { code?: string } };
+        expect([res.status, body.error?.code], `token ${JSON.stringify(token).slice(0, 80)}`).to.deep.equal([401, 'unauthenticated']);
+      });
+    });
+    it('a garbage handshake is refused as unauthenticated on socket.io', async () => {
+      const auth = fc.oneof(garbageToken.map((token) => ({ token })), fc.jsonValue({ maxDepth: 2 }).map((token) => ({ token })), fc.constant({}));
+      await fuzz('handshakes', auth, async (value) => {
+        const refused = await connectError(value as Record<string, unknown>);
+        expect(refused.message, JSON.stringify(value).slice(0, 80)).to.equal('unauthenticated');
+      });
+    });
   });
 
   describe('afterwards', () => {
