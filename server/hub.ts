@@ -18,6 +18,7 @@ import { startHousekeeping } from './services/housekeeping.js';
 import { redisRateLimiter } from './services/rateLimit.js';
 import { createRateLimits } from './http/rateLimits.js';
 import { closeMessageLimiter, useMessageLimiter } from './services/rooms/limits.js';
+import { flushReadMarkers } from './services/rooms/readMarkers.js';
 import { MESSAGE_RATE_LIMIT, MESSAGE_RATE_WINDOW_MS } from '../shared/schemas/rooms.js';
 
 /** A running hub: its HTTP server and how to stop it cleanly. */
@@ -51,6 +52,8 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
   };
   try {
     await connectDatabase(uri, log);
+    // Before the database closes: the read markers gathered in memory (services/rooms/readMarkers.ts).
+    started.push(() => flushReadMarkers().catch(() => undefined));
     await ensureIndexes();
     await Promise.all([bootstrap(config, log), prepareDummyHash()]);
     if (config.demo) await loadDemoData(log);
@@ -66,7 +69,7 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
     server.keepAliveTimeout = 65_000;
     server.headersTimeout = 66_000;
     server.requestTimeout = 0; // uploads may be long; idle sockets are bounded by the two above
-    const realtime = await attachRealtime(server, config, log);
+    const realtime = await attachRealtime(server, config, log, { writes: rateLimits.writes });
     started.push(() => realtime.close());
     drain.watchSockets(realtime.io);
     metrics?.countSockets(() => realtime.io.of('/').sockets.size);

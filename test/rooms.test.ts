@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { AckAnswer, RoomMessage } from '../shared/events.js';
 import { get, patch, post } from './helpers/http.js';
 import { asOfficeAdmin, createTenant, createUser, type TestUser } from './helpers/factories.js';
-import { closeSockets, connectSocket, record, until, type ClientSocket } from './helpers/sockets.js';
+import { closeSockets, connectError, connectSocket, record, until, type ClientSocket } from './helpers/sockets.js';
 
 type Tenant = Awaited<ReturnType<typeof createTenant>>;
 
@@ -216,7 +216,9 @@ describe('situation rooms (§8)', () => {
       for (let i = 0; i < 22; i++) answers.push(await ask(socket, 'message:send', { roomId: room.id, body: `m${i}`, clientMsgId: randomUUID() }));
       expect(answers.filter((x) => x.ok)).to.have.length(20);
       expect((answers[21] as { error: { code: string } }).error.code).to.equal('rate_limited');
-      expect((await send(user, room.id, 'rest too')).status).to.equal(429);
+      const rest = await send(user, room.id, 'rest too');
+      expect(rest.status).to.equal(429);
+      expect(Number(rest.headers.get('retry-after'))).to.be.within(1, 10);
       expect((await get(`/api/rooms/${room.id}`, user.token)).body.lastSeq).to.equal(20);
     });
 
@@ -259,6 +261,43 @@ describe('situation rooms (§8)', () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(seenA.filter((e) => e.name === 'typing')).to.have.length(0);
       expect(seenC.filter((e) => e.name === 'typing')).to.have.length(0);
+    });
+
+    it('typing is relayed at most once a second per socket and room (the rest of a flood is dropped)', async () => {
+      const room = await createRoom(a.analyst, [b.organisation.id]);
+      const [sa, sb] = await Promise.all([connectSocket(a.member.token), connectSocket(b.member.token)]);
+      await ask(sa, 'room:join', room.id);
+      await ask(sb, 'room:join', room.id);
+      const seenB = record(sb);
+      for (let i = 0; i < 50; i++) sa.emit('typing', { roomId: room.id });
+      await until(seenB, (s) => s.some((e) => e.name === 'typing'));
+      await ask(sa, 'room:join', room.id); // every typing emitted before it has been handled
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(seenB.filter((e) => e.name === 'typing')).to.have.length(1);
+    });
+  });
+
+  describe('limits on connections', () => {
+    it('a socket making more than 300 calls in 10 seconds is answered rate_limited', async () => {
+      const room = await createRoom(a.analyst, []);
+      const socket = await connectSocket(a.member.token);
+      const answers = await Promise.all(Array.from({ length: 305 }, () => ask(socket, 'room:leave', room.id)));
+      expect(answers.filter((x) => x.ok)).to.have.length(300);
+      expect(answers.filter((x) => !x.ok).map((x) => (x as { error: { code: string } }).error.code)).to.deep.equal(Array(5).fill('rate_limited'));
+      // Another connection of the same user has its own allowance.
+      expect(await ask(await connectSocket(a.member.token), 'room:leave', room.id)).to.deep.equal({ ok: true });
+    });
+
+    it('a user may hold 20 sockets on a process; the 21st is refused with rate_limited until one closes', async () => {
+      const user = await createUser(a.organisation.id, 'member');
+      const sockets = await Promise.all(Array.from({ length: 20 }, () => connectSocket(user.token)));
+      const refused = await connectError({ token: user.token });
+      expect(refused.message).to.equal('rate_limited');
+      sockets[0]!.disconnect();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const again = await connectSocket(user.token);
+      expect(again.connected).to.equal(true);
+      for (const socket of [again, ...sockets]) socket.disconnect();
     });
   });
 });

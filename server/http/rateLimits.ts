@@ -9,6 +9,8 @@ import { rateLimited } from './errors.js';
 /** The API's rate limits: the middleware to mount on /api and how to release their Redis connections. */
 export interface RateLimits {
   handler: RequestHandler;
+  /** The per-user write budget (key `user:<id>`), for writes made over socket.io. */
+  writes: RateLimiter;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export async function createRateLimits(config: Config, log: Logger): Promise<Rat
 
   return {
     handler,
+    writes: writeLimit,
     async close() {
       await Promise.all(limiters.map((limiter) => limiter.close()));
     },

@@ -16,11 +16,12 @@ const TOKEN_MAX_LENGTH = 4096;
 const MESSAGES: Partial<Record<ErrorCode, string>> = {
   unauthenticated: 'Sign in to continue; your session is missing, expired or ended.',
   unavailable: 'The database is not answering; try again shortly.',
+  rate_limited: 'Too many connections for this account; close some tabs or devices and try again.',
   internal: 'Something went wrong on our side.',
 };
 
 /** The `connect_error` a client sees: `message` is the contract's code, `data` the usual error body. */
-function refusal(code: ErrorCode): ExtendedError {
+export function refusal(code: ErrorCode): ExtendedError {
   const error: ExtendedError = new Error(code);
   error.data = { code, message: MESSAGES[code] ?? code };
   return error;

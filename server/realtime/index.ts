@@ -6,12 +6,13 @@ import { connectRedisFanout, type RedisFanout } from './adapter.js';
 import { domainEvents } from '../events.js';
 import { forgetRoom } from '../services/rooms/roomCache.js';
 import { bridgeDomainEvents } from './domainEvents.js';
-import { authenticateHandshake, confirmSession } from './handshake.js';
+import { authenticateHandshake, confirmSession, refusal } from './handshake.js';
 import { forgetPrincipalsOf } from './principals.js';
-import { attachRoomHandlers } from './roomHandlers.js';
+import { attachRoomHandlers, type SocketLimits } from './roomHandlers.js';
 import type { HubServer } from './types.js';
 
 const MAX_MESSAGE_BYTES = 1024 * 1024;
+const MAX_SOCKETS_PER_USER = 20;
 
 /** The running real-time layer. */
 export interface Realtime {
@@ -23,7 +24,7 @@ export interface Realtime {
  * Attaches socket.io to the hub's HTTP server: same-origin only, the HTTP token check at the handshake,
  * domain events mapped to rooms, and (with REDIS_URL) fan-out across processes through Redis.
  */
-export async function attachRealtime(server: HttpServer, config: Config, log: Logger): Promise<Realtime> {
+export async function attachRealtime(server: HttpServer, config: Config, log: Logger, limits: SocketLimits): Promise<Realtime> {
   const redis: RedisFanout | undefined = config.redisUrl ? await connectRedisFanout(config.redisUrl, log) : undefined;
   // No `cors` option: the web app is served from the same origin, so no CORS header is ever sent.
   const io: HubServer = new Server(server, {
@@ -34,22 +35,33 @@ export async function attachRealtime(server: HttpServer, config: Config, log: Lo
     ...(redis ? { adapter: redis.adapter } : {}),
   });
 
+  // A user's sockets on this process are capped: a client opening connections without end is refused.
+  const socketsOf = new Map<string, number>();
   io.use(authenticateHandshake(config.jwtSecret, log));
+  io.use((socket, next) => {
+    next((socketsOf.get(socket.data.principal.userId) ?? 0) >= MAX_SOCKETS_PER_USER ? refusal('rate_limited') : undefined);
+  });
   io.on('connection', (socket) => {
     const { userId, sessionId } = socket.data.principal;
+    socketsOf.set(userId, (socketsOf.get(userId) ?? 0) + 1);
     log.debug({ userId, sessionId, socketId: socket.id }, 'socket connected');
-    socket.on('disconnect', (reason) => log.debug({ userId, socketId: socket.id, reason }, 'socket disconnected'));
-    attachRoomHandlers(socket, log);
+    socket.on('disconnect', (reason) => {
+      const left = (socketsOf.get(userId) ?? 1) - 1;
+      if (left > 0) socketsOf.set(userId, left);
+      else socketsOf.delete(userId);
+      log.debug({ userId, socketId: socket.id, reason }, 'socket disconnected');
+    });
+    attachRoomHandlers(socket, log, limits);
     void confirmSession(socket, config.jwtSecret, log);
   });
   const unsubscribe = bridgeDomainEvents(io, log);
-  // The other processes keep rooms in memory too (services/rooms/roomCache.ts): tell them of a change.
   // Sockets keep their principal between events (principals.ts): a changed user is re-read everywhere.
   const unsubscribeUsers = domainEvents.subscribe('user.changed', (event) => {
     forgetPrincipalsOf(event.userId);
     if (redis) io.serverSideEmit('user:changed', event.userId);
   });
   io.on('user:changed', (userId) => forgetPrincipalsOf(userId));
+  // The other processes keep rooms in memory too (services/rooms/roomCache.ts): tell them of a change.
   const unsubscribeRooms = redis
     ? domainEvents.subscribe('room.changed', (event) => io.serverSideEmit('room:changed', event.roomId))
     : () => undefined;

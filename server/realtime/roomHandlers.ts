@@ -5,9 +5,10 @@ import {
   DeletePayload, EditPayload, HistoryPayload, RoomIdPayload, SendPayload, TypingPayload,
 } from '../../shared/schemas/rooms.js';
 import type { Principal } from '../auth/principal.js';
-import { HttpError, notFound, toHttpError } from '../http/errors.js';
+import { notFound, rateLimited, toHttpError } from '../http/errors.js';
 import { parseOrThrow } from '../http/validate.js';
 import { isRoomMember } from '../policies/room.js';
+import { memoryRateLimiter, type RateLimiter } from '../services/rateLimit.js';
 import { deleteMessage, editMessage, history, sendMessage } from '../services/rooms/messages.js';
 import { lastSeq } from '../services/rooms/messageStore.js';
 import { recentRoom } from '../services/rooms/roomCache.js';
@@ -16,6 +17,26 @@ import { situationRoom } from './rooms.js';
 import type { HubSocket } from './types.js';
 
 type AnyAck = (answer: AckAnswer<object>) => void;
+
+/** The budgets socket calls draw on besides §8's message limit. */
+export interface SocketLimits {
+  /** The user's write budget, shared with the API's writes (key `user:<id>`). */
+  writes: RateLimiter;
+}
+
+// A socket may make at most this many acknowledged calls in any 10 s (joins and history reads cost the
+// database; a client that floods them is refused with rate_limited), and relays `typing` at most once a
+// second per room (the rest are dropped, as volatile events may be).
+const CALLS_PER_WINDOW = 300;
+const CALL_WINDOW_MS = 10_000;
+const socketCalls = memoryRateLimiter(CALLS_PER_WINDOW, CALL_WINDOW_MS);
+const typingRelays = memoryRateLimiter(1, 1_000);
+
+/** Counts a change against the user's write budget; 429 when it is spent. */
+async function takeWrite(limits: SocketLimits, p: Principal): Promise<void> {
+  const verdict = await limits.writes.attempt(`user:${p.user._id.toString()}`);
+  if (!verdict.allowed) throw rateLimited('Too many changes in a short time; slow down and try again shortly.', verdict.retryAfterMs);
+}
 
 /** A room the principal is a member of, or 404 (never 403: non-members do not learn it exists). */
 async function memberRoom(p: Principal, roomId: string) {
@@ -37,6 +58,8 @@ function handle<S extends z.ZodType>(
     const reply: AnyAck = typeof ack === 'function' ? (ack as AnyAck) : () => undefined;
     void (async () => {
       try {
+        const call = await socketCalls.attempt(socket.id);
+        if (!call.allowed) throw rateLimited('Too many requests on this connection; slow down.', call.retryAfterMs);
         const valid = parseOrThrow(schema, payload, 'payload');
         const result = await action(valid, await principalOf(socket));
         reply({ ok: true, ...result });
@@ -50,7 +73,7 @@ function handle<S extends z.ZodType>(
 }
 
 /** The situation-room events of §8 on one socket. */
-export function attachRoomHandlers(socket: HubSocket, log: Logger): void {
+export function attachRoomHandlers(socket: HubSocket, log: Logger, limits: SocketLimits): void {
   handle(socket, log, 'room:join', RoomIdPayload, async (roomId, p) => {
     await memberRoom(p, roomId);
     await socket.join(situationRoom(roomId));
@@ -67,9 +90,13 @@ export function attachRoomHandlers(socket: HubSocket, log: Logger): void {
     return { message: await sendMessage(p, room, payload) };
   });
 
-  handle(socket, log, 'message:edit', EditPayload, async (payload, p) => ({ message: await editMessage(p, payload.messageId, payload.body) }));
+  handle(socket, log, 'message:edit', EditPayload, async (payload, p) => {
+    await takeWrite(limits, p);
+    return { message: await editMessage(p, payload.messageId, payload.body) };
+  });
 
   handle(socket, log, 'message:delete', DeletePayload, async (payload, p) => {
+    await takeWrite(limits, p);
     await deleteMessage(p, payload.messageId);
     return {};
   });
@@ -83,7 +110,11 @@ export function attachRoomHandlers(socket: HubSocket, log: Logger): void {
   socket.on('typing', (payload: unknown) => {
     const parsed = TypingPayload.safeParse(payload);
     if (!parsed.success || !socket.rooms.has(situationRoom(parsed.data.roomId))) return;
-    const { userId, name, organisationId } = socket.data.principal;
-    socket.to(situationRoom(parsed.data.roomId)).volatile.emit('typing', { roomId: parsed.data.roomId, user: { id: userId, name, organisationId } });
+    const { roomId } = parsed.data;
+    void typingRelays.take(`${socket.id}:${roomId}`).then((relay) => {
+      if (!relay) return;
+      const { userId, name, organisationId } = socket.data.principal;
+      socket.to(situationRoom(roomId)).volatile.emit('typing', { roomId, user: { id: userId, name, organisationId } });
+    });
   });
 }

@@ -1,5 +1,5 @@
 import { MESSAGE_RATE_LIMIT, MESSAGE_RATE_WINDOW_MS } from '../../../shared/schemas/rooms.js';
-import { memoryRateLimiter, type RateLimiter } from '../rateLimit.js';
+import { memoryRateLimiter, type RateLimiter, type RateVerdict } from '../rateLimit.js';
 
 let limiter: RateLimiter = memoryRateLimiter(MESSAGE_RATE_LIMIT, MESSAGE_RATE_WINDOW_MS);
 
@@ -9,9 +9,9 @@ export function useMessageLimiter(next: RateLimiter): void {
   limiter = next;
 }
 
-/** Takes one of the user's 20 messages per 10 seconds; false when none is left. */
-export function takeMessageSlot(userId: string): Promise<boolean> {
-  return limiter.take(userId);
+/** Takes one of the user's 20 messages per 10 seconds; refused, with when to retry, when none is left. */
+export function takeMessageSlot(userId: string): Promise<RateVerdict> {
+  return limiter.attempt(userId);
 }
 
 /** Releases the limiter's resources at shutdown. */

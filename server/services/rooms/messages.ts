@@ -1,6 +1,6 @@
 import type { Principal } from '../../auth/principal.js';
 import { domainEvents } from '../../events.js';
-import { HttpError, notFound } from '../../http/errors.js';
+import { HttpError, notFound, rateLimited } from '../../http/errors.js';
 import type { RoomDoc } from '../../models/room.js';
 import { canDeleteMessage, canEditMessage, isRoomMember } from '../../policies/room.js';
 import { presentMessage } from '../../presenters/room.js';
@@ -26,7 +26,8 @@ export async function sendMessage(p: Principal, room: RoomDoc, outgoing: Outgoin
   if (room.archived) throw new HttpError('forbidden', 'This room is archived; it takes no new messages.');
   const attachments = await checkAttachments(room, outgoing.attachments ?? []);
   const userId = p.user._id.toString();
-  if (!(await takeMessageSlot(userId))) throw new HttpError('rate_limited', 'You are sending too fast: at most 20 messages in 10 seconds.');
+  const slot = await takeMessageSlot(userId);
+  if (!slot.allowed) throw rateLimited('You are sending too fast: at most 20 messages in 10 seconds.', slot.retryAfterMs);
   const roomId = room._id.toString();
   const draft = {
     roomId, author: { id: userId, name: p.user.name, organisationId: p.organisation._id.toString() },
