@@ -128,14 +128,15 @@ ${hottest(loads, input.cpu, input.targets.slice(1, 3).map((t) => t.path))}
 
 - **The list is CPU-bound in the hub**, not waiting on the database: the hub process is busy on one core throughout
   every assessment target, and requests/s ≈ 1000 / (hub CPU ms per request). Health costs ~1 ms of CPU; a list page
-  costs an order of magnitude more, so at ${connections} connections it queues and its p99 follows.
-- **The unfiltered list's walk is cheap** (the "catalog walk" row). Its cost is the answer: 50 whole assessments (14
-  factors with notes) serialised, UTF-8 encoded, ETag-hashed and written — express \`stringify\`, \`writeBuffer\`,
-  Node core, garbage collection — then five database round trips per request (MongoDB driver, mongoose: three for
-  auth, two for the catalog's freshness check), and \`createPublicKey\`: jsonwebtoken 9 tries to parse the HS256
-  secret *string* as a public key on every verification before falling back to a secret key.
-- **The filtered list and the overview pay for visibility on every assessment**: \`inAudience\` rebuilds the
-  principal's keys (an ObjectId turned into hex) for each of the ${seeded.assessments.toLocaleString('en')} items, before the cheap \`country\` test.
+  costs several times more, so at ${connections} connections it queues and its p99 follows.
+- **The unfiltered list's cost is its answer and its database round trips.** The walk is cheap (the "catalog walk"
+  row) and nothing is serialised per request any more: each assessment's JSON is cached in its catalog entry (once per
+  version) and the page is copied together from those bytes. What remains is writing 50 whole assessments (14 factors
+  with notes; the "answer" column) — Node core, \`writeBuffer\`, \`writev\` — and five database round trips per
+  request (MongoDB driver, mongoose): three for auth (user, session, organisation) and two for the catalog's freshness
+  check (shared by the requests that arrive while one runs).
+- **A country filter walks that country only**: the catalog groups live assessments by country, so the filtered list
+  and the overview test visibility on one country's assessments instead of all ${seeded.assessments.toLocaleString('en')}.
 - **\`_id\` lookups are pushed down but not index-backed** on FerretDB 1.24/SQLite: from the benchmark's connection a
   document inserted early is found quickly, one inserted late or one that does not exist costs a scan of the table
   (the \`findById\` rows; FerretDB/FerretDB#4646 reports the unused \`_id\` index for the PostgreSQL backend). The hub's
