@@ -6,8 +6,11 @@ import type { Actor, MessageSpec, OrgKey, RoomSpec, SharedSpec, UserSpec } from 
 /** What the contract answers a signed-in caller: the success, 403 (seen, not allowed) or 404 (not seen). */
 export type Verdict = 'ok' | 'forbidden' | 'hidden';
 
+/** The hub's administrator: an admin of the Office. */
 export const isOfficeAdmin = (a: Actor) => a.org === 'O' && a.role === 'admin';
+/** An admin of their own organisation. */
 export const isAdmin = (a: Actor) => a.role === 'admin';
+/** Admins and analysts create and edit their organisation's items. */
 export const isEditor = (a: Actor) => a.role === 'admin' || a.role === 'analyst';
 
 const verdict = (visible: boolean, allowed: boolean): Verdict => (!visible ? 'hidden' : allowed ? 'ok' : 'forbidden');
@@ -30,9 +33,13 @@ export function relation(a: Actor, spec: SharedSpec): string {
   return `a partner, ${seen}`;
 }
 
+/** Any signed-in user. */
 export const anyUser = (): Verdict => 'ok';
+/** Creating items and rooms: admins and analysts (members: 403). */
 export const editors = (a: Actor): Verdict => verdict(true, isEditor(a));
+/** The hub's administration: the Office admin only. */
 export const officeAdmins = (a: Actor): Verdict => verdict(true, isOfficeAdmin(a));
+/** The audit trail: admins (each sees its own organisation's records). */
 export const admins = (a: Actor): Verdict => verdict(true, isAdmin(a));
 
 /** Reading an assessment or document (and commenting): whoever sees it. */
