@@ -19,6 +19,8 @@ const OUTAGE_MS = 30_000;
 const FROZEN_MS = 10_000;
 // What "answers quickly" means once the hub has noticed the outage, on a loaded two-core machine.
 const QUICK_MS = 2_000;
+// A socket call has no HTTP gate in front of it: it reaches the driver, which gives up on a server after 1.5 s.
+const QUICK_SOCKET_MS = 3_000;
 // Longer than the socket layer remembers a room or a principal (5 s).
 const SOCKET_CACHE_MS = 5_500;
 
@@ -205,7 +207,7 @@ describe('faults: the database stops for 30 s under traffic (issue 7)', function
       expect(refused.filter((o) => o.code !== 'unavailable' || o.status !== 503), 'every refusal is 503 unavailable').to.deep.equal([]);
       expect(during.length, 'traffic ran while the database was down').to.be.above(20);
       expect(during.filter((o) => o.status < 400), 'nothing succeeds while the database is down').to.deep.equal([]);
-      expect(during.filter((o) => o.ms >= QUICK_MS), `every answer while down within ${QUICK_MS} ms`).to.deep.equal([]);
+      expect(during.filter((o) => o.ms >= (o.kind === 'message:socket' ? QUICK_SOCKET_MS : QUICK_MS)), 'every answer while down is quick').to.deep.equal([]);
       const after = outcomes.filter((o) => o.at >= recoveredAt + 1000);
       expect(after.length).to.be.above(5);
       expect(after.filter((o) => o.status >= 400), 'everything succeeds again after recovery').to.deep.equal([]);
