@@ -337,12 +337,10 @@ describe('faults: Redis stops under two hub processes (issue 7)', function () {
     }
 
     // The message limit falls back to each process's own count: still 20 in 10 s for a user on one process.
-    const burst: number[] = [];
-    for (let i = 0; i < 21; i++) {
-      const res = await timedRequest(urlOf(a), 'POST', `/api/rooms/${roomId}/messages`, { body: { body: `burst ${i}` }, token: burster.token });
-      burst.push(res.status);
-    }
-    expect(burst, 'the 21st message within 10 s is refused').to.deep.equal([...Array(20).fill(201), 429]);
+    // All at once, so that they fall in one window however slow the machine is.
+    const burst = await Promise.all(Array.from({ length: 21 }, (_v, i) =>
+      timedRequest(urlOf(a), 'POST', `/api/rooms/${roomId}/messages`, { body: { body: `burst ${i}` }, token: burster.token })));
+    expect(burst.map((res) => res.status).sort(), 'one message of 21 within 10 s is refused').to.deep.equal([...Array(20).fill(201), 429]);
     expect(alive(a.pid) && alive(b.pid), 'both processes still run').to.equal(true);
 
     const restartedAt = Date.now();
