@@ -40,7 +40,7 @@ async function takeWrite(limits: SocketLimits, p: Principal): Promise<void> {
 
 /** A room the principal is a member of, or 404 (never 403: non-members do not learn it exists). */
 async function memberRoom(p: Principal, roomId: string) {
-  const room = await recentRoom(roomId).catch(() => null);
+  const room = await recentRoom(roomId);
   if (!room || !isRoomMember(p, room)) throw notFound('room');
   return room;
 }

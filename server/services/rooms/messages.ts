@@ -8,7 +8,7 @@ import { checkAttachments } from './attachments.js';
 import { takeMessageSlot } from './limits.js';
 import { appendMessage, findMessage, messagesAfter, messagesBefore, updateMessage } from './messageStore.js';
 import { markOwnMessage } from './readMarkers.js';
-import { findRoom } from './rooms.js';
+import { roomOrNull } from './rooms.js';
 
 /** What a sender sends (§8). */
 export interface Outgoing {
@@ -49,7 +49,7 @@ export async function sendMessage(p: Principal, room: RoomDoc, outgoing: Outgoin
 /** Parses `<roomId>:<seq>` and loads the message for a member of its room (404 otherwise). */
 async function loadMessage(p: Principal, messageId: string) {
   const [roomId, seqText] = messageId.split(':');
-  const room = await findRoom(roomId!).catch(() => null);
+  const room = await roomOrNull(roomId!);
   if (!room || !isRoomMember(p, room)) throw notFound('message');
   const message = await findMessage(roomId!, Number(seqText));
   if (!message) throw notFound('message');

@@ -1,6 +1,6 @@
 import { domainEvents } from '../../events.js';
 import type { RoomDoc } from '../../models/room.js';
-import { findRoom } from './rooms.js';
+import { roomOrNull } from './rooms.js';
 
 // Rooms as the socket handlers see them, kept for a few seconds so that a busy room does not read its
 // room document for every message. A change to a room (members, archive, name) forgets it here at once,
@@ -11,11 +11,12 @@ const MAX_ROOMS = 5_000;
 
 const cache = new Map<string, { room: RoomDoc; at: number }>();
 
-/** The room (404 `HttpError` when there is none), from memory when it was read in the last seconds. */
-export async function recentRoom(id: string): Promise<RoomDoc> {
+/** The room (null when there is none), from memory when it was read in the last seconds. */
+export async function recentRoom(id: string): Promise<RoomDoc | null> {
   const hit = cache.get(id);
   if (hit && Date.now() - hit.at < TTL_MS) return hit.room;
-  const room = await findRoom(id);
+  const room = await roomOrNull(id);
+  if (!room) return null;
   if (cache.size >= MAX_ROOMS) cache.clear();
   cache.set(id, { room, at: Date.now() });
   return room;

@@ -15,9 +15,15 @@ import { advanceReadMarker, readMarkerOf } from './readMarkers.js';
 
 type Signed = ActionContext & { principal: Principal };
 
+/** The room with this id, or null when there is none (or the id cannot be one); database errors go up. */
+export async function roomOrNull(id: string): Promise<RoomDoc | null> {
+  if (!mongoose.isValidObjectId(id)) return null;
+  return Room.findById(id).lean();
+}
+
 /** Loads a room or answers 404. */
 export async function findRoom(id: string): Promise<RoomDoc> {
-  const room = await Room.findById(id).lean();
+  const room = await roomOrNull(id);
   if (!room) throw notFound('room');
   return room;
 }
