@@ -17,6 +17,7 @@ import { documentCatalog } from './services/documents/catalog.js';
 import { startHousekeeping } from './services/housekeeping.js';
 import { redisRateLimiter } from './services/rateLimit.js';
 import { createRateLimits } from './http/rateLimits.js';
+import type { HubServer } from './realtime/types.js';
 import { closeMessageLimiter, useMessageLimiter } from './services/rooms/limits.js';
 import { flushReadMarkers } from './services/rooms/readMarkers.js';
 import { MESSAGE_RATE_LIMIT, MESSAGE_RATE_WINDOW_MS } from '../shared/schemas/rooms.js';
@@ -27,6 +28,8 @@ export interface Hub {
   port: number;
   /** The metrics listener's port, when METRICS_PORT is set. */
   metricsPort: number | undefined;
+  /** The socket.io server. */
+  io: HubServer;
   /** Graceful stop: refuse new work, let what runs finish (up to HUB_DRAIN_SECONDS), then let go of everything. */
   close(): Promise<void>;
 }
@@ -100,6 +103,7 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
       server,
       port,
       metricsPort,
+      io: realtime.io,
       close() {
         closing ??= (async () => {
           housekeeping.stop();

@@ -2,8 +2,10 @@ import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { io } from 'socket.io-client';
 import { domainEvents } from '../server/events.js';
+import { Session } from '../server/models/session.js';
+import { sweepSessions } from '../server/realtime/sessionSweep.js';
 import { asOfficeAdmin, createOrganisation, createTenant, createUser, login, type TestUser } from './helpers/factories.js';
-import { baseUrl, testConfig } from './helpers/hub.js';
+import { baseUrl, testConfig, testIo } from './helpers/hub.js';
 import { patch, post } from './helpers/http.js';
 import { closeSockets, connectError, connectSocket, record, until, untilSeen, type SeenEvent } from './helpers/sockets.js';
 
@@ -156,6 +158,21 @@ describe('real time: socket.io base (§8)', () => {
       expect((await connectError({ token: user.token })).message).to.equal('unauthenticated');
       expect(other.connected).to.equal(true);
       expect(seenByOther).to.deep.equal([]);
+    });
+
+    it('a session ended without a notice reaching this process (Redis away) is cut by the next sweep; live ones stay', async () => {
+      const organisation = await createOrganisation();
+      const [user, colleague] = await Promise.all([createUser(organisation.id, 'member'), createUser(organisation.id, 'member')]);
+      const [socket, other] = await Promise.all([connectSocket(user.token), connectSocket(colleague.token)]);
+      const seen = record(socket);
+      // Straight into the database: no domain event, as when the process that ended it could not tell this one.
+      const { sid } = jwt.decode(user.token) as { sid: string };
+      await Session.updateOne({ _id: sid }, { $set: { revokedAt: new Date(), revokedReason: 'test' } });
+      expect(socket.connected).to.equal(true);
+      expect(await sweepSessions(testIo())).to.equal(1);
+      await untilSeen(seen, 'disconnect');
+      expect(names(seen)).to.deep.equal(['session:revoked', 'disconnect']);
+      expect(other.connected).to.equal(true);
     });
 
     it('a password change cuts the sockets of the other sessions and keeps the one that changed it', async () => {

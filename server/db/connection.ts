@@ -38,10 +38,12 @@ export async function connectDatabase(uri: string, log: Logger): Promise<typeof 
     serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
     // A database that stops answering without closing its connections is noticed by the driver's monitor
     // (a hello every heartbeat, given up after connectTimeoutMS), which then cuts the operations in flight:
-    // so no request waits more than about 4 s for a frozen database (§2 allows 10).
+    // so no request waits more than about 5 s for a frozen database (§2 allows 10). The hello gets 4 s so
+    // that a FerretDB starved of CPU on a busy machine is not taken for a dead one; a single operation may
+    // run a minute (a first full read of a large collection on FerretDB can take many seconds).
     heartbeatFrequencyMS: 1000,
-    socketTimeoutMS: 9000,
-    connectTimeoutMS: 3000,
+    socketTimeoutMS: 60_000,
+    connectTimeoutMS: 4000,
     maxPoolSize: 20,
   });
   dbState.up = true;

@@ -65,7 +65,9 @@ export const apiNotFound: RequestHandler = (_req, _res, next) => next(new HttpEr
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const http = toHttpError(error);
-    if (http.status >= 500) (req.log ?? log).error({ err: error }, 'request failed');
+    // An outage is logged once by the request line (warn, 503) and by the connection's own events, not as
+    // a stack trace per request: a busy minute without the database would bury everything else.
+    if (http.status >= 500 && http.code !== 'unavailable') (req.log ?? log).error({ err: error }, 'request failed');
     if (res.headersSent) {
       res.destroy();
       return;

@@ -9,6 +9,7 @@ import { bridgeDomainEvents } from './domainEvents.js';
 import { authenticateHandshake, confirmSession, refusal } from './handshake.js';
 import { forgetPrincipalsOf } from './principals.js';
 import { attachRoomHandlers, type SocketLimits } from './roomHandlers.js';
+import { startSessionSweep } from './sessionSweep.js';
 import type { HubServer } from './types.js';
 
 const MAX_MESSAGE_BYTES = 1024 * 1024;
@@ -55,6 +56,7 @@ export async function attachRealtime(server: HttpServer, config: Config, log: Lo
     void confirmSession(socket, config.jwtSecret, log);
   });
   const unsubscribe = bridgeDomainEvents(io, log);
+  const stopSweep = startSessionSweep(io, log);
   // Sockets keep their principal between events (principals.ts): a changed user is re-read everywhere.
   const unsubscribeUsers = domainEvents.subscribe('user.changed', (event) => {
     forgetPrincipalsOf(event.userId);
@@ -73,6 +75,7 @@ export async function attachRealtime(server: HttpServer, config: Config, log: Lo
     close() {
       closing ??= (async () => {
         unsubscribe();
+        stopSweep();
         unsubscribeRooms();
         unsubscribeUsers();
         await io.close(); // closes every socket (and the HTTP server, which the hub closes again harmlessly)

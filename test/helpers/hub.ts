@@ -54,6 +54,12 @@ export function baseUrl(): string {
   return `http://127.0.0.1:${hub.port}`;
 }
 
+/** The running test hub's socket.io server (the hub runs in this process). */
+export function testIo(): Hub['io'] {
+  if (!hub) throw new Error('the test hub is not running');
+  return hub.io;
+}
+
 /** The running test hub's configuration (secrets included, for tests that forge tokens). */
 export function testConfig(): Config {
   if (!hubConfig) throw new Error('the test hub is not running');
