@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
+import mongoose from 'mongoose';
 import type { AckAnswer, RoomMessage } from '../shared/events.js';
 import { get, patch, post } from './helpers/http.js';
 import { asOfficeAdmin, createTenant, createUser, type TestUser } from './helpers/factories.js';
@@ -206,6 +207,36 @@ describe('situation rooms (§8)', () => {
       expect(await ask(socket, 'message:delete', { messageId: first.id })).to.deep.equal({ ok: true });
       expect((await patch(`/api/users/${admin.id}`, { role: 'member' }, a.admin.token)).status).to.equal(200);
       expect((await ask(socket, 'message:delete', { messageId: second.id }) as { error: { code: string } }).error.code).to.equal('forbidden');
+    });
+
+    it('a send whose insert failed although the database stored it is announced once when the room is read again; its retry stores nothing new', async () => {
+      const room = await createRoom(a.analyst, []);
+      const [sender, reader] = await Promise.all([connectSocket(a.member.token), connectSocket(a.analyst.token)]);
+      await ask(reader, 'room:join', room.id);
+      expect((await ask(sender, 'message:send', { roomId: room.id, body: 'first', clientMsgId: randomUUID() })).ok).to.equal(true);
+      const seen = record(reader);
+      // The database stores the batch, then the connection fails before the answer arrives.
+      const driver = mongoose.mongo.Collection.prototype as unknown as { insertMany: (...args: unknown[]) => Promise<unknown> };
+      const insertMany = driver.insertMany;
+      driver.insertMany = async function (this: unknown, ...args: unknown[]) {
+        driver.insertMany = insertMany;
+        await insertMany.apply(this, args);
+        throw Object.assign(new Error('connection reset after the write'), { name: 'MongoNetworkError' });
+      };
+      const clientMsgId = randomUUID();
+      try {
+        const failed = await ask(sender, 'message:send', { roomId: room.id, body: 'stored, unanswered', clientMsgId });
+        expect(failed.ok).to.equal(false);
+      } finally {
+        driver.insertMany = insertMany;
+      }
+      await until(seen, (s) => s.some((e) => e.name === 'message:new'), 10_000);
+      const retry = await ask<{ message: RoomMessage }>(sender, 'message:send', { roomId: room.id, body: 'stored, unanswered', clientMsgId });
+      if (!retry.ok) throw new Error(JSON.stringify(retry));
+      expect(retry.message.seq).to.equal(2);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(seen.filter((e) => e.name === 'message:new').map((e) => (e.payload as RoomMessage).seq)).to.deep.equal([2]);
+      expect((await get(`/api/rooms/${room.id}/messages`, a.member.token)).body.items.map((m: RoomMessage) => m.body)).to.deep.equal(['first', 'stored, unanswered']);
     });
 
     it('more than 20 messages in 10 seconds: rate_limited and nothing stored', async () => {

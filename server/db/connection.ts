@@ -56,8 +56,15 @@ export async function pingDatabase(timeoutMs = 2000): Promise<boolean> {
   if (!db) return false;
   let timer: NodeJS.Timeout | undefined;
   try {
+    // A ping that answers after the caller stopped waiting still proves the database is back: a slow but
+    // living database (a busy machine) must not stay marked down until a ping happens to be quick.
+    const answered = db.command({ ping: 1 }).then(() => {
+      dbState.up = true;
+      return true;
+    });
+    answered.catch(() => undefined);
     const ok = await Promise.race([
-      db.command({ ping: 1 }).then(() => true),
+      answered,
       new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), timeoutMs); }),
     ]);
     dbState.up = ok;

@@ -22,6 +22,19 @@ interface Pending {
 const MAX_BATCH = 200;
 // Rooms whose log this process keeps in memory (the least recently used idle ones are let go).
 const MAX_LOGS = 1000;
+// After a failed insert, the room is read again this soon, then less and less often while it fails.
+const RECOVERY_FIRST_MS = 1000;
+const RECOVERY_MAX_MS = 30_000;
+
+const recoveryListeners: ((message: StoredMessage) => void)[] = [];
+
+/**
+ * Listens for messages found stored although their insert failed (the database went away mid-insert):
+ * nobody announced them, so the listener does (once per process that attempted them).
+ */
+export function onRecoveredMessage(listener: (message: StoredMessage) => void): void {
+  recoveryListeners.push(listener);
+}
 
 /** The first `insertedCount` documents of an ordered insert that failed were stored. */
 function storedBefore(error: unknown): number {
@@ -49,6 +62,10 @@ class RoomLog {
   private loading: Promise<void> | null = null;
   private pumping = false;
   private attempting: Pending[] = [];
+  // Claims of a batch whose insert failed without saying what it stored: once the room is read again,
+  // those found stored are handed to the recovery listeners (their senders were told it failed, so no
+  // one announced them).
+  private readonly unconfirmed = new Set<string>();
   private hintedBlock = -1;
   lastUsed = Date.now();
 
@@ -116,6 +133,8 @@ class RoomLog {
   private learn(stored: StoredMessage[]): void {
     const seqs = new Set(stored.map((m) => m.seq));
     for (const message of stored) this.claims.set(claimOf(message), message.seq);
+    const recovered = stored.filter((m) => this.unconfirmed.delete(claimOf(m))).sort((a, b) => a.seq - b.seq);
+    for (const message of recovered) for (const listener of recoveryListeners) listener(message);
     // The head only moves over an unbroken run of seqs.
     while (seqs.has(this.head + 1)) this.head++;
     this.forgetOldClaims();
@@ -126,6 +145,18 @@ class RoomLog {
     const oldest = blockOf(this.head + 1) - 1;
     if (this.claims.size <= 2 * BLOCK_SIZE) return;
     for (const [claim, seq] of this.claims) if (blockOf(seq) < oldest) this.claims.delete(claim);
+  }
+
+  /** Reads the room again after a failed insert (retrying while the database is away). */
+  private recoverSoon(delayMs: number): void {
+    setTimeout(() => {
+      if (this.unconfirmed.size === 0) return;
+      this.ready().then(
+        // Read to the real head: what is still unconfirmed was not stored.
+        () => this.unconfirmed.clear(),
+        () => this.recoverSoon(Math.min(delayMs * 2, RECOVERY_MAX_MS)),
+      );
+    }, delayMs).unref();
   }
 
   /** Writes the queue out, batch after batch; one loop per room and process. */
@@ -145,7 +176,9 @@ class RoomLog {
           const failed = new Set(this.attempting.length > 0 ? this.attempting : this.queue);
           this.queue = this.queue.filter((pending) => !failed.has(pending));
           for (const pending of failed) pending.reject(error);
+          for (const pending of this.attempting) this.unconfirmed.add(pending.claim);
           this.loading = null;
+          if (this.unconfirmed.size > 0) this.recoverSoon(RECOVERY_FIRST_MS);
         }
       }
     } finally {
