@@ -211,7 +211,8 @@ describe('situation rooms (§8)', () => {
 
     it('a send whose insert failed although the database stored it is announced once when the room is read again; its retry stores nothing new', async () => {
       const room = await createRoom(a.analyst, []);
-      const [sender, reader] = await Promise.all([connectSocket(a.member.token), connectSocket(a.analyst.token)]);
+      const author = await createUser(a.organisation.id, 'member'); // fresh: the shared members have sent much already
+      const [sender, reader] = await Promise.all([connectSocket(author.token), connectSocket(a.analyst.token)]);
       await ask(reader, 'room:join', room.id);
       expect((await ask(sender, 'message:send', { roomId: room.id, body: 'first', clientMsgId: randomUUID() })).ok).to.equal(true);
       const seen = record(reader);
