@@ -7,10 +7,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RoomMessage } from '../shared/events.js';
 import { ask } from './helpers/ask.js';
 import {
-  eventually, Loop, startFaultyFerretdb, startFaultyRedis, startHubPairWith, timedRequest, type FaultyService, type Outcome,
+  eventually, Loop, startFaultyFerretdb, startFaultyRedis, timedRequest, type FaultyService, type Outcome,
 } from './helpers/faults.js';
 import { assessmentBody } from './helpers/factories.js';
-import { createOrganisationAt, createUserAt, signInAt, urlOf } from './helpers/hubPair.js';
+import { createOrganisationAt, createUserAt, signInAt, startHubPair, urlOf, type HubPair } from './helpers/hubPair.js';
 import { checkHealth, PROCESS_ADMIN_EMAIL, PROCESS_ADMIN_PASSWORD, spawnHub, type HubProcess } from './helpers/process.js';
 import { closeSockets, connectSocket, record, until, type ClientSocket, type SeenEvent } from './helpers/sockets.js';
 
@@ -264,7 +264,7 @@ describe('faults: the database stops for 30 s under traffic (issue 7)', function
 describe('faults: Redis stops under two hub processes (issue 7)', function () {
   this.timeout(120_000);
   let redis: FaultyService | undefined;
-  let pair: Awaited<ReturnType<typeof startHubPairWith>> | undefined;
+  let pair: HubPair | undefined;
 
   after(async () => {
     closeSockets();
@@ -274,7 +274,7 @@ describe('faults: Redis stops under two hub processes (issue 7)', function () {
 
   it('each process keeps serving its own sockets, limits still hold, and fan-out and catch-up work once Redis is back', async () => {
     redis = await startFaultyRedis();
-    pair = await startHubPairWith(redis.url);
+    pair = await startHubPair(redis.url);
     const { a, b } = pair;
     const admin = (await signInAt(a)).accessToken;
     const org = await createOrganisationAt(a, admin);

@@ -1,14 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mongoose from 'mongoose';
 import { createClient } from 'redis';
 import { localFerretdbPath } from '../../server/db/ferretdb.js';
-import { testEnv } from './hub.js';
-import { freePort, spawnHub, type HubProcess } from './process.js';
+import { freePort } from './process.js';
 
 /**
  * A dependency the tests own and break on purpose: a FerretDB or a Redis child on a fixed port, that
@@ -198,27 +195,3 @@ export async function eventually(what: string, check: () => Promise<boolean> | b
   return Date.now() - started;
 }
 
-/** Two processes of one hub on a fresh database of the test run's FerretDB, sharing the Redis at `redisUrl`. */
-export async function startHubPairWith(redisUrl: string): Promise<{ a: HubProcess; b: HubProcess; stop(): Promise<void> }> {
-  const { PORT: _port, ...envA } = testEnv({
-    REDIS_URL: redisUrl,
-    JWT_SECRET: randomBytes(48).toString('base64url'),
-    HUB_MASTER_KEY: randomBytes(32).toString('base64'),
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
-  });
-  const envB = { ...envA, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'hub-test-data-')) };
-  // One after the other: both would otherwise race to bootstrap the Office and its admin.
-  const a = await spawnHub(envA);
-  const b = await spawnHub(envB).catch(async (error: unknown) => {
-    await a.stop();
-    throw error;
-  });
-  return {
-    a,
-    b,
-    async stop() {
-      await Promise.all([a.stop(), b.stop()]);
-      for (const dir of [envA.DATA_DIR!, envB.DATA_DIR]) rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}

@@ -18,25 +18,25 @@ export interface HubPair {
   stop(): Promise<void>;
 }
 
-/** Fails with one clear line unless Redis answers at REDIS_URL. */
-export async function requireRedis(): Promise<void> {
-  const client = createClient({ url: REDIS_URL, socket: { reconnectStrategy: false, connectTimeout: 2000 } });
+/** Fails with one clear line unless Redis answers at `url` (REDIS_URL by default). */
+export async function requireRedis(url = REDIS_URL): Promise<void> {
+  const client = createClient({ url, socket: { reconnectStrategy: false, connectTimeout: 2000 } });
   client.on('error', () => undefined);
   try {
     await client.connect();
     await client.ping();
     await client.quit();
   } catch (error) {
-    throw new Error(`these tests need Redis at ${REDIS_URL} (TEST_REDIS_URL): ${(error as Error).message}`);
+    throw new Error(`these tests need Redis at ${url} (TEST_REDIS_URL): ${(error as Error).message}`);
   }
 }
 
-/** Starts two hub processes on a fresh database of the test run's FerretDB, with REDIS_URL set. */
-export async function startHubPair(): Promise<HubPair> {
-  await requireRedis();
+/** Starts two hub processes on a fresh database of the test run's FerretDB, sharing the Redis at `redisUrl`. */
+export async function startHubPair(redisUrl = REDIS_URL): Promise<HubPair> {
+  await requireRedis(redisUrl);
   // PORT is left out: spawnHub picks a free one for each.
   const { PORT: _port, ...envA } = testEnv({
-    REDIS_URL,
+    REDIS_URL: redisUrl,
     JWT_SECRET: randomBytes(48).toString('base64url'),
     HUB_MASTER_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
