@@ -55,7 +55,7 @@ function commandCounter() {
  * commands: the reads a socket handler refreshes every few seconds, the first send into a room,
  * steady sends, then appends one at a time, concurrent, and a raw batch for comparison.
  */
-export async function measureStorage(token: string, roomId: string, rounds = 20): Promise<StorageCost> {
+export async function measureStorage(token: string, roomId: string, rounds = 12): Promise<StorageCost> {
   const counter = commandCounter();
   try {
     const claims = asAccessClaims(jwt.decode(token))!;
