@@ -126,9 +126,17 @@ function limitAnalysis(input: Input, hub: Ladder | undefined, bare: Ladder | und
   const failed = [...hub.ramp].reverse().find((m) => m.rate > hub.sustainable);
   const at = (m: Measured) => `at ${m.rate} msg/s the hub ran ${cpu(m, 'hub')} of a core (waiting ${wait(m, 'hub')}), FerretDB ${cpu(m, 'ferretdb')} (waiting ${wait(m, 'ferretdb')}) and the
 clients' process ${cpu(m, 'bench')} (waiting ${wait(m, 'bench')})`;
+  const redis = input.ladders.find((l) => l.server === 'redis');
+  const contended = redis && [redis.steady, ...redis.ramp].filter((m) => m.rate > redis.sustainable).at(-1);
   return `#### Where the limit is
 
-${at(hub.steady)}.${failed ? ` Where the ramp stopped, ${at(failed)}.` : ''}
+A${at(hub.steady).slice(1)}.${failed ? ` Where the ramp stopped, ${at(failed)}.` : ''}
 ${bare ? `The bare server delivered ${bare.steady.rate} msg/s to ${bare.steady.clients} clients on ${cpu(bare.steady, 'server')} of a core. ` : ''}The machine has two cores for
-the hub, FerretDB and the ${input.clients} clients together; "waiting" is time a thread was ready to run and had no core.`;
+the hub, FerretDB and the ${input.clients} clients together; "waiting" is time a thread was ready to run and had no core.
+${contended ? `
+Two processes writing to one room are limited by FerretDB: at ${contended.rate} msg/s it ran ${cpu(contended, 'ferretdb')} of a core while each hub ran
+${cpu(contended, 'hubA')}. Each process batches its own senders, but its next seq is usually taken by the other process's last batch;
+the log then reads its block past its head (on FerretDB a scan of up to 1,000 messages) before it re-seqs the batch. Next:
+let one process write each room (a lease in Redis, the others forwarding sends to it), so batches never collide.
+` : ''}`;
 }
