@@ -16,7 +16,7 @@ import { assessmentCatalog } from './services/assessmentCatalog.js';
 import { documentCatalog } from './services/documents/catalog.js';
 import { startHousekeeping } from './services/housekeeping.js';
 import { redisRateLimiter } from './services/rateLimit.js';
-import { createRateLimits } from './http/rateLimits.js';
+import { createRateLimits, rateLimitPrefix } from './http/rateLimits.js';
 import type { HubServer } from './realtime/types.js';
 import { closeMessageLimiter, useMessageLimiter } from './services/rooms/limits.js';
 import { flushReadMarkers } from './services/rooms/readMarkers.js';
@@ -77,7 +77,7 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
     drain.watchSockets(realtime.io);
     metrics?.countSockets(() => realtime.io.of('/').sockets.size);
     if (config.redisUrl) {
-      useMessageLimiter(await redisRateLimiter(config.redisUrl, 'hub:rl:messages', MESSAGE_RATE_LIMIT, MESSAGE_RATE_WINDOW_MS, log));
+      useMessageLimiter(await redisRateLimiter(config.redisUrl, rateLimitPrefix(config, 'messages'), MESSAGE_RATE_LIMIT, MESSAGE_RATE_WINDOW_MS, log));
     }
     started.push(() => closeMessageLimiter());
     const metricsServer = metrics ? createMetricsServer(metrics) : undefined;

@@ -295,17 +295,21 @@ describe('situation rooms (§8)', () => {
       expect(seenC.filter((e) => e.name === 'typing')).to.have.length(0);
     });
 
-    it('typing is relayed at most once a second per socket and room (the rest of a flood is dropped)', async () => {
+    it('typing is relayed at most 5 times in 5 seconds per socket and room (the rest of a flood is dropped)', async () => {
       const room = await createRoom(a.analyst, [b.organisation.id]);
       const [sa, sb] = await Promise.all([connectSocket(a.member.token), connectSocket(b.member.token)]);
       await ask(sa, 'room:join', room.id);
       await ask(sb, 'room:join', room.id);
       const seenB = record(sb);
-      for (let i = 0; i < 50; i++) sa.emit('typing', { roomId: room.id });
+      // Paced, so that no relay is dropped for being volatile while the previous one is still being written.
+      for (let i = 0; i < 12; i++) {
+        sa.emit('typing', { roomId: room.id });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       await until(seenB, (s) => s.some((e) => e.name === 'typing'));
       await ask(sa, 'room:join', room.id); // every typing emitted before it has been handled
       await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(seenB.filter((e) => e.name === 'typing')).to.have.length(1);
+      expect(seenB.filter((e) => e.name === 'typing')).to.have.length(5);
     });
   });
 

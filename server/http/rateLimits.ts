@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/index.js';
@@ -31,7 +32,7 @@ const CREDENTIAL_CHECKS = /^\/me\/(password|mfa\/enable|mfa\/disable)\/?$/i;
 export async function createRateLimits(config: Config, log: Logger): Promise<RateLimits> {
   const { windowMs, writes, authFailures } = config.rateLimits;
   const make = (name: string, max: number, window: number) => (config.redisUrl
-    ? redisRateLimiter(config.redisUrl, `hub:rl:${name}`, max, window, log)
+    ? redisRateLimiter(config.redisUrl, rateLimitPrefix(config, name), max, window, log)
     : Promise.resolve(memoryRateLimiter(max, window)));
   const [writeLimit, sourceFailures, accountFailures] = await Promise.all([
     make('writes', writes, windowMs),
@@ -72,6 +73,16 @@ export async function createRateLimits(config: Config, log: Logger): Promise<Rat
       await Promise.all(limiters.map((limiter) => limiter.close()));
     },
   };
+}
+
+/**
+ * Where a limiter keeps its counts in Redis. One Redis may serve several hubs (staging and production,
+ * or the tests' hubs): the processes of one hub share its JWT secret, so a digest of it keeps each hub's
+ * counts apart without putting the secret anywhere.
+ */
+export function rateLimitPrefix(config: Pick<Config, 'jwtSecret'>, name: string): string {
+  const hub = createHash('sha256').update(`partner-hub rate limits ${config.jwtSecret}`).digest('hex').slice(0, 16);
+  return `hub:rl:${hub}:${name}`;
 }
 
 /** Throws 429 with Retry-After unless the verdict allows. */

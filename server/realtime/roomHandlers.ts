@@ -25,12 +25,13 @@ export interface SocketLimits {
 }
 
 // A socket may make at most this many acknowledged calls in any 10 s (joins and history reads cost the
-// database; a client that floods them is refused with rate_limited), and relays `typing` at most once a
-// second per room (the rest are dropped, as volatile events may be).
+// database; a client that floods them is refused with rate_limited), and relays `typing` at most 5 times
+// in 5 s per room — a burst as when one types, sends and types again, but a flood is dropped (volatile
+// events may be).
 const CALLS_PER_WINDOW = 300;
 const CALL_WINDOW_MS = 10_000;
 const socketCalls = memoryRateLimiter(CALLS_PER_WINDOW, CALL_WINDOW_MS);
-const typingRelays = memoryRateLimiter(1, 1_000);
+const typingRelays = memoryRateLimiter(5, 5_000);
 
 /** Counts a change against the user's write budget; 429 when it is spent. */
 async function takeWrite(limits: SocketLimits, p: Principal): Promise<void> {
