@@ -202,6 +202,8 @@ class RoomLog {
       if (!isDuplicateKey(error)) throw error;
       stored = storedBefore(error);
     }
+    // What the insert stored is known now (the prefix before a taken seq or claim): nothing is unconfirmed.
+    this.attempting = [];
     this.queue.splice(0, stored);
     this.learn(documents.slice(0, stored));
     batch.slice(0, stored).forEach((pending, i) => pending.resolve({ message: documents[i]!, repeated: false }));
@@ -233,9 +235,13 @@ class RoomLog {
     this.queue = this.queue.filter((pending) => !this.claims.has(pending.claim));
     for (const pending of repeats) {
       const seq = this.claims.get(pending.claim)!;
-      const message = await blockCollection(this.roomId, blockOf(seq)).findOne({ _id: seq });
-      if (message) pending.resolve({ message, repeated: true });
-      else pending.reject(new Error(`room ${this.roomId}: claimed seq ${seq} is not stored`));
+      try {
+        const message = await blockCollection(this.roomId, blockOf(seq)).findOne({ _id: seq });
+        if (message) pending.resolve({ message, repeated: true });
+        else pending.reject(new Error(`room ${this.roomId}: claimed seq ${seq} is not stored`));
+      } catch (error) {
+        pending.reject(error);
+      }
     }
   }
 
