@@ -65,13 +65,25 @@ export interface ClientToServerEvents {
   typing: (payload: { roomId: string }) => void;
 }
 
-/** Events between server processes (none: cross-process fan-out is the Redis adapter's). */
+/** A message handed to its room's writer process: the sender's draft as JSON, and its `<user>:<clientMsgId>`. */
+export interface AppendRequest {
+  /** The process meant to store it (every other process answers null). */
+  writer: string;
+  draft: Omit<RoomMessage, 'id' | 'seq'>;
+  key: string | null;
+}
+
+/** The writer's answer: the stored message, a refusal to relay, or "not the writer (any more)". */
+export type AppendAnswer = { message: RoomMessage } | { error: ErrorBody & { retryAfterSeconds?: number } } | { notWriter: true };
+
 /** Between the hub's processes (socket.io server-side events, through the Redis adapter). */
 export interface InterServerEvents {
   /** A room changed: forget any copy of it. */
   'room:changed': (roomId: string) => void;
   /** A user's name or role changed: sockets read their principal again. */
   'user:changed': (userId: string) => void;
+  /** Store a message of a room this process writes (server/realtime/roomWriters.ts). */
+  'room:append': (request: AppendRequest, reply: (answer: AppendAnswer | null) => void) => void;
 }
 
 /**

@@ -81,8 +81,13 @@ export async function createRateLimits(config: Config, log: Logger): Promise<Rat
  * counts apart without putting the secret anywhere.
  */
 export function rateLimitPrefix(config: Pick<Config, 'jwtSecret'>, name: string): string {
+  return hubRedisPrefix(config, 'rl', name);
+}
+
+/** Where this hub keeps the keys of `area` (`rl`: rate limits, `rw`: room writers) in a Redis other hubs may share. */
+export function hubRedisPrefix(config: Pick<Config, 'jwtSecret'>, area: string, name: string): string {
   const hub = createHash('sha256').update(`partner-hub rate limits ${config.jwtSecret}`).digest('hex').slice(0, 16);
-  return `hub:rl:${hub}:${name}`;
+  return `hub:${area}:${hub}:${name}`;
 }
 
 /** Throws 429 with Retry-After unless the verdict allows. */

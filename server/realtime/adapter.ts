@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { createClient } from 'redis';
 import { ConfigError } from '../../config/index.js';
 
-type RedisClient = ReturnType<typeof createClient>;
+export type RedisClient = ReturnType<typeof createClient>;
 
 const CONNECT_TIMEOUT_MS = 10_000;
 const QUIT_TIMEOUT_MS = 2_000;
@@ -11,6 +11,8 @@ const QUIT_TIMEOUT_MS = 2_000;
 /** The Redis adapter that fans socket.io out across processes, and how to let go of its clients. */
 export interface RedisFanout {
   adapter: ReturnType<typeof createAdapter>;
+  /** The publishing client, for the hub's own short commands (room writer leases). */
+  commands: RedisClient;
   close(): Promise<void>;
 }
 
@@ -88,6 +90,7 @@ export async function connectRedisFanout(url: string, log: Logger): Promise<Redi
   log.info({ redis: safeHost(url) }, 'socket.io fans out through Redis');
   return {
     adapter: createAdapter(pub, sub),
+    commands: pub,
     async close() {
       await Promise.all([closeClient(pub), closeClient(sub)]);
     },

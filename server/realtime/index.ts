@@ -8,7 +8,9 @@ import { forgetRoom } from '../services/rooms/roomCache.js';
 import { bridgeDomainEvents } from './domainEvents.js';
 import { authenticateHandshake, confirmSession, refusal } from './handshake.js';
 import { forgetPrincipalsOf } from './principals.js';
+import { hubRedisPrefix } from '../http/rateLimits.js';
 import { attachRoomHandlers, type SocketLimits } from './roomHandlers.js';
+import { routeRoomWriters } from './roomWriters.js';
 import { startSessionSweep } from './sessionSweep.js';
 import type { HubServer } from './types.js';
 
@@ -68,6 +70,8 @@ export async function attachRealtime(server: HttpServer, config: Config, log: Lo
     ? domainEvents.subscribe('room.changed', (event) => io.serverSideEmit('room:changed', event.roomId))
     : () => undefined;
   io.on('room:changed', (roomId) => forgetRoom(roomId));
+  // Each room's messages are stored by one process at a time (roomWriters.ts).
+  const writers = redis ? routeRoomWriters(io, redis.commands, hubRedisPrefix(config, 'rw', 'rooms'), log) : undefined;
 
   let closing: Promise<void> | undefined;
   return {
@@ -78,6 +82,7 @@ export async function attachRealtime(server: HttpServer, config: Config, log: Lo
         stopSweep();
         unsubscribeRooms();
         unsubscribeUsers();
+        await writers?.close();
         await io.close(); // closes every socket (and the HTTP server, which the hub closes again harmlessly)
         await redis?.close();
       })();

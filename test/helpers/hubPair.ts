@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClient } from 'redis';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, testEnv } from './hub.js';
-import { spawnHub, type HubProcess } from './process.js';
+import { freePort, spawnHub, type HubProcess } from './process.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -15,6 +15,8 @@ export const urlOf = (hub: HubProcess) => `http://127.0.0.1:${hub.port}`;
 export interface HubPair {
   a: HubProcess;
   b: HubProcess;
+  /** Each process's metrics port, when started with `{metrics: true}`. */
+  metricsPorts?: { a: number; b: number };
   stop(): Promise<void>;
 }
 
@@ -32,7 +34,7 @@ export async function requireRedis(url = REDIS_URL): Promise<void> {
 }
 
 /** Starts two hub processes on a fresh database of the test run's FerretDB, sharing the Redis at `redisUrl`. */
-export async function startHubPair(redisUrl = REDIS_URL): Promise<HubPair> {
+export async function startHubPair(redisUrl = REDIS_URL, options: { metrics?: boolean } = {}): Promise<HubPair> {
   await requireRedis(redisUrl);
   // PORT is left out: spawnHub picks a free one for each.
   const { PORT: _port, ...envA } = testEnv({
@@ -41,7 +43,12 @@ export async function startHubPair(redisUrl = REDIS_URL): Promise<HubPair> {
     HUB_MASTER_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
   });
-  const envB = { ...envA, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'hub-test-data-')) };
+  const envB: Record<string, string> = { ...envA, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'hub-test-data-')) };
+  const metricsPorts = options.metrics ? { a: await freePort(), b: await freePort() } : undefined;
+  if (metricsPorts) {
+    envA.METRICS_PORT = String(metricsPorts.a);
+    envB.METRICS_PORT = String(metricsPorts.b);
+  }
   // One after the other: both would otherwise race to bootstrap the Office and its admin.
   const a = await spawnHub(envA);
   const b = await spawnHub(envB).catch(async (error: unknown) => {
@@ -51,9 +58,10 @@ export async function startHubPair(redisUrl = REDIS_URL): Promise<HubPair> {
   return {
     a,
     b,
+    metricsPorts,
     async stop() {
       await Promise.all([a.stop(), b.stop()]);
-      for (const dir of [envA.DATA_DIR!, envB.DATA_DIR]) rmSync(dir, { recursive: true, force: true });
+      for (const dir of [envA.DATA_DIR!, envB.DATA_DIR!]) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

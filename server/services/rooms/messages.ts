@@ -6,10 +6,9 @@ import { canDeleteMessage, canEditMessage, isRoomMember } from '../../policies/r
 import { presentMessage } from '../../presenters/room.js';
 import { checkAttachments } from './attachments.js';
 import { takeMessageSlot } from './limits.js';
-import { appendMessage, findMessage, messagesAfter, messagesBefore, updateMessage, type StoredMessage } from './messageStore.js';
-import { onRecoveredMessage } from './roomLog.js';
-import { markOwnMessage } from './readMarkers.js';
+import { findMessage, messagesAfter, messagesBefore, updateMessage } from './messageStore.js';
 import { roomOrNull } from './rooms.js';
+import { storeMessage } from './writer.js';
 
 /** What a sender sends (§8). */
 export interface Outgoing {
@@ -36,20 +35,8 @@ export async function sendMessage(p: Principal, room: RoomDoc, outgoing: Outgoin
     createdAt: new Date(), editedAt: null, deleted: false,
   };
   const key = outgoing.clientMsgId ? `${userId}:${outgoing.clientMsgId}` : undefined;
-  const { message, repeated } = await appendMessage(draft, key);
-  // Announced at once: the room's log answers its senders in seq order, so this is the order of
-  // message:new on this process.
-  if (!repeated) announce(message);
-  return presentMessage(message);
+  return storeMessage(draft, key);
 }
-
-/** Tells the room's sockets of a new message; what one writes oneself is read (never unread for its author). */
-function announce(message: StoredMessage): void {
-  domainEvents.publish('room.message', { roomId: message.roomId, kind: 'new', message: presentMessage(message) });
-  markOwnMessage(message.roomId, message.author.id, message.seq);
-}
-
-onRecoveredMessage(announce);
 
 /** Parses `<roomId>:<seq>` and loads the message for a member of its room (404 otherwise). */
 async function loadMessage(p: Principal, messageId: string) {

@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { AppendAnswer, AppendRequest } from '../../shared/events.js';
+import { HttpError, toHttpError } from '../http/errors.js';
+import type { MessageView } from '../presenters/room.js';
+import type { MessageDraft } from '../services/rooms/blocks.js';
+import { storeHere, useWriterRoute } from '../services/rooms/writer.js';
+import type { RedisClient } from './adapter.js';
+import type { HubServer } from './types.js';
+
+// With several processes, each room has one writer: the process holding the room's lease in Redis
+// (taken by whoever stores first, renewed while it writes, let go when idle or at shutdown). Other
+// processes hand it their senders' messages (`room:append`, through the adapter) and relay its answer.
+// The writer batches every message of the room into one insert and announces them in seq order.
+// Leases only steer: while Redis does not answer, or a lease is misjudged (a process stalled past it),
+// processes write for themselves and the store's unique seq and clientMsgId keep the room consistent.
+const LEASE_MS = 5000;
+// How long another process's lease is believed before Redis is asked again (a writer that went away
+// is also noticed at once: it no longer answers).
+const OTHERS_KNOWN_MS = 2000;
+const REDIS_ANSWER_MS = 300;
+const MAX_KNOWN = 10_000;
+const ATTEMPTS = 3;
+
+// Takes the lease if free, renews it if ours; answers the holder and the ms it still holds it.
+const TAKE = `
+local holder = redis.call('GET', KEYS[1])
+if not holder then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return {ARGV[1], tonumber(ARGV[2])}
+end
+if holder == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return {holder, tonumber(ARGV[2])}
+end
+return {holder, redis.call('PTTL', KEYS[1])}`;
+// Lets go of the lease if `ARGV[1]` still holds it.
+const DROP = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+/** Resolves like `promise`, or rejects after `ms`. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`redis did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+const toWire = (draft: MessageDraft): AppendRequest['draft'] => ({ ...draft, createdAt: draft.createdAt.toISOString(), editedAt: null });
+
+/** The draft as the sender's process built it; anything else (it came through Redis) is refused. */
+function fromWire(draft: AppendRequest['draft'] | undefined): MessageDraft | null {
+  if (!draft || typeof draft.roomId !== 'string' || typeof draft.body !== 'string' || !Array.isArray(draft.attachments)
+    || typeof draft.author?.id !== 'string' || typeof draft.createdAt !== 'string') return null;
+  return {
+    roomId: draft.roomId,
+    author: { id: draft.author.id, name: String(draft.author.name), organisationId: String(draft.author.organisationId) },
+    body: draft.body,
+    attachments: draft.attachments.map(String),
+    clientMsgId: typeof draft.clientMsgId === 'string' ? draft.clientMsgId : null,
+    createdAt: new Date(draft.createdAt),
+    editedAt: null,
+    deleted: false,
+  };
+}
+
+/** The writer's refusal, raised again in the sender's process as the same contract error. */
+function refusal({ error }: Extract<AppendAnswer, { error: unknown }>): HttpError {
+  const raised = new HttpError(error.code, error.message);
+  raised.retryAfterSeconds = error.retryAfterSeconds;
+  return raised;
+}
+
+/** What `routeRoomWriters` returns: how to let go of this process's leases at shutdown. */
+export interface RoomWriters {
+  close(): Promise<void>;
+}
+
+/** Routes every message to its room's writer process, this one included; see the comment at the top. */
+export function routeRoomWriters(io: HubServer, redis: RedisClient, prefix: string, log: Logger): RoomWriters {
+  const self = randomUUID();
+  const known = new Map<string, { writer: string; until: number }>();
+  let closing = false;
+  let warned = false;
+  const leaseKey = (roomId: string) => `${prefix}:${roomId}`;
+
+  /** The room's writer (taking the lease when nobody holds it), or null when Redis cannot say. */
+  async function writerOf(roomId: string): Promise<string | null> {
+    const now = Date.now();
+    const hit = known.get(roomId);
+    if (hit && hit.until > now) return hit.writer;
+    if (closing || !redis.isReady) return null;
+    try {
+      const [writer, ttl] = await within(redis.eval(TAKE, { keys: [leaseKey(roomId)], arguments: [self, String(LEASE_MS)] }), REDIS_ANSWER_MS) as [string, number];
+      if (known.size >= MAX_KNOWN) for (const [id, entry] of known) if (entry.until <= now) known.delete(id);
+      // Ours is renewed at half its life, on the next message after that.
+      known.set(roomId, { writer, until: now + (writer === self ? LEASE_MS / 2 : Math.min(Math.max(ttl, 0), OTHERS_KNOWN_MS)) });
+      warned = false;
+      return writer;
+    } catch (error) {
+      if (!warned) log.warn({ err: (error as Error).message }, 'room writer leases unavailable; each process stores its own senders\' messages');
+      warned = true;
+      return null;
+    }
+  }
+
+  /** Lets go of `writer`'s lease of the room (it stopped answering, or this process is stopping). */
+  async function drop(roomId: string, writer: string): Promise<void> {
+    known.delete(roomId);
+    if (!redis.isReady) return;
+    await within(redis.eval(DROP, { keys: [leaseKey(roomId)], arguments: [writer] }), REDIS_ANSWER_MS).catch(() => undefined);
+  }
+
+  /** Hands the message to `writer`: its answer, or 'gone' when no process answers as that writer. */
+  async function forward(writer: string, draft: MessageDraft, key: string | undefined): Promise<AppendAnswer | 'gone'> {
+    const request: AppendRequest = { writer, draft: toWire(draft), key: key ?? null };
+    let answers: (AppendAnswer | null)[];
+    try {
+      answers = await io.serverSideEmitWithAck('room:append', request);
+    } catch (error) {
+      // Some process did not answer in time: if the writer did, its answer stands.
+      answers = (error as { responses?: (AppendAnswer | null)[] }).responses ?? [];
+      const answer = answers.find((a) => a !== null);
+      if (answer) return answer;
+      // The writer may still store it: the sender retries with its clientMsgId, which finds it.
+      throw new HttpError('unavailable', 'The room\'s writer did not answer in time; try again shortly.');
+    }
+    return answers.find((a) => a !== null) ?? 'gone';
+  }
+
+  /** Answers another process's `room:append` when this process is the writer it names. */
+  async function append(request: AppendRequest): Promise<AppendAnswer> {
+    const draft = fromWire(request.draft);
+    if (!draft) return { error: { code: 'invalid_request', message: 'The message could not be read.' } };
+    if (closing) return { notWriter: true };
+    const writer = await writerOf(draft.roomId);
+    if (writer !== null && writer !== self) return { notWriter: true };
+    try {
+      return { message: await storeHere(draft, request.key ?? undefined) };
+    } catch (error) {
+      const http = toHttpError(error);
+      return { error: { code: http.code, message: http.message, retryAfterSeconds: http.retryAfterSeconds } };
+    }
+  }
+
+  io.on('room:append', (request, reply) => {
+    if (request?.writer !== self) {
+      reply(null);
+      return;
+    }
+    void append(request).then(reply);
+  });
+
+  useWriterRoute({
+    async store(draft, key): Promise<MessageView> {
+      for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+        const writer = await writerOf(draft.roomId);
+        if (writer === null || writer === self) break;
+        const answer = await forward(writer, draft, key);
+        if (answer === 'gone') await drop(draft.roomId, writer);
+        else if ('notWriter' in answer) known.delete(draft.roomId);
+        else if ('error' in answer) throw refusal(answer);
+        else return answer.message;
+      }
+      return storeHere(draft, key);
+    },
+  });
+
+  return {
+    async close() {
+      closing = true;
+      useWriterRoute(null);
+      const mine = [...known].filter(([, entry]) => entry.writer === self).map(([roomId]) => roomId);
+      await Promise.all(mine.map((roomId) => drop(roomId, self)));
+    },
+  };
+}
