@@ -2,6 +2,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import type { Logger } from 'pino';
 import { createClient } from 'redis';
 import { ConfigError } from '../../config/index.js';
+import { within } from '../timeouts.js';
 
 export type RedisClient = ReturnType<typeof createClient>;
 
@@ -14,14 +15,6 @@ export interface RedisFanout {
   /** The publishing client, for the hub's own short commands (room writer leases). */
   commands: RedisClient;
   close(): Promise<void>;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Logs the first error of an outage and the recovery; without an 'error' listener a Redis error would crash the process. */
@@ -59,7 +52,7 @@ async function closeClient(client: RedisClient): Promise<void> {
   if (!client.isOpen) return;
   if (client.isReady) {
     try {
-      await withTimeout(client.quit(), QUIT_TIMEOUT_MS, 'redis QUIT');
+      await within(client.quit(), QUIT_TIMEOUT_MS, 'redis QUIT');
       return;
     } catch {
       // fall through: drop the connection instead
@@ -82,7 +75,7 @@ export async function connectRedisFanout(url: string, log: Logger): Promise<Redi
   guardUnawaited(pub, ['publish'], log);
   guardUnawaited(sub, ['subscribe', 'pSubscribe', 'unsubscribe', 'pUnsubscribe'], log);
   try {
-    await withTimeout(Promise.all([pub.connect(), sub.connect()]), CONNECT_TIMEOUT_MS, 'connecting to Redis');
+    await within(Promise.all([pub.connect(), sub.connect()]), CONNECT_TIMEOUT_MS, 'Redis');
   } catch (error) {
     await Promise.all([closeClient(pub), closeClient(sub)]);
     throw new ConfigError('REDIS_URL', `cannot reach Redis at ${safeHost(url)} (${(error as Error).message})`);

@@ -5,6 +5,7 @@ import { HttpError, toHttpError } from '../http/errors.js';
 import type { MessageView } from '../presenters/room.js';
 import type { MessageDraft } from '../services/rooms/blocks.js';
 import { storeHere, useWriterRoute } from '../services/rooms/writer.js';
+import { within } from '../timeouts.js';
 import type { RedisClient } from './adapter.js';
 import type { HubServer } from './types.js';
 
@@ -36,15 +37,6 @@ end
 return {holder, redis.call('PTTL', KEYS[1])}`;
 // Lets go of the lease if `ARGV[1]` still holds it.
 const DROP = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
-
-/** Resolves like `promise`, or rejects after `ms`. */
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`redis did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
 
 const toWire = (draft: MessageDraft): AppendRequest['draft'] => ({ ...draft, createdAt: draft.createdAt.toISOString(), editedAt: null });
 
@@ -91,7 +83,7 @@ export function routeRoomWriters(io: HubServer, redis: RedisClient, prefix: stri
     if (hit && hit.until > now) return hit.writer;
     if (closing || !redis.isReady) return null;
     try {
-      const [writer, ttl] = await within(redis.eval(TAKE, { keys: [leaseKey(roomId)], arguments: [self, String(LEASE_MS)] }), REDIS_ANSWER_MS) as [string, number];
+      const [writer, ttl] = await within(redis.eval(TAKE, { keys: [leaseKey(roomId)], arguments: [self, String(LEASE_MS)] }), REDIS_ANSWER_MS, 'redis') as [string, number];
       if (known.size >= MAX_KNOWN) for (const [id, entry] of known) if (entry.until <= now) known.delete(id);
       // Ours is renewed at half its life, on the next message after that.
       known.set(roomId, { writer, until: now + (writer === self ? LEASE_MS / 2 : Math.min(Math.max(ttl, 0), OTHERS_KNOWN_MS)) });
@@ -108,7 +100,7 @@ export function routeRoomWriters(io: HubServer, redis: RedisClient, prefix: stri
   async function drop(roomId: string, writer: string): Promise<void> {
     known.delete(roomId);
     if (!redis.isReady) return;
-    await within(redis.eval(DROP, { keys: [leaseKey(roomId)], arguments: [writer] }), REDIS_ANSWER_MS).catch(() => undefined);
+    await within(redis.eval(DROP, { keys: [leaseKey(roomId)], arguments: [writer] }), REDIS_ANSWER_MS, 'redis').catch(() => undefined);
   }
 
   /** Hands the message to `writer`: its answer, or 'gone' when no process answers as that writer. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { createClient } from 'redis';
+import { within } from '../timeouts.js';
 
 type RedisClient = ReturnType<typeof createClient>;
 
@@ -82,15 +83,6 @@ return {1, 0}`;
 const REDIS_ANSWER_MS = 300;
 const SUSPECT_MS = 2000;
 
-/** Resolves like `promise`, or rejects after `ms`. */
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`redis did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
-
 /**
  * Limiter shared by every hub process through Redis (a sorted set per key, updated by one Lua
  * script, so concurrent processes cannot both take the last slot). While Redis is unreachable or
@@ -119,7 +111,7 @@ export async function redisRateLimiter(url: string, prefix: string, max: number,
       const [allowed, retryAfterMs] = await within(client.eval(SLIDING_WINDOW, {
         keys: [`${prefix}:${key}`],
         arguments: [String(now), String(windowMs), String(max), `${now}-${randomUUID()}`, count ? '1' : '0'],
-      }), REDIS_ANSWER_MS) as [number, number];
+      }), REDIS_ANSWER_MS, 'redis') as [number, number];
       return { allowed: allowed === 1, retryAfterMs };
     } catch {
       suspectUntil = Date.now() + SUSPECT_MS;
@@ -136,7 +128,7 @@ export async function redisRateLimiter(url: string, prefix: string, max: number,
       await fallback.close();
       // quit() waits for Redis to answer: a client still trying to reach it, or a Redis that does not
       // answer in time, is just disconnected.
-      const quit = client.isReady ? within(client.quit(), 1000).then(() => true, () => false) : Promise.resolve(false);
+      const quit = client.isReady ? within(client.quit(), 1000, 'redis QUIT').then(() => true, () => false) : Promise.resolve(false);
       if (!(await quit)) await client.disconnect().catch(() => undefined);
     },
   };
