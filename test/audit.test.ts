@@ -2,17 +2,24 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import mongoose from 'mongoose';
 import { AuditHead } from '../server/models/auditHead.js';
-import { AuditRecord } from '../server/models/auditRecord.js';
+import { AUDIT_BLOCK_SIZE, auditBlock, auditBlockOf, auditCollections, legacyAuditRecords, type AuditRecordDoc } from '../server/models/auditRecord.js';
 import { hashAuditRecord, recordAudit, verifyAuditTrail, type AuditEntry, type HashedFields } from '../server/services/audit.js';
 import { asOfficeAdmin, createTenant, type TestUser } from './helpers/factories.js';
 import { testConfig } from './helpers/hub.js';
 import { get } from './helpers/http.js';
 
 // The service tests share the mongoose connection (and so the database) of the in-process test hub.
-const records = () => mongoose.connection.db!.collection(AuditRecord.collection.collectionName);
+/** The collection that holds the record at `seq` (its block). */
+const records = (seq: number) => auditBlock(auditBlockOf(seq));
+/** Every record matching `filter`, from every audit collection. */
+async function stored(filter: Record<string, unknown> = {}): Promise<AuditRecordDoc[]> {
+  const { legacy, blocks } = await auditCollections();
+  const collections = [...(legacy ? [legacyAuditRecords()] : []), ...blocks.map(auditBlock)];
+  return (await Promise.all(collections.map((c) => c.find(filter).toArray()))).flat();
+}
 const WRITER = fileURLToPath(new URL('./helpers/auditWriter.ts', import.meta.url));
+const LEGACY = fileURLToPath(new URL('./helpers/auditLegacy.ts', import.meta.url));
 
 const tag = () => `test.audit${randomBytes(4).toString('hex')}`;
 
@@ -29,13 +36,11 @@ function entry(action: string, extra: Partial<AuditEntry> = {}): AuditEntry {
 
 /** Every seq of the trail, in order. */
 async function allSeqs(): Promise<number[]> {
-  const docs = await records().find({}, { projection: { seq: 1 } }).toArray();
-  return docs.map((doc) => doc.seq as number).sort((a, b) => a - b);
+  return (await stored()).map((doc) => doc.seq).sort((a, b) => a - b);
 }
 
 async function seqsOf(action: string): Promise<number[]> {
-  const docs = await records().find({ action }, { projection: { seq: 1 } }).toArray();
-  return docs.map((doc) => doc.seq as number);
+  return (await stored({ action })).map((doc) => doc.seq);
 }
 
 /** Appends `count` entries from `callers` concurrent callers, each awaiting its own appends in turn. */
@@ -70,9 +75,39 @@ async function startWriter(action: string, count: number) {
   return { done: exited.then((code) => ({ code, out, err })) };
 }
 
+/** Runs test/helpers/auditLegacy.ts on a database of its own; answers what it printed. */
+async function runLegacy(): Promise<Record<string, unknown>> {
+  const uri = new URL(testConfig().mongodbUri ?? '');
+  uri.pathname = `/audit_legacy_${randomBytes(4).toString('hex')}`;
+  const child = spawn(process.execPath, ['--import', 'tsx', LEGACY], {
+    env: { ...process.env, AUDIT_LEGACY_URI: uri.toString() }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+  child.stderr.on('data', (chunk: Buffer) => { err += chunk.toString(); });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  expect(code, err).to.equal(0);
+  return JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>;
+}
+
+/** Every page of `GET /api/audit?action=…` as the Office admin: the seqs, in the order listed. */
+async function listAll(action: string, limit: number): Promise<number[]> {
+  const office = await asOfficeAdmin();
+  const seen: number[] = [];
+  let cursor: string | null = null;
+  do {
+    const res: { status: number; body: { items: { seq: number }[]; nextCursor: string | null } } = await get(`/api/audit?action=${action}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, office.token);
+    expect(res.status).to.equal(200);
+    seen.push(...res.body.items.map((r) => r.seq));
+    cursor = res.body.nextCursor;
+  } while (cursor);
+  return seen;
+}
+
 /** The record at `seq`, as stored. */
 async function rawAt(seq: number) {
-  const doc = await records().findOne({ seq });
+  const doc = await records(seq).findOne({ seq });
   if (!doc) throw new Error(`no audit record with seq ${seq}`);
   return doc;
 }
@@ -95,7 +130,7 @@ describe('audit trail (§9)', () => {
       const action = tag();
       await recordAudit(entry(action, { details: { email: 'a@b.test', count: 3, flag: true, none: null } }));
       await recordAudit(entry(action));
-      const [first, second] = await AuditRecord.find({ action }).sort({ seq: 1 }).lean();
+      const [first, second] = (await stored({ action })).sort((x, y) => x.seq - y.seq);
       expect(first!.hash).to.match(/^[0-9a-f]{64}$/);
       expect(hashAuditRecord(first!)).to.equal(first!.hash);
       expect(second!.seq).to.equal(first!.seq + 1);
@@ -131,6 +166,48 @@ describe('audit trail (§9)', () => {
       expect((await verifyAuditTrail()).ok).to.equal(true);
     });
 
+    it('goes on from one block to the next: linked and listed across, a removed block found', async function () {
+      this.timeout(180_000);
+      const before = await allSeqs();
+      const last = before[before.length - 1] ?? 0;
+      const action = tag();
+      const count = AUDIT_BLOCK_SIZE - (last % AUDIT_BLOCK_SIZE) + 5;
+      await Promise.all(Array.from({ length: count }, (_, i) => recordAudit(entry(action, { details: { i } }))));
+      const boundary = auditBlockOf(last + count) * AUDIT_BLOCK_SIZE;
+      const [lastOfBlock, firstOfNext] = await Promise.all([rawAt(boundary), rawAt(boundary + 1)]);
+      expect(firstOfNext.prevHash).to.equal(lastOfBlock.hash);
+      expect(await records(boundary).countDocuments({ seq: boundary + 1 })).to.equal(0);
+      expect(await verifyAuditTrail()).to.include({ ok: true, firstBrokenId: null });
+
+      const listed = await listAll(action, 100);
+      expect(listed).to.have.length(count);
+      expect(listed).to.deep.equal([...listed].sort((x, y) => y - x));
+      expect(new Set(listed).size).to.equal(count);
+
+      // The whole block emptied: the first record after it is reported.
+      const removed = await records(boundary).find().toArray();
+      await records(boundary).deleteMany({});
+      try {
+        expect(await verifyAuditTrail()).to.include({ ok: false, firstBrokenId: firstOfNext._id });
+      } finally {
+        await records(boundary).insertMany(removed);
+      }
+      expect((await verifyAuditTrail()).ok).to.equal(true);
+    });
+
+    it('reads a chain written before blocks and goes on from its end, the head lagging behind it', async function () {
+      this.timeout(120_000);
+      const found = await runLegacy();
+      const seqs = Array.from({ length: 55 }, (_, i) => 55 - i);
+      expect(found.verified).to.deep.equal({ ok: true, checked: 55, firstBrokenId: null });
+      expect(found.seal).to.deep.equal({ seq: 25, hash: found.legacyHash });
+      expect(found.firstInBlock).to.deep.equal({ seq: 26, prevHash: found.legacyHash });
+      expect(found.inBlocks).to.equal(30);
+      expect(found.listed).to.deep.equal(seqs);
+      expect(found.byOrganisation).to.equal(25);
+      expect(found.tampered).to.include({ ok: false, firstBrokenId: 'a000000000010' });
+    });
+
     describe('tampering in the database', () => {
       // Each test breaks the shared chain and puts the original document back before it ends, so the
       // other tests (and test files) keep seeing a valid trail. Nothing appends while it is broken.
@@ -145,13 +222,13 @@ describe('audit trail (§9)', () => {
 
       it('finds a record whose content was altered', async () => {
         const original = await rawAt(seqs[1]!);
-        await records().updateOne({ _id: original._id }, { $set: { 'target.id': 'someone-else' } });
+        await records(original.seq).updateOne({ _id: original._id }, { $set: { 'target.id': 'someone-else' } });
         try {
           const result = await verifyAuditTrail();
           expect(result).to.include({ ok: false, firstBrokenId: original._id.toString() });
           expect(result.checked).to.equal(original.seq);
         } finally {
-          await records().replaceOne({ _id: original._id }, original);
+          await records(original.seq).replaceOne({ _id: original._id }, original);
         }
         expect((await verifyAuditTrail()).ok).to.equal(true);
       });
@@ -160,11 +237,11 @@ describe('audit trail (§9)', () => {
         const original = await rawAt(seqs[1]!);
         const after = await rawAt(seqs[2]!);
         const forged = { ...original, outcome: 'failure' };
-        await records().replaceOne({ _id: original._id }, { ...forged, hash: hashAuditRecord(forged as unknown as HashedFields) });
+        await records(original.seq).replaceOne({ _id: original._id }, { ...forged, hash: hashAuditRecord(forged as unknown as HashedFields) });
         try {
           expect(await verifyAuditTrail()).to.include({ ok: false, firstBrokenId: after._id.toString() });
         } finally {
-          await records().replaceOne({ _id: original._id }, original);
+          await records(original.seq).replaceOne({ _id: original._id }, original);
         }
         expect((await verifyAuditTrail()).ok).to.equal(true);
       });
@@ -172,11 +249,11 @@ describe('audit trail (§9)', () => {
       it('finds a removed record, at the record right after the gap', async () => {
         const removed = await rawAt(seqs[1]!);
         const after = await rawAt(seqs[2]!);
-        await records().deleteOne({ _id: removed._id });
+        await records(removed.seq).deleteOne({ _id: removed._id });
         try {
           expect(await verifyAuditTrail()).to.include({ ok: false, firstBrokenId: after._id.toString() });
         } finally {
-          await records().insertOne(removed);
+          await records(removed.seq).insertOne(removed);
         }
         expect((await verifyAuditTrail()).ok).to.equal(true);
       });
@@ -184,11 +261,11 @@ describe('audit trail (§9)', () => {
       it('finds a removed tail, at the last remaining record', async () => {
         const last = await rawAt(seqs[2]!);
         const before = await rawAt(seqs[1]!);
-        await records().deleteOne({ _id: last._id });
+        await records(last.seq).deleteOne({ _id: last._id });
         try {
           expect(await verifyAuditTrail()).to.include({ ok: false, firstBrokenId: before._id.toString() });
         } finally {
-          await records().insertOne(last);
+          await records(last.seq).insertOne(last);
         }
         expect((await verifyAuditTrail()).ok).to.equal(true);
       });

@@ -193,7 +193,7 @@ describe('backup and restore (issue 7, item 4)', function () {
     const lines = backupLines(backupFile);
     const header = JSON.parse(lines[0]!);
     expect(header).to.include({ format: 'partner-hub-backup', formatVersion: 1, hubVersion: '0.1.0' });
-    expect(header.collections).to.include.members(['assessments', 'documentversions', 'auditrecords', `roommessages_${expected.room.id}_0`]);
+    expect(header.collections).to.include.members(['assessments', 'documentversions', 'auditrecords_0', `roommessages_${expected.room.id}_0`]);
     const end = JSON.parse(lines.at(-1)!);
     expect(end).to.include({ type: 'end', blobs: 6, amendments: 0 });
     expect(end.missingBlobs).to.deep.equal([]);

@@ -13,9 +13,10 @@ const auditHeadSchema = new Schema({
 
 export type AuditHeadDoc = InferSchemaType<typeof auditHeadSchema>;
 /**
- * Where the audit chain ended when last seen: a hint that spares writers a sort to find the tip
+ * `audit`: where the audit chain ended when last seen: a hint that spares writers a sort to find the tip
  * (FerretDB sorts in memory). It is moved only after its record is stored, so it may lag but never
  * leads unless records were removed (which verify reports). The unique `seq` of the records, not
- * this document, keeps the chain consistent.
+ * this document, keeps the chain consistent. `legacy`: where the records kept before blocks end
+ * (services/audit/legacy.ts), written once.
  */
 export const AuditHead = mongoose.model('AuditHead', auditHeadSchema);

@@ -5,12 +5,13 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import mongoose, { type mongo } from 'mongoose';
-import { auditRecordId } from '../models/auditRecord.js';
+import { AuditHead } from '../models/auditHead.js';
+import { AUDIT_BLOCK, auditRecordId, firstSeqOfAuditBlock } from '../models/auditRecord.js';
 import type { BlobStore } from '../services/blobs/index.js';
 import { MAGIC, sealedSize } from '../services/documents/crypto.js';
 import { BLOCK_SIZE } from '../services/rooms/messageStore.js';
 import { BackupWriter, DATA_CHUNK, FORMAT, FORMAT_VERSION, isRestorableName, syncDirectory, toEjson, type BackupHeader } from './format.js';
-import { backupOrder, COLLECTIONS, MESSAGE_BLOCK } from './order.js';
+import { backupOrder, COLLECTIONS, isAuditCollection, MESSAGE_BLOCK } from './order.js';
 import { RESTORE_MARKER } from './target.js';
 import { verifyBackup, type MasterKey } from './verify.js';
 
@@ -73,12 +74,15 @@ class SeqSet {
 
 /**
  * A collection whose records are numbered 1, 2, 3… without gaps, each claimed by insert after the one
- * before it exists: the audit chain and a room's message blocks. A scan that runs while records are
- * appended can, on some engines, return a record and miss an earlier one; such a hole is filled by
- * looking the record up afterwards (it exists: the later one was inserted after it).
+ * before it exists: the audit chain (its legacy collection from 1, each block from its first seq, or
+ * the first after the legacy records, `auditStart`) and a room's message blocks. A scan that runs while
+ * records are appended can, on some engines, return a record and miss an earlier one; such a hole is
+ * filled by looking the record up afterwards (it exists: the later one was inserted after it).
  */
-function sequenceOf(name: string): { seqOf(doc: mongo.Document): number; idOf(seq: number): unknown; first: number } | null {
+function sequenceOf(name: string, auditStart: number): { seqOf(doc: mongo.Document): number; idOf(seq: number): unknown; first: number } | null {
   if (name === COLLECTIONS.auditRecords) return { seqOf: (doc) => numberOf(doc.seq), idOf: auditRecordId, first: 1 };
+  const audit = AUDIT_BLOCK.exec(name);
+  if (audit) return { seqOf: (doc) => numberOf(doc.seq), idOf: auditRecordId, first: Math.max(firstSeqOfAuditBlock(Number(audit[1])), auditStart) };
   const block = MESSAGE_BLOCK.exec(name);
   if (block) return { seqOf: (doc) => numberOf(doc._id), idOf: (seq) => seq, first: Number(block[2]) * BLOCK_SIZE + 1 };
   return null;
@@ -102,6 +106,7 @@ export async function createBackup(options: BackupOptions): Promise<BackupSummar
       signal?.throwIfAborted();
       await run.collection(name);
     }
+    await run.lateAuditBlocks(collections);
     await run.closeBlobList();
     await run.blobs();
     await writer.end(run.totals());
@@ -151,6 +156,7 @@ class BackupRun {
   private blobCount = 0;
   private blobBytes = 0;
   private auditSeq = 0;
+  private auditStart: number | undefined;
   private readonly warnings: string[] = [];
   private readonly missing: string[] = [];
   // Documents the backup took as deleted: their blobs are gone (or going), and not needed.
@@ -165,37 +171,63 @@ class BackupRun {
     this.list.on('error', (error) => { this.listError = error; });
   }
 
+  /** Writes one collection's section: its indexes, then every document (holes in a sequence filled). */
   async collection(name: string): Promise<void> {
     const collection = this.options.db.collection(name);
     const indexes = (await collection.listIndexes().toArray())
       .filter((index) => index.name !== '_id_')
       .map(({ v: _v, ns: _ns, ...index }) => toEjson(index));
     await this.writer.line({ type: 'collection', name, indexes });
-    const sequence = sequenceOf(name);
-    const seen = new SeqSet();
     let count = 0;
-    const write = async (doc: mongo.Document) => {
+    await this.eachDocument(name, async (doc) => {
       await this.writer.line({ type: 'doc', d: toEjson(doc) });
-      await this.noted(name, doc);
       count++;
-    };
-    for await (const doc of collection.find({}, { promoteValues: false, batchSize: 1000 })) {
-      this.options.signal?.throwIfAborted();
-      await write(doc);
-      if (sequence) seen.add(sequence.seqOf(doc));
-    }
-    if (sequence) {
-      for (let seq = sequence.first; seq < seen.max; seq++) {
-        if (seen.has(seq)) continue;
-        const late = await collection.findOne({ _id: sequence.idOf(seq) as never }, { promoteValues: false });
-        if (late) await write(late);
-        else this.warnings.push(`${name}: record ${seq} is missing in the database itself (the hub's own check reports it too)`);
-      }
-      if (name === COLLECTIONS.auditRecords) this.auditSeq = seen.max;
-    }
+    });
     await this.writer.line({ type: 'collectionEnd', name, count });
     this.collections++;
     this.documents += count;
+  }
+
+  /**
+   * Audit blocks begun after the backup listed the collections (the chain went on meanwhile): taken
+   * too, as amendments (the header could not list them), so the chain in the backup reaches at least
+   * as far as any action or head it holds.
+   */
+  async lateAuditBlocks(listed: string[]): Promise<void> {
+    const all = await this.options.db.listCollections({}, { nameOnly: true }).toArray();
+    const late = backupOrder(all.map((c) => c.name).filter((name) => AUDIT_BLOCK.test(name) && !listed.includes(name)));
+    for (const name of late) await this.eachDocument(name, (doc) => this.amend(name, doc));
+  }
+
+  /** Hands every document of `name` to `write`, then the records a sequence's scan missed. */
+  private async eachDocument(name: string, write: (doc: mongo.Document) => Promise<void>): Promise<void> {
+    const collection = this.options.db.collection(name);
+    if (isAuditCollection(name)) this.auditStart ??= await this.firstBlockSeq();
+    const sequence = sequenceOf(name, this.auditStart ?? 1);
+    const seen = new SeqSet();
+    const take = async (doc: mongo.Document) => {
+      await write(doc);
+      await this.noted(name, doc);
+    };
+    for await (const doc of collection.find({}, { promoteValues: false, batchSize: 1000 })) {
+      this.options.signal?.throwIfAborted();
+      await take(doc);
+      if (sequence) seen.add(sequence.seqOf(doc));
+    }
+    if (!sequence) return;
+    for (let seq = sequence.first; seq < seen.max; seq++) {
+      if (seen.has(seq)) continue;
+      const late = await collection.findOne({ _id: sequence.idOf(seq) as never }, { promoteValues: false });
+      if (late) await take(late);
+      else this.warnings.push(`${name}: record ${seq} is missing in the database itself (the hub's own check reports it too)`);
+    }
+    if (isAuditCollection(name)) this.auditSeq = Math.max(this.auditSeq, seen.max);
+  }
+
+  /** The first seq kept in blocks: the one after the legacy collection's records (services/audit/legacy.ts). */
+  private async firstBlockSeq(): Promise<number> {
+    const seal = await this.options.db.collection(AuditHead.collection.collectionName).findOne({ _id: 'legacy' as never });
+    return typeof seal?.seq === 'number' ? seal.seq + 1 : 1;
   }
 
   /** What a record taken means for the blobs to copy. */

@@ -1,6 +1,6 @@
 import { Assessment } from '../models/assessment.js';
 import { AuditHead } from '../models/auditHead.js';
-import { AuditRecord } from '../models/auditRecord.js';
+import { AUDIT_BLOCK, LEGACY_AUDIT_COLLECTION } from '../models/auditRecord.js';
 import { FeedHead } from '../models/changeFeed.js';
 import { Comment } from '../models/comment.js';
 import { Document } from '../models/document.js';
@@ -25,9 +25,10 @@ import { User } from '../models/user.js';
 //      database is taken, whatever its name).
 //   4. organisation data keys: a key is created before any blob is sealed with it, so every version
 //      record already read names a key this read finds.
-//   5. the audit records, last: a record is appended after the action it records, and the chain is
-//      taken whole up to where it ended (seq 1..n without a gap, see backup.ts), so its head (rank 1)
-//      never names a seq past the records taken.
+//   5. the audit records, last (the legacy collection, then the blocks `auditrecords_<n>` in order): a
+//      record is appended after the action it records, and the chain is taken whole up to where it
+//      ended (seq 1..n without a gap, blocks begun during the backup included, see backup.ts), so its
+//      head (rank 1) never names a seq past the records taken.
 //   6. then the blobs, only those the version records taken name: a blob is written before its
 //      record, so each one exists — unless its document was deleted meanwhile, which backup.ts
 //      handles by taking that document's records again, deleted.
@@ -35,19 +36,21 @@ import { User } from '../models/user.js';
 const rank1 = [AuditHead, RoomHead, FeedHead, ReadMarker];
 const rank2 = [Comment, Assessment, Document];
 const rank4 = [OrganisationKey];
-const rank5 = [AuditRecord];
 
 const names = (models: { collection: { collectionName: string } }[]) => models.map((m) => m.collection.collectionName);
 
 /** Collection names the backup treats specially. */
 export const COLLECTIONS = {
-  auditRecords: AuditRecord.collection.collectionName,
+  auditRecords: LEGACY_AUDIT_COLLECTION,
   documents: Document.collection.collectionName,
   documentVersions: DocumentVersion.collection.collectionName,
   documentRevisions: DocumentRevision.collection.collectionName,
   organisationKeys: OrganisationKey.collection.collectionName,
   users: User.collection.collectionName,
 };
+
+/** The audit chain's collections: the legacy one and the blocks. */
+export const isAuditCollection = (name: string) => name === LEGACY_AUDIT_COLLECTION || AUDIT_BLOCK.test(name);
 
 /** Room message blocks: `roommessages_<room>_<block>`. */
 export const MESSAGE_BLOCK = /^roommessages_([0-9a-f]{24})_(\d+)$/;
@@ -56,7 +59,7 @@ function rankOf(name: string): number {
   if (names(rank1).includes(name)) return 1;
   if (names(rank2).includes(name)) return 2;
   if (names(rank4).includes(name)) return 4;
-  if (names(rank5).includes(name)) return 5;
+  if (isAuditCollection(name)) return 5;
   return 3;
 }
 
