@@ -32,6 +32,7 @@ import { MemoryLog, procMemory, scrapeSeries } from './memory.js';
 import { soakSection, writeSoakPart } from './section.js';
 import { call, createWorld, type World } from './setup.js';
 import { SoakSockets, type Seat } from './sockets.js';
+import { storageCost } from './storageCost.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] || fallback);
 const SECONDS = env('SOAK_SECONDS', 300);
@@ -209,6 +210,8 @@ async function main(): Promise<void> {
       }
     }
     for (const loss of delivery.lossesByRoom) step(`room ${loss.roomId}: ${loss.streams}/${loss.of} streams missed seqs ${loss.seqs.slice(0, 20).join(', ')}${loss.seqs.length > 20 ? ', …' : ''}`);
+    const seatsByRoom = new Map([...byRoom].map(([id, clients]) => [id, clients.map((c) => c.seat)]));
+    const storage = await storageCost(database.uri, seatsByRoom, Math.floor(SECONDS * perRoomRate), lastSeqs);
     const hubErrors = hubLog(hubs);
     for (const line of hubErrors.first) step(`hub log: ${line}`);
     const dbErrors = Object.fromEntries(await Promise.all(watched.filter((w) => w.metricsPort).map(async (w) =>
@@ -220,7 +223,7 @@ async function main(): Promise<void> {
       minutes: sockets.minutes, refusedCodes: sockets.refusedCodes, acked: sockets.acked.size,
       ackedButNotStored: sockets.ackedButNotStored(stored), stored, lastSeqs, delivery,
       api: api.tallies, memory: memory.samples, memoryBefore: before, sampleEvery: SAMPLE_EVERY_S,
-      cpu, waiting, loadBefore, drainSeconds, dbErrors, code: measuredCode(), lostButAcked, hubErrors: hubErrors.counts,
+      cpu, waiting, loadBefore, drainSeconds, dbErrors, storage, code: measuredCode(), lostButAcked, hubErrors: hubErrors.counts,
     });
     if (WRITE) {
       const file = process.env.SOAK_DOCS || BENCHMARKS_FILE;

@@ -5,6 +5,7 @@ import { fmt, percentile } from '../chat/report.js';
 import type { ApiTally } from './api.js';
 import { slopePerMinute, type MemorySample } from './memory.js';
 import type { Delivery, Minute } from './sockets.js';
+import type { StorageCost } from './storageCost.js';
 
 export const SOAK_TITLE = 'Soak (issue 7)';
 // The soak is one part of issue 7's benchmarks; when no section of that issue exists yet, this one opens it.
@@ -48,6 +49,8 @@ export interface SoakInput {
   lostButAcked: number;
   /** The hubs' log lines at level error or above, by message. */
   hubErrors: Record<string, number>;
+  /** What the database's recurring reads cost at the end. */
+  storage: StorageCost;
 }
 
 const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
@@ -59,6 +62,16 @@ const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + 
 const mib = (value: number) => (Number.isFinite(value) ? value.toFixed(0) : '—');
 const signed = (value: number, digits = 0) => (Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${value.toFixed(digits)}` : '—');
 const count = (record: Record<string | number, number>) => Object.entries(record).map(([k, n]) => `${n}× ${k}`).join(', ');
+
+/** Where FerretDB's time goes: the rooms' catch-up reads after collisions, history pages, the audit tip probe. */
+function storageText(c: StorageCost, seconds: number): string {
+  const room = c.busiestRoom;
+  return `of ${c.sends.toLocaleString('en')} sends, ${c.switches.toLocaleString('en')} came from the other process than the room's previous one `
+    + `(${(c.switches / seconds).toFixed(1)}/s; each finds the sender's head stale, so its insert collides and it reads the block past its head); `
+    + `in the busiest room's block (${room.messages} messages) that read takes ${fmt(room.catchUpMs)} ms (FerretDB decodes the whole block for a range), `
+    + `an \`_id\` probe ${fmt(room.probeMs)} ms, a history page ${fmt(room.pageMs)} ms; `
+    + `the audit chain holds ${c.audit.records.toLocaleString('en')} records in ${c.audit.blocks} block(s), its tip probe ${fmt(c.audit.probeMs)} ms.`;
+}
 
 /** Storage checks: each room's seqs are 1..n with no gap, and no clientMsgId was stored twice. */
 function storage(input: SoakInput) {
@@ -207,6 +220,7 @@ ${table(['API target', 'req/s', 'requests', 'non-2xx', 'p50 / p99 ms', 'p50 vs h
   ${input.lostButAcked} of the messages someone missed had been acknowledged to their sender${d.lossesByRoom.length ? `; losses in ${d.lossesByRoom.length} room(s) (${d.lossesByRoom.slice(0, 4).map((l) => `${l.streams}/${l.of} streams missed ${l.seqs.length} seqs from ${l.seqs[0]}`).join('; ')})` : ''}.
 - **Hub log** (level error and above, both processes): ${Object.keys(input.hubErrors).length ? Object.entries(input.hubErrors).map(([msg, n]) => `${n}× ${msg.replace(/\|/g, '/')}`).join('; ') : 'none'}.
 - **CPU** over the soak, % of one core on a core / waiting for one (runnable, but the machine's cores were busy): ${cpuCell}.
+- **Database reads at the end** (median of 5, on the soak's database): ${storageText(input.storage, input.seconds)}
 
 Memory (MiB; before the load: ${before}):
 
