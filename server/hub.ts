@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { ConfigError, type Config } from '../config/index.js';
 import { createApp } from './app.js';
 import { prepareDummyHash } from './auth/passwords.js';
+import { sharePrincipalChanges } from './auth/principalFanout.js';
 import { connectDatabase, disconnectDatabase, ensureIndexes } from './db/connection.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
 import { Drain } from './drain.js';
@@ -66,6 +67,8 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
     if (metrics) started.push(() => metrics.stop());
     const rateLimits = await createRateLimits(config, log);
     started.push(() => rateLimits.close());
+    // Cached principals are dropped on every process before a change is answered (auth/principalCache.ts).
+    if (config.redisUrl) started.push(await sharePrincipalChanges(config, log));
     const app = createApp(config, log, rateLimits.handler, { drain, metrics });
     const server = createServer(app);
     drain.trackConnections(server);

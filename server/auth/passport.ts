@@ -1,13 +1,17 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import passport from 'passport';
 import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
 import type { Config } from '../../config/index.js';
 import { HttpError } from '../http/errors.js';
 import type { Principal } from './principal.js';
-import { loadPrincipal } from './principalLoader.js';
+import { cachedPrincipal, freshPrincipal } from './principalCache.js';
 import { asAccessClaims, signingKey, verifyOptions } from './tokens.js';
 
-/** Registers the JWT strategy: bearer tokens, HS256 only, our issuer and audience, then loadPrincipal. */
+// A read may use the principal kept for a few seconds (principalCache.ts); a write is always authorised
+// against the database as it is now, and reads the user's secrets (password hash, MFA) fresh.
+const READS = new Set(['GET', 'HEAD']);
+
+/** Registers the JWT strategy: bearer tokens, HS256 only, our issuer and audience, then the principal. */
 export function initialisePassport(config: Config): void {
   const { algorithms, issuer, audience, maxAge } = verifyOptions();
   passport.use(new JwtStrategy({
@@ -18,10 +22,12 @@ export function initialisePassport(config: Config): void {
     issuer: issuer as string,
     audience: audience as string,
     jsonWebTokenOptions: { maxAge },
-  }, (payload: unknown, done: (error: unknown, user?: Principal | false) => void) => {
+    passReqToCallback: true,
+  }, (req: Request, payload: unknown, done: (error: unknown, user?: Principal | false) => void) => {
     const claims = asAccessClaims(payload);
     if (!claims) return done(null, false);
-    loadPrincipal(claims).then((principal) => done(null, principal ?? false), done);
+    const principal = READS.has(req.method) ? cachedPrincipal(claims) : freshPrincipal(claims);
+    principal.then((found) => done(null, found ?? false), done);
   }));
 }
 

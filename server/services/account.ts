@@ -1,5 +1,6 @@
 import type { Config } from '../../config/index.js';
 import type { Principal } from '../auth/principal.js';
+import { principalChanged } from '../auth/principalCache.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { generateTotpSecret, otpauthUrl } from '../auth/totp.js';
 import { HttpError } from '../http/errors.js';
@@ -30,6 +31,7 @@ export function describeMe(p: Principal) {
 export async function updateMe(ctx: Signed, change: { name?: string; locale?: string }) {
   const user = await User.findByIdAndUpdate(ctx.principal.user._id, { $set: change }, { new: true }).lean();
   if (!user) throw new HttpError('unauthenticated', 'This account no longer exists.');
+  await principalChanged({ userId: user._id.toString() });
   await audit(ctx, 'user.update_self');
   return { user: presentUser(user) };
 }
@@ -67,6 +69,7 @@ export async function enableMfa(config: Config, ctx: Signed, otp: string): Promi
     throw new HttpError('invalid_request', 'otp: the code is not valid.');
   }
   await User.updateOne({ _id: user._id }, { $set: { mfaEnabled: true, mfaSecret: user.mfaPendingSecret, mfaPendingSecret: null } });
+  await principalChanged({ userId: user._id.toString() });
   await audit(ctx, 'auth.mfa_enable');
 }
 
@@ -80,5 +83,6 @@ export async function disableMfa(config: Config, ctx: Signed, otp: string): Prom
     throw new HttpError('invalid_request', 'otp: the code is not valid.');
   }
   await User.updateOne({ _id: user._id }, { $set: { mfaEnabled: false, mfaSecret: null, mfaPendingSecret: null } });
+  await principalChanged({ userId: user._id.toString() });
   await audit(ctx, 'auth.mfa_disable');
 }

@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
 import type { Principal } from '../auth/principal.js';
+import { principalChanged } from '../auth/principalCache.js';
 import { HttpError, notFound } from '../http/errors.js';
 import { decodeCursor, toPage } from '../http/paging.js';
 import { Organisation } from '../models/organisation.js';
@@ -65,6 +66,7 @@ export async function updateOrganisation(ctx: ActionContext, id: string, change:
     const users = await User.find({ organisationId: organisation._id }, { _id: 1 }).lean();
     for (const user of users) await revokeUserSessions(user._id.toString(), 'organisation deactivated');
   }
+  await principalChanged({ organisationId: id });
   await recordAudit({
     actor: actorOf(ctx), action: 'organisation.update', target: { type: 'organisation', id, organisationId: id },
     ip: ctx.ip, outcome: 'success', details: describeChange(change),

@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
 import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_DAYS } from '../../shared/limits.js';
+import { principalChanged } from '../auth/principalCache.js';
 import { hashRefreshToken, newRefreshToken, signAccessToken } from '../auth/tokens.js';
 import { domainEvents } from '../events.js';
 import { RefreshToken, SpentRefreshToken } from '../models/refreshToken.js';
@@ -82,13 +83,14 @@ export async function rotateRefreshToken(secret: string, token: string): Promise
 }
 
 /**
- * Ends one session: its access tokens fail on the next request and its refresh tokens are refused
- * (rotation checks the session), so nothing else needs touching.
+ * Ends one session: its access tokens fail on the next request (every process's cached principals of
+ * the user are gone before this returns) and its refresh tokens are refused (rotation checks the session).
  */
 export async function revokeSession(sessionId: string, reason: string): Promise<void> {
-  const session = await Session.findById(sessionId, { revokedAt: 1 }).lean();
+  const session = await Session.findById(sessionId, { revokedAt: 1, userId: 1 }).lean();
   if (!session || session.revokedAt) return;
   await Session.updateOne({ _id: sessionId }, { $set: { revokedAt: new Date(), revokedReason: reason } });
+  await principalChanged({ userId: session.userId.toString() });
 }
 
 /** Finds the session a refresh token belongs to (for logout); null for an unknown token. */

@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
 import { hashPassword } from '../auth/passwords.js';
+import { principalChanged } from '../auth/principalCache.js';
 import { domainEvents } from '../events.js';
 import { HttpError, notFound } from '../http/errors.js';
 import { decodeCursor, toPage } from '../http/paging.js';
@@ -57,6 +58,7 @@ export async function updateUser(ctx: ActionContext, id: string, change: { name?
   const user = await User.findByIdAndUpdate(id, { $set: change }, { new: true }).lean();
   if (!user) throw notFound('user');
   if (before.active && change.active === false) await revokeUserSessions(id, 'deactivated');
+  await principalChanged({ userId: id });
   domainEvents.publish('user.changed', { userId: id });
   await recordAudit({
     actor: actorOf(ctx), action: 'user.update',

@@ -1,0 +1,100 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { createClient } from 'redis';
+import { ConfigError, type Config } from '../../config/index.js';
+import { forgetPrincipals, usePrincipalFanout, type PrincipalChange } from './principalCache.js';
+
+type RedisClient = ReturnType<typeof createClient>;
+
+// How long a change waits for the other processes' acknowledgements before it answers anyway (their
+// copies then live at most the cache's TTL).
+const ACK_TIMEOUT_MS = 1_000;
+const CONNECT_TIMEOUT_MS = 10_000;
+
+interface Notice {
+  from: string;
+  id: string;
+  change: PrincipalChange;
+}
+
+/**
+ * Carries principal changes between the hub's processes through Redis, and makes the changer wait for
+ * them: each notice is acknowledged by every process subscribed (itself included), and PUBLISH says how
+ * many that is. A process whose subscription is down trusts no copy (the cache reads the database),
+ * and drops them all when it is back, since it may have missed notices. Returns the function that stops it.
+ */
+export async function sharePrincipalChanges(config: Pick<Config, 'redisUrl' | 'jwtSecret'>, log: Logger): Promise<() => Promise<void>> {
+  const pub: RedisClient = createClient({ url: config.redisUrl!, socket: { reconnectStrategy: (retries: number) => Math.min(100 * (retries + 1), 2000) } });
+  const sub = pub.duplicate();
+  // A digest of the hub's secret: hubs sharing one Redis (the tests') never hear each other.
+  const channel = `hub:principals:${createHash('sha256').update(`partner-hub principals ${config.jwtSecret}`).digest('hex').slice(0, 16)}`;
+  const self = randomUUID();
+  const acks = new Map<string, () => void>();
+  let healthy = true;
+  pub.on('error', () => undefined); // a command's failure is handled where it is awaited
+  sub.on('error', (error: Error) => {
+    if (healthy) log.warn({ err: error.message }, 'principal notices: Redis lost; cached principals unused until it is back');
+    healthy = false;
+  });
+  // Back after an outage (resubscribed): notices sent meanwhile were missed, so every copy goes.
+  sub.on('ready', () => {
+    healthy = true;
+    forgetPrincipals('all');
+  });
+
+  const onNotice = (message: string) => {
+    const notice = JSON.parse(message) as Notice;
+    if (notice.from !== self) forgetPrincipals(notice.change);
+    pub.publish(`${channel}:ack:${notice.from}`, notice.id).catch((error: unknown) => {
+      log.warn({ err: (error as Error).message }, 'principal notices: an acknowledgement was not sent');
+    });
+  };
+  const onAck = (id: string) => acks.get(id)?.();
+
+  const announce = async (change: PrincipalChange): Promise<void> => {
+    const id = randomUUID();
+    let received = 0;
+    let expected = Infinity;
+    let done!: () => void;
+    const all = new Promise<void>((resolve) => { done = resolve; });
+    acks.set(id, () => { if (++received >= expected) done(); });
+    // PUBLISH answers how many subscribers it reached; their acknowledgements may come before it does.
+    const publishing = pub.publish(channel, JSON.stringify({ from: self, id, change } satisfies Notice)).then((count) => {
+      expected = count;
+      if (received >= count) done();
+    });
+    const timer = setTimeout(done, ACK_TIMEOUT_MS); // a queued PUBLISH (Redis away) waits no longer either
+    try {
+      await Promise.race([publishing.then(() => all), all]);
+      if (received < expected) log.warn({ received, expected }, 'principal notices: not every process acknowledged in time');
+    } catch (error) {
+      log.warn({ err: (error as Error).message }, 'principal notices: Redis refused the notice; other processes keep their copies up to the cache TTL');
+    } finally {
+      clearTimeout(timer);
+      acks.delete(id);
+    }
+  };
+
+  const connected = Promise.all([pub.connect(), sub.connect()])
+    .then(() => Promise.all([sub.subscribe(channel, onNotice), sub.subscribe(`${channel}:ack:${self}`, onAck)]));
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
+  });
+  let uninstall: (() => void) | undefined;
+  const stop = async () => {
+    uninstall?.();
+    await Promise.all([pub, sub].map((client) => (client.isOpen ? client.disconnect().catch(() => undefined) : undefined)));
+  };
+  connected.catch(() => undefined); // past the timeout, its failure is the timeout's
+  try {
+    await Promise.race([connected, timeout]);
+  } catch (error) {
+    await stop();
+    throw new ConfigError('REDIS_URL', `cannot reach Redis for principal notices (${(error as Error).message})`);
+  } finally {
+    clearTimeout(timer);
+  }
+  uninstall = usePrincipalFanout({ announce, listening: () => sub.isReady });
+  return stop;
+}
