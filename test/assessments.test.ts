@@ -1,4 +1,8 @@
 import { expect } from 'chai';
+import mongoose from 'mongoose';
+import { Assessment } from '../server/models/assessment.js';
+import { ASSESSMENT_FEED } from '../server/services/assessmentCatalog.js';
+import { publishChange } from '../server/services/changeFeed.js';
 import { del, get, patch, post } from './helpers/http.js';
 import {
   asOfficeAdmin, assessmentBody, createAssessment, createOrganisation, createTenant, createUser, type TestUser,
@@ -249,6 +253,20 @@ describe('country assessments (§5, §6)', () => {
       expect(after).to.include({ title: 'After the change', overallRisk: 4, version: (current.version as number) + 1 });
       expect(await listed()).to.deep.equal([after]);
       expect((await overview()).find((x) => x.id === a.id)).to.deep.equal(after);
+    });
+
+    it('a list sees every change stored before it began, also one this process was never told of', async () => {
+      const tenant = await createTenant();
+      const a = await createAssessment(tenant.analyst, { country: 'RWA', title: 'Stored by this hub' }, true);
+      const titles = async () => ((await get(`/api/assessments?country=RWA&organisation=${tenant.organisation.id}`, tenant.member.token))
+        .body.items as { title: string }[]).map((x) => x.title);
+      expect(await titles()).to.deep.equal(['Stored by this hub']);
+      // As another process would: the document and the change feed, written without this hub's services.
+      for (const title of ['Stored elsewhere', 'Stored elsewhere again']) {
+        await Assessment.updateOne({ _id: new mongoose.Types.ObjectId(a.id as string) }, { $set: { title }, $inc: { version: 1 } });
+        await publishChange(ASSESSMENT_FEED, a.id as string);
+        expect(await titles()).to.deep.equal([title]);
+      }
     });
 
     it('searches Arabic and French words regardless of diacritics and letter forms', async () => {

@@ -1,8 +1,12 @@
-import { feedHead, readFeed } from './changeFeed.js';
+import { feedHead, hasEntry, readFeed } from './changeFeed.js';
 
 // Further behind than this, one full load is cheaper than reading the changes one by one.
 // Applying a change costs a lookup; a full load of 10,000 assessments costs tens of seconds on FerretDB.
 const MAX_CHANGES_TO_APPLY = 2000;
+// Between full reads of the feed's end, a check is one lookup: is there an entry after the last one
+// seen? A missing entry proves nothing once pruneFeeds (1 h) could have removed it, nor does it notice a
+// feed rewound under the hub; a full read at least this often keeps both far out of reach.
+const FULL_CHECK_MS = 60_000;
 
 /** What a catalog keeps: anything with an id, an update time and a deletion mark. */
 export interface CatalogItem {
@@ -16,7 +20,8 @@ export interface CatalogItem {
  * brought up to date before each read or list by reading its change feed (lookups by `_id` only).
  * FerretDB 1.24 on SQLite scans the collection for any query and sorts in memory, so a list filtered
  * and sorted in the database would cost a scan of every item per request; here an unchanged catalog
- * costs a look at the feed's head. Visibility is still decided by the item's policy, item by item.
+ * costs one lookup (the entry after the last one applied). Visibility is still decided by the item's
+ * policy, item by item.
  * Live items are also grouped by `groupOf` (assessments: by country), so a list filtered on it walks
  * its group only.
  */
@@ -25,6 +30,7 @@ export class Catalog<T extends CatalogItem> {
   private newestFirst: T[] | null = null;
   private grouped: Map<string, T[]> | null = null;
   private seq = -1;
+  private fullCheckAt = -Infinity;
   private running: Promise<void> | null = null;
   private next: Promise<void> | null = null;
 
@@ -37,7 +43,8 @@ export class Catalog<T extends CatalogItem> {
 
   /**
    * Resolves once the catalog reflects every change stored before this call: joins a check only if
-   * it starts after the call, so a request always sees the writes that finished before it began.
+   * it starts after the call, so a request always sees the writes that finished before it began, on
+   * any process (a writer's feed entry is stored before it answers, and entries have no gaps).
    */
   fresh(): Promise<void> {
     if (!this.running) {
@@ -84,10 +91,14 @@ export class Catalog<T extends CatalogItem> {
     this.newestFirst = null;
     this.grouped = null;
     this.seq = -1;
+    this.fullCheckAt = -Infinity;
   }
 
   private async sync(): Promise<void> {
+    const startedAt = performance.now();
+    if (this.seq >= 0 && startedAt - this.fullCheckAt < FULL_CHECK_MS && !(await hasEntry(this.feed, this.seq + 1))) return;
     const head = await feedHead(this.feed);
+    this.fullCheckAt = startedAt;
     if (head === this.seq) return;
     if (this.seq < 0 || head < this.seq || head - this.seq > MAX_CHANGES_TO_APPLY) return this.reload(head);
     const ids = await readFeed(this.feed, this.seq, head);

@@ -42,6 +42,15 @@ export function feedHead(feed: string): Promise<number> {
   return lastSeq(feed);
 }
 
+/**
+ * Whether entry `seq` of a feed exists: one lookup by `_id`. Entries are inserted in order (a writer
+ * claims `seq + 1` only after finding `seq`), so a missing `seq` means the feed ends before it — as long
+ * as pruneFeeds cannot have taken it, which the caller decides.
+ */
+export async function hasEntry(feed: string, seq: number): Promise<boolean> {
+  return (await FeedEntry.exists({ _id: `${feed}:${seq}` })) !== null;
+}
+
 /** The item ids changed in `(after, upTo]`; entries are never missing (a number exists once inserted). */
 export async function readFeed(feed: string, after: number, upTo: number): Promise<string[] | null> {
   const seqs = Array.from({ length: upTo - after }, (_, i) => after + 1 + i);
