@@ -2,84 +2,43 @@
 import { DOCUMENT_TYPES } from '../../../../shared/documentTypes.js';
 import { api, type DocumentQuery, type HubDocument } from '../api.js';
 import { errorKey } from '../errors.js';
+import { noPlaceFilters, placeFiltersFrom, placeQuery, type PlaceFilters } from '../listFilters.js';
 import type { I18n, MessageKey } from './i18n.svelte.js';
+import { PagedList } from './pagedList.svelte.js';
 
 /** The filters as the form holds them (empty string: any). */
-export interface DocumentFilterValues {
-  country: string;
-  organisation: string;
+export interface DocumentFilterValues extends PlaceFilters {
   type: string;
-  q: string;
 }
 
 const PAGE_SIZE = 25;
 const KINDS = new Set<string>(DOCUMENT_TYPES.map((t) => t.kind));
 
+/** No filter at all. */
 export function noDocumentFilters(): DocumentFilterValues {
-  return { country: '', organisation: '', type: '', q: '' };
+  return { ...noPlaceFilters(), type: '' };
 }
 
 /** Filters from an address such as `?country=KEN&type=pdf`. */
 export function documentFiltersFrom(search: string): DocumentFilterValues {
   const params = new URLSearchParams(search);
-  const values = noDocumentFilters();
-  const country = params.get('country')?.toUpperCase() ?? '';
-  if (/^[A-Z]{3}$/.test(country)) values.country = country;
-  const organisation = params.get('organisation') ?? '';
-  if (/^[0-9a-f]{24}$/.test(organisation)) values.organisation = organisation;
   const type = params.get('type') ?? '';
-  if (KINDS.has(type)) values.type = type;
-  values.q = (params.get('q') ?? '').slice(0, 200);
-  return values;
+  return { ...placeFiltersFrom(params), type: KINDS.has(type) ? type : '' };
 }
 
 function toQuery(values: DocumentFilterValues): DocumentQuery {
-  return {
-    country: values.country || undefined,
-    organisation: values.organisation || undefined,
-    type: values.type || undefined,
-    q: values.q.trim() || undefined,
-  };
+  return { ...placeQuery(values), type: values.type || undefined };
 }
 
 /** State of the library page (and, with a fixed country, of a country's documents). */
-export class DocumentList {
-  values = $state<DocumentFilterValues>(noDocumentFilters());
-  items = $state.raw<HubDocument[]>([]);
-  nextCursor = $state<string | null>(null);
-  loading = $state(false);
-  loaded = $state(false);
-  failure = $state<MessageKey | null>(null);
-  #generation = 0;
-
-  constructor(readonly pageSize = PAGE_SIZE) {}
-
-  /** Loads the first page for the current filters, or the page after `cursor`. */
-  async load(cursor?: string): Promise<void> {
-    const mine = ++this.#generation;
-    this.loading = true;
-    this.failure = null;
-    try {
-      const page = await api.documents({ ...toQuery(this.values), limit: this.pageSize, cursor });
-      if (mine !== this.#generation) return;
-      this.items = cursor ? [...this.items, ...page.items] : page.items;
-      this.nextCursor = page.nextCursor;
-      this.loaded = true;
-    } catch (error) {
-      if (mine === this.#generation) this.failure = errorKey(error);
-    } finally {
-      if (mine === this.#generation) this.loading = false;
-    }
+export class DocumentList extends PagedList<HubDocument, DocumentFilterValues> {
+  constructor(pageSize = PAGE_SIZE) {
+    super({ fetch: (values, request) => api.documents({ ...toQuery(values), ...request }), empty: noDocumentFilters, pageSize });
   }
 
   /** Puts a just-uploaded document at the top. */
   prepend(doc: HubDocument): void {
     this.items = [doc, ...this.items.filter((d) => d.id !== doc.id)];
-  }
-
-  clear(): Promise<void> {
-    this.values = noDocumentFilters();
-    return this.load();
   }
 }
 

@@ -1,8 +1,7 @@
 /** The rooms list: the rooms of the person's organisation with their unread counts, and new invitations. */
 import { api, type Room } from '../api.js';
-import { errorKey } from '../errors.js';
 import { listen } from '../roomLink.js';
-import type { MessageKey } from './i18n.svelte.js';
+import { PagedList } from './pagedList.svelte.js';
 
 const PAGE_SIZE = 50;
 
@@ -13,18 +12,22 @@ export interface AddedRoom {
 }
 
 /** State of the rooms list page. */
-export class RoomList {
-  items = $state.raw<Room[]>([]);
-  nextCursor = $state<string | null>(null);
-  loading = $state(false);
-  loaded = $state(false);
-  failure = $state<MessageKey | null>(null);
+export class RoomList extends PagedList<Room> {
   added = $state.raw<AddedRoom | null>(null);
   /** Open rooms first, then archived ones; each group as the hub sends it (newest first). */
   readonly open = $derived(this.items.filter((room) => !room.archived));
   readonly archived = $derived(this.items.filter((room) => room.archived));
-  #generation = 0;
   #stops: (() => void)[] = [];
+
+  constructor() {
+    super({
+      fetch: (_values, request) => api.rooms(request),
+      empty: () => ({}),
+      pageSize: PAGE_SIZE,
+      // A later page may repeat a room already held: keep the copy on screen.
+      merge: (held, more) => [...held, ...more.filter((room) => !held.some((h) => h.id === room.id))],
+    });
+  }
 
   /** Loads the first page and follows `room.added` notifications and reconnections. */
   start(): void {
@@ -47,23 +50,5 @@ export class RoomList {
   stop(): void {
     for (const stop of this.#stops) stop();
     this.#stops = [];
-  }
-
-  /** Loads the first page, or the page after `cursor`. */
-  async load(cursor?: string): Promise<void> {
-    const mine = ++this.#generation;
-    this.loading = true;
-    this.failure = null;
-    try {
-      const page = await api.rooms({ limit: PAGE_SIZE, cursor });
-      if (mine !== this.#generation) return;
-      this.items = cursor ? [...this.items, ...page.items.filter((room) => !this.items.some((held) => held.id === room.id))] : page.items;
-      this.nextCursor = page.nextCursor;
-      this.loaded = true;
-    } catch (error) {
-      if (mine === this.#generation) this.failure = errorKey(error);
-    } finally {
-      if (mine === this.#generation) this.loading = false;
-    }
   }
 }
