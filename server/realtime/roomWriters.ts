@@ -19,7 +19,12 @@ const LEASE_MS = 5000;
 // How long another process's lease is believed before Redis is asked again (a writer that went away
 // is also noticed at once: it no longer answers).
 const OTHERS_KNOWN_MS = 2000;
+// A Redis that does not answer (frozen, not closed) is not asked again for SUSPECT_MS, so that each
+// message does not wait for it; a hand-over waits FORWARD_MS at most (the adapter's own wait for
+// answers is 5 s, but its count of processes first asks Redis without a time limit).
 const REDIS_ANSWER_MS = 300;
+const SUSPECT_MS = 2000;
+const FORWARD_MS = 6000;
 const MAX_KNOWN = 10_000;
 const ATTEMPTS = 3;
 
@@ -74,6 +79,7 @@ export function routeRoomWriters(io: HubServer, redis: RedisClient, prefix: stri
   const known = new Map<string, { writer: string; until: number }>();
   let closing = false;
   let warned = false;
+  let suspectUntil = 0;
   const leaseKey = (roomId: string) => `${prefix}:${roomId}`;
 
   /** The room's writer (taking the lease when nobody holds it), or null when Redis cannot say. */
@@ -81,7 +87,7 @@ export function routeRoomWriters(io: HubServer, redis: RedisClient, prefix: stri
     const now = Date.now();
     const hit = known.get(roomId);
     if (hit && hit.until > now) return hit.writer;
-    if (closing || !redis.isReady) return null;
+    if (closing || !redis.isReady || now < suspectUntil) return null;
     try {
       const [writer, ttl] = await within(redis.eval(TAKE, { keys: [leaseKey(roomId)], arguments: [self, String(LEASE_MS)] }), REDIS_ANSWER_MS, 'redis') as [string, number];
       if (known.size >= MAX_KNOWN) for (const [id, entry] of known) if (entry.until <= now) known.delete(id);
@@ -90,6 +96,7 @@ export function routeRoomWriters(io: HubServer, redis: RedisClient, prefix: stri
       warned = false;
       return writer;
     } catch (error) {
+      suspectUntil = Date.now() + SUSPECT_MS;
       if (!warned) log.warn({ err: (error as Error).message }, 'room writer leases unavailable; each process stores its own senders\' messages');
       warned = true;
       return null;
@@ -108,13 +115,16 @@ export function routeRoomWriters(io: HubServer, redis: RedisClient, prefix: stri
     const request: AppendRequest = { writer, draft: toWire(draft), key: key ?? null };
     let answers: (AppendAnswer | null)[];
     try {
-      answers = await io.serverSideEmitWithAck('room:append', request);
+      answers = await within(io.serverSideEmitWithAck('room:append', request), FORWARD_MS, 'the room\'s writer');
     } catch (error) {
       // Some process did not answer in time: if the writer did, its answer stands.
       answers = (error as { responses?: (AppendAnswer | null)[] }).responses ?? [];
       const answer = answers.find((a) => a !== null);
       if (answer) return answer;
-      // The writer may still store it: the sender retries with its clientMsgId, which finds it.
+      // Redis or the writer is stuck: the next messages are stored here for a while (safely: see the top).
+      known.delete(draft.roomId);
+      suspectUntil = Date.now() + SUSPECT_MS;
+      // The writer may still store this one: the sender retries with its clientMsgId, which finds it.
       throw new HttpError('unavailable', 'The room\'s writer did not answer in time; try again shortly.');
     }
     return answers.find((a) => a !== null) ?? 'gone';
