@@ -1,8 +1,7 @@
 /** Names and readable values of the editor's slots (for conflicts and version comparisons). */
 import type { Classification, SharingScope } from '../../../shared/sharing.js';
-import { organisationName } from './labels.js';
 import { classificationLabel, dateLabel, levelText, scopeLabel, trendLabel } from './risk.js';
-import { directory, shortId } from './state/directory.svelte.js';
+import { directory } from './state/directory.svelte.js';
 import type { I18n } from './state/i18n.svelte.js';
 import { reference } from './state/reference.svelte.js';
 
@@ -38,11 +37,6 @@ export function slotLabel(i18n: I18n, slot: string): string {
   return key ? i18n.t(key) : slot;
 }
 
-function organisationLabel(i18n: I18n, id: string): string {
-  const organisation = directory.organisations.get(id);
-  return organisation ? organisationName(i18n, organisation) : shortId(id);
-}
-
 /** A slot's value as words ("" when empty). */
 export function slotText(i18n: I18n, slot: string, value: unknown): string {
   if (value === null || value === undefined) return slot.endsWith('.level') ? i18n.t('level_not_assessed') : '';
@@ -62,7 +56,7 @@ export function slotText(i18n: I18n, slot: string, value: unknown): string {
       return dateLabel(i18n, String(value));
     case 'sharing': {
       const sharing = value as { scope: SharingScope; organisations: string[] };
-      const names = sharing.organisations.map((id) => organisationLabel(i18n, id));
+      const names = sharing.organisations.map((id) => directory.organisationLabel(i18n, id));
       return names.length > 0 ? `${scopeLabel(i18n, sharing.scope)}: ${names.join(', ')}` : scopeLabel(i18n, sharing.scope);
     }
     default:

@@ -1,6 +1,8 @@
 /** Names for the ids the audit trail and user lists show: organisations and users the person may list. */
 import { SvelteMap } from 'svelte/reactivity';
 import { api, type Organisation, type User } from '../api.js';
+import { organisationName } from '../labels.js';
+import type { I18n } from './i18n.svelte.js';
 
 const MAX_USER_PAGES = 10;
 
@@ -23,6 +25,12 @@ export class Directory {
       });
     }
     return this.#organisationsLoaded;
+  }
+
+  /** An organisation's name in the reader's language, or its short id when the person may not list it. */
+  organisationLabel(i18n: I18n, id: string): string {
+    const organisation = this.organisations.get(id);
+    return organisation ? organisationName(i18n, organisation) : shortId(id);
   }
 
   /** Remembers an organisation the person just created or changed. */
