@@ -1,5 +1,6 @@
 /** The document library: its filters, the rows loaded so far and "load more" paging; one document's page. */
 import { DOCUMENT_TYPES } from '../../../../shared/documentTypes.js';
+import type { SharingScope } from '../../../../shared/sharing.js';
 import { api, type DocumentQuery, type HubDocument } from '../api.js';
 import { errorKey } from '../errors.js';
 import { noPlaceFilters, placeFiltersFrom, placeQuery, type PlaceFilters } from '../listFilters.js';
@@ -61,6 +62,14 @@ export class DocumentView {
       this.loading = false;
     }
   }
+}
+
+/** What keeps a document's details from being sent, by field: no title, or "selected partners" with none chosen. */
+export function detailErrors(i18n: I18n, details: { title: string; scope: SharingScope; organisations: string[] }): Record<string, string> {
+  const errors: Record<string, string> = {};
+  if (!details.title.trim()) errors.title = i18n.t('document_error_title');
+  if (details.scope === 'selected' && details.organisations.length === 0) errors.sharing = i18n.t('document_error_partners');
+  return errors;
 }
 
 /** Messages for failed uploads: what the person can do about it. */
