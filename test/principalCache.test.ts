@@ -1,8 +1,15 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
+import { usePrincipalFanout } from '../server/auth/principalCache.js';
 import { Session } from '../server/models/session.js';
 import { asOfficeAdmin, createOrganisation, createUser, type TestUser } from './helpers/factories.js';
 import { get, patch, post } from './helpers/http.js';
+
+/** Ends the session of `user`'s access token straight in the database, without the notice a service sends. */
+async function endBehindTheBack(user: TestUser) {
+  const sessionId = JSON.parse(Buffer.from(user.token.split('.')[1]!, 'base64url').toString('utf8')).sid as string;
+  await Session.updateOne({ _id: new mongoose.Types.ObjectId(sessionId) }, { $set: { revokedAt: new Date() } });
+}
 
 /** GET /api/me as `user`: twice, so the second answer comes from the principal cache when it may. */
 async function warm(user: TestUser) {
@@ -21,12 +28,25 @@ describe('principal cache (HTTP, one process)', () => {
   it('keeps a read principal for a few seconds: a session ended behind the services\' back still reads, a write does not', async () => {
     const user = await createUser(organisationId, 'member');
     await warm(user);
-    const sessionId = JSON.parse(Buffer.from(user.token.split('.')[1]!, 'base64url').toString('utf8')).sid as string;
-    // Straight to the database, without the domain event a service publishes: only the cache can answer.
-    await Session.updateOne({ _id: new mongoose.Types.ObjectId(sessionId) }, { $set: { revokedAt: new Date() } });
+    // Only the cache can still answer 200 now.
+    await endBehindTheBack(user);
     expect((await get('/api/me', user.token)).status).to.equal(200);
     // Writes are authorised against the database as it is now.
     expect((await patch('/api/me', { name: 'Still here?' }, user.token)).status).to.equal(401);
+  });
+
+  it('uses no kept copy while this process cannot hear the other processes\' notices (Redis away)', async () => {
+    const user = await createUser(organisationId, 'member');
+    let listening = true;
+    const uninstall = usePrincipalFanout({ announce: async () => undefined, listening: () => listening });
+    try {
+      await warm(user);
+      listening = false;
+      await endBehindTheBack(user);
+      expect((await get('/api/me', user.token)).status).to.equal(401);
+    } finally {
+      uninstall();
+    }
   });
 
   it('drops it at once after logout', async () => {
