@@ -134,9 +134,9 @@ A${at(hub.steady).slice(1)}.${failed ? ` Where the ramp stopped, ${at(failed)}.`
 ${bare ? `The bare server delivered ${bare.steady.rate} msg/s to ${bare.steady.clients} clients on ${cpu(bare.steady, 'server')} of a core. ` : ''}The machine has two cores for
 the hub, FerretDB and the ${input.clients} clients together; "waiting" is time a thread was ready to run and had no core.
 ${contended ? `
-Two processes writing to one room are limited by FerretDB: at ${contended.rate} msg/s it ran ${cpu(contended, 'ferretdb')} of a core while each hub ran
-${cpu(contended, 'hubA')}. Each process batches its own senders, but its next seq is usually taken by the other process's last batch;
-the log then reads its block past its head (on FerretDB a scan of up to 1,000 messages) before it re-seqs the batch. Next:
-let one process write each room (a lease in Redis, the others forwarding sends to it), so batches never collide.
+With two processes each room has one writer (\`server/realtime/roomWriters.ts\`): the process holding the room's lease in
+Redis stores and announces every message, the other hands its senders' messages over (\`room:append\`), so batches never
+collide. Where their ramp stopped, at ${contended.rate} msg/s, hub A ran ${cpu(contended, 'hubA')} of a core (waiting ${wait(contended, 'hubA')}), hub B ${cpu(contended, 'hubB')}
+(waiting ${wait(contended, 'hubB')}), FerretDB ${cpu(contended, 'ferretdb')} (waiting ${wait(contended, 'ferretdb')}) and the clients' process ${cpu(contended, 'bench')}: four busy processes on two cores.
 ` : ''}`;
 }
