@@ -210,8 +210,7 @@ async function main(): Promise<void> {
       }
     }
     for (const loss of delivery.lossesByRoom) step(`room ${loss.roomId}: ${loss.streams}/${loss.of} streams missed seqs ${loss.seqs.slice(0, 20).join(', ')}${loss.seqs.length > 20 ? ', …' : ''}`);
-    const seatsByRoom = new Map([...byRoom].map(([id, clients]) => [id, clients.map((c) => c.seat)]));
-    const storage = await storageCost(database.uri, seatsByRoom, Math.floor(SECONDS * perRoomRate), lastSeqs);
+    const storage = await storageCost(database.uri, lastSeqs);
     const hubErrors = hubLog(hubs);
     for (const line of hubErrors.first) step(`hub log: ${line}`);
     const dbErrors = Object.fromEntries(await Promise.all(watched.filter((w) => w.metricsPort).map(async (w) =>

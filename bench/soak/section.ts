@@ -63,14 +63,12 @@ const mib = (value: number) => (Number.isFinite(value) ? value.toFixed(0) : '—
 const signed = (value: number, digits = 0) => (Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${value.toFixed(digits)}` : '—');
 const count = (record: Record<string | number, number>) => Object.entries(record).map(([k, n]) => `${n}× ${k}`).join(', ');
 
-/** Where FerretDB's time goes: the rooms' catch-up reads after collisions, history pages, the audit tip probe. */
-function storageText(c: StorageCost, seconds: number): string {
+/** What the reads the hub repeats cost at the end: room block reads and the audit tip probe. */
+function storageText(c: StorageCost): string {
   const room = c.busiestRoom;
-  return `of ${c.sends.toLocaleString('en')} sends, ${c.switches.toLocaleString('en')} came from the other process than the room's previous one `
-    + `(${(c.switches / seconds).toFixed(1)}/s; each finds the sender's head stale, so its insert collides and it reads the block past its head); `
-    + `in the busiest room's block (${room.messages} messages) that read takes ${fmt(room.catchUpMs)} ms (FerretDB decodes the whole block for a range), `
+  return `in the busiest room's block (${room.messages} messages) a read past a head takes ${fmt(room.catchUpMs)} ms (FerretDB decodes the whole block for a range), `
     + `an \`_id\` probe ${fmt(room.probeMs)} ms, a history page ${fmt(room.pageMs)} ms; `
-    + `the audit chain holds ${c.audit.records.toLocaleString('en')} records in ${c.audit.blocks} block(s), its tip probe ${fmt(c.audit.probeMs)} ms.`;
+    + `the audit chain holds ${c.audit.records.toLocaleString('en')} records in ${c.audit.blocks} collection(s), a probe of its last record ${fmt(c.audit.probeMs)} ms.`;
 }
 
 /** Storage checks: each room's seqs are 1..n with no gap, and no clientMsgId was stored twice. */
@@ -220,7 +218,7 @@ ${table(['API target', 'req/s', 'requests', 'non-2xx', 'p50 / p99 ms', 'p50 vs h
   ${input.lostButAcked} of the messages someone missed had been acknowledged to their sender${d.lossesByRoom.length ? `; losses in ${d.lossesByRoom.length} room(s) (${d.lossesByRoom.slice(0, 4).map((l) => `${l.streams}/${l.of} streams missed ${l.seqs.length} seqs from ${l.seqs[0]}`).join('; ')})` : ''}.
 - **Hub log** (level error and above, both processes): ${Object.keys(input.hubErrors).length ? Object.entries(input.hubErrors).map(([msg, n]) => `${n}× ${msg.replace(/\|/g, '/')}`).join('; ') : 'none'}.
 - **CPU** over the soak, % of one core on a core / waiting for one (runnable, but the machine's cores were busy): ${cpuCell}.
-- **Database reads at the end** (median of 5, on the soak's database): ${storageText(input.storage, input.seconds)}
+- **Database reads at the end** (median of 5, on the soak's database): ${storageText(input.storage)}
 
 Memory (MiB; before the load: ${before}):
 
