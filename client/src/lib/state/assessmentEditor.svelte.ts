@@ -2,7 +2,7 @@
 import { api, ApiError, type Assessment } from '../api.js';
 import {
   changedContent, checkValues, contentOf, emptyValues, fieldId, rebase, serverProblem, slotOrder, slotValue, valuesOf, withSlot,
-  type Conflict, type FormErrors, type FormValues, type Slot,
+  type Conflict, type FactorValues, type FormErrors, type FormValues, type Slot,
 } from '../assessmentForm.js';
 import { errorKey } from '../errors.js';
 import { i18n, type MessageKey } from './i18n.svelte.js';
@@ -32,6 +32,20 @@ export class AssessmentEditor {
   rebased = $state.raw<Rebased | null>(null);
   readonly dirty = $derived(JSON.stringify(this.values) !== JSON.stringify(this.base));
   readonly isNew = $derived(this.assessment === null);
+
+  /** The values of factor `number` (1–14): the form always holds all fourteen. */
+  factor(number: number): FactorValues {
+    const factor = this.values.factors.find((entry) => entry.number === number);
+    if (!factor) throw new RangeError(`The form has no risk factor ${number}`);
+    return factor;
+  }
+
+  /** Puts `factor` in the place of the factor with its number. */
+  setFactor(factor: FactorValues): void {
+    const index = this.values.factors.findIndex((entry) => entry.number === factor.number);
+    if (index === -1) throw new RangeError(`The form has no risk factor ${factor.number}`);
+    this.values.factors[index] = factor;
+  }
 
   /** Starts editing `assessment`, or a new one (optionally for `country`). */
   start(assessment: Assessment | null, country = ''): void {
