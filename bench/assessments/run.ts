@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import mongoose from 'mongoose';
 import { pino } from 'pino';
 import type { Principal } from '../../server/auth/principal.js';
+import { cachedPrincipal } from '../../server/auth/principalCache.js';
 import { loadPrincipal } from '../../server/auth/principalLoader.js';
 import { asAccessClaims } from '../../server/auth/tokens.js';
 import { disconnectDatabase } from '../../server/db/connection.js';
@@ -25,7 +26,7 @@ import { AssessmentVersion, versionKey } from '../../server/models/assessmentVer
 import { visibleAssessmentFilter } from '../../server/policies/assessment.js';
 import { presentCurrent } from '../../server/presenters/assessment.js';
 import { ASSESSMENT_FEED } from '../../server/services/assessmentCatalog.js';
-import { feedHead } from '../../server/services/changeFeed.js';
+import { feedHead, hasEntry } from '../../server/services/changeFeed.js';
 import { analyseProfile, type Window } from './cpuProfile.js';
 import { startHub, type BenchHub } from './hub.js';
 import { stats, writeSection, type Stats } from './report.js';
@@ -111,6 +112,7 @@ async function pieces(port: number, token: string, seeded: Seeded, readId: strin
   const sample = seeded.sample;
   const claims = asAccessClaims(jwt.decode(token))!;
   const page = { items: sample.map(presentCurrent), nextCursor: 'x' };
+  const head = await feedHead(ASSESSMENT_FEED);
   await once(port, TARGETS[1]!, token); // warm
   const http: Record<string, Stats> = {};
   for (const target of TARGETS) http[target.path] = stats(await timed(25, () => once(port, target, token)));
@@ -128,7 +130,9 @@ async function pieces(port: number, token: string, seeded: Seeded, readId: strin
     idLast: stats(await timed(3, () => Assessment.findById(sample[0]!._id).lean())),
     idMiss: stats(await timed(3, () => AssessmentVersion.findById(versionKey(readId, 2)).lean())),
     auth: stats(await timed(50, () => loadPrincipal(claims))),
+    authCached: stats(await timed(50, () => cachedPrincipal(claims))),
     feedCheck: stats(await timed(50, () => feedHead(ASSESSMENT_FEED))),
+    nextEntryCheck: stats(await timed(50, () => hasEntry(ASSESSMENT_FEED, head + 1))),
     present: stats(await timed(200, () => sample.map(presentCurrent))),
     json: stats(await timed(200, () => JSON.stringify(page))),
   };

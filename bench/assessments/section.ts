@@ -18,7 +18,9 @@ export interface Measured {
   idLast: Stats;
   idMiss: Stats;
   auth: Stats;
+  authCached: Stats;
   feedCheck: Stats;
+  nextEntryCheck: Stats;
   present: Stats;
   json: Stats;
   coldMs: number;
@@ -37,6 +39,9 @@ interface Input {
   targets: Target[];
   naiveBudgetS: number;
 }
+
+// The run before the principal cache and the one-lookup freshness check, for comparison (same machine, same day).
+const PREVIOUS = { commit: '5788e22', healthRps: 1638, listRps: 263, ratio: '16 %', p99: 116, cpuMs: '3.47', healthCpuMs: '0.57' };
 
 const pct = (part: number, whole: number) => `${((100 * part) / whole).toFixed(0)} %`;
 
@@ -70,7 +75,6 @@ export function section(input: Input): string {
   const one = (path: string) => m.http[path]!;
   const health = one(input.targets[0]!.path);
   const listOne = one(input.targets[1]!.path);
-  const dbMs = m.auth.mean + m.feedCheck.mean;
   return `## Assessments (issue 4)
 
 \`npx tsx bench/assessments/run.ts\` — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus().length} cores (load average ${os.loadavg()[0]!.toFixed(1)} at the end).
@@ -110,14 +114,16 @@ ${table(['measured', 'mean', 'p99'], [
     ['`Assessment.findById`, the first assessment inserted', ms(m.idFirst.mean), ms(m.idFirst.p99)],
     ['`Assessment.findById`, one of the last inserted', ms(m.idLast.mean), ms(m.idLast.p99)],
     ['`AssessmentVersion.findById` of a version that does not exist (`settled()` asks one on every read)', ms(m.idMiss.mean), ms(m.idMiss.p99)],
-    ['auth: user + session, then organisation (3 lookups by `_id`)', ms(m.auth.mean), ms(m.auth.p99)],
-    ['catalog freshness check: feed head + next entry (2 lookups by `_id`)', ms(m.feedCheck.mean), ms(m.feedCheck.p99)],
+    ['auth from the database: user + session, then organisation (3 lookups by `_id`; writes, and reads every 5 s per session)', ms(m.auth.mean), ms(m.auth.p99)],
+    ['auth from the principal cache (what a read costs in between)', ms(m.authCached.mean), ms(m.authCached.p99)],
+    ['catalog freshness check, full: feed head + next entry (2 lookups by `_id`; once a minute)', ms(m.feedCheck.mean), ms(m.feedCheck.p99)],
+    ['catalog freshness check, usual: the entry after the last one seen (1 lookup by `_id`)', ms(m.nextEntryCheck.mean), ms(m.nextEntryCheck.p99)],
     ['presenting the 50 assessments of a page', ms(m.present.mean), ms(m.present.p99)],
     ['`JSON.stringify` of the page', ms(m.json.mean), ms(m.json.p99)],
   ])}
 
-Over health (${ms(health.mean)} ms, one ping), a list (${ms(listOne.mean)} ms) waits for five database round trips (${ms(dbMs)} ms) and
-spends the rest on CPU. Under load, the hub's CPU profile split by target (sampled with \`--cpu-prof\`; ms of hub CPU per
+Over health (${ms(health.mean)} ms, one ping), a list (${ms(listOne.mean)} ms) waits for one database round trip, the
+freshness check (${ms(m.nextEntryCheck.mean)} ms), and spends the rest on CPU: the principal comes from the cache. Under load, the hub's CPU profile split by target (sampled with \`--cpu-prof\`; ms of hub CPU per
 request, from the samples of each target's window):
 
 ${cpuTable(loads, input.cpu)}
@@ -127,14 +133,21 @@ ${hottest(loads, input.cpu, input.targets.slice(1, 3).map((t) => t.path))}
 ### Reading the figures
 
 - **The list is CPU-bound in the hub**, not waiting on the database: the hub process is busy on one core throughout
-  every assessment target, and requests/s ≈ 1000 / (hub CPU ms per request). Health costs ~1 ms of CPU; a list page
-  costs several times more, so at ${connections} connections it queues and its p99 follows.
-- **The unfiltered list's cost is its answer and its database round trips.** The walk is cheap (the "catalog walk"
-  row) and nothing is serialised per request any more: each assessment's JSON is cached in its catalog entry (once per
-  version) and the page is copied together from those bytes. What remains is writing 50 whole assessments (14 factors
-  with notes; the "answer" column) — Node core, \`writeBuffer\`, \`writev\` — and five database round trips per
-  request (MongoDB driver, mongoose): three for auth (user, session, organisation) and two for the catalog's freshness
-  check (shared by the requests that arrive while one runs).
+  every target, and requests/s ≈ 1000 / (hub CPU ms per request).
+- **A list page's cost is now mostly its answer.** Auth reads the principal from the process's principal cache
+  (\`server/auth/principalCache.ts\`: kept 5 s per session, dropped on every process before a logout, a revocation or
+  a change of the user or organisation answers), so no auth round trip; the catalog's freshness check is one lookup
+  (is there a feed entry after the last one seen?) and is shared by the requests that arrive while one runs, so the
+  MongoDB driver and mongoose rows are small. The walk is cheap (the "catalog walk" row) and nothing is serialised per
+  request: each assessment's JSON is cached in its catalog entry (once per version) and the page is copied together
+  from those bytes. What remains is writing 50 whole assessments (14 factors with notes; the "answer" column; §6 lists
+  whole assessments) — Node core, \`writev\`, \`_copyActual\` — and garbage collection.
+- **The filtered list and the overview spend their time in the walk** (the "catalog walk, visibility, search" row):
+  they test visibility and words on a country's assessments, and the overview sorts and presents them; they are not
+  part of the goal.
+- **Before these two changes** (${PREVIOUS.commit}, measured the same day on the same machine just before): list
+  ${PREVIOUS.listRps} req/s against health's ${PREVIOUS.healthRps} (${PREVIOUS.ratio}), p99 ${PREVIOUS.p99} ms; each list request then made five database
+  round trips (three for auth, two for the freshness check) and spent ${PREVIOUS.cpuMs} ms of hub CPU against health's ${PREVIOUS.healthCpuMs}.
 - **A country filter walks that country only**: the catalog groups live assessments by country, so the filtered list
   and the overview test visibility on one country's assessments instead of all ${seeded.assessments.toLocaleString('en')}.
 - **\`_id\` lookups are pushed down but not index-backed** on FerretDB 1.24/SQLite: from the benchmark's connection a
