@@ -167,48 +167,90 @@ class ChunkQueue {
   }
 }
 
+/** A fresh format 2 header for a blob sealed under the data key `keyId` names (random salt and base nonce). */
+export function newHeader(keyId: Buffer): Buffer {
+  if (keyId.length !== KEY_ID_LENGTH) throw new TypeError('a key id is 16 bytes');
+  return Buffer.concat([MAGIC, Buffer.from([FORMAT_VERSION, SEGMENT_LOG2]), keyId, randomBytes(16), randomBytes(12)]);
+}
+
 /**
- * Seals plaintext into the blob format while computing its SHA-256; `sha256` and `size` are set
- * once the stream has ended. A segment is sealed only when the next byte arrives (or at the end), so
- * the last one is known to be last — and sealed with the size and SHA-256 of the whole.
+ * Seals plaintext into the blob format (after `header`, which the caller writes) while computing its
+ * SHA-256: the one sealing code, run by SealStream in this thread and by the sealing worker. A
+ * segment is sealed only when the next byte arrives (or at the end), so the last one is known to be
+ * last — and sealed with the size and SHA-256 of the whole.
  */
-export class SealStream extends Transform {
+export class Sealer {
   sha256 = '';
   size = 0;
-  /** The header this stream writes first (the sniffer needs it to read back a range). */
-  readonly sealedHeader: BlobHeader;
+  readonly header: BlobHeader;
   private readonly hash: Hash = createHash('sha256');
   private readonly queue = new ChunkQueue();
   private readonly keys: SegmentKeys;
   private index = 0;
 
-  constructor(dataKey: Buffer, keyId: Buffer) {
-    super({ readableHighWaterMark: 4 * SEALED_SEGMENT });
-    if (keyId.length !== KEY_ID_LENGTH) throw new TypeError('a key id is 16 bytes');
-    const header = Buffer.concat([MAGIC, Buffer.from([FORMAT_VERSION, SEGMENT_LOG2]), keyId, randomBytes(16), randomBytes(12)]);
-    this.sealedHeader = parseHeader(header);
-    this.keys = new SegmentKeys(dataKey, this.sealedHeader);
-    this.push(header);
+  constructor(dataKey: Buffer, header: Buffer) {
+    this.header = parseHeader(header);
+    if (this.header.format !== FORMAT_VERSION) throw new TypeError(`new blobs are sealed in format ${FORMAT_VERSION}`);
+    this.keys = new SegmentKeys(dataKey, this.header);
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+  /** Takes more plaintext; appends to `out` the sealed segments it completes (each ciphertext, then its tag). */
+  update(chunk: Buffer, out: Buffer[]): void {
     this.hash.update(chunk);
     this.size += chunk.length;
     this.queue.push(chunk);
-    while (this.queue.length > SEGMENT_SIZE) this.seal(this.queue.take(SEGMENT_SIZE), false);
+    while (this.queue.length > SEGMENT_SIZE) this.seal(this.queue.take(SEGMENT_SIZE), false, out);
+  }
+
+  /** Ends the plaintext: appends the last segment, sealed with the size and SHA-256 of the whole. */
+  final(out: Buffer[]): void {
+    this.sha256 = this.hash.digest('hex');
+    this.seal(this.queue.take(this.queue.length), true, out);
+  }
+
+  private seal(plaintext: Buffer, last: boolean, out: Buffer[]): void {
+    out.push(...this.keys.seal(this.index++, last, plaintext, last ? { size: this.size, sha256: this.sha256 } : undefined));
+  }
+}
+
+/**
+ * Seals plaintext into the blob format in this thread (header first); `sha256` and `size` are set
+ * once the stream has ended. Uploads seal in the worker instead (WorkerSealStream); this one serves
+ * tests and anything small.
+ */
+export class SealStream extends Transform {
+  /** The header this stream writes first (the sniffer needs it to read back a range). */
+  readonly sealedHeader: BlobHeader;
+  private readonly sealer: Sealer;
+
+  constructor(dataKey: Buffer, keyId: Buffer) {
+    super({ readableHighWaterMark: 4 * SEALED_SEGMENT });
+    const header = newHeader(keyId);
+    this.sealer = new Sealer(dataKey, header);
+    this.sealedHeader = this.sealer.header;
+    this.push(header);
+  }
+
+  get size(): number {
+    return this.sealer.size;
+  }
+
+  get sha256(): string {
+    return this.sealer.sha256;
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    const out: Buffer[] = [];
+    this.sealer.update(chunk, out);
+    for (const part of out) this.push(part);
     callback();
   }
 
   override _flush(callback: TransformCallback): void {
-    this.sha256 = this.hash.digest('hex');
-    this.seal(this.queue.take(this.queue.length), true);
+    const out: Buffer[] = [];
+    this.sealer.final(out);
+    for (const part of out) this.push(part);
     callback();
-  }
-
-  private seal(plaintext: Buffer, last: boolean): void {
-    const [sealed, tag] = this.keys.seal(this.index++, last, plaintext, last ? { size: this.size, sha256: this.sha256 } : undefined);
-    this.push(sealed);
-    this.push(tag);
   }
 }
 

@@ -3,8 +3,9 @@ import { pipeline } from 'node:stream';
 import { typeOfKind, type DocumentContentType } from '../../../shared/documentTypes.js';
 import { HttpError } from '../../http/errors.js';
 import type { BlobStore } from '../blobs/index.js';
-import { HEADER_LENGTH, openSegments, SEGMENT_SIZE, SealStream, TAG_LENGTH } from './crypto.js';
+import { HEADER_LENGTH, openSegments, SEGMENT_SIZE, TAG_LENGTH, type BlobHeader } from './crypto.js';
 import type { DataKey } from './keys.js';
+import { WorkerSealStream } from './sealWorkerStream.js';
 import { TypeSniffer } from './sniff.js';
 
 /** A file stored sealed: where, what and how big. */
@@ -38,15 +39,15 @@ class SizeLimit extends Transform {
 
 /**
  * Streams one uploaded file into the blob store: size limit → type sniffing → SHA-256 of the
- * plaintext and AES-256-GCM sealing → blob. Nothing of the file is held in memory but the sniffer's
+ * plaintext and AES-256-GCM sealing (in the sealing worker) → blob. Nothing of the file is held in memory but the sniffer's
  * few windows and one segment. An empty file (400), a refused type (415), an oversized file (413)
  * or a failing source (an interrupted upload) leave no blob behind.
  */
 export async function ingestFile(blobs: BlobStore, key: DataKey, source: Readable, filename: string, maxBytes: number): Promise<IngestedFile> {
   const limit = new SizeLimit(maxBytes);
   const sniffer = new TypeSniffer(filename);
-  const seal = new SealStream(key.key, key.keyId);
-  // Any failure upstream destroys `seal`, which fails the blob store's write (and removes its file).
+  const seal = new WorkerSealStream(key.key, key.keyId);
+  // Any failure upstream — or of the worker — destroys `seal`, which fails the blob store's write (and removes its file).
   pipeline(source, limit, sniffer, seal, () => undefined);
   const stored = await blobs.put(seal);
   try {
@@ -60,8 +61,15 @@ export async function ingestFile(blobs: BlobStore, key: DataKey, source: Readabl
   }
 }
 
+/** What sealing a file told: its header, size and SHA-256. */
+interface Sealed {
+  sealedHeader: BlobHeader;
+  size: number;
+  sha256: string;
+}
+
 /** Plaintext bytes [offset, offset + length) of a blob just sealed by `seal`, read back and opened. */
-async function readPlainRange(blobs: BlobStore, blobId: string, seal: SealStream, dataKey: Buffer, offset: number, length: number): Promise<Buffer> {
+async function readPlainRange(blobs: BlobStore, blobId: string, seal: Sealed, dataKey: Buffer, offset: number, length: number): Promise<Buffer> {
   const first = Math.floor(offset / SEGMENT_SIZE);
   const last = Math.floor((offset + length - 1) / SEGMENT_SIZE);
   const finalIndex = Math.max(0, Math.ceil(seal.size / SEGMENT_SIZE) - 1);
