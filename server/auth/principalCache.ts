@@ -96,13 +96,13 @@ export function freshPrincipal(claims: Pick<AccessClaims, 'sub' | 'sid'>): Promi
 }
 
 /**
- * The principal of verified claims: the kept copy while it is younger than TTL_MS (and this process
+ * The principal of verified claims: the kept copy while it is younger than `maxAgeMs` (and this process
  * hears the others' notices); otherwise one database read, shared by the callers that wait for it.
  */
-export function cachedPrincipal(claims: Pick<AccessClaims, 'sub' | 'sid'>): Promise<Principal | null> {
+export function cachedPrincipal(claims: Pick<AccessClaims, 'sub' | 'sid'>, maxAgeMs = TTL_MS): Promise<Principal | null> {
   if (fanout && !fanout.listening()) return freshPrincipal(claims);
   const key = keyOf(claims);
   const hit = entries.get(key);
-  if (hit && performance.now() - hit.readAt < TTL_MS && hit.sessionExpiresAt > Date.now()) return Promise.resolve(hit.principal);
+  if (hit && performance.now() - hit.readAt < maxAgeMs && hit.sessionExpiresAt > Date.now()) return Promise.resolve(hit.principal);
   return loading.get(key)?.promise ?? freshPrincipal(claims);
 }
