@@ -3,6 +3,7 @@ import type { Request, RequestHandler } from 'express';
 import mongoose from 'mongoose';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { domainEvents } from './events.js';
+import { observeInserts } from './services/rooms/roomLog.js';
 
 /** Why a database error was counted. */
 export type DatabaseErrorKind = 'connection' | 'disconnected' | 'request';
@@ -21,6 +22,8 @@ export interface HubMetrics {
 }
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+// Message inserts take about a millisecond when all is well; the finer low end shows when they stop doing so.
+const INSERT_BUCKETS = [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10];
 const ROUTE = Symbol('metrics route pattern');
 const ROUTE_FALLBACK = Symbol('metrics deepest router');
 
@@ -84,6 +87,12 @@ export function createMetrics(): HubMetrics {
     help: 'Situation-room messages stored by this process (rate() gives messages per second).',
     registers: [registry],
   });
+  const inserts = new Histogram({
+    name: 'hub_message_insert_seconds',
+    help: 'Inserts of situation-room messages by this process (each may carry several messages): how long the database took.',
+    buckets: INSERT_BUCKETS,
+    registers: [registry],
+  });
   const databaseErrors = new Counter({
     name: 'hub_database_errors_total',
     help: 'Database trouble: driver connection errors, lost connections, requests answered 5xx because it did not answer.',
@@ -95,6 +104,7 @@ export function createMetrics(): HubMetrics {
   const unsubscribe = domainEvents.subscribe('room.message', (event) => {
     if (event.kind === 'new') messages.inc();
   });
+  const stopObserving = observeInserts((seconds) => inserts.observe(seconds));
   const onError = () => databaseErrors.inc({ kind: 'connection' });
   const onDisconnected = () => databaseErrors.inc({ kind: 'disconnected' });
   mongoose.connection.on('error', onError);
@@ -121,6 +131,7 @@ export function createMetrics(): HubMetrics {
     },
     stop() {
       unsubscribe();
+      stopObserving();
       mongoose.connection.off('error', onError);
       mongoose.connection.off('disconnected', onDisconnected);
     },

@@ -154,7 +154,7 @@ describe('Prometheus metrics on their own listener (issue 7)', function () {
     expect(text).to.not.include(unknownId);
   });
 
-  it('counts connected sockets and stored messages', async () => {
+  it('counts connected sockets and stored messages, and times their inserts', async () => {
     const room = await requestAt<{ id: string }>(hub, 'POST', '/api/rooms', { name: 'Metrics room', organisations: [organisationId] }, token);
     expect(room.status, JSON.stringify(room.body)).to.equal(201);
     const before = (await scrape()).samples;
@@ -167,6 +167,9 @@ describe('Prometheus metrics on their own listener (issue 7)', function () {
 
     const after = (await scrape()).samples;
     expect(valueOf(after, 'hub_messages_stored_total') - valueOf(before, 'hub_messages_stored_total')).to.equal(3);
+    // One after the other, so each message had an insert of its own, timed.
+    expect(valueOf(after, 'hub_message_insert_seconds_count') - valueOf(before, 'hub_message_insert_seconds_count')).to.equal(3);
+    expect(valueOf(after, 'hub_message_insert_seconds_sum')).to.be.above(valueOf(before, 'hub_message_insert_seconds_sum'));
     expect(valueOf(after, 'hub_sockets_connected')).to.equal(2);
 
     closeSockets();

@@ -34,6 +34,13 @@ const GATHER_MS = 4;
 const GATHER_ENOUGH = 8;
 
 const recoveryListeners: ((message: StoredMessage) => void)[] = [];
+const insertObservers = new Set<(seconds: number, messages: number) => void>();
+
+/** Observes every insert of messages (its duration, how many it carried); returns how to stop. */
+export function observeInserts(observer: (seconds: number, messages: number) => void): () => void {
+  insertObservers.add(observer);
+  return () => insertObservers.delete(observer);
+}
 
 /**
  * Listens for messages found stored although their insert failed (the database went away mid-insert):
@@ -212,8 +219,10 @@ class RoomLog {
     await ensureBlockIndex(this.roomId, block);
     let stored = documents.length;
     try {
+      const started = performance.now();
       await blockCollection(this.roomId, block).insertMany(documents, { ordered: true }).finally(() => {
         this.lastInsertAt = performance.now();
+        for (const observe of insertObservers) observe((this.lastInsertAt - started) / 1000, documents.length);
       });
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
