@@ -1,10 +1,11 @@
 import type { ChatClients, PhaseResult } from './clients.js';
 import { sustained } from './clients.js';
 import { cpuDuring } from './cpu.js';
+import { insideBetween, scrapeHub, type Inside } from './hubInside.js';
 import { fmt, step } from './report.js';
 
 /** A phase with the CPU each process used during it (100 = one core). */
-export type Measured = PhaseResult & { cpu: Record<string, number>; waiting: Record<string, number> };
+export type Measured = PhaseResult & { cpu: Record<string, number>; waiting: Record<string, number>; inside?: Inside };
 
 /** All phases against one server: the steady one first, then the ramp. */
 export interface Ladder {
@@ -23,6 +24,8 @@ export interface Ladder {
 export interface Target {
   clients: ChatClients;
   pids: Record<string, number>;
+  /** The hub's Prometheus endpoint, when it serves one: each step then reports what the hub saw. */
+  metricsUrl?: string;
   reset?: () => Promise<void>;
 }
 
@@ -52,13 +55,18 @@ function sendersFor(rate: number, o: LadderOptions): number {
 }
 
 async function run(o: LadderOptions, label: string, rate: number, seconds: number): Promise<Measured> {
+  const url = o.target.metricsUrl;
+  const before = url ? await scrapeHub(url) : undefined;
   const { result, cpu, waiting } = await cpuDuring(o.target.pids, () => o.target.clients.phase(label, rate, seconds, sendersFor(rate, o)));
+  const inside = url && before ? insideBetween(before, await scrapeHub(url), seconds) : undefined;
   const held = sustained(result, o.p99LimitMs) ? 'held' : 'did not hold';
   step(`${o.server} ${rate} msg/s × ${seconds} s (${result.senders} senders): ${result.deliveredPerSecond.toFixed(0)} deliveries/s, `
     + `ack p50 ${fmt(result.ackP50)} ms, delivery p50 ${fmt(result.p50)} ms, p99 ${fmt(result.p99)} ms, missing ${result.missing}, out of order ${result.outOfOrder}, `
     + `refused ${JSON.stringify(result.refused)}, unanswered ${result.unanswered}; CPU ${Object.entries(cpu).map(([k, v]) => `${k} ${v.toFixed(0)} %`).join(', ')}; `
-    + `waiting for a core ${Object.entries(waiting).map(([k, v]) => `${k} ${v.toFixed(0)} %`).join(', ')} — ${held}`);
-  return { ...result, cpu, waiting };
+    + `waiting for a core ${Object.entries(waiting).map(([k, v]) => `${k} ${v.toFixed(0)} %`).join(', ')} — ${held}`
+    + (inside ? `; inside the hub: ${inside.inserts} inserts (${fmt(inside.messagesPerInsert)} messages each), insert p50 ≤ ${fmt(inside.insertP50Ms)} ms, `
+      + `p99 ≤ ${fmt(inside.insertP99Ms)} ms, event loop p99 ${fmt(inside.loopP99Ms)} ms, max ${fmt(inside.loopMaxMs)} ms, GC ${fmt(inside.gcMsPerSecond)} ms/s` : ''));
+  return { ...result, cpu, waiting, inside };
 }
 
 /** After a phase whose sends timed out, waits for the server to work through them, or restarts it. */

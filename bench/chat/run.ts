@@ -24,7 +24,7 @@ import mongoose from 'mongoose';
 import { pino } from 'pino';
 import { disconnectDatabase } from '../../server/db/connection.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../server/db/embedded.js';
-import { spawnHub, type HubProcess } from '../../test/helpers/process.js';
+import { freePort, spawnHub, type HubProcess } from '../../test/helpers/process.js';
 import { ChatClients, type Seat } from './clients.js';
 import { waitIdle } from './cpu.js';
 import { climb, type Ladder, type Target } from './ladder.js';
@@ -131,7 +131,9 @@ async function main(): Promise<void> {
     const ferretdb = () => database?.pid ?? 0;
     await mongoose.connect(database.uri, { monitorCommands: true, socketTimeoutMS: 60_000, serverSelectionTimeoutMS: 10_000, maxPoolSize: 10 });
     const secrets = { MONGODB_URI: database.uri, JWT_SECRET: randomBytes(48).toString('base64url'), HUB_MASTER_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'warn' };
-    const hubEnv = { ...secrets, DATA_DIR: path.join(dir, 'hub') };
+    // The single hub serves its metrics, so each step can say what the hub itself saw (hubInside.ts).
+    const metricsPort = await freePort();
+    const hubEnv = { ...secrets, DATA_DIR: path.join(dir, 'hub'), METRICS_PORT: String(metricsPort) };
     let hub = await spawnHub(hubEnv);
     const hubPort = hub.port;
     stops.push(() => hub.stop());
@@ -147,6 +149,7 @@ async function main(): Promise<void> {
       const target: Target = {
         clients: await connect(seats),
         pids: { hub: hub.pid, ferretdb: ferretdb(), bench: process.pid },
+        metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
         async reset() {
           target.clients.close();
           await kill(hub);

@@ -118,6 +118,24 @@ function benchNote(bare: Ladder | undefined): string {
   return bench >= 70 ? ` The clients' process ran ${bench.toFixed(0)} % of a core there (decoding ${top!.deliveredPerSecond.toFixed(0)} arrivals a second), so the bare ceiling is at least this.` : '';
 }
 
+/** What the hub itself saw at each step (its metrics: inserts, event loop, garbage collection). */
+function insideTable(hub: Ladder): string {
+  const steps = [hub.steady, ...hub.ramp].filter((m) => m.inside);
+  if (steps.length === 0) return '';
+  const row = (m: Measured) => {
+    const i = m.inside!;
+    return `| ${m.rate} (${m.label}) | ${fmt(m.p99)} | ${fmt(i.inserts / m.seconds)} | ${fmt(i.messagesPerInsert)} | ≤ ${fmt(i.insertP50Ms)} / ≤ ${fmt(i.insertP99Ms)} | ${fmt(i.loopP99Ms)} / ${fmt(i.loopMaxMs)} | ${fmt(i.gcMsPerSecond)} |`;
+  };
+  return `
+Inside the hub at each step (from its own metrics, scraped before and after the step): the inserts of messages
+(\`hub_message_insert_seconds\`, bucket bounds), how late its event loop ran, and its garbage collection.
+
+| msg/s (step) | delivery p99 ms | inserts/s | messages per insert | insert p50 / p99 ms | event loop p99 / max ms | GC ms/s |
+| --- | --- | --- | --- | --- | --- | --- |
+${steps.map(row).join('\n')}
+`;
+}
+
 /** Where the hub's limit is, from this run's figures. */
 function limitAnalysis(input: Input, hub: Ladder | undefined, bare: Ladder | undefined): string {
   if (!hub) return '';
@@ -131,6 +149,7 @@ clients' process ${cpu(m, 'bench')} (waiting ${wait(m, 'bench')})`;
   return `#### Where the limit is
 
 A${at(hub.steady).slice(1)}.${failed ? ` Where the ramp stopped, ${at(failed)}.` : ''}
+${insideTable(hub)}
 ${bare ? `The bare server delivered ${bare.steady.rate} msg/s to ${bare.steady.clients} clients on ${cpu(bare.steady, 'server')} of a core. ` : ''}The machine has two cores for
 the hub, FerretDB and the ${input.clients} clients together; "waiting" is time a thread was ready to run and had no core.
 ${contended ? `
