@@ -6,10 +6,15 @@ import { forgetPrincipals, usePrincipalFanout, type PrincipalChange } from './pr
 
 type RedisClient = ReturnType<typeof createClient>;
 
-// How long a change waits for the other processes' acknowledgements before it answers anyway (their
-// copies then live at most the cache's TTL).
+// How long a change waits for the other processes' acknowledgements before it answers anyway (a process
+// that missed the notice stops trusting its copies within DEAF_AFTER_MS, or they age out).
 const ACK_TIMEOUT_MS = 1_000;
 const CONNECT_TIMEOUT_MS = 10_000;
+// Each process hears its own heartbeat through Redis every BEAT_MS. A subscription that still looks
+// ready but carries nothing (a frozen Redis, a half-dead connection) is noticed once no beat came back
+// for DEAF_AFTER_MS: the process then trusts no copy, as when its subscription is down.
+const BEAT_MS = 1_000;
+const DEAF_AFTER_MS = 3_000;
 
 interface Notice {
   from: string;
@@ -50,6 +55,21 @@ export async function sharePrincipalChanges(config: Pick<Config, 'redisUrl' | 'j
     });
   };
   const onAck = (id: string) => acks.get(id)?.();
+  let lastBeat = performance.now();
+  let deaf = false;
+  const onBeat = () => {
+    lastBeat = performance.now();
+    // Notices may have been lost while nothing came through: every copy goes.
+    if (deaf) forgetPrincipals('all');
+    deaf = false;
+  };
+  const hearing = () => {
+    if (performance.now() - lastBeat > DEAF_AFTER_MS && !deaf) {
+      deaf = true;
+      log.warn('principal notices: no heartbeat through Redis; cached principals unused until it is back');
+    }
+    return sub.isReady && !deaf;
+  };
 
   const announce = async (change: PrincipalChange): Promise<void> => {
     const id = randomUUID();
@@ -76,13 +96,17 @@ export async function sharePrincipalChanges(config: Pick<Config, 'redisUrl' | 'j
   };
 
   const connected = Promise.all([pub.connect(), sub.connect()])
-    .then(() => Promise.all([sub.subscribe(channel, onNotice), sub.subscribe(`${channel}:ack:${self}`, onAck)]));
+    .then(() => Promise.all([
+      sub.subscribe(channel, onNotice), sub.subscribe(`${channel}:ack:${self}`, onAck), sub.subscribe(`${channel}:beat:${self}`, onBeat),
+    ]));
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new Error(`Redis did not answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
   });
   let uninstall: (() => void) | undefined;
+  let beating: NodeJS.Timeout | undefined;
   const stop = async () => {
+    clearInterval(beating);
     uninstall?.();
     await Promise.all([pub, sub].map((client) => (client.isOpen ? client.disconnect().catch(() => undefined) : undefined)));
   };
@@ -95,6 +119,11 @@ export async function sharePrincipalChanges(config: Pick<Config, 'redisUrl' | 'j
   } finally {
     clearTimeout(timer);
   }
-  uninstall = usePrincipalFanout({ announce, listening: () => sub.isReady });
+  lastBeat = performance.now();
+  beating = setInterval(() => {
+    if (pub.isReady) pub.publish(`${channel}:beat:${self}`, '').catch(() => undefined);
+  }, BEAT_MS);
+  beating.unref();
+  uninstall = usePrincipalFanout({ announce, listening: hearing });
   return stop;
 }
