@@ -89,7 +89,7 @@ export function createMetrics(): HubMetrics {
   });
   const inserts = new Histogram({
     name: 'hub_message_insert_seconds',
-    help: 'Inserts of situation-room messages by this process (each may carry several messages): how long the database took.',
+    help: 'Inserts of situation-room messages by this process (each may carry several messages): how long the database took for each insert.',
     buckets: INSERT_BUCKETS,
     registers: [registry],
   });

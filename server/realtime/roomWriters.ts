@@ -85,9 +85,11 @@ export function routeRoomWriters(io: HubServer, redis: RedisClient, prefix: stri
   /** The room's writer (taking the lease when nobody holds it), or null when Redis cannot say. */
   async function writerOf(roomId: string): Promise<string | null> {
     const now = Date.now();
+    const redisOk = !closing && redis.isReady && now >= suspectUntil;
     const hit = known.get(roomId);
-    if (hit && hit.until > now) return hit.writer;
-    if (closing || !redis.isReady || now < suspectUntil) return null;
+    // Another process's lease is only worth a hand-over while Redis carries it.
+    if (hit && hit.until > now && (hit.writer === self || redisOk)) return hit.writer;
+    if (!redisOk) return null;
     try {
       const [writer, ttl] = await within(redis.eval(TAKE, { keys: [leaseKey(roomId)], arguments: [self, String(LEASE_MS)] }), REDIS_ANSWER_MS, 'redis') as [string, number];
       if (known.size >= MAX_KNOWN) for (const [id, entry] of known) if (entry.until <= now) known.delete(id);
@@ -146,6 +148,8 @@ export function routeRoomWriters(io: HubServer, redis: RedisClient, prefix: stri
   }
 
   io.on('room:append', (request, reply) => {
+    // Anything else on the channel (sent without an acknowledgement, or garbled) is ignored, never thrown on.
+    if (typeof reply !== 'function') return;
     if (request?.writer !== self) {
       reply(null);
       return;
@@ -154,7 +158,10 @@ export function routeRoomWriters(io: HubServer, redis: RedisClient, prefix: stri
   });
 
   useWriterRoute({
-    async store(draft, key): Promise<MessageView> {
+    async store(draft, clientKey): Promise<MessageView> {
+      // A message without a clientMsgId gets a claim of its own here, so that if a writer judged gone had
+      // stored it after all, storing it in this process finds it instead of storing it twice.
+      const key = clientKey ?? `~${randomUUID()}`;
       for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
         const writer = await writerOf(draft.roomId);
         if (writer === null || writer === self) break;

@@ -222,7 +222,13 @@ class RoomLog {
       const started = performance.now();
       await blockCollection(this.roomId, block).insertMany(documents, { ordered: true }).finally(() => {
         this.lastInsertAt = performance.now();
-        for (const observe of insertObservers) observe((this.lastInsertAt - started) / 1000, documents.length);
+        for (const observe of insertObservers) {
+          try {
+            observe((this.lastInsertAt - started) / 1000, documents.length);
+          } catch {
+            // an observer's trouble is never the insert's
+          }
+        }
       });
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
