@@ -27,6 +27,8 @@ const SUSPECT_MS = 2000;
 const FORWARD_MS = 6000;
 const MAX_KNOWN = 10_000;
 const ATTEMPTS = 3;
+// At shutdown, messages handed over and still being stored get this long to be answered.
+const CLOSE_GRACE_MS = 5000;
 
 // Takes the lease if free, renews it if ours; answers the holder and the ms it still holds it.
 const TAKE = `
@@ -80,6 +82,7 @@ export function routeRoomWriters(io: HubServer, redis: RedisClient, prefix: stri
   let closing = false;
   let warned = false;
   let suspectUntil = 0;
+  const appending = new Set<Promise<void>>();
   const leaseKey = (roomId: string) => `${prefix}:${roomId}`;
 
   /** The room's writer (taking the lease when nobody holds it), or null when Redis cannot say. */
@@ -154,7 +157,9 @@ export function routeRoomWriters(io: HubServer, redis: RedisClient, prefix: stri
       reply(null);
       return;
     }
-    void append(request).then(reply);
+    const answered = append(request).then(reply).catch(() => undefined);
+    appending.add(answered);
+    void answered.finally(() => appending.delete(answered));
   });
 
   useWriterRoute({
@@ -179,6 +184,13 @@ export function routeRoomWriters(io: HubServer, redis: RedisClient, prefix: stri
     async close() {
       closing = true;
       useWriterRoute(null);
+      // Handed-over messages being stored are answered before the leases go (and before io closes).
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...appending]),
+        new Promise((resolve) => { grace = setTimeout(resolve, CLOSE_GRACE_MS); }),
+      ]);
+      clearTimeout(grace);
       const mine = [...known].filter(([, entry]) => entry.writer === self).map(([roomId]) => roomId);
       await Promise.all(mine.map((roomId) => drop(roomId, self)));
     },
