@@ -8,7 +8,7 @@ import mongoose from 'mongoose';
 import { pino } from 'pino';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../server/db/embedded.js';
 import {
-  checkHealth, childPids, freePort, PROCESS_ADMIN_EMAIL, PROCESS_ADMIN_PASSWORD, processesMentioning,
+  alive, checkHealth, childPids, freePort, PROCESS_ADMIN_EMAIL, PROCESS_ADMIN_PASSWORD, processesMentioning,
   runHub, spawnHub, waitForHealth, type Health, type HubProcess,
 } from './helpers/process.js';
 
@@ -19,15 +19,6 @@ function tempDir(prefix: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   dirs.push(dir);
   return dir;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Runs `work` until it succeeds or `timeoutMs` passes (the driver needs a moment to see a restarted server). */

@@ -11,7 +11,7 @@ import {
 } from './helpers/faults.js';
 import { assessmentBody } from './helpers/factories.js';
 import { createOrganisationAt, createUserAt, signInAt, startHubPair, urlOf, type HubPair } from './helpers/hubPair.js';
-import { checkHealth, PROCESS_ADMIN_EMAIL, PROCESS_ADMIN_PASSWORD, spawnHub, type HubProcess } from './helpers/process.js';
+import { alive, checkHealth, PROCESS_ADMIN_EMAIL, PROCESS_ADMIN_PASSWORD, spawnHub, type HubProcess } from './helpers/process.js';
 import { closeSockets, connectSocket, record, until, type ClientSocket, type SeenEvent } from './helpers/sockets.js';
 
 const OUTAGE_MS = 30_000;
@@ -29,15 +29,6 @@ function tempDir(prefix: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   dirs.push(dir);
   return dir;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Every message of a room, read through the REST API in seq order. */

@@ -9,7 +9,8 @@ export interface Audience {
   seconds: number;
 }
 
-async function call<T>(port: number, method: string, route: string, body?: unknown, token?: string): Promise<T> {
+/** One JSON API call; throws on any answer that is not 2xx. */
+export async function call<T>(port: number, method: string, route: string, body?: unknown, token?: string): Promise<T> {
   const res = await fetch(`http://127.0.0.1:${port}${route}`, {
     method,
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
@@ -17,7 +18,7 @@ async function call<T>(port: number, method: string, route: string, body?: unkno
   });
   const text = await res.text();
   if (res.status >= 300) throw new Error(`${method} ${route} answered ${res.status}: ${text.slice(0, 200)}`);
-  return JSON.parse(text) as T;
+  return (text ? JSON.parse(text) : undefined) as T;
 }
 
 async function signIn(port: number, email: string, password: string) {

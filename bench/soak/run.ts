@@ -30,7 +30,8 @@ import { BENCHMARKS_FILE } from '../chat/report.js';
 import { apiTargets, startApiLoad } from './api.js';
 import { MemoryLog, procMemory, scrapeSeries } from './memory.js';
 import { soakSection, writeSoakPart } from './section.js';
-import { call, createWorld, type World } from './setup.js';
+import { call } from '../chat/setup.js';
+import { createWorld, type World } from './setup.js';
 import { SoakSockets, type Seat } from './sockets.js';
 import { storageCost } from './storageCost.js';
 

@@ -1,5 +1,5 @@
 import { PROCESS_ADMIN_EMAIL, PROCESS_ADMIN_PASSWORD } from '../../test/helpers/process.js';
-import { createAudience } from '../chat/setup.js';
+import { call, createAudience } from '../chat/setup.js';
 
 /** A signed-in user of the soak: their token and organisation. */
 export interface SoakUser {
@@ -26,17 +26,6 @@ export interface World {
   seconds: number;
 }
 
-/** One JSON API call; throws on any answer that is not 2xx. */
-export async function call<T>(port: number, method: string, route: string, body?: unknown, token?: string): Promise<T> {
-  const res = await fetch(`http://127.0.0.1:${port}${route}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${route} answered ${res.status}: ${text.slice(0, 200)}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
 
 /** A valid assessment body (two risk factors), as the API's `POST /api/assessments` takes it. */
 export function assessmentBody(n: number, sharing: { scope: string; organisations: string[] }) {

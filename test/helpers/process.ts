@@ -180,3 +180,13 @@ export function processesMentioning(text: string): number[] {
   }
   return pids;
 }
+
+/** Whether a process with this pid still runs (signal 0 checks without sending anything). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
