@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { Assessment } from '../server/models/assessment.js';
 import { ASSESSMENT_FEED } from '../server/services/assessmentCatalog.js';
-import { publishChange } from '../server/services/changeFeed.js';
+import { publishChange } from '../server/store/changeFeed.js';
 import { del, get, patch, post } from './helpers/http.js';
 import {
   asOfficeAdmin, assessmentBody, createAssessment, createOrganisation, createTenant, createUser, type TestUser,

@@ -26,7 +26,7 @@ import { AssessmentVersion, versionKey } from '../../server/models/assessmentVer
 import { visibleAssessmentFilter } from '../../server/policies/assessment.js';
 import { presentCurrent } from '../../server/presenters/assessment.js';
 import { ASSESSMENT_FEED } from '../../server/services/assessmentCatalog.js';
-import { feedHead, hasEntry } from '../../server/services/changeFeed.js';
+import { feedHead, hasEntry } from '../../server/store/changeFeed.js';
 import { analyseProfile, type Window } from './cpuProfile.js';
 import { startHub, type BenchHub } from './hub.js';
 import { stats, writeSection, type Stats } from './report.js';

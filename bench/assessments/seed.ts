@@ -10,7 +10,7 @@ import { Organisation } from '../../server/models/organisation.js';
 import { User } from '../../server/models/user.js';
 import { audienceOf } from '../../server/policies/sharing.js';
 import { ASSESSMENT_FEED } from '../../server/services/assessmentCatalog.js';
-import { publishChange } from '../../server/services/changeFeed.js';
+import { publishChange } from '../../server/store/changeFeed.js';
 import { officeOrganisationId } from '../../server/services/office.js';
 
 // The benchmark's data, inserted in bulk straight through the models (the service would take an

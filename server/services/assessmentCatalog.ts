@@ -1,5 +1,5 @@
 import { Assessment, type AssessmentDoc } from '../models/assessment.js';
-import { Catalog } from './catalog.js';
+import { Catalog } from '../store/catalog.js';
 
 export const ASSESSMENT_FEED = 'assessments';
 

@@ -1,3 +1,4 @@
+import { isDuplicateKey } from '../store/claim.js';
 import mongoose from 'mongoose';
 import type { Principal } from '../auth/principal.js';
 import { RISK_FACTORS } from '../../shared/framework/index.js';
@@ -12,7 +13,7 @@ import { audienceOf, newlyVisible } from '../policies/sharing.js';
 import { presentCurrent } from '../presenters/assessment.js';
 import { ASSESSMENT_FEED, assessmentCatalog } from './assessmentCatalog.js';
 import { recordAudit } from './audit.js';
-import { publishChange } from './changeFeed.js';
+import { publishChange } from '../store/changeFeed.js';
 import { checkSharing } from './sharing.js';
 import { actorOf, type ActionContext } from './context.js';
 import { isCountryCode } from './countries.js';
@@ -22,7 +23,6 @@ type Signed = ActionContext & { principal: Principal };
 type Content = Omit<CreateAssessmentBody, 'country'>;
 
 const INDICATORS = new Map(RISK_FACTORS.map((f) => [f.number, new Set(f.indicators.map((i) => i.code))]));
-const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
 
 /** Checks what zod cannot see alone: factor numbers once each, indicators of their factor, period order. */
 function checkContent(content: Partial<Content>): void {

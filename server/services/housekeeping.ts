@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { pruneFeeds } from './changeFeed.js';
+import { pruneFeeds } from '../store/changeFeed.js';
 import { sweepLoginThrottles } from './lockout.js';
 import { sweepExpiredSessions } from './sessions.js';
 

@@ -1,3 +1,4 @@
+import { isDuplicateKey } from '../store/claim.js';
 import mongoose from 'mongoose';
 import { LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS } from '../../shared/limits.js';
 import { LoginFailure } from '../models/loginThrottle.js';
@@ -6,7 +7,6 @@ import { LoginFailure } from '../models/loginThrottle.js';
 const SLOTS = LOGIN_MAX_FAILURES * 4;
 const bucketOf = (time: number) => Math.floor(time / LOGIN_WINDOW_MS);
 const slotId = (key: string, bucket: number, n: number) => `${key}|${bucket}|${n}`;
-const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
 
 /** Times of the failures of `key` within the last 15 minutes (the current and previous bucket). */
 async function recentFailures(key: string): Promise<number[]> {

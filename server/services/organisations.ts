@@ -1,3 +1,4 @@
+import { isDuplicateKey } from '../store/claim.js';
 import mongoose from 'mongoose';
 import type { Principal } from '../auth/principal.js';
 import { principalChanged } from '../auth/principalCache.js';
@@ -11,7 +12,6 @@ import { recordAudit } from './audit.js';
 import { actorOf, type ActionContext } from './context.js';
 import { revokeUserSessions } from './sessions.js';
 
-const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
 
 /** Loads an organisation by id or answers 404. */
 export async function findOrganisation(id: string) {

@@ -1,3 +1,4 @@
+import { isDuplicateKey } from '../store/claim.js';
 import mongoose from 'mongoose';
 import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_DAYS } from '../../shared/limits.js';
 import { principalChanged } from '../auth/principalCache.js';
@@ -45,7 +46,6 @@ export type RefreshOutcome =
   | { kind: 'invalid' }
   | { kind: 'reused'; userId: string; sessionId: string };
 
-const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
 
 async function reuse(token: { sessionId: mongoose.Types.ObjectId; userId: mongoose.Types.ObjectId }): Promise<RefreshOutcome> {
   const sessionId = token.sessionId.toString();

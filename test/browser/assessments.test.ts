@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { Assessment } from '../../server/models/assessment.js';
 import { ASSESSMENT_FEED } from '../../server/services/assessmentCatalog.js';
-import { publishChange } from '../../server/services/changeFeed.js';
+import { publishChange } from '../../server/store/changeFeed.js';
 import { createAssessment, createOrganisation, createUser } from '../helpers/factories.js';
 import { baseUrl } from '../helpers/hub.js';
 import { get, patch, post } from '../helpers/http.js';

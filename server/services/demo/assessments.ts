@@ -10,7 +10,7 @@ import { Organisation } from '../../models/organisation.js';
 import { User } from '../../models/user.js';
 import { ASSESSMENT_FEED } from '../assessmentCatalog.js';
 import { createAssessment, findAssessment, publishAssessment, updateAssessment } from '../assessments.js';
-import { publishChange } from '../changeFeed.js';
+import { publishChange } from '../../store/changeFeed.js';
 import type { ActionContext } from '../context.js';
 import { DEMO_ORGANISATIONS } from './organisations.js';
 

@@ -11,7 +11,7 @@ import { DocumentVersion, documentVersionKey, type DocumentVersionDoc } from '..
 import { newlyVisible } from '../../policies/sharing.js';
 import { presentDocument } from '../../presenters/document.js';
 import { recordAudit } from '../audit.js';
-import { publishChange } from '../changeFeed.js';
+import { publishChange } from '../../store/changeFeed.js';
 import { actorOf, type ActionContext } from '../context.js';
 import { isCountryCode } from '../countries.js';
 import { activeOrganisationIds } from '../office.js';

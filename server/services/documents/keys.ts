@@ -1,3 +1,4 @@
+import { isDuplicateKey } from '../../store/claim.js';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import { OrganisationKey, type OrganisationKeyDoc } from '../../models/organisationKey.js';
@@ -15,7 +16,6 @@ export interface DataKey {
 const GENERATION = 1;
 // One master key per process, so the organisation id alone names a cached key.
 const cache = new Map<string, Promise<DataKey>>();
-const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
 
 // The wrapped key is bound to its organisation and generation (AAD): a wrapped key copied onto
 // another organisation's record does not unwrap.

@@ -1,10 +1,11 @@
+import { isDuplicateKey } from '../../store/claim.js';
 import { searchWords } from '../../../shared/search.js';
 import { notFound } from '../../http/errors.js';
 import { Document, type DocumentDoc } from '../../models/document.js';
 import { DocumentRevision, documentRevisionKey, type DocumentRevisionDoc } from '../../models/documentRevision.js';
 import { DocumentVersion, documentVersionKey, type DocumentVersionDoc } from '../../models/documentVersion.js';
 import { audienceOf } from '../../policies/sharing.js';
-import { publishChange } from '../changeFeed.js';
+import { publishChange } from '../../store/changeFeed.js';
 import { officeOrganisationId } from '../office.js';
 
 // A document's truth is two sequences of insert-only records — file versions `<id>:<n>` and metadata
@@ -15,7 +16,6 @@ import { officeOrganisationId } from '../office.js';
 
 export const DOCUMENT_FEED = 'documents';
 const MAX_CLAIM_ATTEMPTS = 20;
-const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
 
 /** The metadata a revision sets. */
 export type Metadata = Pick<DocumentRevisionDoc, 'title' | 'country' | 'classification' | 'sharing' | 'deletedAt' | 'deletedBy'>;

@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import { FeedEntry, FeedHead } from '../models/changeFeed.js';
+import { isDuplicateKey } from './claim.js';
 
-const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
 
 // FerretDB 1.24 applies updates as read-then-write, so `$inc` under concurrency loses counts and
 // hands two writers the same number. A sequence number is therefore claimed by inserting the
