@@ -17,6 +17,6 @@ export type AuditHeadDoc = InferSchemaType<typeof auditHeadSchema>;
  * (FerretDB sorts in memory). It is moved only after its record is stored, so it may lag but never
  * leads unless records were removed (which verify reports). The unique `seq` of the records, not
  * this document, keeps the chain consistent. `legacy`: where the records kept before blocks end
- * (services/audit/legacy.ts), written once.
+ * (repositories/audit.ts), written once.
  */
 export const AuditHead = mongoose.model('AuditHead', auditHeadSchema);

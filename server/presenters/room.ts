@@ -1,5 +1,5 @@
-import type { RoomDoc } from '../models/room.js';
-import type { StoredMessage } from '../services/rooms/messageStore.js';
+import type { StoredMessage } from '../repositories/messages.js';
+import type { RoomDoc } from '../repositories/rooms.js';
 import { toIso } from './user.js';
 
 /** A room as the API shows it (§8). */
