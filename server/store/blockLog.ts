@@ -112,7 +112,7 @@ export class BlockLog<T extends Numbered> {
     return stored;
   }
 
-  /** The records stored past `seq` in the block of `seq + 1` (read them block after block to catch up). */
+  /** The records stored past `seq` in the block of `seq + 1`, in any order (read block after block to catch up). */
   after(seq: number): Promise<T[]> {
     return this.block(blockOf(seq + 1)).find({ _id: { $gt: this.options.idOf(seq) } } as mongo.Filter<T>).toArray() as Promise<T[]>;
   }

@@ -8,7 +8,6 @@ import { roomOrNull, roomsPage, type RoomDoc } from '../../repositories/rooms.js
 import type { RoomRuntime } from './runtime.js';
 
 export { lastSeq } from '../../repositories/messages.js';
-export { roomOrNull } from '../../repositories/rooms.js';
 
 /** Loads a room or answers 404. */
 export async function findRoom(id: string): Promise<RoomDoc> {
