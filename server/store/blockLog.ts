@@ -130,9 +130,11 @@ export class BlockLog<T extends Numbered> {
 
   /**
    * Up to `limit` records matching `filter` with seq below `below`, newest first, reading `blocks` (by
-   * default every block from the one before `below` down to 0) from the newest down.
+   * default every block from the one before `below` down to 0; `below` may be Infinity only with `blocks`)
+   * from the newest down.
    */
   async backward(below: number, limit: number, filter: mongo.Document = {}, blocks?: number[]): Promise<T[]> {
+    if (!blocks && !Number.isFinite(below)) throw new RangeError('backward: an unbounded read needs the blocks that exist');
     const from = blocks ?? (below - 1 >= 1 ? Array.from({ length: blockOf(below - 1) + 1 }, (_, i) => i) : []);
     const wanted = below === Infinity ? filter : { ...filter, seq: { $lt: below } };
     const out: T[] = [];
