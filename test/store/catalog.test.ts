@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import type mongoose from 'mongoose';
-import { FeedEntry, FeedHead } from '../../server/models/changeFeed.js';
 import { Catalog } from '../../server/store/catalog.js';
 import { publishChange, type FeedModels } from '../../server/store/changeFeed.js';
-import { dropStoreDatabase, storeDatabase } from '../helpers/storeDb.js';
+import { dropStoreDatabase, feedsOn, storeDatabase } from '../helpers/storeDb.js';
 
 interface Item { _id: string; updatedAt: Date; deletedAt: Date | null; n: number }
 
@@ -12,7 +11,7 @@ describe('store: catalog', () => {
   let feeds: FeedModels;
   before(async () => {
     connection = await storeDatabase();
-    feeds = { entries: connection.model('FeedEntry', FeedEntry.schema), heads: connection.model('FeedHead', FeedHead.schema) };
+    feeds = feedsOn(connection);
   });
   after(() => dropStoreDatabase(connection));
 

@@ -1,15 +1,14 @@
 import { expect } from 'chai';
 import type mongoose from 'mongoose';
-import { FeedEntry, FeedHead } from '../../server/models/changeFeed.js';
 import { feedHead, hasEntry, publishChange, readFeed, type FeedModels } from '../../server/store/changeFeed.js';
-import { dropStoreDatabase, storeDatabase } from '../helpers/storeDb.js';
+import { dropStoreDatabase, feedsOn, storeDatabase } from '../helpers/storeDb.js';
 
 describe('store: change feed', () => {
   let connection: mongoose.Connection;
   let feeds: FeedModels;
   before(async () => {
     connection = await storeDatabase();
-    feeds = { entries: connection.model('FeedEntry', FeedEntry.schema), heads: connection.model('FeedHead', FeedHead.schema) };
+    feeds = feedsOn(connection);
   });
   after(() => dropStoreDatabase(connection));
 
