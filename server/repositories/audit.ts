@@ -92,7 +92,7 @@ export async function askForTurn(request: TurnRequest): Promise<void> {
 let sealed: Promise<Tip> | null = null;
 
 /** The last record of the legacy collection (seq 0 and the genesis hash when there is none); found once. */
-export function legacyEnd(): Promise<Tip> {
+function legacyEnd(): Promise<Tip> {
   sealed ??= readOrSeal().catch((error: unknown) => {
     sealed = null;
     throw error;

@@ -22,7 +22,7 @@ export interface StoredMessage {
 export type MessageDraft = Omit<StoredMessage, '_id' | 'seq' | 'claim'>;
 
 /** The claim of a stored message; messages stored before claims existed get one from their clientMsgId. */
-export function claimOf(message: Omit<StoredMessage, 'claim'> & { claim?: string }): string {
+function claimOf(message: Omit<StoredMessage, 'claim'> & { claim?: string }): string {
   if (message.claim) return message.claim;
   return message.clientMsgId ? `${message.author.id}:${message.clientMsgId}` : `~${message.roomId}:${message.seq}`;
 }
