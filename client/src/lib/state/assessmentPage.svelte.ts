@@ -92,6 +92,23 @@ export class AssessmentPage {
     await this.loadVersions();
   }
 
+  /** Drops the draft revision: the published version is the assessment again. */
+  async discard(): Promise<void> {
+    this.assessment = await api.discardRevision(this.id);
+    this.left = this.right = null;
+    this.compared = null;
+    await this.loadVersions();
+  }
+
+  /** Compares the published version (what readers see) with the draft revision. */
+  async comparePublished(): Promise<void> {
+    const a = this.assessment;
+    if (!a?.publishedVersion) return;
+    this.left = a.publishedVersion;
+    this.right = a.version;
+    await this.compare();
+  }
+
   /** Deletes the assessment. */
   remove(): Promise<void> {
     return api.deleteAssessment(this.id);
