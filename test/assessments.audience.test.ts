@@ -143,7 +143,7 @@ describe('assessment audiences: versions, comments, draft revisions, bulk reads 
     const commentRecords = await recorded('comment.list');
     expect(commentRecords).to.have.length(1);
     expect(commentRecords[0]).to.deep.include({ target: { type: 'assessment', id: a.id, organisationId: owner.organisation.id } });
-    expect(commentRecords[0]!.details).to.deep.equal({ ids: comments.body.items.map((c: { id: string }) => c.id), count: 0 + comments.body.items.length });
+    expect(commentRecords[0]!.details).to.deep.equal({ ids: comments.body.items.map((c: { id: string }) => c.id), count: comments.body.items.length });
     const [overviewRecord] = await recorded('country.overview');
     expect(overviewRecord!.target).to.include({ type: 'country', id: 'TCD' });
     expect(overviewRecord!.details.ids).to.include(a.id);

@@ -31,7 +31,10 @@ export const publishedVersionOf = (a: AssessmentDoc): number | null => publicVie
 
 /** What `p` reads of an assessment it may see: the owner the working version, others the published one. */
 export function readerView(p: Principal, a: AssessmentDoc): AssessmentDoc | null {
-  return sameOrganisation(p, a.organisationId) ? a : publicView(a);
+  const view = publicView(a);
+  // Without a draft revision everyone who sees it reads the same: lists skip the owner check.
+  if (view === a) return a;
+  return sameOrganisation(p, a.organisationId) ? a : view;
 }
 
 /**

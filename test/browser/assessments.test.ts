@@ -212,7 +212,8 @@ describe('browser: country assessments', function () {
     await reader.page.reload();
     await reader.page.getByTestId('compare-left').waitFor();
     expect(await reader.page.getByTestId('assessment-title').innerText()).to.contain(revised.body.title);
-    const offered = await reader.page.getByTestId('compare-left').locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    const options = reader.page.getByTestId('compare-left').locator('option');
+    const offered = await Promise.all(Array.from({ length: await options.count() }, (_, i) => options.nth(i).getAttribute('value')));
     expect(offered).to.deep.equal(['4', '2']);
     expect(reader.errors).to.deep.equal([]);
     await reader.context.close();
