@@ -218,14 +218,19 @@ describe('browser: country assessments', function () {
     expect(reader.errors).to.deep.equal([]);
     await reader.context.close();
 
-    // A second revision, discarded from the page.
+    // A second revision, discarded from the page, in Arabic.
     expect((await patch(`/api/assessments/${a.id}`, { version: 4, title: 'To be dropped' }, t.analyst.token)).status).to.equal(200);
     await owner.page.reload();
-    await owner.page.getByTestId('assessment-revision').waitFor();
+    await switchLanguage(owner.page, 'ar');
+    expect(await owner.page.locator('html').getAttribute('dir')).to.equal('rtl');
+    await owner.page.getByTestId('assessment-revision').getByText('مسودة مراجعة للإصدار المنشور').waitFor();
+    expect(plain(await owner.page.getByTestId('assessment-revision').innerText())).not.to.match(/[A-Za-z]{3,}/);
+    await screenshot(owner.page, 'ar-assessment-draft-revision');
+    expect(plain(await owner.page.getByTestId('assessment-discard').innerText())).to.equal('تجاهل المسودة');
     await owner.page.getByTestId('assessment-discard').click();
-    await owner.page.getByTestId('assessment-notice').getByText('The draft revision was discarded').waitFor();
+    await owner.page.getByTestId('assessment-notice').getByText('تم تجاهل مسودة المراجعة').waitFor();
     expect(await owner.page.getByTestId('assessment-title').innerText()).to.contain(revised.body.title);
-    expect(await owner.page.getByTestId('assessment-status').innerText()).to.equal('Published');
+    expect((await get(`/api/assessments/${a.id}`, t.analyst.token)).body).to.include({ status: 'published', version: 6, publishedVersion: 6 });
     expect(owner.errors).to.deep.equal([]);
     await owner.context.close();
   });
