@@ -17,7 +17,7 @@ describe('store: catalog', () => {
 
   it('a reader while a writer publishes: fresh() started after a write finished sees it', async () => {
     const items = connection.db!.collection<Item>('items');
-    const catalog = new Catalog<Item>('items', (id) => items.findOne({ _id: id }), () => items.find().toArray(), undefined, feeds);
+    const catalog = new Catalog<Item>('items', (id) => items.findOne({ _id: id }), () => items.find().toArray(), undefined, undefined, feeds);
     await catalog.fresh();
     let finished = 0;
     let writing = true;

@@ -11,7 +11,7 @@ export interface AuditEntry {
   target: { type: string; id: string | null; organisationId: string | null };
   ip: string | null;
   outcome: (typeof AUDIT_OUTCOMES)[number];
-  details?: Record<string, string | number | boolean | null>;
+  details?: Record<string, string | number | boolean | null | string[]>;
 }
 
 interface Pending {
@@ -42,12 +42,20 @@ class AuditWriter {
   private stepAsideUntil = 0;
   private catchUpMs = 50;
   private lastHonoured = '';
+  private lastQueued: Promise<void> = Promise.resolve();
 
   append(entry: AuditEntry): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+    const stored = new Promise<void>((resolve, reject) => {
       this.pending.push({ entry, at: new Date(), resolve, reject });
       if (!this.draining) void this.drain();
     });
+    this.lastQueued = stored.catch(() => undefined);
+    return stored;
+  }
+
+  /** Resolves once every record queued before the call is stored (or failed). */
+  settled(): Promise<void> {
+    return this.lastQueued;
   }
 
   private async drain(): Promise<void> {
@@ -155,4 +163,12 @@ const writer = new AuditWriter();
 export async function recordAudit(entry: AuditEntry): Promise<void> {
   checkEntry(entry);
   await writer.append(entry);
+}
+
+/**
+ * Resolves once every record queued in this process before the call is stored (or failed): a
+ * reader of the trail then sees the records of answers not waiting for their append (bulk reads).
+ */
+export function auditSettled(): Promise<void> {
+  return writer.settled();
 }
