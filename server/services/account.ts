@@ -72,6 +72,7 @@ async function proveIdentity(ctx: Signed, action: string, proof: MfaProof, code?
     throw error;
   }
   if (failure) {
+    await slot.fail();
     await audit(ctx, action, 'failure');
     throw new HttpError('invalid_request', failure);
   }

@@ -63,7 +63,8 @@ export async function accountLocked(email: string) {
 /**
  * Signs a user in (§3). One failure slot of the account is reserved before anything is checked
  * (lockout.ts), so of any burst at most 5 passwords or codes are checked and the rest, the right
- * password included, answer 429. The same 401 and about the same time for an unknown email (it
+ * password included, answer 429 once those 5 turned out wrong (while they are still being checked,
+ * the others wait for them, so parallel right passwords all get through). The same 401 and about the same time for an unknown email (it
  * reserves a slot too) and a wrong password; then the second factor within the same slot.
  *
  * A success gives back only its own slot and does NOT clear earlier failures: the contract counts 5
@@ -91,8 +92,8 @@ export async function login(config: Config, ctx: ActionContext, email: string, p
       throw new HttpError('mfa_required', 'The code is not valid; enter the current code from your authenticator app.');
     }
   } catch (error) {
-    // A wrong password or code keeps the slot: it is the failure. Anything else gives it back.
-    if (!(error instanceof HttpError)) await slot.release();
+    // A wrong password or code keeps the slot as the failure; anything else (the database) gives it back.
+    await (error instanceof HttpError ? slot.fail() : slot.release());
     throw error;
   }
   // The password (and code, if any) was right: this attempt is no failure.

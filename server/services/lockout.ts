@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import mongoose from 'mongoose';
 import { LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS } from '../../shared/limits.js';
 import { LoginFailure } from '../models/loginThrottle.js';
@@ -13,41 +14,88 @@ const bucketOf = (time: number) => Math.floor(time / LOGIN_WINDOW_MS);
 const slotId = (key: string, bucket: number, n: number) => `${key}|${bucket}|${n}`;
 const slotsOf = (key: string, bucket: number) => Array.from({ length: LOGIN_MAX_FAILURES }, (_, i) => slotId(key, bucket, i + 1));
 
-/** One reserved failure slot: given back after a successful check, kept (as the failure) otherwise. */
+// When every slot is taken but some are still being checked, a sign-in waits for them rather than
+// answering 429 at once: a right password (the owner's tabs, a test suite) must not be refused for
+// sharing a moment with other right passwords. It waits at most this long, then counts them as failures.
+const WAIT_MAX_MS = 5_000;
+// A reservation whose process died before settling it counts as a failure after this.
+const PENDING_MAX_MS = 30_000;
+
+/** The settling of this process's reservations, per key: waiters here need not poll the database. */
+const inFlight = new Map<string, Set<Promise<void>>>();
+
+/** One reserved failure slot: given back after a successful check, kept as the failure otherwise. */
 export interface LoginSlot {
   readonly id: string;
-  /** Gives the slot back: the check it guarded succeeded, so it is no failure. */
+  /** Gives the slot back: the check it guarded succeeded (or never ran), so it is no failure. */
   release(): Promise<void>;
+  /** Keeps the slot as one failed sign-in of the account. */
+  fail(): Promise<void>;
 }
 
-/** Times of the slots held for `key` in `bucket` that are younger than the window. */
-async function recentIn(key: string, bucket: number, now: number): Promise<number[]> {
-  const rows = await Promise.all(slotsOf(key, bucket).map((id) => LoginFailure.findById(id, { at: 1 }).lean()));
-  return rows.flatMap((r) => (r && r.at.getTime() > now - LOGIN_WINDOW_MS ? [r.at.getTime()] : []));
+/** Times of the slots held for `key` in `bucket` that are younger than the window, and how many are still pending. */
+async function slotsIn(key: string, bucket: number, now: number): Promise<{ times: number[]; pending: number }> {
+  const rows = await Promise.all(slotsOf(key, bucket).map((id) => LoginFailure.findById(id, { at: 1, pending: 1 }).lean()));
+  const held = rows.filter((r) => r !== null && r.at.getTime() > now - LOGIN_WINDOW_MS);
+  return {
+    times: held.map((r) => r!.at.getTime()),
+    pending: held.filter((r) => r!.pending === true && r!.at.getTime() > now - PENDING_MAX_MS).length,
+  };
+}
+
+function track(key: string, id: string): LoginSlot {
+  let settle!: () => void;
+  const settled = new Promise<void>((resolve) => { settle = resolve; });
+  const mine = inFlight.get(key) ?? new Set<Promise<void>>();
+  mine.add(settled);
+  inFlight.set(key, mine);
+  const done = () => {
+    settle();
+    mine.delete(settled);
+    if (mine.size === 0 && inFlight.get(key) === mine) inFlight.delete(key);
+  };
+  let over = false;
+  const once = async (work: () => Promise<unknown>) => {
+    if (over) return;
+    over = true;
+    try {
+      await work();
+    } finally {
+      done();
+    }
+  };
+  return {
+    id,
+    release: () => once(() => LoginFailure.deleteOne({ _id: id })),
+    fail: () => once(() => LoginFailure.updateOne({ _id: id }, { $set: { pending: false } })),
+  };
 }
 
 /**
  * Reserves one failure slot of `key` (an account's email) before a password or code is checked; null
- * when all are taken (the account is locked, 429, even for the right password).
+ * when all are held by failures (the account is locked: 429, even for the right password).
  */
 export async function reserveLoginSlot(key: string): Promise<LoginSlot | null> {
-  const now = Date.now();
-  const bucket = bucketOf(now);
-  const free = LOGIN_MAX_FAILURES - (await recentIn(key, bucket - 1, now)).length;
-  for (let n = 1; n <= free; n++) {
-    const id = slotId(key, bucket, n);
-    if (await claim(() => LoginFailure.create({ _id: id, at: new Date() }))) {
-      return { id, release: async () => { await LoginFailure.deleteOne({ _id: id }); } };
+  const deadline = Date.now() + WAIT_MAX_MS;
+  for (;;) {
+    const now = Date.now();
+    const bucket = bucketOf(now);
+    const free = LOGIN_MAX_FAILURES - (await slotsIn(key, bucket - 1, now)).times.length;
+    for (let n = 1; n <= free; n++) {
+      const id = slotId(key, bucket, n);
+      if (await claim(() => LoginFailure.create({ _id: id, at: new Date(), pending: true }))) return track(key, id);
     }
+    if (Date.now() > deadline || (await slotsIn(key, bucket, now)).pending === 0) return null;
+    const local = inFlight.get(key);
+    await (local?.size ? Promise.race([...local, sleep(1_000)]) : sleep(50 + Math.random() * 100));
   }
-  return null;
 }
 
 /** How long until `key` may try again after a refused reservation (at least 1 ms). */
 export async function lockedForMs(key: string): Promise<number> {
   const now = Date.now();
   const bucket = bucketOf(now);
-  const times = [...(await recentIn(key, bucket - 1, now)), ...(await recentIn(key, bucket, now))].sort((a, b) => a - b);
+  const times = [...(await slotsIn(key, bucket - 1, now)).times, ...(await slotsIn(key, bucket, now)).times].sort((a, b) => a - b);
   // The oldest failure that still holds the count at 5 frees a slot when it is 15 minutes old.
   const oldest = times[Math.max(0, times.length - LOGIN_MAX_FAILURES)] ?? now;
   return Math.max(1, oldest + LOGIN_WINDOW_MS - now);
