@@ -33,13 +33,14 @@ export interface LoginSlot {
   fail(): Promise<void>;
 }
 
-/** Times of the slots held for `key` in `bucket` that are younger than the window, and how many are still pending. */
-async function slotsIn(key: string, bucket: number, now: number): Promise<{ times: number[]; pending: number }> {
+/** The slots of `key` in `bucket`: which are held (younger than the window), their times, how many still pending. */
+async function slotsIn(key: string, bucket: number, now: number): Promise<{ held: boolean[]; times: number[]; pending: number }> {
   const rows = await Promise.all(slotsOf(key, bucket).map((id) => LoginFailure.findById(id, { at: 1, pending: 1 }).lean()));
-  const held = rows.filter((r) => r !== null && r.at.getTime() > now - LOGIN_WINDOW_MS);
+  const live = rows.map((r) => (r !== null && r.at.getTime() > now - LOGIN_WINDOW_MS ? r : null));
   return {
-    times: held.map((r) => r!.at.getTime()),
-    pending: held.filter((r) => r!.pending === true && r!.at.getTime() > now - PENDING_MAX_MS).length,
+    held: live.map((r) => r !== null),
+    times: live.flatMap((r) => (r ? [r.at.getTime()] : [])),
+    pending: live.filter((r) => r?.pending === true && r.at.getTime() > now - PENDING_MAX_MS).length,
   };
 }
 
@@ -80,14 +81,19 @@ export async function reserveLoginSlot(key: string): Promise<LoginSlot | null> {
   for (;;) {
     const now = Date.now();
     const bucket = bucketOf(now);
-    const free = LOGIN_MAX_FAILURES - (await slotsIn(key, bucket - 1, now)).times.length;
+    const [previous, current] = await Promise.all([slotsIn(key, bucket - 1, now), slotsIn(key, bucket, now)]);
+    const free = LOGIN_MAX_FAILURES - previous.times.length;
+    // Only slots that looked free are tried: the insert decides, the read just spares a storm of them.
     for (let n = 1; n <= free; n++) {
+      if (current.held[n - 1]) continue;
       const id = slotId(key, bucket, n);
       if (await claim(() => LoginFailure.create({ _id: id, at: new Date(), pending: true }))) return track(key, id);
     }
-    if (Date.now() > deadline || (await slotsIn(key, bucket, now)).pending === 0) return null;
+    if (Date.now() > deadline || (current.pending === 0 && current.held.slice(0, Math.max(0, free)).every(Boolean))) return null;
+    // Wait for this process's checks of the account to settle (all of them: one wake-up, not five),
+    // or poll when they run in another process.
     const local = inFlight.get(key);
-    await (local?.size ? Promise.race([...local, sleep(1_000)]) : sleep(50 + Math.random() * 100));
+    await (local?.size ? Promise.race([Promise.all([...local]), sleep(1_000)]) : sleep(50 + Math.random() * 100));
   }
 }
 
