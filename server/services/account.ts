@@ -108,7 +108,7 @@ export async function enableMfa(config: Config, ctx: Signed, otp: string, proof:
   await proveIdentity(ctx, 'auth.mfa_enable', proof, () => checkOtp(config, user, otp, user.mfaPendingSecret, false));
   const userId = user._id.toString();
   const { codes, hashes } = newRecoveryCodes(userId);
-  await SpentRecoveryCode.deleteMany({ _id: mongoose.trusted({ $in: user.mfaRecoveryHashes.map((h) => `${userId}:${h}`) }) });
+  await SpentRecoveryCode.deleteMany({ _id: mongoose.trusted({ $in: (user.mfaRecoveryHashes ?? []).map((h) => `${userId}:${h}`) }) });
   await User.updateOne({ _id: user._id }, {
     $set: { mfaEnabled: true, mfaSecret: user.mfaPendingSecret, mfaPendingSecret: null, mfaRecoveryHashes: hashes },
   });
