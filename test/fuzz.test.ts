@@ -279,9 +279,9 @@ describe('fuzzing with bad input (issue 7)', function () {
     { route: 'PATCH /api/me', path: () => '/api/me', base: () => ({ name: 'Fuzzed name', locale: 'fr' }), as: () => owner },
     // Credential checks share the source's sign-in failure budget with the whole test run: few runs.
     { route: 'POST /api/me/password', path: () => '/api/me/password', base: () => ({ currentPassword: credentials.password, newPassword: 'a-fuzzed-password-1' }), as: () => credentials, runs: 5 },
-    { route: 'POST /api/me/mfa/setup', path: () => '/api/me/mfa/setup', base: () => ({}), as: () => owner },
-    { route: 'POST /api/me/mfa/enable', path: () => '/api/me/mfa/enable', base: () => ({ otp: '123456' }), as: () => credentials, runs: 5 },
-    { route: 'POST /api/me/mfa/disable', path: () => '/api/me/mfa/disable', base: () => ({ otp: '123456' }), as: () => credentials, runs: 5 },
+    { route: 'POST /api/me/mfa/setup', path: () => '/api/me/mfa/setup', base: () => ({ currentPassword: credentials.password }), as: () => credentials, runs: 5 },
+    { route: 'POST /api/me/mfa/enable', path: () => '/api/me/mfa/enable', base: () => ({ otp: '123456', currentPassword: credentials.password }), as: () => credentials, runs: 5 },
+    { route: 'POST /api/me/mfa/disable', path: () => '/api/me/mfa/disable', base: () => ({ otp: '123456', currentPassword: credentials.password }), as: () => credentials, runs: 5 },
     { route: 'POST /api/organisations', path: () => '/api/organisations', base: () => ({ slug: 'fuzzed-org', name: 'Fuzzed', kind: 'regional' }), as: () => office },
     { route: 'PATCH /api/organisations/:id', path: () => `/api/organisations/${orgId}`, base: () => ({ name: 'Fuzzed', active: true }), as: () => office },
     {

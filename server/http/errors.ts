@@ -7,6 +7,8 @@ export class HttpError extends Error {
   readonly status: number;
   /** Sent as `Retry-After` (whole seconds): when a refused caller may try again. */
   retryAfterSeconds: number | undefined;
+  /** Fields answered beside `error` (the enrolment token of a 403 `mfa_enrolment_required`). */
+  extra: Record<string, string> | undefined;
   constructor(readonly code: ErrorCode, message: string, readonly details?: ErrorBody['details']) {
     super(message);
     this.status = ERROR_STATUS[code];
@@ -76,6 +78,6 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (http.details) body.details = http.details;
     if (http.code === 'unavailable') res.setHeader('Retry-After', '5');
     if (http.retryAfterSeconds) res.setHeader('Retry-After', String(http.retryAfterSeconds));
-    res.status(http.status).json({ error: body });
+    res.status(http.status).json({ ...http.extra, error: body });
   };
 }

@@ -146,26 +146,31 @@ export const HTTP_ROWS: HttpRow[] = [
     // The same password again: the check and the change run, and the caller's own session stays.
     send: (c) => call('POST', '/api/me/password', { currentPassword: c.actor.user?.password ?? 'x', newPassword: c.actor.user?.password ?? 'a-new-password-1' }, token(c)),
   }),
-  row({ route: 'POST /api/me/mfa/setup', subjects: NONE, verdict: anyUser, ok: 200, send: json('POST', '/api/me/mfa/setup', {}) }),
   row({
-    route: 'POST /api/me/mfa/enable', subjects: NONE, verdict: anyUser, ok: 204,
+    route: 'POST /api/me/mfa/setup', subjects: NONE, verdict: anyUser, ok: 200,
+    send: (c) => call('POST', '/api/me/mfa/setup', { currentPassword: c.actor.user?.password }, token(c)),
+  }),
+  row({
+    route: 'POST /api/me/mfa/enable', subjects: NONE, verdict: anyUser, ok: 200,
     send: async (c) => {
       if (!c.expectOk) return call('POST', '/api/me/mfa/enable', { otp: '123456' }, token(c));
-      const setup = await post('/api/me/mfa/setup', {}, c.actor.token);
+      const currentPassword = c.actor.user?.password;
+      const setup = await post('/api/me/mfa/setup', { currentPassword }, c.actor.token);
       c.actor.mfaSecret = setup.body.secret;
-      return call('POST', '/api/me/mfa/enable', { otp: code(setup.body.secret) }, token(c));
+      return call('POST', '/api/me/mfa/enable', { otp: code(setup.body.secret), currentPassword }, token(c));
     },
   }),
   row({
     route: 'POST /api/me/mfa/disable', subjects: NONE, verdict: anyUser, ok: 204,
     send: async (c) => {
       if (!c.expectOk) return call('POST', '/api/me/mfa/disable', { otp: '123456' }, token(c));
+      const currentPassword = c.actor.user?.password;
       if (!c.actor.mfaSecret) {
-        const setup = await post('/api/me/mfa/setup', {}, c.actor.token);
-        await post('/api/me/mfa/enable', { otp: code(setup.body.secret) }, c.actor.token);
+        const setup = await post('/api/me/mfa/setup', { currentPassword }, c.actor.token);
+        await post('/api/me/mfa/enable', { otp: code(setup.body.secret), currentPassword }, c.actor.token);
         c.actor.mfaSecret = setup.body.secret as string;
       }
-      return call('POST', '/api/me/mfa/disable', { otp: code(c.actor.mfaSecret) }, token(c));
+      return call('POST', '/api/me/mfa/disable', { otp: code(c.actor.mfaSecret), currentPassword }, token(c));
     },
   }),
 
@@ -182,6 +187,11 @@ export const HTTP_ROWS: HttpRow[] = [
     route: 'PATCH /api/organisations/:id', subjects: ORGANISATIONS, verdict: organisationManagers, ok: 200, writes: true,
     // Allowed: the name it has (no change to the shared fixture); refused: a new name, which must not stick.
     send: (c) => call('PATCH', `/api/organisations/${c.subject.id}`, { name: c.expectOk ? c.subject.name : `Renamed ${c.tag}` }, token(c)),
+  }),
+  row<OrgKey>({
+    route: 'PATCH /api/organisations/:id {requireMfa}', subjects: ORGANISATIONS, verdict: organisationUserManagers, ok: 200, writes: true,
+    // Allowed: the value it has (no change to the shared fixture); refused: switching it on, which must not stick.
+    send: (c) => call('PATCH', `/api/organisations/${c.subject.id}`, { requireMfa: !c.expectOk }, token(c)),
   }),
   row<OrgKey>({
     route: 'GET /api/organisations/:id/users', subjects: ORGANISATIONS, verdict: organisationUserManagers, ok: 200,
