@@ -11,6 +11,7 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
 import { Drain } from './drain.js';
 import { createMetrics, createMetricsServer } from './metrics.js';
 import { attachRealtime, type Realtime } from './realtime/index.js';
+import { answerClientErrors } from './http/security.js';
 import { bootstrap } from './services/bootstrap.js';
 import { loadDemoData } from './services/demo/index.js';
 import { assessmentCatalog } from './services/assessmentCatalog.js';
@@ -71,6 +72,7 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
     if (config.redisUrl) started.push(await sharePrincipalChanges(config, log));
     const app = createApp(config, log, rateLimits.handler, { drain, metrics });
     const server = createServer(app);
+    answerClientErrors(server);
     drain.trackConnections(server);
     server.keepAliveTimeout = 65_000;
     server.headersTimeout = 66_000;

@@ -10,7 +10,7 @@ export interface AuditEntry {
   target: { type: string; id: string | null; organisationId: string | null };
   ip: string | null;
   outcome: (typeof AUDIT_OUTCOMES)[number];
-  details?: Record<string, string | number | boolean | null>;
+  details?: Record<string, string | number | boolean | null | string[]>;
 }
 
 // One writer per process drains a queue, so the process never races itself for a seq; writers of
@@ -28,14 +28,26 @@ const MAX_ATTEMPTS = 10_000;
 const pending: Pending[] = [];
 let draining = false;
 let tip: Tip | null = null;
+let lastQueued: Promise<unknown> = Promise.resolve();
 
 /** Appends one record to the hash chain; resolves once it is stored. */
 export async function recordAudit(entry: AuditEntry): Promise<void> {
   checkEntry(entry);
-  await new Promise<void>((resolve, reject) => {
+  const stored = new Promise<void>((resolve, reject) => {
     pending.push({ entry, at: new Date(), resolve, reject });
     if (!draining) void drain();
   });
+  lastQueued = stored.catch(() => undefined);
+  await stored;
+}
+
+/**
+ * Resolves once every record this process queued so far is stored (or failed): a reader of the trail
+ * waits for it, so an append a request did not wait for (a list's, §9) is never missing from what the
+ * same process answers next. Entries are stored in queue order, so the last one settling settles all.
+ */
+export function auditSettled(): Promise<unknown> {
+  return lastQueued;
 }
 
 // Refused before queueing: an entry that could not be stored as hashed would fail its whole batch.
