@@ -24,6 +24,14 @@ const ENCODED = /&(?:#|colon|tab|newline)/;
 const NAME_MAX = 64;
 const VALUE_HEAD = 40;
 
+/** What a scanner looks for beyond dangerous elements, event handlers and script URLs. */
+export interface MarkupRules {
+  /** `<!doctype`, `<!entity`, `<![CDATA[`, `<?xml`: markup in text, but two bytes that random binary holds often. */
+  declarations: boolean;
+  /** Entity-encoded characters in an attribute value (`&#x09;`, `&colon;`), which hide a `javascript:`. */
+  encodedValues: boolean;
+}
+
 type State = 'text' | 'open' | 'name' | 'declaration' | 'attributes' | 'valueStart' | 'value';
 
 const isSpace = (c: string) => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f';
@@ -39,6 +47,9 @@ export class MarkupScanner {
   private quote = '';
   private value = '';
   private found: string | null = null;
+
+  /** All rules apply to text; a PDF's binary header is scanned without the two that random bytes trip. */
+  constructor(private readonly rules: MarkupRules = { declarations: true, encodedValues: true }) {}
 
   /** The markup found so far, e.g. "<script", or null. */
   get markup(): string | null {
@@ -132,14 +143,14 @@ export class MarkupScanner {
     const d = this.declaration;
     // `<?name`: a processing instruction (`<?xml`); `<!name` or `<![CDATA[`: a declaration. `<!--` is a comment.
     if (d.length === 2) {
-      if (isAsciiLetter(c)) this.found = `<${d}`;
+      if (isAsciiLetter(c) && this.rules.declarations) this.found = `<${d}`;
       else if (d === '!-' || d === '![') return true;
       this.state = 'text';
       return c !== '<' || this.reopen();
     }
     if (d.startsWith('![')) {
       if ('![cdata['.startsWith(d)) {
-        if (d === '![cdata[') this.found = '<![CDATA[';
+        if (d === '![cdata[') this.found = this.rules.declarations ? '<![CDATA[' : null;
         else return true;
       }
     }
@@ -185,7 +196,7 @@ export class MarkupScanner {
   }
 
   private checkValue(): void {
-    if (SCRIPT_URL.test(this.value) || ENCODED.test(this.value)) this.found = `${this.value.slice(0, 16)}…`;
+    if (SCRIPT_URL.test(this.value) || (this.rules.encodedValues && ENCODED.test(this.value))) this.found = `${this.value.slice(0, 16)}…`;
   }
 
   private close(): boolean {

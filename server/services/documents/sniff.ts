@@ -68,6 +68,7 @@ export class TypeSniffer extends Transform {
   private textStart = '';
   private startChecked = false;
   private readonly markup = new MarkupScanner();
+  private readonly pdfMarkup = new MarkupScanner({ declarations: false, encodedValues: false });
   // The last characters of a PDF's header not yet scanned (an object's start may be split); null once its first object is seen.
   private pdfCarry: string | null = '';
 
@@ -174,8 +175,8 @@ export class TypeSniffer extends Transform {
     const text = this.pdfCarry + chunk.toString('latin1');
     const object = PDF_OBJECT.exec(text);
     const upTo = object ? object.index : end ? text.length : Math.max(0, text.length - PDF_OBJECT_CARRY);
-    this.markup.feed(text.slice(0, upTo));
-    const found = object || end ? this.markup.finish() : this.markup.markup;
+    this.pdfMarkup.feed(text.slice(0, upTo));
+    const found = object || end ? this.pdfMarkup.finish() : this.pdfMarkup.markup;
     if (found) throw unsupported(`the file is a PDF carrying HTML or XML markup before its first object (${found.slice(0, 24)})`);
     this.pdfCarry = object ? null : text.slice(upTo);
   }
