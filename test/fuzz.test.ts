@@ -540,7 +540,9 @@ describe('fuzzing with bad input (issue 7)', function () {
       ['x-unknown', Buffer.from('{"name":"x"}')], ['compress', Buffer.from('{"name":"x"}')], ['gzip, br', gzipSync('{"name":"x"}')], ['zstd', garbage],
     ];
     it('a body in an encoding the hub does not accept or cannot decode is 400 on every JSON route and upload; a good gzip body still works', async () => {
-      await fuzz('content encodings', fc.tuple(fc.constantFrom(...BODY_ROUTES), fc.constantFrom(...ENCODINGS)), async ([route, [encoding, raw]]) => {
+      // Sign-in routes share the source's failure budget (429 before the body is read): the other routes.
+      const routes = BODY_ROUTES.filter((r) => r.runs === undefined && !r.route.includes('/auth/'));
+      await fuzz('content encodings', fc.tuple(fc.constantFrom(...routes), fc.constantFrom(...ENCODINGS)), async ([route, [encoding, raw]]) => {
         const res = await send(route.route.split(' ')[0]!, route.path(), route.as().token, attack(encoding, raw), { 'content-encoding': encoding });
         expectRefusal(res, `${route.route} with Content-Encoding ${encoding}`);
         expect([res.status, res.body.error.code], `${route.route} with Content-Encoding ${encoding}`).to.deep.equal([400, 'invalid_request']);
