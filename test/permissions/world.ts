@@ -74,7 +74,7 @@ export const SHARED_SPECS: SharedSpec[] = [
 export const DRAFT_SPEC = shared('B.all (draft)', 'B', 'all', [], true);
 
 /** Documents whose version 1 was written for another audience than today's (§7 v2): widened, narrowed, the Office's own. */
-export const DOCUMENT_HISTORY_SPECS: SharedSpec[] = [
+const DOCUMENT_HISTORY_SPECS: SharedSpec[] = [
   { ...shared('B.selected[A], v1 organisation-only', 'B', 'selected', ['A']), first: { scope: 'organisation', selected: [] } },
   { ...shared('B.office, v1 shared with all', 'B', 'office'), first: { scope: 'all', selected: [] } },
   { ...shared('O.selected[A], v1 office-only', 'O', 'selected', ['A']), first: { scope: 'office', selected: [] } },
