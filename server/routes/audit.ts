@@ -29,6 +29,7 @@ export function auditRouter(): Router {
       await recordVerify(ctx, 'denied');
       throw forbidden('Only the hub administrator may verify the audit trail.');
     }
+    await auditSettled();
     const result = await verifyAuditTrail();
     await recordVerify(ctx, 'success', result);
     res.json(result);

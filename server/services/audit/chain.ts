@@ -41,12 +41,33 @@ export async function recordAudit(entry: AuditEntry): Promise<void> {
   await stored;
 }
 
+// How long a record nobody waits for may sit in the queue: one insert (and one head update) a second
+// instead of one per answer keeps lists as fast as without the trail (measured: docs/security.md).
+const DEFERRED_MS = 1000;
+let deferred: NodeJS.Timeout | null = null;
+
 /**
- * Resolves once every record this process queued so far is stored (or failed): a reader of the trail
- * waits for it, so an append a request did not wait for (a list's, §9) is never missing from what the
- * same process answers next. Entries are stored in queue order, so the last one settling settles all.
+ * Queues a record that nobody waits for (a list's, §9 v2): it goes in with the next append, or within
+ * DEFERRED_MS, and the promise says how that went.
+ */
+export function queueAudit(entry: AuditEntry): Promise<void> {
+  checkEntry(entry);
+  const stored = new Promise<void>((resolve, reject) => pending.push({ entry, at: new Date(), resolve, reject }));
+  lastQueued = stored.catch(() => undefined);
+  deferred ??= setTimeout(() => {
+    deferred = null;
+    if (!draining) void drain();
+  }, DEFERRED_MS);
+  return stored;
+}
+
+/**
+ * Stores at once what this process queued so far and resolves when it is stored (or failed): a reader
+ * of the trail waits for it, so a record a request did not wait for is never missing from what the same
+ * process answers next. Entries are stored in queue order, so the last one settling settles all.
  */
 export function auditSettled(): Promise<unknown> {
+  if (!draining && pending.length > 0) void drain();
   return lastQueued;
 }
 
