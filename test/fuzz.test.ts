@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { connect } from 'node:net';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { ERROR_STATUS } from '../shared/errors.js';
 import { ask } from './helpers/ask.js';
@@ -531,6 +532,22 @@ describe('fuzzing with bad input (issue 7)', function () {
       }
       expect(await state()).to.deep.equal(before);
     });
+  });
+
+  it('an over-long or invalid header is 400 invalid_request with the security headers, never a bare status line', async () => {
+    const long = await send('GET', '/api/me', owner.token, undefined, { 'x-long': 'a'.repeat(20_000) });
+    expectRefusal(long, 'a 20 kB header');
+    expect([long.status, long.body.error.code]).to.deep.equal([400, 'invalid_request']);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(new URL(baseUrl()).port), '127.0.0.1', () => socket.end('GET /api/me HTTP/1.1\r\nHost: hub\r\nX-Bad: a\u0001b\r\n\r\n'));
+      let answer = '';
+      socket.on('data', (bytes) => void (answer += bytes.toString('latin1')));
+      socket.on('close', () => resolve(answer));
+      socket.on('error', reject);
+    });
+    expect(raw).to.match(/^HTTP\/1\.1 400 /);
+    expect(raw).to.match(/\r\nX-Content-Type-Options: nosniff\r\n/i).and.match(/\r\nContent-Security-Policy: /i).and.not.match(/X-Powered-By/i);
+    expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)).error.code).to.equal('invalid_request');
   });
 
   describe('content encodings', () => {
