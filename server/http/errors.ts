@@ -47,10 +47,13 @@ export function toHttpError(error: unknown): HttpError {
   const e = error as { type?: string; status?: number; code?: unknown; name?: string };
   if (e?.type === 'entity.too.large') return new HttpError('payload_too_large', 'The request body is larger than 1 MiB.');
   if (e?.type === 'entity.parse.failed') return new HttpError('invalid_request', 'The request body is not valid JSON.');
-  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
-    return new HttpError('unsupported_media_type', 'The request body must be UTF-8 JSON.');
-  }
-  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.type) {
+  if (e?.type === 'encoding.unsupported') return new HttpError('invalid_request', 'The request body\'s Content-Encoding is not accepted.');
+  if (e?.type === 'charset.unsupported') return new HttpError('unsupported_media_type', 'The request body must be UTF-8 JSON.');
+  // Any other 4xx a library raised (a body that does not inflate, a path parameter that does not
+  // decode, a stream cut off) is malformed input: 400, never 500 (§2 v2).
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+    if (e.status === 413) return new HttpError('payload_too_large', 'The request body is too large.');
+    if (e.status === 415) return new HttpError('unsupported_media_type', 'The request body\'s type is not accepted.');
     return new HttpError('invalid_request', 'The request could not be read.');
   }
   if (isDatabaseDown(error)) return new HttpError('unavailable', 'The database is not answering; try again shortly.');

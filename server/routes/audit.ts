@@ -18,7 +18,7 @@ export function auditRouter(): Router {
     const visible = auditVisibleFilter(principalOf(req));
     if (!visible) throw forbidden('Only administrators may read the audit trail.');
     const query = input(req, 'query', ListAuditQuery);
-    await auditSettled(); // records of bulk reads this process answered without waiting for them
+    await auditSettled();
     const records = await findAuditRecords(visible, query);
     const reader = principalOf(req);
     res.json(toPage(records, query.limit, (record) => [record.seq], (record) => presentAuditRecord(record, canSeeAuditIp(reader, record.actor?.organisationId))));
@@ -30,6 +30,7 @@ export function auditRouter(): Router {
       await recordVerify(ctx, 'denied');
       throw forbidden('Only the hub administrator may verify the audit trail.');
     }
+    await auditSettled();
     const result = await verifyAuditTrail();
     await recordVerify(ctx, 'success', result);
     res.json(result);
