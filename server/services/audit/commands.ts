@@ -25,6 +25,9 @@ const MAX_ATTEMPTS = 10_000;
 // Fairness between processes: a loser asks the winner to hold off about twice as long as its own
 // last catch-up (find the tip, insert) took, never more than a second.
 const MAX_STEP_ASIDE_MS = 1000;
+// How long a record nobody waits for may sit in the queue: one insert (and one head update) a second
+// instead of one per answer keeps lists as fast as without the trail (measured: docs/security.md).
+const DEFERRED_MS = 1000;
 
 /**
  * The process's one writer of the chain. It drains a queue, so the process never races itself for a
@@ -42,20 +45,36 @@ class AuditWriter {
   private stepAsideUntil = 0;
   private catchUpMs = 50;
   private lastHonoured = '';
-  private lastQueued: Promise<void> = Promise.resolve();
+  private lastQueued: Promise<unknown> = Promise.resolve();
+  private deferred: NodeJS.Timeout | null = null;
 
+  /** Queues an entry and starts writing it at once. */
   append(entry: AuditEntry): Promise<void> {
-    const stored = new Promise<void>((resolve, reject) => {
-      this.pending.push({ entry, at: new Date(), resolve, reject });
-      if (!this.draining) void this.drain();
-    });
-    this.lastQueued = stored.catch(() => undefined);
+    const stored = this.queue(entry);
+    if (!this.draining) void this.drain();
     return stored;
   }
 
-  /** Resolves once every record queued before the call is stored (or failed). */
-  settled(): Promise<void> {
+  /** Queues an entry to go in with the next append, or within DEFERRED_MS. */
+  defer(entry: AuditEntry): Promise<void> {
+    const stored = this.queue(entry);
+    this.deferred ??= setTimeout(() => {
+      this.deferred = null;
+      if (!this.draining) void this.drain();
+    }, DEFERRED_MS);
+    return stored;
+  }
+
+  /** Writes what is queued at once; resolves when the last entry queued is stored (or failed). */
+  settled(): Promise<unknown> {
+    if (!this.draining && this.pending.length > 0) void this.drain();
     return this.lastQueued;
+  }
+
+  private queue(entry: AuditEntry): Promise<void> {
+    const stored = new Promise<void>((resolve, reject) => this.pending.push({ entry, at: new Date(), resolve, reject }));
+    this.lastQueued = stored.catch(() => undefined);
+    return stored;
   }
 
   private async drain(): Promise<void> {
@@ -166,9 +185,19 @@ export async function recordAudit(entry: AuditEntry): Promise<void> {
 }
 
 /**
- * Resolves once every record queued in this process before the call is stored (or failed): a
- * reader of the trail then sees the records of answers not waiting for their append (bulk reads).
+ * Queues a record that nobody waits for (a list's, §9 v2): it goes in with the next append, or within
+ * DEFERRED_MS, and the promise says how that went.
  */
-export function auditSettled(): Promise<void> {
+export function queueAudit(entry: AuditEntry): Promise<void> {
+  checkEntry(entry);
+  return writer.defer(entry);
+}
+
+/**
+ * Stores at once what this process queued so far and resolves when it is stored (or failed): a reader
+ * of the trail waits for it, so a record a request did not wait for is never missing from what the same
+ * process answers next. Entries are stored in queue order, so the last one settling settles all.
+ */
+export function auditSettled(): Promise<unknown> {
   return writer.settled();
 }
