@@ -1,14 +1,16 @@
+import type { Assessment, AssessmentComment, RiskFactorEntry } from '../../shared/schemas/assessments.js';
 import type { AssessmentDoc } from '../models/assessment.js';
 import type { AssessmentVersionDoc } from '../models/assessmentVersion.js';
 import type { CommentDoc } from '../models/comment.js';
 import { toIso } from './user.js';
 
+// The models type enumerated fields as strings; they store only what their schemas' enums allow.
 type Snapshot = Pick<AssessmentDoc, 'organisationId' | 'country' | 'title' | 'summary' | 'periodStart' | 'periodEnd'
   | 'overallRisk' | 'riskFactors' | 'status' | 'classification' | 'sharing' | 'version' | 'createdBy' | 'updatedBy'
   | 'createdAt' | 'updatedAt' | 'publishedAt'>;
 
 /** An assessment (current or as one of its versions) as the API shows it (§6). */
-export function presentAssessment(a: Snapshot, id: string) {
+export function presentAssessment(a: Snapshot, id: string): Assessment {
   return {
     id,
     organisationId: a.organisationId.toString(),
@@ -19,11 +21,11 @@ export function presentAssessment(a: Snapshot, id: string) {
     periodEnd: a.periodEnd ?? null,
     overallRisk: a.overallRisk,
     riskFactors: (a.riskFactors ?? []).map((f) => ({
-      number: f.number, level: f.level, trend: f.trend, indicators: [...(f.indicators ?? [])], notes: f.notes ?? '',
+      number: f.number, level: f.level, trend: f.trend as RiskFactorEntry['trend'], indicators: [...(f.indicators ?? [])], notes: f.notes ?? '',
     })),
     status: a.status,
-    classification: a.classification,
-    sharing: { scope: a.sharing!.scope, organisations: (a.sharing!.organisations ?? []).map(String) },
+    classification: a.classification as Assessment['classification'],
+    sharing: { scope: a.sharing!.scope as Assessment['sharing']['scope'], organisations: (a.sharing!.organisations ?? []).map(String) },
     version: a.version,
     createdBy: a.createdBy.toString(),
     updatedBy: a.updatedBy.toString(),
@@ -34,7 +36,7 @@ export function presentAssessment(a: Snapshot, id: string) {
 }
 
 /** The current version of an assessment. */
-export const presentCurrent = (a: AssessmentDoc) => presentAssessment(a, a._id.toString());
+export const presentCurrent = (a: AssessmentDoc): Assessment => presentAssessment(a, a._id.toString());
 
 // Per catalog entry: a change replaces the entry (and bumps its version), so its bytes go with it.
 const presentedJson = new WeakMap<AssessmentDoc, { version: number; json: Buffer }>();
@@ -49,10 +51,10 @@ export function presentCurrentJson(a: AssessmentDoc): Buffer {
 }
 
 /** A stored version of an assessment. */
-export const presentVersion = (v: AssessmentVersionDoc) => presentAssessment(v, v.assessmentId.toString());
+export const presentVersion = (v: AssessmentVersionDoc): Assessment => presentAssessment(v, v.assessmentId.toString());
 
 /** A comment (§6). */
-export function presentComment(c: CommentDoc) {
+export function presentComment(c: CommentDoc): AssessmentComment {
   return {
     id: c._id.toString(),
     assessmentId: c.assessmentId.toString(),

@@ -1,8 +1,8 @@
 import type { AuditRecordDoc } from '../models/auditRecord.js';
-import type { AuditRecordView } from '../../shared/schemas/audit.js';
+import type { AuditRecord } from '../../shared/schemas/audit.js';
 
 /** The fields of an audit record that leave the server; organisationIds stays inside. */
-export function presentAuditRecord(doc: AuditRecordDoc): AuditRecordView {
+export function presentAuditRecord(doc: AuditRecordDoc): AuditRecord {
   return {
     id: String(doc._id),
     seq: doc.seq,
@@ -11,8 +11,8 @@ export function presentAuditRecord(doc: AuditRecordDoc): AuditRecordView {
     action: doc.action,
     target: { type: doc.target?.type ?? '', id: doc.target?.id ?? null, organisationId: doc.target?.organisationId ?? null },
     ip: doc.ip ?? null,
-    outcome: doc.outcome as AuditRecordView['outcome'],
-    details: (doc.details ?? {}) as AuditRecordView['details'],
+    outcome: doc.outcome as AuditRecord['outcome'],
+    details: (doc.details ?? {}) as AuditRecord['details'],
     hash: doc.hash,
     prevHash: doc.prevHash,
   };

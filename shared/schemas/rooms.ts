@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, PageQuery } from './common.js';
+import { Id, IsoTime, PageQuery } from './common.js';
 
 export const MESSAGE_MAX_LENGTH = 8000;
 export const ROOM_NAME_MAX_LENGTH = 200;
@@ -58,3 +58,34 @@ export const EditPayload = z.strictObject({ messageId: MessageId, body: MessageB
 export const DeletePayload = z.strictObject({ messageId: MessageId });
 export const HistoryPayload = z.strictObject({ roomId: Id, afterSeq: SeqNumber, limit: z.number().int().min(1).max(HISTORY_LIMIT_MAX) });
 export const TypingPayload = z.strictObject({ roomId: Id });
+
+/** A situation room as the API shows it (§8); `unread` for the caller on lists and reads. */
+export const Room = z.object({
+  id: Id,
+  name: z.string(),
+  country: Country.nullable(),
+  organisations: z.array(Id),
+  createdBy: Id,
+  /** The organisation that created it (its admins and analysts manage the room): an extra for the web app. */
+  createdByOrganisation: Id,
+  createdAt: IsoTime,
+  archived: z.boolean(),
+  lastSeq: z.number().int().min(0),
+  unread: z.number().int().min(0).optional(),
+});
+export type Room = z.infer<typeof Room>;
+
+/** A message of a situation room (§8); a deleted one keeps its seq but not its text. */
+export const RoomMessage = z.object({
+  id: MessageId,
+  roomId: Id,
+  seq: z.number().int().min(1),
+  author: z.object({ id: Id, name: z.string(), organisationId: Id }),
+  body: z.string(),
+  attachments: z.array(Id),
+  clientMsgId: z.string().nullable(),
+  createdAt: IsoTime,
+  editedAt: IsoTime.nullable(),
+  deleted: z.boolean(),
+});
+export type RoomMessage = z.infer<typeof RoomMessage>;

@@ -1,5 +1,5 @@
 /** The assessment page: the assessment, its versions, a comparison of two of them, its comments. */
-import { api, type Assessment, type AssessmentComment, type VersionInfo } from '../api.js';
+import { api, type Assessment, type AssessmentComment, type AssessmentVersionItem } from '../api.js';
 import { errorKey } from '../errors.js';
 import type { MessageKey } from './i18n.svelte.js';
 
@@ -9,7 +9,7 @@ const COMMENTS_PAGE = 50;
 export class AssessmentPage {
   assessment = $state.raw<Assessment | null>(null);
   loadError = $state<MessageKey | null>(null);
-  versions = $state.raw<VersionInfo[]>([]);
+  versions = $state.raw<AssessmentVersionItem[]>([]);
   /** The two versions compared, as numbers (`left` older by default). */
   left = $state<number | null>(null);
   right = $state<number | null>(null);
