@@ -1,9 +1,7 @@
 import { expect } from 'chai';
 import { z } from 'zod';
-import { LoginAnswer, MeAnswer, TokenSet } from '../shared/schemas/account.js';
-import {
-  Assessment, AssessmentComment, AssessmentVersionItem, AssessmentWithVersions, CountryOverview, RiskMapItem,
-} from '../shared/schemas/assessments.js';
+import { LoginAnswer, MeAnswer, TokenSet, UpdateMeAnswer } from '../shared/schemas/account.js';
+import { Assessment, AssessmentComment, AssessmentVersionItem, AssessmentWithVersions, CountryOverview, RiskMapItem } from '../shared/schemas/assessments.js';
 import { AuditRecord, AuditVerification } from '../shared/schemas/audit.js';
 import { ErrorAnswer, pageOf } from '../shared/schemas/common.js';
 import { DocumentWithVersions, HubDocument } from '../shared/schemas/documents.js';
@@ -14,7 +12,7 @@ import { Room, RoomMessage } from '../shared/schemas/rooms.js';
 import { text } from '../server/services/demo/documentFiles.js';
 import { uploadDocument } from './helpers/documents.js';
 import { asOfficeAdmin, assessmentBody, createTenant } from './helpers/factories.js';
-import { get, post, type Answer } from './helpers/http.js';
+import { get, patch, post, type Answer } from './helpers/http.js';
 
 /**
  * The answer has `status` and is exactly what `schema` describes: every field valid, and none the
@@ -37,6 +35,7 @@ describe('response schemas (shared/schemas) match what the hub answers', () => {
     conforms(signIn, 200, LoginAnswer, 'login');
     conforms(await post('/api/auth/refresh', { refreshToken: signIn.body.refreshToken }), 200, TokenSet, 'refresh');
     conforms(await get('/api/me', admin.token), 200, MeAnswer, 'me');
+    conforms(await patch('/api/me', { locale: 'ar' }, admin.token), 200, UpdateMeAnswer, 'me changed');
     conforms(await get('/api/organisations?limit=5', admin.token), 200, pageOf(Organisation), 'organisations');
     conforms(await get(`/api/organisations/${organisation.id}/users`, admin.token), 200, pageOf(User), 'users');
     conforms(await get('/api/audit?limit=20', office.token), 200, pageOf(AuditRecord), 'audit page');

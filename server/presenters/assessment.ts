@@ -4,12 +4,13 @@ import type { AssessmentVersionDoc } from '../models/assessmentVersion.js';
 import type { CommentDoc } from '../models/comment.js';
 import { toIso } from './user.js';
 
-// The models type enumerated fields as strings; they store only what their schemas' enums allow.
-type Snapshot = Pick<AssessmentDoc, 'organisationId' | 'country' | 'title' | 'summary' | 'periodStart' | 'periodEnd'
-  | 'overallRisk' | 'riskFactors' | 'status' | 'classification' | 'sharing' | 'version' | 'createdBy' | 'updatedBy'
-  | 'createdAt' | 'updatedAt' | 'publishedAt'>;
+// What a current assessment and a stored version both hold: every presented field but the id.
+type Snapshot = Pick<AssessmentDoc, Exclude<keyof Assessment, 'id'>>;
 
-/** An assessment (current or as one of its versions) as the API shows it (§6). */
+/**
+ * An assessment (current or as one of its versions) as the API shows it (§6). The models type
+ * enumerated fields as strings; they store only what their schemas' enums allow, hence the casts.
+ */
 export function presentAssessment(a: Snapshot, id: string): Assessment {
   return {
     id,
@@ -21,7 +22,11 @@ export function presentAssessment(a: Snapshot, id: string): Assessment {
     periodEnd: a.periodEnd ?? null,
     overallRisk: a.overallRisk,
     riskFactors: (a.riskFactors ?? []).map((f) => ({
-      number: f.number, level: f.level, trend: f.trend as RiskFactorEntry['trend'], indicators: [...(f.indicators ?? [])], notes: f.notes ?? '',
+      number: f.number,
+      level: f.level,
+      trend: f.trend as RiskFactorEntry['trend'],
+      indicators: [...(f.indicators ?? [])],
+      notes: f.notes ?? '',
     })),
     status: a.status,
     classification: a.classification as Assessment['classification'],

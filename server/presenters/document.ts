@@ -31,8 +31,6 @@ export function presentDocument(d: DocumentDoc): HubDocument {
 export function presentDocumentWithVersions(d: DocumentDoc): DocumentWithVersions {
   return {
     ...presentDocument(d),
-    versions: d.versions.map((v) => ({
-      version: v.version, size: v.size, sha256: v.sha256, createdBy: v.createdBy.toString(), createdAt: toIso(v.createdAt),
-    })),
+    versions: d.versions.map((v) => ({ version: v.version, size: v.size, sha256: v.sha256, createdBy: v.createdBy.toString(), createdAt: toIso(v.createdAt) })),
   };
 }

@@ -17,6 +17,7 @@ export type MeAnswer = z.infer<typeof MeAnswer>;
 
 /** `PATCH /api/me`. */
 export const UpdateMeAnswer = z.object({ user: User });
+export type UpdateMeAnswer = z.infer<typeof UpdateMeAnswer>;
 
 /** `POST /api/me/mfa/setup`: the secret to enter in an authenticator app. */
 export const MfaSetupAnswer = z.object({ secret: z.string(), otpauthUrl: z.string() });

@@ -14,14 +14,16 @@ export const ASSESSMENT_STATUSES = ['draft', 'published'] as const;
 export const RiskLevel = z.number().int().min(0).max(4);
 
 /** `YYYY-MM-DD`, or a full ISO date-time whose UTC date is kept. */
-export const PeriodDate = z.union([z.iso.date(), z.iso.datetime({ offset: true })])
-  .transform((value) => new Date(value).toISOString().slice(0, 10));
+export const PeriodDate = z.union([z.iso.date(), z.iso.datetime({ offset: true })]).transform((value) => new Date(value).toISOString().slice(0, 10));
 
 export const RiskFactorEntry = z.strictObject({
   number: z.number().int().min(1).max(RISK_FACTOR_COUNT),
   level: RiskLevel,
   trend: z.enum(TRENDS),
-  indicators: z.array(z.string().regex(/^\d{1,2}\.\d{1,2}$/, 'must be an indicator code such as 8.7')).max(40).default([]),
+  indicators: z
+    .array(z.string().regex(/^\d{1,2}\.\d{1,2}$/, 'must be an indicator code such as 8.7'))
+    .max(40)
+    .default([]),
   notes: z.string().max(FACTOR_NOTES_MAX_LENGTH).default(''),
 });
 export type RiskFactorEntry = z.infer<typeof RiskFactorEntry>;
@@ -61,7 +63,10 @@ export type UpdateAssessmentBody = z.infer<typeof UpdateAssessmentBody>;
 export const PublishAssessmentBody = z.strictObject({});
 
 export const ListAssessmentsQuery = PageQuery.extend({
-  country: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 3166-1 alpha-3 code').optional(),
+  country: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'must be an ISO 3166-1 alpha-3 code')
+    .optional(),
   organisation: Id.optional(),
   status: z.enum(ASSESSMENT_STATUSES).optional(),
   minRisk: z.coerce.number().int().min(0).max(4).optional(),

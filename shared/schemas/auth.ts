@@ -1,15 +1,11 @@
 import { z } from 'zod';
-import {
-  EMAIL_MAX_LENGTH, LOCALES, NAME_MAX_LENGTH, OTP_DIGITS, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH,
-} from '../limits.js';
+import { EMAIL_MAX_LENGTH, LOCALES, NAME_MAX_LENGTH, OTP_DIGITS, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../limits.js';
 
 /** An email address as typed; compared case-insensitively. */
 export const Email = z.string().trim().toLowerCase().max(EMAIL_MAX_LENGTH).email('must be an email address');
 
 /** A new password: long enough to resist guessing, short enough to hash cheaply. */
-export const NewPassword = z.string()
-  .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
-  .max(PASSWORD_MAX_LENGTH);
+export const NewPassword = z.string().min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`).max(PASSWORD_MAX_LENGTH);
 
 /** A one-time password from an authenticator app. */
 export const Otp = z.string().regex(new RegExp(`^[0-9]{${OTP_DIGITS}}$`), `must be ${OTP_DIGITS} digits`);
@@ -28,9 +24,6 @@ export const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(
 
 export const UpdateMeBody = z.strictObject({ name: PersonName.optional(), locale: Locale.optional() });
 
-export const ChangePasswordBody = z.strictObject({
-  currentPassword: z.string().min(1).max(PASSWORD_MAX_LENGTH),
-  newPassword: NewPassword,
-});
+export const ChangePasswordBody = z.strictObject({ currentPassword: z.string().min(1).max(PASSWORD_MAX_LENGTH), newPassword: NewPassword });
 
 export const OtpBody = z.strictObject({ otp: Otp });

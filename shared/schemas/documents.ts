@@ -7,21 +7,22 @@ export const DOCUMENT_TITLE_MAX_LENGTH = 200;
 export const DOCUMENT_FILENAME_MAX_LENGTH = 255;
 /** Longest text of one multipart field (the sharing JSON is the largest). */
 export const DOCUMENT_FIELD_MAX_BYTES = 16 * 1024;
-/** The multipart fields of an upload, in the order a form sends them; `file` always comes last. */
-export const DOCUMENT_UPLOAD_FIELDS = ['title', 'classification', 'sharing', 'country'] as const;
 
 const Title = z.string().trim().min(1).max(DOCUMENT_TITLE_MAX_LENGTH);
 const Country = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 3166-1 alpha-3 code such as KEN');
 
 /** `sharing` sent as JSON text in a multipart field, parsed then checked like a JSON body's. */
-export const SharingJson = z.string().transform((text, ctx) => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be JSON such as {"scope":"organisation","organisations":[]}' });
-    return z.NEVER;
-  }
-}).pipe(Sharing);
+export const SharingJson = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON such as {"scope":"organisation","organisations":[]}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(Sharing);
 
 /**
  * The text fields of `POST /api/documents` (multipart, before `file`): strict like every body, so an

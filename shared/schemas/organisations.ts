@@ -14,27 +14,13 @@ export const CreateOrganisationBody = z.strictObject({
   parentId: Id.nullable().optional(),
 });
 
-export const UpdateOrganisationBody = z.strictObject({
-  name: OrganisationName.optional(),
-  active: z.boolean().optional(),
-});
+export const UpdateOrganisationBody = z.strictObject({ name: OrganisationName.optional(), active: z.boolean().optional() });
 
-export const ListOrganisationsQuery = PageQuery.extend({
-  includeInactive: z.enum(['0', '1']).optional(),
-});
+export const ListOrganisationsQuery = PageQuery.extend({ includeInactive: z.enum(['0', '1']).optional() });
 
-export const CreateUserBody = z.strictObject({
-  email: Email,
-  name: PersonName,
-  role: z.enum(ROLES),
-  password: NewPassword,
-});
+export const CreateUserBody = z.strictObject({ email: Email, name: PersonName, role: z.enum(ROLES), password: NewPassword });
 
-export const UpdateUserBody = z.strictObject({
-  name: PersonName.optional(),
-  role: z.enum(ROLES).optional(),
-  active: z.boolean().optional(),
-});
+export const UpdateUserBody = z.strictObject({ name: PersonName.optional(), role: z.enum(ROLES).optional(), active: z.boolean().optional() });
 
 /** A user as the API shows it (§3): never a hash or a secret. */
 export const User = z.object({

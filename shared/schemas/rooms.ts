@@ -14,8 +14,16 @@ export const MESSAGE_RATE_WINDOW_MS = 10_000;
 const RoomName = z.string().trim().min(1).max(ROOM_NAME_MAX_LENGTH);
 const Country = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 3166-1 alpha-3 code such as SDN');
 /** A message body: 1–8000 characters of plain text. */
-export const MessageBody = z.string().min(1).max(MESSAGE_MAX_LENGTH).refine((s) => s.trim().length > 0, 'must not be blank');
-export const ClientMsgId = z.string().min(1).max(CLIENT_MSG_ID_MAX_LENGTH).regex(/^[A-Za-z0-9._:-]+$/, 'may hold letters, digits and . _ : -');
+export const MessageBody = z
+  .string()
+  .min(1)
+  .max(MESSAGE_MAX_LENGTH)
+  .refine((s) => s.trim().length > 0, 'must not be blank');
+export const ClientMsgId = z
+  .string()
+  .min(1)
+  .max(CLIENT_MSG_ID_MAX_LENGTH)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'may hold letters, digits and . _ : -');
 /** A message id as the API shows it: `<roomId>:<seq>`. */
 export const MessageId = z.string().regex(/^[0-9a-f]{24}:[1-9][0-9]{0,11}$/, 'must be a message id');
 const Attachments = z.array(Id).max(ATTACHMENTS_MAX);
@@ -43,11 +51,7 @@ export const MessagesQuery = z.strictObject({
 
 export const ListRoomsQuery = PageQuery;
 
-export const SendMessageBody = z.strictObject({
-  body: MessageBody,
-  clientMsgId: ClientMsgId.optional(),
-  attachments: Attachments.optional(),
-});
+export const SendMessageBody = z.strictObject({ body: MessageBody, clientMsgId: ClientMsgId.optional(), attachments: Attachments.optional() });
 
 export const ReadMarkerBody = z.strictObject({ seq: SeqNumber });
 

@@ -2,9 +2,15 @@
 import type { ErrorCode } from '../../../shared/errors.js';
 import type { Locale } from '../../../shared/limits.js';
 import type { OrganisationKind, Role } from '../../../shared/roles.js';
-import type { LoginAnswer, MeAnswer, MfaSetupAnswer, TokenSet } from '../../../shared/schemas/account.js';
+import type { LoginAnswer, MeAnswer, MfaSetupAnswer, TokenSet, UpdateMeAnswer } from '../../../shared/schemas/account.js';
 import type {
-  Assessment, AssessmentComment, AssessmentVersionItem, AssessmentWithVersions, CountryOverview, CreateAssessmentBody, RiskMapItem,
+  Assessment,
+  AssessmentComment,
+  AssessmentVersionItem,
+  AssessmentWithVersions,
+  CountryOverview,
+  CreateAssessmentBody,
+  RiskMapItem,
 } from '../../../shared/schemas/assessments.js';
 import type { AuditRecord, AuditVerification } from '../../../shared/schemas/audit.js';
 import type { Page } from '../../../shared/schemas/common.js';
@@ -19,8 +25,22 @@ import { TokenKeeper } from './tokens.js';
 // The answers' types come from the response schemas in shared/schemas (what the server's presenters are
 // typed against); they are re-exported so components import the API's types from this one module.
 export type {
-  Assessment, AssessmentComment, AssessmentVersionItem, AuditRecord, AuditVerification, CountryItem, CountryOverview, DocumentWithVersions,
-  HubDocument, Organisation, Page, RiskFactorView, RiskMapItem, Room, RoomMessage, User,
+  Assessment,
+  AssessmentComment,
+  AssessmentVersionItem,
+  AuditRecord,
+  AuditVerification,
+  CountryItem,
+  CountryOverview,
+  DocumentWithVersions,
+  HubDocument,
+  Organisation,
+  Page,
+  RiskFactorView,
+  RiskMapItem,
+  Room,
+  RoomMessage,
+  User,
 };
 export type { RiskFactorEntry } from '../../../shared/schemas/assessments.js';
 export type { RiskReading } from '../../../shared/schemas/assessments.js';
@@ -30,10 +50,7 @@ export type { MfaSetupAnswer };
 export type AssessmentStatus = Assessment['status'];
 
 /** The editable content of an assessment, as POST takes it (PATCH takes it without `country`). */
-export type AssessmentContent = Omit<CreateAssessmentBody, 'country' | 'periodStart' | 'periodEnd'> & {
-  periodStart: string | null;
-  periodEnd: string | null;
-};
+export type AssessmentContent = Omit<CreateAssessmentBody, 'country' | 'periodStart' | 'periodEnd'> & { periodStart: string | null; periodEnd: string | null };
 
 export interface AuditQuery {
   action?: string;
@@ -183,7 +200,7 @@ export class ApiClient {
   }
 
   /** PATCH /api/me. */
-  updateMe(changes: { name?: string; locale?: Locale }): Promise<{ user: User }> {
+  updateMe(changes: { name?: string; locale?: Locale }): Promise<UpdateMeAnswer> {
     return this.request('PATCH', '/api/me', { body: changes });
   }
 
