@@ -1,7 +1,15 @@
 import { expect } from 'chai';
 import { z } from 'zod';
 import { LoginAnswer, MeAnswer, TokenSet, UpdateMeAnswer } from '../shared/schemas/account.js';
-import { Assessment, AssessmentComment, AssessmentVersionItem, AssessmentWithVersions, CountryOverview, RiskMapItem } from '../shared/schemas/assessments.js';
+import {
+  Assessment,
+  AssessmentComment,
+  AssessmentVersion,
+  AssessmentVersionItem,
+  AssessmentWithVersions,
+  CountryOverview,
+  RiskMapItem,
+} from '../shared/schemas/assessments.js';
 import { AuditRecord, AuditVerification } from '../shared/schemas/audit.js';
 import { ErrorAnswer, pageOf } from '../shared/schemas/common.js';
 import { DocumentWithVersions, HubDocument } from '../shared/schemas/documents.js';
@@ -57,7 +65,9 @@ describe('response schemas (shared/schemas) match what the hub answers', () => {
     conforms(await get(`/api/assessments/${id}`, member.token), 200, AssessmentWithVersions, 'read');
     conforms(await get(`/api/assessments?country=BDI`, member.token), 200, pageOf(Assessment), 'list');
     conforms(await get(`/api/assessments/${id}/versions`, member.token), 200, items(AssessmentVersionItem), 'versions');
-    conforms(await get(`/api/assessments/${id}/versions/1`, member.token), 200, Assessment, 'a version');
+    conforms(await get(`/api/assessments/${id}/versions/1`, member.token), 200, AssessmentVersion, 'a version');
+    conforms(await patch(`/api/assessments/${id}`, { version: 2, title: 'Revised' }, analyst.token), 200, Assessment, 'a draft revision');
+    conforms(await post(`/api/assessments/${id}/discard`, {}, analyst.token), 200, Assessment, 'revision discarded');
     conforms(await post(`/api/assessments/${id}/comments`, { body: 'Seen.' }, member.token), 201, AssessmentComment, 'comment');
     conforms(await get(`/api/assessments/${id}/comments`, member.token), 200, pageOf(AssessmentComment), 'comments');
     conforms(await get('/api/countries/BDI/overview', member.token), 200, CountryOverview, 'overview');

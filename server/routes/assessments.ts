@@ -12,15 +12,23 @@ import {
 } from '../policies/assessment.js';
 import { authorize } from '../policies/helpers.js';
 import {
-  addComment, countryOverview, listAssessments, listComments, listVersions, readAssessment, readVersion, riskMap,
+  addComment, countryOverview, listAssessments, listComments, listVersions, readAssessment, readVersion, recordBulkRead, riskMap,
 } from '../services/assessmentQueries.js';
 import {
-  createAssessment, deleteAssessment, findAssessment, publishAssessment, updateAssessment,
+  createAssessment, deleteAssessment, discardRevision, findAssessment, publishAssessment, updateAssessment,
 } from '../services/assessments.js';
 import { contextOf } from '../services/context.js';
 import { isCountryCode } from '../services/countries.js';
 
 const signed = (req: Request) => ({ ...contextOf(req), principal: principalOf(req) });
+
+/**
+ * Records a bulk read without holding its answer back (§9 v2; recordBulkRead says what that risks);
+ * a failed append is logged, never an unhandled rejection.
+ */
+function auditBulkRead(req: Request, action: string, target: { type: string; id: string | null; organisationId: string | null }, ids: string[]): void {
+  recordBulkRead(signed(req), action, target, ids).catch((error: unknown) => req.log?.error({ err: error, action }, 'bulk read audit record failed'));
+}
 
 /** Loads the assessment of `:id` and applies a verdict of the assessment policy (404 / 403). */
 async function load(req: Request, verdict: typeof readAssessmentVerdict) {
@@ -35,7 +43,9 @@ export function assessmentsRouter(): Router {
   router.use(auth());
 
   router.get('/', validate({ query: ListAssessmentsQuery }), async (req, res) => {
-    res.type('json').send(await listAssessments(principalOf(req), input(req, 'query', ListAssessmentsQuery)));
+    const { json, ids } = await listAssessments(principalOf(req), input(req, 'query', ListAssessmentsQuery));
+    auditBulkRead(req, 'assessment.list', { type: 'assessment', id: null, organisationId: null }, ids);
+    res.type('json').send(json);
   });
 
   router.post('/', validate({ body: CreateAssessmentBody }), async (req, res) => {
@@ -56,13 +66,17 @@ export function assessmentsRouter(): Router {
     res.json(await publishAssessment(signed(req), await load(req, editAssessmentVerdict)));
   });
 
+  router.post('/:id/discard', validate({ params: IdParams, body: PublishAssessmentBody }), async (req, res) => {
+    res.json(await discardRevision(signed(req), await load(req, editAssessmentVerdict)));
+  });
+
   router.delete('/:id', validate({ params: IdParams }), async (req, res) => {
     await deleteAssessment(signed(req), await load(req, deleteAssessmentVerdict));
     res.status(204).end();
   });
 
   router.get('/:id/versions', validate({ params: IdParams }), async (req, res) => {
-    res.json(listVersions(await load(req, readAssessmentVerdict)));
+    res.json(listVersions(principalOf(req), await load(req, readAssessmentVerdict)));
   });
 
   router.get('/:id/versions/:version', validate({ params: VersionParams }), async (req, res) => {
@@ -71,7 +85,10 @@ export function assessmentsRouter(): Router {
   });
 
   router.get('/:id/comments', validate({ params: IdParams, query: PageQuery }), async (req, res) => {
-    res.json(await listComments(await load(req, readAssessmentVerdict), input(req, 'query', PageQuery)));
+    const doc = await load(req, readAssessmentVerdict);
+    const page = await listComments(principalOf(req), doc, input(req, 'query', PageQuery));
+    auditBulkRead(req, 'comment.list', { type: 'assessment', id: doc._id.toString(), organisationId: doc.organisationId.toString() }, page.items.map((c) => c.id));
+    res.json(page);
   });
 
   router.post('/:id/comments', validate({ params: IdParams, body: CreateCommentBody }), async (req, res) => {
@@ -94,7 +111,9 @@ export function countryOverviewRouter(): Router {
   router.get('/:code/overview', validate({ params: CountryParams }), async (req, res) => {
     const { code } = input(req, 'params', CountryParams);
     if (!isCountryCode(code)) throw notFound('country');
-    res.type('json').send(await countryOverview(principalOf(req), code));
+    const { json, ids } = await countryOverview(principalOf(req), code);
+    auditBulkRead(req, 'country.overview', { type: 'country', id: code, organisationId: null }, ids);
+    res.type('json').send(json);
   });
 
   return router;

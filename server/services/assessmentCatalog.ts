@@ -1,5 +1,6 @@
 import { Assessment, type AssessmentDoc } from '../models/assessment.js';
 import { Catalog } from '../store/catalog.js';
+import { publicView } from './assessmentViews.js';
 
 export const ASSESSMENT_FEED = 'assessments';
 
@@ -9,4 +10,6 @@ export const assessmentCatalog = new Catalog<AssessmentDoc>(
   (id) => Assessment.findById(id).lean<AssessmentDoc>().exec(),
   () => Assessment.find({}).lean<AssessmentDoc[]>().exec(),
   (a) => a.country,
+  // Every reader's list in the order others read it (server/services/assessmentQueries.ts, listedAt).
+  (a) => (publicView(a) ?? a).updatedAt.getTime(),
 );

@@ -7,11 +7,12 @@ import { searchWords } from '../../shared/search.js';
 import type { Classification, Sharing } from '../../shared/sharing.js';
 import { domainEvents } from '../events.js';
 import { HttpError, notFound } from '../http/errors.js';
-import { Assessment, type AssessmentDoc } from '../models/assessment.js';
+import { Assessment, type AssessmentContent, type AssessmentDoc } from '../models/assessment.js';
 import { AssessmentVersion, versionKey } from '../models/assessmentVersion.js';
-import { audienceOf, newlyVisible } from '../policies/sharing.js';
+import { audienceOf, keptVisible, newlyVisible, orgAudience } from '../policies/sharing.js';
 import { presentCurrent } from '../presenters/assessment.js';
 import { ASSESSMENT_FEED, assessmentCatalog } from './assessmentCatalog.js';
+import { publicView } from './assessmentViews.js';
 import { recordAudit } from './audit.js';
 import { publishChange } from '../store/changeFeed.js';
 import { checkSharing } from './sharing.js';
@@ -55,35 +56,57 @@ export async function findAssessment(id: string): Promise<AssessmentDoc> {
 }
 
 function snapshotOf(doc: AssessmentDoc) {
-  const { _id, audience: _a, words: _w, versions: _v, ...content } = doc;
+  const { _id, audience: _a, words: _w, versions: _v, published: _p, publishedVersion: _n, ...content } = doc;
   return { _id: versionKey(_id.toString(), doc.version), assessmentId: _id, ...content };
 }
 
-/** The derived fields of an assessment (audience, search words, version list) after a change. */
+/** The content fields of a version (what the published view keeps). */
+function contentOf(doc: AssessmentDoc): AssessmentContent {
+  const { title, summary, periodStart, periodEnd, overallRisk, riskFactors, status, classification, sharing, version, updatedBy, updatedAt, publishedAt } = doc;
+  return { title, summary, periodStart, periodEnd, overallRisk, riskFactors, status, classification, sharing, version, updatedBy, updatedAt, publishedAt };
+}
+
+/**
+ * The derived fields of an assessment after a change: the published view (the new version if it is
+ * published, else the previous view: a draft revision changes nothing others see), the audience (of
+ * the published view: sharing in a draft revision takes effect on publish), search words, and the
+ * version list with each version's own status and audience.
+ */
 async function derive(next: AssessmentDoc, previous: AssessmentDoc): Promise<AssessmentDoc> {
-  const draft = next.status === 'draft';
-  next.audience = audienceOf({ organisationId: next.organisationId, sharing: next.sharing, draft }, await officeOrganisationId());
+  const officeId = await officeOrganisationId();
+  next.published = next.status === 'published' ? contentOf(next) : (publicView(previous) ? contentOf(publicView(previous)!) : null);
+  next.publishedVersion = next.published?.version ?? null;
+  next.audience = audienceOf({ organisationId: next.organisationId, sharing: next.published?.sharing ?? next.sharing, draft: !next.published }, officeId);
   next.words = searchWords(next.title, next.summary ?? '');
-  next.versions = [...(previous.versions ?? []), { version: next.version, updatedBy: next.updatedBy, updatedAt: next.updatedAt }];
+  const audience = audienceOf({ organisationId: next.organisationId, sharing: next.sharing, draft: next.status === 'draft' }, officeId);
+  next.versions = [...(previous.versions ?? []), { version: next.version, updatedBy: next.updatedBy, updatedAt: next.updatedAt, status: next.status, audience }];
   return next;
 }
 
-async function announce(ctx: Signed, doc: AssessmentDoc, before: string[], action: string, details: Record<string, string | number | boolean>) {
+/**
+ * After a change: the change feed, the audit record, and the notifications — `assessment.shared` to
+ * organisations that newly see it, `assessment.updated` (when `revised`: a revision was published)
+ * to the other organisations that saw it before and still do.
+ */
+async function announce(ctx: Signed, doc: AssessmentDoc, before: string[], action: string, details: Record<string, string | number | boolean>, revised = false) {
   await publishChange(ASSESSMENT_FEED, doc._id.toString());
   await recordAudit({
     actor: actorOf(ctx), action,
     target: { type: 'assessment', id: doc._id.toString(), organisationId: doc.organisationId.toString() },
     ip: ctx.ip, outcome: 'success', details: { version: doc.version, ...details },
   });
-  const gained = newlyVisible(before, doc.audience, doc.audience.includes('all') ? await activeOrganisationIds() : []);
+  const active = before.includes('all') || doc.audience.includes('all') ? await activeOrganisationIds() : [];
+  const gained = newlyVisible(before, doc.audience, active);
   const owner = doc.organisationId.toString();
-  const organisationIds = gained.filter((id) => id !== owner);
-  if (organisationIds.length > 0) {
+  const notify = (type: 'assessment.shared' | 'assessment.updated', organisationIds: string[]) => {
+    if (organisationIds.length === 0) return;
     domainEvents.publish('notification', {
       organisationIds,
-      payload: { type: 'assessment.shared', assessmentId: doc._id.toString(), title: doc.title, country: doc.country, organisationId: owner },
+      payload: { type, assessmentId: doc._id.toString(), title: doc.title, country: doc.country, organisationId: owner, version: doc.version },
     });
-  }
+  };
+  notify('assessment.shared', gained.filter((id) => id !== owner));
+  if (revised) notify('assessment.updated', keptVisible(before, doc.audience, active).filter((id) => id !== owner));
 }
 
 /** `POST /api/assessments`: a new draft, version 1. */
@@ -102,7 +125,8 @@ export async function createAssessment(ctx: Signed, body: CreateAssessmentBody) 
     version: 1, createdBy: p.user._id, updatedBy: p.user._id, createdAt: now, updatedAt: now, publishedAt: null,
     audience: audienceOf({ organisationId: ownerId, sharing, draft: true }, await officeOrganisationId()),
     words: searchWords(body.title, body.summary),
-    versions: [{ version: 1, updatedBy: p.user._id, updatedAt: now }],
+    versions: [{ version: 1, updatedBy: p.user._id, updatedAt: now, status: 'draft', audience: [orgAudience(ownerId)] }],
+    published: null, publishedVersion: null,
     deletedAt: null, deletedBy: null,
   } as unknown as AssessmentDoc;
   // The version record first: an assessment never exists without its version 1.
@@ -117,7 +141,7 @@ export async function createAssessment(ctx: Signed, body: CreateAssessmentBody) 
  * number (its `_id` is unique), so of two edits made from the same version exactly one wins and
  * the other answers 409; the assessment itself is then updated by `_id` alone.
  */
-async function saveNextVersion(ctx: Signed, current: AssessmentDoc, change: Partial<AssessmentDoc>, action: string, details: Record<string, string | number | boolean> = {}) {
+async function saveNextVersion(ctx: Signed, current: AssessmentDoc, change: Partial<AssessmentDoc>, action: string, details: Record<string, string | number | boolean> = {}, revised = false) {
   const p = ctx.principal;
   const now = new Date();
   const merged = await derive({ ...current, ...change, version: current.version + 1, updatedBy: p.user._id, updatedAt: now } as AssessmentDoc, current);
@@ -137,7 +161,7 @@ async function saveNextVersion(ctx: Signed, current: AssessmentDoc, change: Part
       target: { type: 'assessment', id: _id.toString(), organisationId: merged.organisationId.toString() },
     });
   } else {
-    await announce(ctx, merged, current.audience, action, details);
+    await announce(ctx, merged, current.audience, action, details, revised);
   }
   return presentCurrent(merged);
 }
@@ -172,16 +196,34 @@ export async function updateAssessment(ctx: Signed, loaded: AssessmentDoc, body:
   const sharingIn = change.sharing ?? { scope: current.sharing!.scope as Sharing['scope'], organisations: current.sharing!.organisations.map(String) };
   const sharing = await checkSharing(sharingIn, classification, current.organisationId.toString());
   const sharingChanged = change.sharing !== undefined || change.classification !== undefined;
-  return saveNextVersion(ctx, current, { ...change, sharing } as unknown as Partial<AssessmentDoc>, 'assessment.update',
+  // An edit of a published assessment is a draft revision (§6 v2): others keep reading the published view.
+  return saveNextVersion(ctx, current, { ...change, sharing, status: 'draft' } as unknown as Partial<AssessmentDoc>, 'assessment.update',
     sharingChanged ? { scope: sharing.scope, classification, sharingChanged: true } : {});
 }
 
-/** `POST /api/assessments/:id/publish`: a change like any other (version + 1); publishing twice is 409. */
+/**
+ * `POST /api/assessments/:id/publish`: a change like any other (version + 1); the draft (first or a
+ * revision) becomes what the audience reads. Publishing what is published is 409.
+ */
 export async function publishAssessment(ctx: Signed, loaded: AssessmentDoc) {
   const current = loaded;
   if (current.status === 'published') throw new HttpError('conflict', 'This assessment is already published.');
+  const revised = publicView(current) !== null;
   return saveNextVersion(ctx, current, { status: 'published', publishedAt: new Date() }, 'assessment.publish',
-    { scope: current.sharing!.scope });
+    { scope: current.sharing!.scope, revision: revised }, revised);
+}
+
+/**
+ * `POST /api/assessments/:id/discard`: drops the draft revision. Versions only grow (each number is
+ * claimed once), so the published content is stored again as the next version, published, with its
+ * publication time; 409 when there is no draft revision (a first draft is deleted, not discarded).
+ */
+export async function discardRevision(ctx: Signed, loaded: AssessmentDoc) {
+  const current = loaded;
+  const published = publicView(current);
+  if (current.status !== 'draft' || !published) throw new HttpError('conflict', 'There is no draft revision to discard.');
+  const { version: _v, updatedBy: _b, updatedAt: _t, ...content } = contentOf(published);
+  return saveNextVersion(ctx, current, content, 'assessment.discard', { discarded: current.version });
 }
 
 /**

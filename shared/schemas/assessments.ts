@@ -81,8 +81,8 @@ export const CreateCommentBody = z.strictObject({ body: z.string().trim().min(1)
 
 const AlphaThree = z.string().regex(/^[A-Z]{3}$/);
 
-/** An assessment as the API shows it (§6), current or as one of its versions. */
-export const Assessment = z.object({
+/** An assessment as it was at one of its versions (`GET /api/assessments/:id/versions/:version`, §6). */
+export const AssessmentVersion = z.object({
   id: Id,
   organisationId: Id,
   country: AlphaThree,
@@ -102,10 +102,23 @@ export const Assessment = z.object({
   updatedAt: IsoTime,
   publishedAt: IsoTime.nullable(),
 });
+export type AssessmentVersion = z.infer<typeof AssessmentVersion>;
+
+/**
+ * An assessment as the API shows it (§6): the version this reader sees, with the number of its last
+ * published version (null before the first publication; with `status: draft` the owner reads a draft revision).
+ */
+export const Assessment = AssessmentVersion.extend({ publishedVersion: z.number().int().min(1).nullable() });
 export type Assessment = z.infer<typeof Assessment>;
 
-/** One item of `GET /api/assessments/:id/versions`: who saved that version and when. */
-export const AssessmentVersionItem = z.object({ version: z.number().int().min(1), updatedBy: Id, updatedAt: IsoTime });
+/** One item of `GET /api/assessments/:id/versions`: who saved that version, when and as what. */
+export const AssessmentVersionItem = z.object({
+  version: z.number().int().min(1),
+  /** What the version was saved as; null for versions stored before drafted revisions (v2). */
+  status: z.enum(ASSESSMENT_STATUSES).nullable(),
+  updatedBy: Id,
+  updatedAt: IsoTime,
+});
 export type AssessmentVersionItem = z.infer<typeof AssessmentVersionItem>;
 
 /** `GET /api/assessments/:id`: the current version with its version list (an extra for the web app). */

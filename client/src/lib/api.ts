@@ -6,6 +6,7 @@ import type { LoginAnswer, MeAnswer, MfaSetupAnswer, TokenSet, UpdateMeAnswer } 
 import type {
   Assessment,
   AssessmentComment,
+  AssessmentVersion,
   AssessmentVersionItem,
   AssessmentWithVersions,
   CountryOverview,
@@ -27,6 +28,7 @@ import { TokenKeeper } from './tokens.js';
 export type {
   Assessment,
   AssessmentComment,
+  AssessmentVersion,
   AssessmentVersionItem,
   AuditRecord,
   AuditVerification,
@@ -313,6 +315,11 @@ export class ApiClient {
     return this.request('POST', `/api/assessments/${encodeURIComponent(id)}/publish`, { body: {} });
   }
 
+  /** POST /api/assessments/:id/discard: drops the draft revision; answers the published version. */
+  discardRevision(id: string): Promise<Assessment> {
+    return this.request('POST', `/api/assessments/${encodeURIComponent(id)}/discard`, { body: {} });
+  }
+
   /** DELETE /api/assessments/:id. */
   deleteAssessment(id: string): Promise<void> {
     return this.request('DELETE', `/api/assessments/${encodeURIComponent(id)}`);
@@ -324,7 +331,7 @@ export class ApiClient {
   }
 
   /** GET /api/assessments/:id/versions/:version: the assessment as it was. */
-  assessmentVersion(id: string, version: number): Promise<Assessment> {
+  assessmentVersion(id: string, version: number): Promise<AssessmentVersion> {
     return this.request('GET', `/api/assessments/${encodeURIComponent(id)}/versions/${version}`);
   }
 

@@ -4,7 +4,7 @@ import { isIndicatorOf, RISK_FACTORS, type Localised, type Trend } from '../../.
 import type { Locale } from '../../../shared/limits.js';
 import type { RiskFactorEntry, UpdateAssessmentBody } from '../../../shared/schemas/assessments.js';
 import type { Classification, Sharing } from '../../../shared/sharing.js';
-import { Assessment } from '../../models/assessment.js';
+import { Assessment, type AssessmentDoc } from '../../models/assessment.js';
 import { AssessmentVersion, versionKey } from '../../models/assessmentVersion.js';
 import { Organisation } from '../../models/organisation.js';
 import { User } from '../../models/user.js';
@@ -202,17 +202,26 @@ async function analystOf(slug: string): Promise<ActionContext & { principal: Pri
 
 /**
  * Turns the clock back on an assessment the service just stored: version `n` was saved at
- * `times[n - 1]`, and published at `times[publishedVersion - 1]` (if it was); the assessment and
- * each version record are rewritten by `_id`, then the change feed tells the catalogs.
+ * `times[n - 1]`, and each version in `publications` published at its own time; the assessment
+ * (its version list and published view kept, only their times changed) and each version record are
+ * rewritten by `_id`, then the change feed tells the catalogs.
  */
-async function backdate(id: string, by: Principal, times: Date[], publishedVersion: number | null): Promise<void> {
-  const publishedAt = publishedVersion ? times[publishedVersion - 1]! : null;
+async function backdate(id: string, times: Date[], publications: number[]): Promise<void> {
+  // The publication time of version n: that of the latest publication at or before it.
+  const publishedAtOf = (n: number) => {
+    const last = publications.filter((p) => p <= n).pop();
+    return last ? times[last - 1]! : null;
+  };
+  const doc = (await Assessment.findById(id).lean<AssessmentDoc>())!;
+  const published = doc.published
+    ? { ...doc.published, updatedAt: times[doc.published.version - 1]!, publishedAt: publishedAtOf(doc.published.version) }
+    : null;
   await Assessment.updateOne({ _id: id }, { $set: {
-    createdAt: times[0], updatedAt: times[times.length - 1], publishedAt,
-    versions: times.map((updatedAt, i) => ({ version: i + 1, updatedBy: by.user._id, updatedAt })),
+    createdAt: times[0], updatedAt: times[times.length - 1], publishedAt: publishedAtOf(times.length), published,
+    versions: doc.versions.map((v, i) => ({ ...v, updatedAt: times[i] })),
   } });
   await Promise.all(times.map((updatedAt, i) => AssessmentVersion.updateOne({ _id: versionKey(id, i + 1) }, { $set: {
-    createdAt: times[0], updatedAt, publishedAt: publishedVersion && i + 1 >= publishedVersion ? publishedAt : null,
+    createdAt: times[0], updatedAt, publishedAt: publishedAtOf(i + 1),
   } })));
   await publishChange(ASSESSMENT_FEED, id);
 }
@@ -235,8 +244,8 @@ interface Reading {
 }
 
 /**
- * One reading through the service, 1 to 4 versions: drafted (the common factors only when
- * `staged`, completed a week later), published unless a draft, and revised after publication.
+ * One reading through the service, 1 to 5 versions: drafted (the common factors only when
+ * `staged`, completed a week later), published unless a draft, and revised (and the revision published) after publication.
  */
 async function storeReading(ctx: ActionContext & { principal: Principal }, r: Reading): Promise<number[]> {
   const scenario = SCENARIOS[r.series.country]!;
@@ -259,17 +268,22 @@ async function storeReading(ctx: ActionContext & { principal: Principal }, r: Re
     times.push(at);
   };
   if (r.staged) await next({ riskFactors: factors }, new Date(r.at.getTime() - 7 * DAY));
-  let published: number | null = null;
-  if (!r.draft) {
+  const publications: number[] = [];
+  const publish = async (at: Date) => {
     await publishAssessment(ctx, await findAssessment(created.id));
-    times.push(r.at);
-    published = times.length;
+    times.push(at);
+    publications.push(times.length);
+  };
+  if (!r.draft) {
+    await publish(r.at);
     if (r.revised) {
+      // A revision is a draft until published again (§6 v2).
       const revised = factors.map((f) => f.number === 1 ? { ...f, notes: `${f.notes} ${REVISED[locale]}` } : f);
       await next({ riskFactors: revised }, new Date(r.at.getTime() + 5 * DAY));
+      await publish(new Date(r.at.getTime() + 6 * DAY));
     }
   }
-  await backdate(created.id, ctx.principal, times, published);
+  await backdate(created.id, times, publications);
   return factors.map((f) => f.level);
 }
 

@@ -1,5 +1,5 @@
 /** The assessment page: the assessment, its versions, a comparison of two of them, its comments. */
-import { api, type Assessment, type AssessmentComment, type AssessmentVersionItem } from '../api.js';
+import { api, type Assessment, type AssessmentComment, type AssessmentVersion, type AssessmentVersionItem } from '../api.js';
 import { errorKey } from '../errors.js';
 import type { MessageKey } from './i18n.svelte.js';
 
@@ -13,13 +13,13 @@ export class AssessmentPage {
   /** The two versions compared, as numbers (`left` older by default). */
   left = $state<number | null>(null);
   right = $state<number | null>(null);
-  compared = $state.raw<{ left: Assessment; right: Assessment } | null>(null);
+  compared = $state.raw<{ left: AssessmentVersion; right: AssessmentVersion } | null>(null);
   comparing = $state(false);
   compareError = $state<MessageKey | null>(null);
   comments = $state.raw<AssessmentComment[]>([]);
   commentsCursor = $state<string | null>(null);
   commentsError = $state<MessageKey | null>(null);
-  #cache = new Map<number, Promise<Assessment>>();
+  #cache = new Map<number, Promise<AssessmentVersion>>();
 
   constructor(readonly id: string) {}
 
@@ -37,13 +37,17 @@ export class AssessmentPage {
     await Promise.all([this.loadVersions(), this.loadComments()]);
   }
 
-  /** The version list, newest last; picks the last two for comparison. */
+  /**
+   * The version list, newest last; picks for comparison the last one and the published one before it
+   * (what readers saw before; a draft revision and its publication differ in status only), else the one before.
+   */
   async loadVersions(): Promise<void> {
     try {
       const { items } = await api.versions(this.id);
       this.versions = items;
       const last = items.at(-1)?.version ?? null;
-      const before = items.at(-2)?.version ?? null;
+      const earlier = items.slice(0, -1);
+      const before = earlier.findLast((v) => v.status === 'published')?.version ?? earlier.at(-1)?.version ?? null;
       if (this.right === null) this.right = last;
       if (this.left === null) this.left = before ?? last;
     } catch (error) {
@@ -92,12 +96,29 @@ export class AssessmentPage {
     await this.loadVersions();
   }
 
+  /** Drops the draft revision: the published version is the assessment again. */
+  async discard(): Promise<void> {
+    this.assessment = await api.discardRevision(this.id);
+    this.left = this.right = null;
+    this.compared = null;
+    await this.loadVersions();
+  }
+
+  /** Compares the published version (what readers see) with the draft revision. */
+  async comparePublished(): Promise<void> {
+    const a = this.assessment;
+    if (!a?.publishedVersion) return;
+    this.left = a.publishedVersion;
+    this.right = a.version;
+    await this.compare();
+  }
+
   /** Deletes the assessment. */
   remove(): Promise<void> {
     return api.deleteAssessment(this.id);
   }
 
-  #version(version: number): Promise<Assessment> {
+  #version(version: number): Promise<AssessmentVersion> {
     let pending = this.#cache.get(version);
     if (!pending) {
       pending = api.assessmentVersion(this.id, version);
