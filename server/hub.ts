@@ -11,6 +11,8 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
 import { Drain } from './drain.js';
 import { createMetrics, createMetricsServer } from './metrics.js';
 import { attachRealtime, type Realtime } from './realtime/index.js';
+import { answerClientErrors } from './http/security.js';
+import { auditSettled } from './services/audit.js';
 import { bootstrap } from './services/bootstrap.js';
 import { loadDemoData } from './services/demo/index.js';
 import { assessmentCatalog } from './services/assessmentCatalog.js';
@@ -71,6 +73,7 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
     if (config.redisUrl) started.push(await sharePrincipalChanges(config, log));
     const app = createApp(config, log, rateLimits.handler, { drain, metrics });
     const server = createServer(app);
+    answerClientErrors(server);
     drain.trackConnections(server);
     server.keepAliveTimeout = 65_000;
     server.headersTimeout = 66_000;
@@ -111,6 +114,8 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
         closing ??= (async () => {
           housekeeping.stop();
           await drainTraffic({ server, realtime, drain, deadline: Date.now() + config.drainMs, log });
+          // Records nobody waited for (lists', §9) are stored before the database goes (bounded: it may be down).
+          await Promise.race([auditSettled(), sleep(AUDIT_FLUSH_MS)]);
           await unwind();
         })();
         return closing;
@@ -121,6 +126,8 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
     throw error;
   }
 }
+
+const AUDIT_FLUSH_MS = 5000;
 
 /**
  * Stops taking work and lets what runs finish: new requests and socket calls answer 503 `unavailable`,

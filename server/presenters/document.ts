@@ -1,6 +1,6 @@
 import { kindOfContentType } from '../../shared/documentTypes.js';
 import type { DocumentWithVersions, HubDocument } from '../../shared/schemas/documents.js';
-import type { DocumentDoc } from '../models/document.js';
+import type { DocumentDoc, DocumentVersionEntry } from '../models/document.js';
 import { toIso } from './user.js';
 
 // The model types enumerated fields as strings; it stores only what its schema's enums allow.
@@ -27,10 +27,12 @@ export function presentDocument(d: DocumentDoc): HubDocument {
   };
 }
 
-/** A document with its version history, oldest first (`GET /api/documents/:id`). */
-export function presentDocumentWithVersions(d: DocumentDoc): DocumentWithVersions {
+/** A document with the versions `shown` lets through, oldest first (`GET /api/documents/:id`). */
+export function presentDocumentWithVersions(d: DocumentDoc, shown: (v: DocumentVersionEntry) => boolean): DocumentWithVersions {
   return {
     ...presentDocument(d),
-    versions: d.versions.map((v) => ({ version: v.version, size: v.size, sha256: v.sha256, createdBy: v.createdBy.toString(), createdAt: toIso(v.createdAt) })),
+    versions: d.versions
+      .filter(shown)
+      .map((v) => ({ version: v.version, size: v.size, sha256: v.sha256, createdBy: v.createdBy.toString(), createdAt: toIso(v.createdAt) })),
   };
 }

@@ -11,6 +11,7 @@ export function presentOrganisation(organisation: OrganisationDoc): Organisation
     kind: organisation.kind,
     parentId: organisation.parentId ? organisation.parentId.toString() : null,
     active: organisation.active,
+    requireMfa: organisation.requireMfa ?? false,
     createdAt: toIso(organisation.createdAt),
     updatedAt: toIso(organisation.updatedAt),
   };

@@ -6,7 +6,7 @@ import {
 import { auth, principalOf } from '../auth/passport.js';
 import { input, validate } from '../http/validate.js';
 import { authorize } from '../policies/helpers.js';
-import { canManageOrganisations, manageOrganisationVerdict, organisationUsersVerdict } from '../policies/organisation.js';
+import { canManageOrganisations, organisationUsersVerdict, updateOrganisationVerdict } from '../policies/organisation.js';
 import { contextOf } from '../services/context.js';
 import { createOrganisation, findOrganisation, listOrganisations, updateOrganisation } from '../services/organisations.js';
 import { createUser, listUsers } from '../services/users.js';
@@ -27,8 +27,9 @@ export function organisationsRouter(): Router {
 
   router.patch('/:id', validate({ params: IdParams, body: UpdateOrganisationBody }), async (req, res) => {
     const { id } = input(req, 'params', IdParams);
-    authorize(manageOrganisationVerdict(principalOf(req), await findOrganisation(id)), 'organisation');
-    res.json(await updateOrganisation(contextOf(req), id, input(req, 'body', UpdateOrganisationBody)));
+    const change = input(req, 'body', UpdateOrganisationBody);
+    authorize(updateOrganisationVerdict(principalOf(req), await findOrganisation(id), change), 'organisation');
+    res.json(await updateOrganisation(contextOf(req), id, change));
   });
 
   router.get('/:id/users', validate({ params: IdParams, query: PageQuery }), async (req, res) => {

@@ -16,7 +16,7 @@ import { jsonArray, jsonPage } from '../presenters/json.js';
 import { toIso } from '../presenters/user.js';
 import { assessmentCatalog } from './assessmentCatalog.js';
 import { publicView, readerView, versionReader } from './assessmentViews.js';
-import { recordAudit } from './audit.js';
+import { queueAudit, recordAudit } from './audit.js';
 import { actorOf, type ActionContext } from './context.js';
 
 type Signed = ActionContext & { principal: Principal };
@@ -182,11 +182,11 @@ export async function riskMap(p: Principal) {
 
 /**
  * Records a bulk read (§9 v2): one record per answer, naming the first 100 items and their number.
- * Not awaited by the caller: the answer does not wait for the append (a record can be lost if the
- * process dies within milliseconds of answering); `/api/audit` waits for this process's queue.
+ * Queued, not awaited: records of this process go in together within a second (a crash can lose that
+ * second's list records); `/api/audit` and shutdown first store this process's queue.
  */
 export function recordBulkRead(ctx: Signed, action: string, target: { type: string; id: string | null; organisationId: string | null }, ids: string[]): Promise<void> {
-  return recordAudit({
+  return queueAudit({
     actor: actorOf(ctx), action, target, ip: ctx.ip, outcome: 'success',
     details: { ids: ids.slice(0, 100), count: ids.length },
   });

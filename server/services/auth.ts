@@ -3,13 +3,17 @@ import { verifyAgainstDummy, verifyPassword } from '../auth/passwords.js';
 import { SecretBox } from '../auth/secretBox.js';
 import { verifyTotp } from '../auth/totp.js';
 import { HttpError, rateLimited } from '../http/errors.js';
-import { Organisation } from '../models/organisation.js';
+import { hashRecoveryCode } from '../auth/recoveryCodes.js';
+import { signEnrolmentToken } from '../auth/tokens.js';
+import { Organisation, type OrganisationDoc } from '../models/organisation.js';
+import { SpentRecoveryCode } from '../models/spentRecoveryCode.js';
+import { claim } from '../store/claim.js';
 import { UsedOtp } from '../models/usedOtp.js';
 import { User, type UserDoc } from '../models/user.js';
 import { presentUser } from '../presenters/user.js';
 import { recordAudit } from './audit.js';
 import type { ActionContext } from './context.js';
-import { clearLoginFailures, lockedForMs, recordLoginFailure } from './lockout.js';
+import { lockedForMs, reserveLoginSlot } from './lockout.js';
 import { openSession, revokeSession, rotateRefreshToken, sessionOfRefreshToken } from './sessions.js';
 import { domainEvents } from '../events.js';
 
@@ -40,46 +44,71 @@ export async function checkOtp(config: Config, user: UserDoc, otp: string, seale
   const step = verifyTotp(mfaBox(config).open(sealed), otp, 0);
   if (step === null) return false;
   if (!spend) return true;
-  try {
-    await UsedOtp.create({ _id: `${user._id.toString()}:${step}`, at: new Date() });
-    return true;
-  } catch (error) {
-    if ((error as { code?: number }).code === 11000) return false;
-    throw error;
-  }
+  return claim(() => UsedOtp.create({ _id: `${user._id.toString()}:${step}`, at: new Date() }));
+}
+
+/** The second factor at sign-in: a current code, or an unused recovery code, spent by claiming it. */
+async function checkSecondFactor(config: Config, user: UserDoc, code: string): Promise<boolean> {
+  if (/^[0-9]+$/.test(code)) return checkOtp(config, user, code, user.mfaSecret, true);
+  const hash = hashRecoveryCode(user._id.toString(), code);
+  if (!(user.mfaRecoveryHashes ?? []).includes(hash)) return false;
+  return claim(() => SpentRecoveryCode.create({ _id: `${user._id.toString()}:${hash}`, at: new Date() }));
+}
+
+/** The 429 of a locked account, with its Retry-After. */
+export async function accountLocked(email: string) {
+  return rateLimited('Too many failed sign-ins for this account; try again in 15 minutes.', await lockedForMs(email));
 }
 
 /**
- * Signs a user in (§3): lockout first (429 even with the right password), the same 401 and about the
- * same time for an unknown email and a wrong password, then the second factor.
+ * Signs a user in (§3). One failure slot of the account is reserved before anything is checked
+ * (lockout.ts), so of any burst at most 5 passwords or codes are checked and the rest, the right
+ * password included, answer 429 once those 5 turned out wrong (while they are still being checked,
+ * the others wait for them, so parallel right passwords all get through). The same 401 and about the same time for an unknown email (it
+ * reserves a slot too) and a wrong password; then the second factor within the same slot.
+ *
+ * A success gives back only its own slot and does NOT clear earlier failures: the contract counts 5
+ * failed logins within 15 minutes, and clearing would hand a guesser who races the owner (or holds the
+ * password and guesses codes) 5 fresh tries per success, and free the slots of guesses still in flight.
  */
 export async function login(config: Config, ctx: ActionContext, email: string, password: string, otp?: string) {
-  const lockedMs = await lockedForMs(email);
-  if (lockedMs > 0) {
+  const slot = await reserveLoginSlot(email);
+  if (!slot) {
     await loginAudit(ctx, email, null, 'denied', 'locked');
-    throw rateLimited('Too many failed sign-ins for this account; try again in 15 minutes.', lockedMs);
+    throw await accountLocked(email);
   }
-  const user = await User.findOne({ email }).lean();
-  const passwordOk = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
-  if (!user || !passwordOk) {
-    await recordLoginFailure(email);
-    await loginAudit(ctx, email, user, 'failure', user ? 'wrong password' : 'unknown email');
-    throw new HttpError('unauthenticated', WRONG_CREDENTIALS);
+  let user: UserDoc | null;
+  let organisation: OrganisationDoc | null;
+  try {
+    user = await User.findOne({ email }).lean();
+    const passwordOk = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
+    if (!user || !passwordOk) {
+      await loginAudit(ctx, email, user, 'failure', user ? 'wrong password' : 'unknown email');
+      throw new HttpError('unauthenticated', WRONG_CREDENTIALS);
+    }
+    organisation = await Organisation.findById(user.organisationId).lean();
+    if (user.mfaEnabled && otp && !(await checkSecondFactor(config, user, otp))) {
+      await loginAudit(ctx, email, user, 'failure', 'wrong one-time password');
+      throw new HttpError('mfa_required', 'The code is not valid; enter the current code from your authenticator app.');
+    }
+  } catch (error) {
+    // A wrong password or code keeps the slot as the failure; anything else (the database) gives it back.
+    await (error instanceof HttpError ? slot.fail() : slot.release());
+    throw error;
   }
-  const organisation = await Organisation.findById(user.organisationId).lean();
+  // The password (and code, if any) was right: this attempt is no failure.
+  await slot.release();
   if (!user.active || !organisation?.active) {
     await loginAudit(ctx, email, user, 'denied', 'inactive');
     throw new HttpError('unauthenticated', WRONG_CREDENTIALS);
   }
-  if (user.mfaEnabled) {
-    if (!otp) throw new HttpError('mfa_required', 'Enter the 6-digit code from your authenticator app.');
-    if (!(await checkOtp(config, user, otp, user.mfaSecret, true))) {
-      await recordLoginFailure(email);
-      await loginAudit(ctx, email, user, 'failure', 'wrong one-time password');
-      throw new HttpError('mfa_required', 'The code is not valid; enter the current code from your authenticator app.');
-    }
+  if (user.mfaEnabled && !otp) throw new HttpError('mfa_required', 'Enter the 6-digit code from your authenticator app.');
+  if (organisation.requireMfa && !user.mfaEnabled) {
+    await loginAudit(ctx, email, user, 'denied', 'mfa enrolment required');
+    const error = new HttpError('mfa_enrolment_required', 'Your organisation requires two-step sign-in; set it up to continue.');
+    error.extra = { enrolmentToken: signEnrolmentToken(config.jwtSecret, user._id.toString()) };
+    throw error;
   }
-  await clearLoginFailures(email);
   const session = await openSession(config.jwtSecret, user._id.toString(), ctx);
   await loginAudit(ctx, email, user, 'success');
   const { sessionId: _sessionId, ...tokens } = session;

@@ -54,8 +54,8 @@ export async function createOrganisation(ctx: ActionContext, body: { slug: strin
   return presentOrganisation(organisation.toObject());
 }
 
-/** `PATCH /api/organisations/:id`: rename or (de)activate; deactivating ends its users' sessions. */
-export async function updateOrganisation(ctx: ActionContext, id: string, change: { name?: string; active?: boolean }) {
+/** `PATCH /api/organisations/:id`: rename, (de)activate or require MFA; deactivating ends its users' sessions. */
+export async function updateOrganisation(ctx: ActionContext, id: string, change: { name?: string; active?: boolean; requireMfa?: boolean }) {
   const before = await findOrganisation(id);
   if (before.kind === 'office' && change.active === false) {
     throw new HttpError('forbidden', 'The Office cannot be deactivated.');

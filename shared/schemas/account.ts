@@ -22,3 +22,7 @@ export type UpdateMeAnswer = z.infer<typeof UpdateMeAnswer>;
 /** `POST /api/me/mfa/setup`: the secret to enter in an authenticator app. */
 export const MfaSetupAnswer = z.object({ secret: z.string(), otpauthUrl: z.string() });
 export type MfaSetupAnswer = z.infer<typeof MfaSetupAnswer>;
+
+/** `POST /api/me/mfa/enable`: the ten recovery codes, shown this once (§3 v2). */
+export const MfaEnableAnswer = z.object({ recoveryCodes: z.array(z.string()).length(10) });
+export type MfaEnableAnswer = z.infer<typeof MfaEnableAnswer>;

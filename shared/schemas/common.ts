@@ -38,5 +38,8 @@ export const ErrorBody = z.object({
   details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
 
-/** Every error answer of the HTTP API: `{"error": {code, message, details?}}`. */
-export const ErrorAnswer = z.object({ error: ErrorBody });
+/**
+ * Every error answer of the HTTP API: `{"error": {code, message, details?}}`; a 403
+ * `mfa_enrolment_required` also carries the `enrolmentToken` good only for MFA set-up (§3 v2).
+ */
+export const ErrorAnswer = z.object({ error: ErrorBody, enrolmentToken: z.string().optional() });

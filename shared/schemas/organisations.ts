@@ -14,7 +14,7 @@ export const CreateOrganisationBody = z.strictObject({
   parentId: Id.nullable().optional(),
 });
 
-export const UpdateOrganisationBody = z.strictObject({ name: OrganisationName.optional(), active: z.boolean().optional() });
+export const UpdateOrganisationBody = z.strictObject({ name: OrganisationName.optional(), active: z.boolean().optional(), requireMfa: z.boolean().optional() });
 
 export const ListOrganisationsQuery = PageQuery.extend({ includeInactive: z.enum(['0', '1']).optional() });
 
@@ -45,6 +45,8 @@ export const Organisation = z.object({
   kind: z.enum(ORGANISATION_KINDS),
   parentId: Id.nullable(),
   active: z.boolean(),
+  /** Its users must sign in with a second factor (§4 v2). */
+  requireMfa: z.boolean(),
   createdAt: IsoTime,
   updatedAt: IsoTime,
 });

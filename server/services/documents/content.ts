@@ -9,6 +9,7 @@ import { actorOf } from '../context.js';
 import type { Signed } from './commands.js';
 import { IntegrityError, OpenStream } from './crypto.js';
 import { dataKeyOf, parseKeyId } from './keys.js';
+import { withTypeExtension } from './filename.js';
 import { findVersion } from './records.js';
 import { documentStorage } from './storage.js';
 
@@ -60,7 +61,7 @@ export async function sendContent(ctx: Signed, req: Request, res: Response, doc:
   res.status(200);
   res.setHeader('Content-Type', record.contentType);
   res.setHeader('Content-Length', String(record.size));
-  res.setHeader('Content-Disposition', attachmentDisposition(record.filename));
+  res.setHeader('Content-Disposition', attachmentDisposition(withTypeExtension(record.filename, record.contentType)));
   res.setHeader('ETag', `"${record.sha256}"`);
   res.setHeader('Cache-Control', 'private, no-store');
   res.setHeader('X-Content-Type-Options', 'nosniff');

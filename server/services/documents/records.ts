@@ -28,7 +28,8 @@ function applyVersion(doc: DocumentDoc, v: DocumentVersionDoc): DocumentDoc {
     ...doc,
     version: v.version, filename: v.filename, contentType: v.contentType, size: v.size, sha256: v.sha256,
     versions: [...doc.versions.filter((e) => e.version < v.version),
-      { version: v.version, size: v.size, sha256: v.sha256, createdBy: v.createdBy, createdAt: v.createdAt }],
+      // A new version starts from the audience of this moment (§7 v2); widening while it is the latest adds to it.
+      { version: v.version, size: v.size, sha256: v.sha256, createdBy: v.createdBy, createdAt: v.createdAt, audience: doc.audience }],
     words: wordsOf(doc.title, v.filename),
     updatedBy: v.createdBy,
     updatedAt: v.createdAt > doc.updatedAt ? v.createdAt : doc.updatedAt,
@@ -36,12 +37,14 @@ function applyVersion(doc: DocumentDoc, v: DocumentVersionDoc): DocumentDoc {
 }
 
 function applyRevision(doc: DocumentDoc, r: DocumentRevisionDoc, officeId: string): DocumentDoc {
+  const audience = audienceOf({ organisationId: doc.organisationId, sharing: r.sharing, draft: false }, officeId);
   return {
     ...doc,
+    versions: doc.versions.map((e) => (e.version === doc.version ? { ...e, audience: [...new Set([...(e.audience ?? []), ...audience])] } : e)),
     revision: r.revision, title: r.title, country: r.country ?? null, classification: r.classification,
     sharing: { scope: r.sharing.scope, organisations: r.sharing.organisations ?? [] },
     deletedAt: r.deletedAt ?? null, deletedBy: r.deletedBy ?? null,
-    audience: audienceOf({ organisationId: doc.organisationId, sharing: r.sharing, draft: false }, officeId),
+    audience,
     words: wordsOf(r.title, doc.filename),
     updatedBy: r.updatedBy,
     updatedAt: r.updatedAt > doc.updatedAt ? r.updatedAt : doc.updatedAt,
@@ -71,8 +74,10 @@ export async function settle(stored: DocumentDoc): Promise<DocumentDoc> {
       DocumentRevision.findById(documentRevisionKey(id, doc.revision + 1)).lean(),
     ]);
     if (!v && !r) break;
-    if (v) doc = applyVersion(doc, v);
-    if (r) doc = applyRevision(doc, r, await officeOrganisationId());
+    // One record a step, the earlier first: which version was the latest when the sharing changed
+    // decides who may read that version (§7 v2).
+    if (r && (!v || r.updatedAt <= v.createdAt)) doc = applyRevision(doc, r, await officeOrganisationId());
+    else doc = applyVersion(doc, v!);
     behind = true;
   }
   if (behind) {
