@@ -13,7 +13,10 @@ export { AUDIT_OUTCOMES, auditRecordId, GENESIS_HASH, type AuditRecordDoc } from
 // written down once as the `legacy` document next to the head. The head (`audit`) is a hint that lags.
 
 /** A link of the chain: a seq and its record's hash. */
-export interface Tip { seq: number; hash: string }
+export interface Tip {
+  seq: number;
+  hash: string;
+}
 
 const HEAD_ID = 'audit';
 const SEAL_ID = 'legacy';
@@ -28,7 +31,14 @@ const BLOCK_INDEXES: mongo.IndexDescription[] = [
  * panicked (and dropped the connection) on a createIndexes of two indexes that both existed already.
  */
 async function blockIndexes(block: mongo.Collection<AuditRecordDoc>): Promise<void> {
-  const existing = new Set((await block.listIndexes().toArray().catch(() => [])).map((index) => String(index.name)));
+  const existing = new Set(
+    (
+      await block
+        .listIndexes()
+        .toArray()
+        .catch(() => [])
+    ).map((index) => String(index.name)),
+  );
   for (const index of BLOCK_INDEXES) {
     if (!existing.has(index.name!)) await block.createIndex(index.key, { name: index.name, unique: index.unique ?? false });
   }
@@ -43,7 +53,10 @@ export const legacyAuditRecords = () => connectedDb().collection<AuditRecordDoc>
 /** Which audit collections exist: the legacy one, and the block numbers in ascending order. */
 export async function auditCollections(): Promise<{ legacy: boolean; blocks: number[] }> {
   const all = await connectedDb().listCollections({}, { nameOnly: true }).toArray();
-  const blocks = all.map((c) => AUDIT_BLOCK.exec(c.name)).filter((m): m is RegExpExecArray => m !== null).map((m) => Number(m[1]));
+  const blocks = all
+    .map((c) => AUDIT_BLOCK.exec(c.name))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => Number(m[1]));
   return { legacy: all.some((c) => c.name === LEGACY_AUDIT_COLLECTION), blocks: blocks.sort((a, b) => a - b) };
 }
 
@@ -62,7 +75,11 @@ export async function readHead(): Promise<Tip> {
 }
 
 /** A turn asked for through the head by a process that keeps losing the race for the next seq. */
-export interface TurnRequest { waiter: string; askedAt: Date; waitMs: number }
+export interface TurnRequest {
+  waiter: string;
+  askedAt: Date;
+  waitMs: number;
+}
 
 /**
  * Moves the head forward, never back; answers the turn asked for in the head it replaced, if any.
@@ -141,7 +158,13 @@ export async function auditPage(filter: Record<string, unknown>, below: number, 
   const page = await auditLog.backward(below, wanted, filter, blocks);
   if (page.length < wanted && legacy) {
     const seq = below === Infinity ? {} : { seq: { $lt: below } };
-    page.push(...await legacyAuditRecords().find({ ...filter, ...seq } as mongo.Filter<AuditRecordDoc>).sort({ seq: -1 }).limit(wanted - page.length).toArray());
+    page.push(
+      ...(await legacyAuditRecords()
+        .find({ ...filter, ...seq } as mongo.Filter<AuditRecordDoc>)
+        .sort({ seq: -1 })
+        .limit(wanted - page.length)
+        .toArray()),
+    );
   }
   return page;
 }

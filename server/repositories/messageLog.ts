@@ -103,7 +103,10 @@ export class RoomLog {
   lastUsed = Date.now();
   private readonly blocks: BlockLog<StoredMessage>;
 
-  constructor(private readonly roomId: string, private readonly listeners: LogListeners) {
+  constructor(
+    private readonly roomId: string,
+    private readonly listeners: LogListeners,
+  ) {
     this.blocks = roomBlocks(roomId);
   }
 
@@ -151,7 +154,13 @@ export class RoomLog {
     this.claims.clear();
     this.head = block * BLOCK_SIZE;
     this.hintedBlock = blockOf(hint);
-    if (block > 0) this.learn(await this.blocks.block(block - 1).find({}).toArray());
+    if (block > 0)
+      this.learn(
+        await this.blocks
+          .block(block - 1)
+          .find({})
+          .toArray(),
+      );
     await this.catchUp();
   }
 
@@ -294,7 +303,8 @@ export class RoomLog {
     const block = blockOf(this.head);
     if (block <= this.hintedBlock) return;
     this.hintedBlock = block;
-    RoomHead.updateOne({ _id: this.roomId }, { $max: { lastSeq: this.head } }, { upsert: true })
-      .catch(() => { this.hintedBlock = -1; });
+    RoomHead.updateOne({ _id: this.roomId }, { $max: { lastSeq: this.head } }, { upsert: true }).catch(() => {
+      this.hintedBlock = -1;
+    });
   }
 }

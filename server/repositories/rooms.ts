@@ -25,7 +25,10 @@ export async function roomsPage(members: { organisations: mongoose.Types.ObjectI
     if (!mongoose.isValidObjectId(afterId)) return null;
     filter._id = mongoose.trusted({ $lt: new mongoose.Types.ObjectId(afterId) });
   }
-  return Room.find(filter).sort({ _id: -1 }).limit(limit + 1).lean();
+  return Room.find(filter)
+    .sort({ _id: -1 })
+    .limit(limit + 1)
+    .lean();
 }
 
 /** The ids among `ids` that are not an active organisation (in order). */

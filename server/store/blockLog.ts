@@ -114,7 +114,9 @@ export class BlockLog<T extends Numbered> {
 
   /** The records stored past `seq` in the block of `seq + 1`, in any order (read block after block to catch up). */
   after(seq: number): Promise<T[]> {
-    return this.block(blockOf(seq + 1)).find({ _id: { $gt: this.options.idOf(seq) } } as mongo.Filter<T>).toArray() as Promise<T[]>;
+    return this.block(blockOf(seq + 1))
+      .find({ _id: { $gt: this.options.idOf(seq) } } as mongo.Filter<T>)
+      .toArray() as Promise<T[]>;
   }
 
   /** Up to `limit` records with seq in (`after`, `upTo`], in seq order. */
@@ -122,7 +124,10 @@ export class BlockLog<T extends Numbered> {
     const out: T[] = [];
     for (let block = blockOf(after + 1); out.length < limit && block <= blockOf(upTo) && after < upTo; block++) {
       const rows = await this.block(block)
-        .find({ seq: { $gt: after, $lte: upTo } } as mongo.Filter<T>).sort({ seq: 1 }).limit(limit - out.length).toArray();
+        .find({ seq: { $gt: after, $lte: upTo } } as mongo.Filter<T>)
+        .sort({ seq: 1 })
+        .limit(limit - out.length)
+        .toArray();
       out.push(...(rows as T[]));
     }
     return out;
@@ -141,7 +146,11 @@ export class BlockLog<T extends Numbered> {
     for (const block of [...from].sort((a, b) => b - a)) {
       if (out.length >= limit) break;
       if (firstSeqOf(block) >= below) continue;
-      const rows = await this.block(block).find(wanted as mongo.Filter<T>).sort({ seq: -1 }).limit(limit - out.length).toArray();
+      const rows = await this.block(block)
+        .find(wanted as mongo.Filter<T>)
+        .sort({ seq: -1 })
+        .limit(limit - out.length)
+        .toArray();
       out.push(...(rows as T[]));
     }
     return out;

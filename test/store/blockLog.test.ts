@@ -3,7 +3,11 @@ import type mongoose from 'mongoose';
 import { BLOCK_SIZE, BlockLog } from '../../server/store/blockLog.js';
 import { dropStoreDatabase, storeDatabase } from '../helpers/storeDb.js';
 
-interface Entry { _id: number; seq: number; by: string }
+interface Entry {
+  _id: number;
+  seq: number;
+  by: string;
+}
 
 describe('store: numbered log in blocks', () => {
   let connection: mongoose.Connection;
@@ -15,7 +19,9 @@ describe('store: numbered log in blocks', () => {
   };
   const entries = (first: number, last: number, by: string): Entry[] =>
     Array.from({ length: last - first + 1 }, (_, i) => ({ _id: first + i, seq: first + i, by }));
-  before(async () => { connection = await storeDatabase(); });
+  before(async () => {
+    connection = await storeDatabase();
+  });
   after(() => dropStoreDatabase(connection));
 
   it('two writers racing for one seq: one stores it; writers appending after the end they find leave no gap and no repeat', async () => {
@@ -36,7 +42,10 @@ describe('store: numbered log in blocks', () => {
     await Promise.all([writer(a, 'a', 15), writer(b, 'b', 15), writer(a, 'c', 15)]);
     const all = await a.forward(0, 100, 100);
     expect(all.map((e) => e.seq)).to.deep.equal(Array.from({ length: 46 }, (_, i) => i + 1));
-    const written = all.slice(1).map((e) => e.by).sort();
+    const written = all
+      .slice(1)
+      .map((e) => e.by)
+      .sort();
     expect(new Set(written).size).to.equal(45);
     for (const name of ['a', 'b', 'c']) expect(written.filter((by) => by.startsWith(`${name}:`))).to.have.length(15);
   });
@@ -46,8 +55,11 @@ describe('store: numbered log in blocks', () => {
     await log.insert(entries(BLOCK_SIZE + 3, BLOCK_SIZE + 3, 'other'));
     expect(await log.insert(entries(1, BLOCK_SIZE + 5, 'mine'))).to.equal(BLOCK_SIZE + 2);
     expect(await log.block(0).countDocuments()).to.equal(BLOCK_SIZE);
-    expect((await log.block(1).find().sort({ seq: 1 }).toArray()).map((e) => `${e.seq}:${e.by}`))
-      .to.deep.equal([`${BLOCK_SIZE + 1}:mine`, `${BLOCK_SIZE + 2}:mine`, `${BLOCK_SIZE + 3}:other`]);
+    expect((await log.block(1).find().sort({ seq: 1 }).toArray()).map((e) => `${e.seq}:${e.by}`)).to.deep.equal([
+      `${BLOCK_SIZE + 1}:mine`,
+      `${BLOCK_SIZE + 2}:mine`,
+      `${BLOCK_SIZE + 3}:other`,
+    ]);
     expect(await log.insert(entries(BLOCK_SIZE + 4, BLOCK_SIZE + 5, 'mine'))).to.equal(2);
 
     expect((await log.forward(BLOCK_SIZE - 3, BLOCK_SIZE + 5, 6)).map((e) => e.seq)).to.deep.equal([998, 999, 1000, 1001, 1002, 1003]);

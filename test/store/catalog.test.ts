@@ -4,7 +4,12 @@ import { Catalog } from '../../server/store/catalog.js';
 import { publishChange, type FeedModels } from '../../server/store/changeFeed.js';
 import { dropStoreDatabase, feedsOn, storeDatabase } from '../helpers/storeDb.js';
 
-interface Item { _id: string; updatedAt: Date; deletedAt: Date | null; n: number }
+interface Item {
+  _id: string;
+  updatedAt: Date;
+  deletedAt: Date | null;
+  n: number;
+}
 
 describe('store: catalog', () => {
   let connection: mongoose.Connection;
@@ -17,7 +22,14 @@ describe('store: catalog', () => {
 
   it('a reader while a writer publishes: fresh() started after a write finished sees it', async () => {
     const items = connection.db!.collection<Item>('items');
-    const catalog = new Catalog<Item>('items', (id) => items.findOne({ _id: id }), () => items.find().toArray(), undefined, undefined, feeds);
+    const catalog = new Catalog<Item>(
+      'items',
+      (id) => items.findOne({ _id: id }),
+      () => items.find().toArray(),
+      undefined,
+      undefined,
+      feeds,
+    );
     await catalog.fresh();
     let finished = 0;
     let writing = true;
@@ -44,7 +56,12 @@ describe('store: catalog', () => {
     const reads = await Promise.all([reader(), reader(), writer.then(() => 0)]);
     expect(reads[0] + reads[1]).to.be.greaterThan(2);
     await catalog.fresh();
-    expect(catalog.live().map((item) => item._id).sort()).to.deep.equal(['item1', 'item2', 'item3', 'item4']);
+    expect(
+      catalog
+        .live()
+        .map((item) => item._id)
+        .sort(),
+    ).to.deep.equal(['item1', 'item2', 'item3', 'item4']);
     expect(catalog.get('item0')?.deletedAt).to.be.an.instanceOf(Date);
   });
 });

@@ -22,7 +22,12 @@ describe('store: change feed', () => {
     const entries = await feeds.entries.find({}).lean();
     expect(entries.map((e) => e._id).sort()).to.deep.equal(items.map((_, i) => `things:${i + 1}`).sort());
     expect(entries.map((e) => e.itemId).sort()).to.deep.equal([...items].sort());
-    expect((await readFeed('things', 4, items.length, feeds))!.sort()).to.deep.equal(entries.filter((e) => Number(e._id.split(':')[1]) > 4).map((e) => e.itemId).sort());
+    expect((await readFeed('things', 4, items.length, feeds))!.sort()).to.deep.equal(
+      entries
+        .filter((e) => Number(e._id.split(':')[1]) > 4)
+        .map((e) => e.itemId)
+        .sort(),
+    );
     expect(await feedHead('others', feeds)).to.equal(0);
   });
 });

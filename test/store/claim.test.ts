@@ -5,7 +5,9 @@ import { dropStoreDatabase, storeDatabase } from '../helpers/storeDb.js';
 
 describe('store: claim by insert', () => {
   let connection: mongoose.Connection;
-  before(async () => { connection = await storeDatabase(); });
+  before(async () => {
+    connection = await storeDatabase();
+  });
   after(() => dropStoreDatabase(connection));
 
   it('lets exactly one of several racers claim a key, and throws any other error', async () => {

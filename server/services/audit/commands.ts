@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
-  advanceHead, askForTurn, AUDIT_OUTCOMES, auditRecordId, findTip, insertAuditRecords, type AuditRecordDoc, type Tip,
+  advanceHead,
+  askForTurn,
+  AUDIT_OUTCOMES,
+  auditRecordId,
+  findTip,
+  insertAuditRecords,
+  type AuditRecordDoc,
+  type Tip,
 } from '../../repositories/audit.js';
 import { hashAuditRecord, organisationIdsOf } from './hash.js';
 
@@ -98,7 +105,7 @@ class AuditWriter {
     let rest = batch;
     let stored: Pending[] = [];
     try {
-      let current = this.tip ?? await findTip({ seq: 0, hash: '' });
+      let current = this.tip ?? (await findTip({ seq: 0, hash: '' }));
       for (let attempt = 0; rest.length > 0; attempt++) {
         if (attempt >= MAX_ATTEMPTS) throw new Error('audit: could not reach the end of the chain');
         const started = Date.now();

@@ -10,8 +10,8 @@ export async function checkAttachments(room: RoomDoc, ids: string[]): Promise<st
   const unique = [...new Set(ids)];
   for (const id of unique) {
     const doc = await documentAudience(id);
-    const seenByAll = !!doc && !doc.deleted
-      && (doc.audience.includes(ALL_AUDIENCE) || room.organisations.every((org) => doc.audience.includes(orgAudience(org))));
+    const seenByAll =
+      !!doc && !doc.deleted && (doc.audience.includes(ALL_AUDIENCE) || room.organisations.every((org) => doc.audience.includes(orgAudience(org))));
     if (!seenByAll) {
       throw new HttpError('forbidden', `attachments: document ${id} is not visible to every organisation of this room.`);
     }

@@ -41,19 +41,31 @@ function notifyAdded(room: RoomDoc, organisationIds: string[]): void {
 /** `POST /api/rooms`: a room for a situation; the creator's organisation is always a member. */
 export async function createRoom(ctx: Signed, body: { name: string; country?: string | null; organisations: string[] }) {
   const p = ctx.principal;
-  if (body.country && !isCountryCode(body.country)) throw new HttpError('invalid_request', `country: ${body.country} is not an ISO 3166-1 alpha-3 country code.`);
+  if (body.country && !isCountryCode(body.country))
+    throw new HttpError('invalid_request', `country: ${body.country} is not an ISO 3166-1 alpha-3 country code.`);
   const creatorOrganisation = p.organisation._id.toString();
   const organisations = await roomOrganisations(body.organisations, creatorOrganisation);
   const room = await roomStore.insertRoom({
-    name: body.name, country: body.country ?? null, organisations, createdBy: p.user._id,
-    createdByOrganisation: p.organisation._id, createdAt: new Date(), archived: false,
+    name: body.name,
+    country: body.country ?? null,
+    organisations,
+    createdBy: p.user._id,
+    createdByOrganisation: p.organisation._id,
+    createdAt: new Date(),
+    archived: false,
   });
   await recordAudit({
-    actor: actorOf(ctx), action: 'room.create', ip: ctx.ip, outcome: 'success',
+    actor: actorOf(ctx),
+    action: 'room.create',
+    ip: ctx.ip,
+    outcome: 'success',
     target: { type: 'room', id: room._id.toString(), organisationId: creatorOrganisation },
     details: { organisations: organisations.length },
   });
-  notifyAdded(room, organisations.filter((id) => id !== creatorOrganisation));
+  notifyAdded(
+    room,
+    organisations.filter((id) => id !== creatorOrganisation),
+  );
   return presentRoom(room, 0, 0);
 }
 
@@ -71,7 +83,10 @@ export async function updateRoom(rooms: RoomRuntime, ctx: Signed, room: RoomDoc,
   const removed = before.filter((id) => !after.includes(id));
   const added = after.filter((id) => !before.includes(id));
   await recordAudit({
-    actor: actorOf(ctx), action: 'room.update', ip: ctx.ip, outcome: 'success',
+    actor: actorOf(ctx),
+    action: 'room.update',
+    ip: ctx.ip,
+    outcome: 'success',
     target: { type: 'room', id: room._id.toString(), organisationId: creatorOrganisation },
     details: { added: added.join(','), removed: removed.join(','), archived: updated.archived, renamed: change.name !== undefined },
   });
@@ -100,9 +115,14 @@ export async function sendMessage(rooms: RoomRuntime, p: Principal, room: RoomDo
   if (!slot.allowed) throw rateLimited('You are sending too fast: at most 20 messages in 10 seconds.', slot.retryAfterMs);
   const roomId = room._id.toString();
   const draft = {
-    roomId, author: { id: userId, name: p.user.name, organisationId: p.organisation._id.toString() },
-    body: outgoing.body, attachments, clientMsgId: outgoing.clientMsgId ?? null,
-    createdAt: new Date(), editedAt: null, deleted: false,
+    roomId,
+    author: { id: userId, name: p.user.name, organisationId: p.organisation._id.toString() },
+    body: outgoing.body,
+    attachments,
+    clientMsgId: outgoing.clientMsgId ?? null,
+    createdAt: new Date(),
+    editedAt: null,
+    deleted: false,
   };
   const key = outgoing.clientMsgId ? `${userId}:${outgoing.clientMsgId}` : undefined;
   return rooms.writer.store(draft, key);
@@ -132,7 +152,7 @@ export async function editMessage(p: Principal, messageId: string, body: string)
 /** `message:delete`: the author, or an admin of the author's organisation. */
 export async function deleteMessage(p: Principal, messageId: string): Promise<void> {
   const { message } = await loadMessage(p, messageId);
-  if (!canDeleteMessage(p, message.author)) throw new HttpError('forbidden', 'Only its author or their organisation\'s admin may delete a message.');
+  if (!canDeleteMessage(p, message.author)) throw new HttpError('forbidden', "Only its author or their organisation's admin may delete a message.");
   if (message.deleted) return;
   await updateMessage(message.roomId, message.seq, { deleted: true, body: '', attachments: [] });
   domainEvents.publish('room.message.deleted', { roomId: message.roomId, messageId });

@@ -26,12 +26,19 @@ export async function listRooms(rooms: RoomRuntime, p: Principal, query: { limit
   const after = query.cursor ? String(decodeCursor(query.cursor, ['string'])[0]) : undefined;
   const rows = await roomsPage(memberRoomsFilter(p), query.limit, after);
   if (!rows) throw new HttpError('invalid_request', 'cursor: is not a cursor this list gave out.');
-  const page = toPage(rows, query.limit, (r) => [r._id.toString()], (r) => r);
+  const page = toPage(
+    rows,
+    query.limit,
+    (r) => [r._id.toString()],
+    (r) => r,
+  );
   const userId = p.user._id.toString();
-  const items = await Promise.all(page.items.map(async (room) => {
-    const last = await lastSeq(room._id.toString());
-    return presentRoom(room, last, await unreadOf(rooms, room._id.toString(), userId, last));
-  }));
+  const items = await Promise.all(
+    page.items.map(async (room) => {
+      const last = await lastSeq(room._id.toString());
+      return presentRoom(room, last, await unreadOf(rooms, room._id.toString(), userId, last));
+    }),
+  );
   return { items, nextCursor: page.nextCursor };
 }
 
@@ -44,8 +51,9 @@ export async function describeRoom(rooms: RoomRuntime, p: Principal, room: RoomD
 /** History: after a seq (catch-up) or before one (scrolling back), in seq order. */
 export async function history(room: RoomDoc, query: { after?: number; before?: number; limit: number }) {
   const roomId = room._id.toString();
-  const rows = query.before !== undefined && query.after === undefined
-    ? await messagesBefore(roomId, query.before, query.limit)
-    : await messagesAfter(roomId, query.after ?? 0, query.limit, query.before ?? Infinity);
+  const rows =
+    query.before !== undefined && query.after === undefined
+      ? await messagesBefore(roomId, query.before, query.limit)
+      : await messagesAfter(roomId, query.after ?? 0, query.limit, query.before ?? Infinity);
   return rows.map(presentMessage);
 }

@@ -23,14 +23,16 @@ export class ReadMarkers {
   /** Writes the gathered marker moves; a move whose write fails is kept for the next flush. */
   async flush(): Promise<void> {
     this.timer = null;
-    await Promise.all([...this.pending.entries()].map(async ([key, move]) => {
-      try {
-        await advanceReadMarker(move.roomId, move.userId, move.seq);
-        if (this.pending.get(key)?.seq === move.seq) this.pending.delete(key);
-      } catch {
-        this.flushSoon();
-      }
-    }));
+    await Promise.all(
+      [...this.pending.entries()].map(async ([key, move]) => {
+        try {
+          await advanceReadMarker(move.roomId, move.userId, move.seq);
+          if (this.pending.get(key)?.seq === move.seq) this.pending.delete(key);
+        } catch {
+          this.flushSoon();
+        }
+      }),
+    );
   }
 
   /** The seq a user has read up to in a room (0 when never), counting moves not yet written. */

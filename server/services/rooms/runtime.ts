@@ -24,7 +24,10 @@ export function createRoomRuntime(limiter: RateLimiter): RoomRuntime {
   const writer = new MessageWriter(markers);
   const cache = new RoomCache();
   return {
-    limiter, markers, writer, cache,
+    limiter,
+    markers,
+    writer,
+    cache,
     async close() {
       writer.close();
       cache.close();
