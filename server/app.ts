@@ -12,7 +12,7 @@ import type { HubMetrics } from './metrics.js';
 import { requestId } from './http/requestId.js';
 import { requireAcceptedEncoding, requireJsonBody, requireUtf8, requireWellFormedPath, securityHeaders } from './http/security.js';
 import { initialisePassport } from './auth/passport.js';
-import { apiRouter } from './routes/index.js';
+import { apiRouter, type Wired } from './routes/index.js';
 import { healthRouter } from './routes/health.js';
 
 /** Where the built web app is, whether running from sources (tsx) or from dist/. */
@@ -32,7 +32,7 @@ export interface AppLifecycle {
  * Builds the Express application: one path through every request, the API under /api, the app at /.
  * `rateLimit` (server/http/rateLimits.ts) runs before the body is read or the database is asked.
  */
-export function createApp(config: Config, log: Logger, rateLimit: RequestHandler, lifecycle: AppLifecycle = {}): Express {
+export function createApp(config: Config, log: Logger, rateLimit: RequestHandler, wired: Wired, lifecycle: AppLifecycle = {}): Express {
   const { drain, metrics } = lifecycle;
   const app = express();
   app.disable('x-powered-by');
@@ -72,7 +72,7 @@ export function createApp(config: Config, log: Logger, rateLimit: RequestHandler
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  app.use('/api', apiRouter(config));
+  app.use('/api', apiRouter(config, wired));
   app.use('/api', apiNotFound);
 
   const dist = clientDist();

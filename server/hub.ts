@@ -18,12 +18,10 @@ import { loadDemoData } from './services/demo/index.js';
 import { assessmentCatalog } from './services/assessmentCatalog.js';
 import { documentCatalog } from './services/documents/catalog.js';
 import { startHousekeeping } from './services/housekeeping.js';
-import { redisRateLimiter } from './services/rateLimit.js';
-import { createRateLimits, rateLimitPrefix } from './http/rateLimits.js';
+import { createRateLimits } from './http/rateLimits.js';
 import type { HubServer } from './realtime/types.js';
-import { closeMessageLimiter, useMessageLimiter } from './services/rooms/limits.js';
-import { flushReadMarkers } from './services/rooms/readMarkers.js';
-import { MESSAGE_RATE_LIMIT, MESSAGE_RATE_WINDOW_MS } from '../shared/schemas/rooms.js';
+import { createMessageLimiter } from './services/rooms/limits.js';
+import { createRoomRuntime } from './services/rooms/runtime.js';
 
 /** A running hub: its HTTP server and how to stop it cleanly. */
 export interface Hub {
@@ -58,8 +56,6 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
   };
   try {
     await connectDatabase(uri, log);
-    // Before the database closes: the read markers gathered in memory (services/rooms/readMarkers.ts).
-    started.push(() => flushReadMarkers().catch(() => undefined));
     await ensureIndexes();
     await Promise.all([bootstrap(config, log), prepareDummyHash()]);
     if (config.demo) await loadDemoData(log);
@@ -71,21 +67,21 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
     started.push(() => rateLimits.close());
     // Cached principals are dropped on every process before a change is answered (auth/principalCache.ts).
     if (config.redisUrl) started.push(await sharePrincipalChanges(config, log));
-    const app = createApp(config, log, rateLimits.handler, { drain, metrics });
+    // The rooms' limiter, read markers gathered in memory, writer and room copies; closed (the markers
+    // written) after the sockets and before the database.
+    const rooms = createRoomRuntime(await createMessageLimiter(config, log));
+    started.push(() => rooms.close());
+    const app = createApp(config, log, rateLimits.handler, { rooms }, { drain, metrics });
     const server = createServer(app);
     answerClientErrors(server);
     drain.trackConnections(server);
     server.keepAliveTimeout = 65_000;
     server.headersTimeout = 66_000;
     server.requestTimeout = 0; // uploads may be long; idle sockets are bounded by the two above
-    const realtime = await attachRealtime(server, config, log, { writes: rateLimits.writes });
+    const realtime = await attachRealtime(server, config, log, { writes: rateLimits.writes }, rooms);
     started.push(() => realtime.close());
     drain.watchSockets(realtime.io);
     metrics?.countSockets(() => realtime.io.of('/').sockets.size);
-    if (config.redisUrl) {
-      useMessageLimiter(await redisRateLimiter(config.redisUrl, rateLimitPrefix(config, 'messages'), MESSAGE_RATE_LIMIT, MESSAGE_RATE_WINDOW_MS, log));
-    }
-    started.push(() => closeMessageLimiter());
     const metricsServer = metrics ? createMetricsServer(metrics) : undefined;
     if (metricsServer) {
       await listen(metricsServer, config.metricsPort!, config.metricsHost, 'METRICS_PORT');

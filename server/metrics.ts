@@ -3,7 +3,7 @@ import type { Request, RequestHandler } from 'express';
 import mongoose from 'mongoose';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { domainEvents } from './events.js';
-import { observeInserts } from './services/rooms/roomLog.js';
+import { observeInserts } from './repositories/messages.js';
 
 /** Why a database error was counted. */
 export type DatabaseErrorKind = 'connection' | 'disconnected' | 'request';

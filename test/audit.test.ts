@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { AuditHead } from '../server/models/auditHead.js';
-import { AUDIT_BLOCK_SIZE, auditBlock, auditBlockOf, auditCollections, legacyAuditRecords, type AuditRecordDoc } from '../server/models/auditRecord.js';
+import { auditCollections, auditLog, legacyAuditRecords, type AuditRecordDoc } from '../server/repositories/audit.js';
+import { BLOCK_SIZE as AUDIT_BLOCK_SIZE, blockOf as auditBlockOf } from '../server/store/blockLog.js';
 import { hashAuditRecord, recordAudit, verifyAuditTrail, type AuditEntry, type HashedFields } from '../server/services/audit.js';
 import { asOfficeAdmin, createTenant, type TestUser } from './helpers/factories.js';
 import { testConfig } from './helpers/hub.js';
@@ -11,11 +12,11 @@ import { get } from './helpers/http.js';
 
 // The service tests share the mongoose connection (and so the database) of the in-process test hub.
 /** The collection that holds the record at `seq` (its block). */
-const records = (seq: number) => auditBlock(auditBlockOf(seq));
+const records = (seq: number) => auditLog.block(auditBlockOf(seq));
 /** Every record matching `filter`, from every audit collection. */
 async function stored(filter: Record<string, unknown> = {}): Promise<AuditRecordDoc[]> {
   const { legacy, blocks } = await auditCollections();
-  const collections = [...(legacy ? [legacyAuditRecords()] : []), ...blocks.map(auditBlock)];
+  const collections = [...(legacy ? [legacyAuditRecords()] : []), ...blocks.map((block) => auditLog.block(block))];
   return (await Promise.all(collections.map((c) => c.find(filter).toArray()))).flat();
 }
 const WRITER = fileURLToPath(new URL('./helpers/auditWriter.ts', import.meta.url));

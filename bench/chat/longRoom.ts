@@ -1,6 +1,6 @@
 /**
  * Issue 5, item 1: a room of 100,000 messages on the embedded FerretDB, measured. Seeds the room the
- * way server/services/rooms/messageStore.ts stores it (blocks of 1,000 messages, one collection per
+ * way server/repositories/messages.ts stores it (blocks of 1,000 messages, one collection per
  * block, `_id` = seq) and, in the same database, the naive layout (all messages in one collection,
  * read with a `{roomId, seq}` filter, a sort and a limit). Then times history pages near the start,
  * the middle and the end: `GET /api/rooms/:id/messages?after=`, `?before=`, and `room:history` over
@@ -18,7 +18,8 @@ import { io } from 'socket.io-client';
 import { disconnectDatabase } from '../../server/db/connection.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../server/db/embedded.js';
 import { RoomHead } from '../../server/models/room.js';
-import { BLOCK_SIZE, messagesAfter, messagesBefore, type StoredMessage } from '../../server/services/rooms/messageStore.js';
+import { messagesAfter, messagesBefore, type StoredMessage } from '../../server/repositories/messages.js';
+import { BLOCK_SIZE } from '../../server/store/blockLog.js';
 import { PROCESS_ADMIN_EMAIL, PROCESS_ADMIN_PASSWORD, spawnHub, type HubProcess } from '../../test/helpers/process.js';
 import { stats, table, type Stats } from '../assessments/report.js';
 import { fmt, step, writeChatPart } from './report.js';
@@ -204,7 +205,7 @@ async function main(): Promise<void> {
     writeChatPart('A room of 100,000 messages (issue 5, item 1)', `### A room of 100,000 messages (issue 5, item 1)
 
 \`npx tsx bench/chat/longRoom.ts\` — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus().length} cores (load average ${os.loadavg()[0]!.toFixed(1)} at the end).
-${MESSAGES.toLocaleString('en')} messages in one room, inserted in bulk as \`messageStore\` stores them (blocks of ${BLOCK_SIZE}, one collection per block,
+${MESSAGES.toLocaleString('en')} messages in one room, inserted in bulk as \`repositories/messages.ts\` stores them (blocks of ${BLOCK_SIZE}, one collection per block,
 \`_id\` = seq; ${seeded.blocksS.toFixed(0)} s) and, in the same FerretDB, in one \`${NAIVE_COLLECTION}\` collection with a unique index on \`{roomId, seq}\`
 (${seeded.naiveS.toFixed(0)} s). Pages of ${PAGE}, each checked to hold exactly the expected seqs, ${CALLS} calls in a row per position
 (the naive ones within ${NAIVE_BUDGET_MS / 1000} s per position); HTTP and socket.io through a hub process, the store and the naive query from the

@@ -91,7 +91,7 @@ bare server's: **${throughputGoal ? 'met' : 'missed'}** (${ratio(hub?.sustainabl
 
 #### What one message costs the database
 
-Each process keeps one write queue per room (\`server/services/rooms/roomLog.ts\`): messages that arrive while the room's
+Each process keeps one write queue per room (\`server/repositories/messageLog.ts\`): messages that arrive while the room's
 insert is in flight wait for it and go in together, as one ordered \`insertMany\` under consecutive seqs. Socket handlers keep the
 principal and the room for 5 s. Measured from the benchmark process against the same FerretDB:
 

@@ -2,9 +2,12 @@ import jwt from 'jsonwebtoken';
 import mongoose from 'mongoose';
 import { asAccessClaims } from '../../server/auth/tokens.js';
 import { loadPrincipal } from '../../server/auth/principalLoader.js';
-import { appendMessage, BLOCK_SIZE, type MessageDraft, type StoredMessage } from '../../server/services/rooms/messageStore.js';
-import { sendMessage } from '../../server/services/rooms/messages.js';
-import { findRoom } from '../../server/services/rooms/rooms.js';
+import { appendMessage, type MessageDraft, type StoredMessage } from '../../server/repositories/messages.js';
+import { sendMessage } from '../../server/services/rooms/commands.js';
+import { localMessageLimiter } from '../../server/services/rooms/limits.js';
+import { findRoom } from '../../server/services/rooms/queries.js';
+import { createRoomRuntime } from '../../server/services/rooms/runtime.js';
+import { BLOCK_SIZE } from '../../server/store/blockLog.js';
 import { stats, type Stats } from '../assessments/report.js';
 
 /** What storing one message costs the database, measured from this process. */
@@ -71,7 +74,8 @@ export async function measureStorage(token: string, roomId: string, rounds = 12)
     }
     const principal = (await loadPrincipal(claims))!;
     const room = await findRoom(roomId);
-    const send = (i: number) => sendMessage(principal, room, { body: `storage probe ${i}`, clientMsgId: `storage-${Date.now()}-${i}` });
+    const rooms = createRoomRuntime(localMessageLimiter());
+    const send = (i: number) => sendMessage(rooms, principal, room, { body: `storage probe ${i}`, clientMsgId: `storage-${Date.now()}-${i}` });
 
     counter.start();
     const firstStart = performance.now();

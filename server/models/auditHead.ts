@@ -1,4 +1,4 @@
-import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+import mongoose, { Schema } from 'mongoose';
 
 const auditHeadSchema = new Schema({
   _id: { type: String, required: true },
@@ -11,12 +11,11 @@ const auditHeadSchema = new Schema({
   waitMs: { type: Number, default: 0 },
 }, { strict: 'throw', versionKey: false });
 
-export type AuditHeadDoc = InferSchemaType<typeof auditHeadSchema>;
 /**
  * `audit`: where the audit chain ended when last seen: a hint that spares writers a sort to find the tip
  * (FerretDB sorts in memory). It is moved only after its record is stored, so it may lag but never
  * leads unless records were removed (which verify reports). The unique `seq` of the records, not
  * this document, keeps the chain consistent. `legacy`: where the records kept before blocks end
- * (services/audit/legacy.ts), written once.
+ * (repositories/audit.ts), written once.
  */
 export const AuditHead = mongoose.model('AuditHead', auditHeadSchema);

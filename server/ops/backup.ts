@@ -6,14 +6,14 @@ import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import mongoose, { type mongo } from 'mongoose';
 import { AuditHead } from '../models/auditHead.js';
-import { AUDIT_BLOCK, auditRecordId, firstSeqOfAuditBlock } from '../models/auditRecord.js';
+import { AUDIT_BLOCK, auditRecordId } from '../models/auditRecord.js';
 import type { BlobStore } from '../services/blobs/index.js';
 import { MAGIC, sealedSize } from '../services/documents/crypto.js';
-import { BLOCK_SIZE } from '../services/rooms/messageStore.js';
 import { BackupWriter, DATA_CHUNK, FORMAT, FORMAT_VERSION, isRestorableName, syncDirectory, toEjson, type BackupHeader } from './format.js';
 import { backupOrder, COLLECTIONS, isAuditCollection, MESSAGE_BLOCK } from './order.js';
 import { RESTORE_MARKER } from './target.js';
 import { verifyBackup, type MasterKey } from './verify.js';
+import { firstSeqOf } from '../store/blockLog.js';
 
 /** What a backup needs: the database, the blob store, where to write. */
 export interface BackupOptions {
@@ -82,9 +82,9 @@ class SeqSet {
 function sequenceOf(name: string, auditStart: number): { seqOf(doc: mongo.Document): number; idOf(seq: number): unknown; first: number } | null {
   if (name === COLLECTIONS.auditRecords) return { seqOf: (doc) => numberOf(doc.seq), idOf: auditRecordId, first: 1 };
   const audit = AUDIT_BLOCK.exec(name);
-  if (audit) return { seqOf: (doc) => numberOf(doc.seq), idOf: auditRecordId, first: Math.max(firstSeqOfAuditBlock(Number(audit[1])), auditStart) };
+  if (audit) return { seqOf: (doc) => numberOf(doc.seq), idOf: auditRecordId, first: Math.max(firstSeqOf(Number(audit[1])), auditStart) };
   const block = MESSAGE_BLOCK.exec(name);
-  if (block) return { seqOf: (doc) => numberOf(doc._id), idOf: (seq) => seq, first: Number(block[2]) * BLOCK_SIZE + 1 };
+  if (block) return { seqOf: (doc) => numberOf(doc._id), idOf: (seq) => seq, first: firstSeqOf(Number(block[2])) };
   return null;
 }
 
@@ -224,7 +224,7 @@ class BackupRun {
     if (isAuditCollection(name)) this.auditSeq = Math.max(this.auditSeq, seen.max);
   }
 
-  /** The first seq kept in blocks: the one after the legacy collection's records (services/audit/legacy.ts). */
+  /** The first seq kept in blocks: the one after the legacy collection's records (repositories/audit.ts). */
   private async firstBlockSeq(): Promise<number> {
     const seal = await this.options.db.collection(AuditHead.collection.collectionName).findOne({ _id: 'legacy' as never });
     return typeof seal?.seq === 'number' ? seal.seq + 1 : 1;

@@ -26,11 +26,6 @@ export function canSeeAuditIp(principal: Principal, actorOrganisationId: string 
   return isOfficeAdmin(principal) || (!!actorOrganisationId && actorOrganisationId === principal.organisation._id.toString());
 }
 
-/** Whether `principal` may read the audit trail at all (what they see is auditVisibleFilter's). */
-export function canReadAudit(principal: Principal): boolean {
-  return auditVisibleFilter(principal) !== null;
-}
-
 /** Whether `principal` may verify the whole chain: the hub administrator only. */
 export function canVerifyAudit(principal: Principal): boolean {
   return isOfficeAdmin(principal);

@@ -1,4 +1,4 @@
-import type { AuditRecordDoc } from '../models/auditRecord.js';
+import type { AuditRecordDoc } from '../repositories/audit.js';
 import type { AuditRecord } from '../../shared/schemas/audit.js';
 
 /** The fields of an audit record that leave the server; organisationIds stays inside, `ip` only if `showIp`. */

@@ -1,6 +1,6 @@
 import type { Room, RoomMessage } from '../../shared/schemas/rooms.js';
-import type { RoomDoc } from '../models/room.js';
-import type { StoredMessage } from '../services/rooms/messageStore.js';
+import type { StoredMessage } from '../repositories/messages.js';
+import type { RoomDoc } from '../repositories/rooms.js';
 import { toIso } from './user.js';
 
 /** A room as the API shows it (§8). */

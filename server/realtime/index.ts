@@ -4,13 +4,13 @@ import { Server } from 'socket.io';
 import type { Config } from '../../config/index.js';
 import { connectRedisFanout, type RedisFanout } from './adapter.js';
 import { domainEvents } from '../events.js';
-import { forgetRoom } from '../services/rooms/roomCache.js';
 import { bridgeDomainEvents } from './domainEvents.js';
 import { authenticateHandshake, confirmSession, refusal } from './handshake.js';
 import { forgetPrincipalsOf } from './principals.js';
 import { hubRedisPrefix } from '../http/rateLimits.js';
 import { secureSocketIoAnswers } from '../http/security.js';
-import { attachRoomHandlers, type SocketLimits } from './roomHandlers.js';
+import type { RoomRuntime } from '../services/rooms/runtime.js';
+import { attachRoomHandlers, socketLimiters, type SocketLimits } from './roomHandlers.js';
 import { routeRoomWriters } from './roomWriters.js';
 import { startSessionSweep } from './sessionSweep.js';
 import type { HubServer } from './types.js';
@@ -28,7 +28,7 @@ export interface Realtime {
  * Attaches socket.io to the hub's HTTP server: same-origin only, the HTTP token check at the handshake,
  * domain events mapped to rooms, and (with REDIS_URL) fan-out across processes through Redis.
  */
-export async function attachRealtime(server: HttpServer, config: Config, log: Logger, limits: SocketLimits): Promise<Realtime> {
+export async function attachRealtime(server: HttpServer, config: Config, log: Logger, limits: SocketLimits, rooms: RoomRuntime): Promise<Realtime> {
   const redis: RedisFanout | undefined = config.redisUrl ? await connectRedisFanout(config.redisUrl, log) : undefined;
   // No `cors` option: the web app is served from the same origin, so no CORS header is ever sent.
   const io: HubServer = new Server(server, {
@@ -46,6 +46,7 @@ export async function attachRealtime(server: HttpServer, config: Config, log: Lo
   io.use((socket, next) => {
     next((socketsOf.get(socket.data.principal.userId) ?? 0) >= MAX_SOCKETS_PER_USER ? refusal('rate_limited') : undefined);
   });
+  const perSocket = socketLimiters();
   io.on('connection', (socket) => {
     const { userId, sessionId } = socket.data.principal;
     socketsOf.set(userId, (socketsOf.get(userId) ?? 0) + 1);
@@ -56,7 +57,7 @@ export async function attachRealtime(server: HttpServer, config: Config, log: Lo
       else socketsOf.delete(userId);
       log.debug({ userId, socketId: socket.id, reason }, 'socket disconnected');
     });
-    attachRoomHandlers(socket, log, limits);
+    attachRoomHandlers(socket, log, { ...limits, ...perSocket }, rooms);
     void confirmSession(socket, config.jwtSecret, log);
   });
   const unsubscribe = bridgeDomainEvents(io, log);
@@ -71,9 +72,9 @@ export async function attachRealtime(server: HttpServer, config: Config, log: Lo
   const unsubscribeRooms = redis
     ? domainEvents.subscribe('room.changed', (event) => io.serverSideEmit('room:changed', event.roomId))
     : () => undefined;
-  io.on('room:changed', (roomId) => forgetRoom(roomId));
+  io.on('room:changed', (roomId) => rooms.cache.forget(roomId));
   // Each room's messages are stored by one process at a time (roomWriters.ts).
-  const writers = redis ? routeRoomWriters(io, redis.commands, hubRedisPrefix(config, 'rw', 'rooms'), log) : undefined;
+  const writers = redis ? routeRoomWriters(io, redis.commands, hubRedisPrefix(config, 'rw', 'rooms'), log, rooms.writer) : undefined;
 
   let closing: Promise<void> | undefined;
   return {

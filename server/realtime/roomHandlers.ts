@@ -9,9 +9,9 @@ import { notFound, rateLimited, toHttpError } from '../http/errors.js';
 import { parseOrThrow } from '../http/validate.js';
 import { isRoomMember } from '../policies/room.js';
 import { memoryRateLimiter, type RateLimiter } from '../services/rateLimit.js';
-import { deleteMessage, editMessage, history, sendMessage } from '../services/rooms/messages.js';
-import { lastSeq } from '../services/rooms/messageStore.js';
-import { recentRoom } from '../services/rooms/roomCache.js';
+import { deleteMessage, editMessage, sendMessage } from '../services/rooms/commands.js';
+import { history, lastSeq } from '../services/rooms/queries.js';
+import type { RoomRuntime } from '../services/rooms/runtime.js';
 import { principalOf } from './principals.js';
 import { situationRoom } from './rooms.js';
 import type { HubSocket } from './types.js';
@@ -24,14 +24,23 @@ export interface SocketLimits {
   writes: RateLimiter;
 }
 
+/** This process's budgets of each socket (`socketLimiters`). */
+interface PerSocket {
+  calls: RateLimiter;
+  typing: RateLimiter;
+}
+
 // A socket may make at most this many acknowledged calls in any 10 s (joins and history reads cost the
 // database; a client that floods them is refused with rate_limited), and relays `typing` at most 5 times
 // in 5 s per room — a burst as when one types, sends and types again, but a flood is dropped (volatile
 // events may be).
 const CALLS_PER_WINDOW = 300;
 const CALL_WINDOW_MS = 10_000;
-const socketCalls = memoryRateLimiter(CALLS_PER_WINDOW, CALL_WINDOW_MS);
-const typingRelays = memoryRateLimiter(5, 5_000);
+
+/** The per-socket budgets of one real-time layer: acknowledged calls, and `typing` relays per room. */
+export function socketLimiters(): PerSocket {
+  return { calls: memoryRateLimiter(CALLS_PER_WINDOW, CALL_WINDOW_MS), typing: memoryRateLimiter(5, 5_000) };
+}
 
 /** Counts a change against the user's write budget; 429 when it is spent. */
 async function takeWrite(limits: SocketLimits, p: Principal): Promise<void> {
@@ -40,8 +49,8 @@ async function takeWrite(limits: SocketLimits, p: Principal): Promise<void> {
 }
 
 /** A room the principal is a member of, or 404 (never 403: non-members do not learn it exists). */
-async function memberRoom(p: Principal, roomId: string) {
-  const room = await recentRoom(roomId);
+async function memberRoom(rooms: RoomRuntime, p: Principal, roomId: string) {
+  const room = await rooms.cache.recent(roomId);
   if (!room || !isRoomMember(p, room)) throw notFound('room');
   return room;
 }
@@ -51,7 +60,7 @@ async function memberRoom(p: Principal, roomId: string) {
  * `{ok: true, ...}` or `{ok: false, error}` with the codes of §2 — never a stack trace.
  */
 function handle<S extends z.ZodType>(
-  socket: HubSocket, log: Logger, event: string, schema: S,
+  socket: HubSocket, log: Logger, calls: RateLimiter, event: string, schema: S,
   action: (payload: z.infer<S>, p: Principal) => Promise<object>,
 ): void {
   const on = socket.on.bind(socket) as unknown as (name: string, listener: (payload: unknown, ack: unknown) => void) => void;
@@ -59,7 +68,7 @@ function handle<S extends z.ZodType>(
     const reply: AnyAck = typeof ack === 'function' ? (ack as AnyAck) : () => undefined;
     void (async () => {
       try {
-        const call = await socketCalls.attempt(socket.id);
+        const call = await calls.attempt(socket.id);
         if (!call.allowed) throw rateLimited('Too many requests on this connection; slow down.', call.retryAfterMs);
         const valid = parseOrThrow(schema, payload, 'payload');
         const result = await action(valid, await principalOf(socket));
@@ -74,36 +83,39 @@ function handle<S extends z.ZodType>(
 }
 
 /** The situation-room events of §8 on one socket. */
-export function attachRoomHandlers(socket: HubSocket, log: Logger, limits: SocketLimits): void {
-  handle(socket, log, 'room:join', RoomIdPayload, async (roomId, p) => {
-    await memberRoom(p, roomId);
+export function attachRoomHandlers(socket: HubSocket, log: Logger, limits: SocketLimits & PerSocket, rooms: RoomRuntime): void {
+  const on = <S extends z.ZodType>(event: string, schema: S, action: (payload: z.infer<S>, p: Principal) => Promise<object>) => {
+    handle(socket, log, limits.calls, event, schema, action);
+  };
+  on('room:join', RoomIdPayload, async (roomId, p) => {
+    await memberRoom(rooms, p, roomId);
     await socket.join(situationRoom(roomId));
     return { lastSeq: await lastSeq(roomId) };
   });
 
-  handle(socket, log, 'room:leave', RoomIdPayload, async (roomId) => {
+  on('room:leave', RoomIdPayload, async (roomId) => {
     await socket.leave(situationRoom(roomId));
     return {};
   });
 
-  handle(socket, log, 'message:send', SendPayload, async (payload, p) => {
-    const room = await memberRoom(p, payload.roomId);
-    return { message: await sendMessage(p, room, payload) };
+  on('message:send', SendPayload, async (payload, p) => {
+    const room = await memberRoom(rooms, p, payload.roomId);
+    return { message: await sendMessage(rooms, p, room, payload) };
   });
 
-  handle(socket, log, 'message:edit', EditPayload, async (payload, p) => {
+  on('message:edit', EditPayload, async (payload, p) => {
     await takeWrite(limits, p);
     return { message: await editMessage(p, payload.messageId, payload.body) };
   });
 
-  handle(socket, log, 'message:delete', DeletePayload, async (payload, p) => {
+  on('message:delete', DeletePayload, async (payload, p) => {
     await takeWrite(limits, p);
     await deleteMessage(p, payload.messageId);
     return {};
   });
 
-  handle(socket, log, 'room:history', HistoryPayload, async (payload, p) => {
-    const room = await memberRoom(p, payload.roomId);
+  on('room:history', HistoryPayload, async (payload, p) => {
+    const room = await memberRoom(rooms, p, payload.roomId);
     return { messages: await history(room, { after: payload.afterSeq, limit: payload.limit }) };
   });
 
@@ -112,7 +124,7 @@ export function attachRoomHandlers(socket: HubSocket, log: Logger, limits: Socke
     const parsed = TypingPayload.safeParse(payload);
     if (!parsed.success || !socket.rooms.has(situationRoom(parsed.data.roomId))) return;
     const { roomId } = parsed.data;
-    void typingRelays.take(`${socket.id}:${roomId}`).then((relay) => {
+    void limits.typing.take(`${socket.id}:${roomId}`).then((relay) => {
       if (!relay) return;
       const { userId, name, organisationId } = socket.data.principal;
       socket.to(situationRoom(roomId)).volatile.emit('typing', { roomId, user: { id: userId, name, organisationId } });

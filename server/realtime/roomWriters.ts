@@ -3,8 +3,8 @@ import type { Logger } from 'pino';
 import type { AppendAnswer, AppendRequest } from '../../shared/events.js';
 import { HttpError, toHttpError } from '../http/errors.js';
 import type { MessageView } from '../presenters/room.js';
-import type { MessageDraft } from '../services/rooms/blocks.js';
-import { storeHere, useWriterRoute } from '../services/rooms/writer.js';
+import type { MessageDraft } from '../repositories/messages.js';
+import type { MessageWriter } from '../services/rooms/writer.js';
 import { within } from '../timeouts.js';
 import type { RedisClient } from './adapter.js';
 import type { HubServer } from './types.js';
@@ -76,7 +76,7 @@ export interface RoomWriters {
 }
 
 /** Routes every message to its room's writer process, this one included; see the comment at the top. */
-export function routeRoomWriters(io: HubServer, redis: RedisClient, prefix: string, log: Logger): RoomWriters {
+export function routeRoomWriters(io: HubServer, redis: RedisClient, prefix: string, log: Logger, messages: MessageWriter): RoomWriters {
   const self = randomUUID();
   const known = new Map<string, { writer: string; until: number }>();
   let closing = false;
@@ -143,7 +143,7 @@ export function routeRoomWriters(io: HubServer, redis: RedisClient, prefix: stri
     const writer = await writerOf(draft.roomId);
     if (writer !== null && writer !== self) return { notWriter: true };
     try {
-      return { message: await storeHere(draft, request.key ?? undefined) };
+      return { message: await messages.storeHere(draft, request.key ?? undefined) };
     } catch (error) {
       const http = toHttpError(error);
       return { error: { code: http.code, message: http.message, retryAfterSeconds: http.retryAfterSeconds } };
@@ -162,7 +162,7 @@ export function routeRoomWriters(io: HubServer, redis: RedisClient, prefix: stri
     void answered.finally(() => appending.delete(answered));
   });
 
-  useWriterRoute({
+  messages.routeThrough({
     async store(draft, clientKey): Promise<MessageView> {
       // A message without a clientMsgId gets a claim of its own here, so that if a writer judged gone had
       // stored it after all, storing it in this process finds it instead of storing it twice.
@@ -176,14 +176,14 @@ export function routeRoomWriters(io: HubServer, redis: RedisClient, prefix: stri
         else if ('error' in answer) throw refusal(answer);
         else return answer.message;
       }
-      return storeHere(draft, key);
+      return messages.storeHere(draft, key);
     },
   });
 
   return {
     async close() {
       closing = true;
-      useWriterRoute(null);
+      messages.routeThrough(null);
       // Handed-over messages being stored are answered before the leases go (and before io closes).
       let grace: NodeJS.Timeout | undefined;
       await Promise.race([

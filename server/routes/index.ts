@@ -8,10 +8,16 @@ import { frameworkRouter } from './framework.js';
 import { meRouter } from './me.js';
 import { organisationsRouter } from './organisations.js';
 import { roomsRouter } from './rooms.js';
+import type { RoomRuntime } from '../services/rooms/runtime.js';
 import { usersRouter } from './users.js';
 
+/** What the process holds that the routes use, built by the hub (hub.ts). */
+export interface Wired {
+  rooms: RoomRuntime;
+}
+
 /** Every API route under /api, in one table. */
-export function apiRouter(config: Config): Router {
+export function apiRouter(config: Config, wired: Wired): Router {
   const router = Router();
   router.use('/auth', authRouter(config));
   router.use('/me', meRouter(config));
@@ -21,7 +27,7 @@ export function apiRouter(config: Config): Router {
   router.use(frameworkRouter());
   router.use('/assessments', assessmentsRouter());
   router.use('/countries', countryOverviewRouter());
-  router.use('/rooms', roomsRouter());
+  router.use('/rooms', roomsRouter(wired.rooms));
   router.use('/documents', documentsRouter(config));
   return router;
 }

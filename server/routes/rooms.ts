@@ -7,8 +7,9 @@ import { input, validate } from '../http/validate.js';
 import { authorize } from '../policies/helpers.js';
 import { canCreateRoom, manageRoomVerdict, roomMemberVerdict } from '../policies/room.js';
 import { contextOf } from '../services/context.js';
-import { history, sendMessage } from '../services/rooms/messages.js';
-import { createRoom, describeRoom, findRoom, listRooms, markRead, updateRoom } from '../services/rooms/rooms.js';
+import { createRoom, markRead, sendMessage, updateRoom } from '../services/rooms/commands.js';
+import { describeRoom, findRoom, history, listRooms } from '../services/rooms/queries.js';
+import type { RoomRuntime } from '../services/rooms/runtime.js';
 
 const signed = (req: Request) => ({ ...contextOf(req), principal: principalOf(req) });
 
@@ -19,12 +20,12 @@ async function load(req: Request, verdict: typeof roomMemberVerdict) {
 }
 
 /** `/api/rooms` (§8): the REST side of situation rooms, a fallback for every socket action that stores. */
-export function roomsRouter(): Router {
+export function roomsRouter(rooms: RoomRuntime): Router {
   const router = Router();
   router.use(auth());
 
   router.get('/', validate({ query: ListRoomsQuery }), async (req, res) => {
-    res.json(await listRooms(principalOf(req), input(req, 'query', ListRoomsQuery)));
+    res.json(await listRooms(rooms, principalOf(req), input(req, 'query', ListRoomsQuery)));
   });
 
   router.post('/', validate({ body: CreateRoomBody }), async (req, res) => {
@@ -33,12 +34,12 @@ export function roomsRouter(): Router {
   });
 
   router.get('/:id', validate({ params: IdParams }), async (req, res) => {
-    res.json(await describeRoom(principalOf(req), await load(req, roomMemberVerdict)));
+    res.json(await describeRoom(rooms, principalOf(req), await load(req, roomMemberVerdict)));
   });
 
   router.patch('/:id', validate({ params: IdParams, body: UpdateRoomBody }), async (req, res) => {
     const room = await load(req, manageRoomVerdict);
-    res.json(await updateRoom(signed(req), room, input(req, 'body', UpdateRoomBody)));
+    res.json(await updateRoom(rooms, signed(req), room, input(req, 'body', UpdateRoomBody)));
   });
 
   router.get('/:id/messages', validate({ params: IdParams, query: MessagesQuery }), async (req, res) => {
@@ -60,7 +61,7 @@ export function roomsRouter(): Router {
 
   router.post('/:id/messages', validate({ params: IdParams, body: SendMessageBody }), async (req, res) => {
     const room = await load(req, roomMemberVerdict);
-    res.status(201).json(await sendMessage(principalOf(req), room, input(req, 'body', SendMessageBody)));
+    res.status(201).json(await sendMessage(rooms, principalOf(req), room, input(req, 'body', SendMessageBody)));
   });
 
   router.post('/:id/read', validate({ params: IdParams, body: ReadMarkerBody }), async (req, res) => {

@@ -1,4 +1,4 @@
-import { feedHead, hasEntry, readFeed } from './changeFeed.js';
+import { feedHead, hasEntry, readFeed, type FeedModels } from './changeFeed.js';
 
 // Further behind than this, one full load is cheaper than reading the changes one by one.
 // Applying a change costs a lookup; a full load of 10,000 assessments costs tens of seconds on FerretDB.
@@ -41,6 +41,7 @@ export class Catalog<T extends CatalogItem> {
     private readonly groupOf: (item: T) => string = () => '',
     // The time lists order by (assessments: that of the published view, which others read).
     private readonly timeOf: (item: T) => number = (item) => item.updatedAt.getTime(),
+    private readonly feeds?: FeedModels,
   ) {}
 
   /**
@@ -98,12 +99,12 @@ export class Catalog<T extends CatalogItem> {
 
   private async sync(): Promise<void> {
     const startedAt = performance.now();
-    if (this.seq >= 0 && startedAt - this.fullCheckAt < FULL_CHECK_MS && !(await hasEntry(this.feed, this.seq + 1))) return;
-    const head = await feedHead(this.feed);
+    if (this.seq >= 0 && startedAt - this.fullCheckAt < FULL_CHECK_MS && !(await hasEntry(this.feed, this.seq + 1, this.feeds))) return;
+    const head = await feedHead(this.feed, this.feeds);
     this.fullCheckAt = startedAt;
     if (head === this.seq) return;
     if (this.seq < 0 || head < this.seq || head - this.seq > MAX_CHANGES_TO_APPLY) return this.reload(head);
-    const ids = await readFeed(this.feed, this.seq, head);
+    const ids = await readFeed(this.feed, this.seq, head, this.feeds);
     if (!ids) return this.reload(head);
     const docs = await Promise.all(ids.map((id) => this.loadOne(id)));
     ids.forEach((id, i) => {

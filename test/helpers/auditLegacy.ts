@@ -6,7 +6,7 @@
 import { pino } from 'pino';
 import { connectDatabase, disconnectDatabase } from '../../server/db/connection.js';
 import { AuditHead } from '../../server/models/auditHead.js';
-import { auditBlock, auditRecordId, legacyAuditRecords, type AuditRecordDoc } from '../../server/models/auditRecord.js';
+import { auditLog, auditRecordId, legacyAuditRecords, type AuditRecordDoc } from '../../server/repositories/audit.js';
 import { findAuditRecords, GENESIS_HASH, hashAuditRecord, recordAudit, verifyAuditTrail } from '../../server/services/audit.js';
 
 const uri = process.env.AUDIT_LEGACY_URI;
@@ -46,8 +46,8 @@ async function main(): Promise<void> {
   };
   await Promise.all(Array.from({ length: 5 }, caller));
   const verified = await verifyAuditTrail();
-  const firstInBlock = await auditBlock(0).findOne({ seq: LEGACY + 1 });
-  const inBlocks = await auditBlock(0).countDocuments();
+  const firstInBlock = await auditLog.block(0).findOne({ seq: LEGACY + 1 });
+  const inBlocks = await auditLog.block(0).countDocuments();
   const seal = await AuditHead.findById('legacy').lean();
 
   const listed: number[] = [];

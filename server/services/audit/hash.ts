@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 
-/** `prevHash` of record 1. */
-export const GENESIS_HASH = '0'.repeat(64);
+export { GENESIS_HASH } from '../../models/auditRecord.js';
 
 /** The fields a record's hash covers, as loosely as they may read back from the database. */
 export interface HashedFields {

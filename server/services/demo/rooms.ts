@@ -4,8 +4,10 @@ import { Organisation } from '../../models/organisation.js';
 import { Room } from '../../models/room.js';
 import { User } from '../../models/user.js';
 import type { ActionContext } from '../context.js';
-import { editMessage, sendMessage } from '../rooms/messages.js';
-import { createRoom, findRoom, markRead } from '../rooms/rooms.js';
+import { createRoom, editMessage, markRead, sendMessage } from '../rooms/commands.js';
+import { localMessageLimiter } from '../rooms/limits.js';
+import { findRoom } from '../rooms/queries.js';
+import { createRoomRuntime, type RoomRuntime } from '../rooms/runtime.js';
 
 // Demo rooms go through the room services like a user's (audit, seq claimed by insert, blocks, head),
 // so what the web app shows is what real use produces. Every conversation is invented.
@@ -79,7 +81,7 @@ async function principalOf(speaker: string): Promise<Principal> {
 }
 
 /** One room: created by the Office's analyst, then its conversation line by line, an edit and read markers. */
-async function loadRoom(demo: DemoRoom, people: Map<string, Principal>): Promise<number> {
+async function loadRoom(rooms: RoomRuntime, demo: DemoRoom, people: Map<string, Principal>): Promise<number> {
   const person = async (speaker: string) => {
     if (!people.has(speaker)) people.set(speaker, await principalOf(speaker));
     return people.get(speaker)!;
@@ -94,7 +96,7 @@ async function loadRoom(demo: DemoRoom, people: Map<string, Principal>): Promise
   const created = await createRoom(ctx, { name: demo.name, country: demo.country, organisations: partners.map((o) => o._id.toString()) });
   const room = await findRoom(created.id);
   const ids: string[] = [];
-  for (const [speaker, body] of demo.lines) ids.push((await sendMessage(await person(speaker), room, { body })).id);
+  for (const [speaker, body] of demo.lines) ids.push((await sendMessage(rooms, await person(speaker), room, { body })).id);
   if (demo.edit) await editMessage(await person(demo.lines[demo.edit.line]![0]), ids[demo.edit.line]!, demo.edit.body);
   for (const [speaker, lines] of demo.read) await markRead(await person(speaker), room, lines);
   return demo.lines.length;
@@ -110,6 +112,12 @@ export async function loadDemoRooms(log: Logger): Promise<void> {
   const people = new Map<string, Principal>();
   let messages = 0;
   // One room after the other: a speaker's messages then stay well under the per-user rate limit.
-  for (const demo of ROOMS) messages += await loadRoom(demo, people);
+  // Before the hub serves: this process alone, its own limiter; the senders' read markers are written at the end.
+  const rooms = createRoomRuntime(localMessageLimiter());
+  try {
+    for (const demo of ROOMS) messages += await loadRoom(rooms, demo, people);
+  } finally {
+    await rooms.close();
+  }
   log.info({ rooms: ROOMS.length, messages }, 'loaded the demo situation rooms');
 }

@@ -1,8 +1,6 @@
-import mongoose from 'mongoose';
 import { HttpError } from '../../http/errors.js';
-import { Document } from '../../models/document.js';
-import type { RoomDoc } from '../../models/room.js';
 import { ALL_AUDIENCE, orgAudience } from '../../policies/sharing.js';
+import { documentAudience, type RoomDoc } from '../../repositories/rooms.js';
 
 /**
  * Attachments (§8): each must be a live document that every organisation of the room can already
@@ -11,9 +9,9 @@ import { ALL_AUDIENCE, orgAudience } from '../../policies/sharing.js';
 export async function checkAttachments(room: RoomDoc, ids: string[]): Promise<string[]> {
   const unique = [...new Set(ids)];
   for (const id of unique) {
-    const doc = mongoose.isValidObjectId(id) ? await Document.findById(id, { audience: 1, deletedAt: 1 }).lean() : null;
-    const seenByAll = !!doc && !doc.deletedAt
-      && (doc.audience.includes(ALL_AUDIENCE) || room.organisations.every((org) => doc.audience.includes(orgAudience(org))));
+    const doc = await documentAudience(id);
+    const seenByAll =
+      !!doc && !doc.deleted && (doc.audience.includes(ALL_AUDIENCE) || room.organisations.every((org) => doc.audience.includes(orgAudience(org))));
     if (!seenByAll) {
       throw new HttpError('forbidden', `attachments: document ${id} is not visible to every organisation of this room.`);
     }

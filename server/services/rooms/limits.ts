@@ -1,20 +1,17 @@
+import type { Logger } from 'pino';
+import type { Config } from '../../../config/index.js';
 import { MESSAGE_RATE_LIMIT, MESSAGE_RATE_WINDOW_MS } from '../../../shared/schemas/rooms.js';
-import { memoryRateLimiter, type RateLimiter, type RateVerdict } from '../rateLimit.js';
+import { rateLimitPrefix } from '../../http/rateLimits.js';
+import { memoryRateLimiter, redisRateLimiter, type RateLimiter } from '../rateLimit.js';
 
-let limiter: RateLimiter = memoryRateLimiter(MESSAGE_RATE_LIMIT, MESSAGE_RATE_WINDOW_MS);
-
-/** Installs the message limiter (the Redis one when REDIS_URL is set, so the limit holds across processes). */
-export function useMessageLimiter(next: RateLimiter): void {
-  void limiter.close();
-  limiter = next;
+/**
+ * The limit of 20 messages per user in 10 seconds: in Redis when REDIS_URL is set, so that it holds
+ * across the processes of the hub; in memory otherwise.
+ */
+export async function createMessageLimiter(config: Pick<Config, 'redisUrl' | 'jwtSecret'>, log: Logger): Promise<RateLimiter> {
+  if (!config.redisUrl) return memoryRateLimiter(MESSAGE_RATE_LIMIT, MESSAGE_RATE_WINDOW_MS);
+  return redisRateLimiter(config.redisUrl, rateLimitPrefix(config, 'messages'), MESSAGE_RATE_LIMIT, MESSAGE_RATE_WINDOW_MS, log);
 }
 
-/** Takes one of the user's 20 messages per 10 seconds; refused, with when to retry, when none is left. */
-export function takeMessageSlot(userId: string): Promise<RateVerdict> {
-  return limiter.attempt(userId);
-}
-
-/** Releases the limiter's resources at shutdown. */
-export function closeMessageLimiter(): Promise<void> {
-  return limiter.close();
-}
+/** A limiter for one process alone (the demo loader). */
+export const localMessageLimiter = (): RateLimiter => memoryRateLimiter(MESSAGE_RATE_LIMIT, MESSAGE_RATE_WINDOW_MS);

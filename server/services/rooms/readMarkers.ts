@@ -1,4 +1,4 @@
-import { ReadMarker } from '../../models/room.js';
+import { advanceReadMarker, readMarkerOf } from '../../repositories/rooms.js';
 
 // How far each user has read in each room. Reading (`POST /api/rooms/:id/read`) moves the marker at
 // once; sending moves it too ("what one writes oneself is read"), but those moves are gathered and
@@ -6,47 +6,41 @@ import { ReadMarker } from '../../models/room.js';
 // pay a marker write for every message. Until written, this process counts them from memory.
 const FLUSH_MS = 1000;
 
-const pending = new Map<string, number>();
-let timer: NodeJS.Timeout | null = null;
+const keyOf = (roomId: string, userId: string) => `${roomId}\n${userId}`;
 
-const keyOf = (roomId: string, userId: string) => `${roomId}:${userId}`;
+/** The read-marker moves of a process's senders, gathered in memory and written every second. */
+export class ReadMarkers {
+  private readonly pending = new Map<string, { roomId: string; userId: string; seq: number }>();
+  private timer: NodeJS.Timeout | null = null;
 
-/** Moves a user's read marker forward to `seq` (never back). */
-export async function advanceReadMarker(roomId: string, userId: string, seq: number): Promise<void> {
-  await writeMarker(keyOf(roomId, userId), seq);
-}
+  /** The author of message `seq` has read the room up to it; written with the next flush. */
+  markOwnMessage(roomId: string, userId: string, seq: number): void {
+    const key = keyOf(roomId, userId);
+    if ((this.pending.get(key)?.seq ?? 0) < seq) this.pending.set(key, { roomId, userId, seq });
+    this.flushSoon();
+  }
 
-async function writeMarker(key: string, seq: number): Promise<void> {
-  await ReadMarker.updateOne({ _id: key }, { $max: { seq } }, { upsert: true })
-    .catch((error: { code?: number }) => {
-      if (error.code !== 11000) throw error;
-    });
-}
+  /** Writes the gathered marker moves; a move whose write fails is kept for the next flush. */
+  async flush(): Promise<void> {
+    this.timer = null;
+    await Promise.all(
+      [...this.pending.entries()].map(async ([key, move]) => {
+        try {
+          await advanceReadMarker(move.roomId, move.userId, move.seq);
+          if (this.pending.get(key)?.seq === move.seq) this.pending.delete(key);
+        } catch {
+          this.flushSoon();
+        }
+      }),
+    );
+  }
 
-/** The author of message `seq` has read the room up to it; written with the next flush. */
-export function markOwnMessage(roomId: string, userId: string, seq: number): void {
-  const key = keyOf(roomId, userId);
-  if ((pending.get(key) ?? 0) < seq) pending.set(key, seq);
-  timer ??= setTimeout(() => void flushReadMarkers().catch(() => undefined), FLUSH_MS).unref();
-}
+  /** The seq a user has read up to in a room (0 when never), counting moves not yet written. */
+  async readUpTo(roomId: string, userId: string): Promise<number> {
+    return Math.max(await readMarkerOf(roomId, userId), this.pending.get(keyOf(roomId, userId))?.seq ?? 0);
+  }
 
-/** Writes the gathered marker moves; a move whose write fails is kept for the next flush. */
-export async function flushReadMarkers(): Promise<void> {
-  timer = null;
-  const moves = [...pending.entries()];
-  await Promise.all(moves.map(async ([key, seq]) => {
-    try {
-      await writeMarker(key, seq);
-      if (pending.get(key) === seq) pending.delete(key);
-    } catch {
-      timer ??= setTimeout(() => void flushReadMarkers().catch(() => undefined), FLUSH_MS).unref();
-    }
-  }));
-}
-
-/** The seq a user has read up to in a room (0 when never). */
-export async function readMarkerOf(roomId: string, userId: string): Promise<number> {
-  const key = keyOf(roomId, userId);
-  const marker = await ReadMarker.findById(key, { seq: 1 }).lean();
-  return Math.max(marker?.seq ?? 0, pending.get(key) ?? 0);
+  private flushSoon(): void {
+    this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), FLUSH_MS).unref();
+  }
 }

@@ -1,6 +1,5 @@
 import { domainEvents } from '../../events.js';
-import type { RoomDoc } from '../../models/room.js';
-import { roomOrNull } from './rooms.js';
+import { roomOrNull, type RoomDoc } from '../../repositories/rooms.js';
 
 // Rooms as the socket handlers see them, kept for a few seconds so that a busy room does not read its
 // room document for every message. A change to a room (members, archive, name) forgets it here at once,
@@ -9,22 +8,29 @@ import { roomOrNull } from './rooms.js';
 const TTL_MS = 5_000;
 const MAX_ROOMS = 5_000;
 
-const cache = new Map<string, { room: RoomDoc; at: number }>();
+/** The process's short-lived copies of rooms. */
+export class RoomCache {
+  private readonly cache = new Map<string, { room: RoomDoc; at: number }>();
+  private readonly unsubscribe = domainEvents.subscribe('room.changed', (event) => this.forget(event.roomId));
 
-/** The room (null when there is none), from memory when it was read in the last seconds. */
-export async function recentRoom(id: string): Promise<RoomDoc | null> {
-  const hit = cache.get(id);
-  if (hit && Date.now() - hit.at < TTL_MS) return hit.room;
-  const room = await roomOrNull(id);
-  if (!room) return null;
-  if (cache.size >= MAX_ROOMS) cache.clear();
-  cache.set(id, { room, at: Date.now() });
-  return room;
+  /** The room (null when there is none), from memory when it was read in the last seconds. */
+  async recent(id: string): Promise<RoomDoc | null> {
+    const hit = this.cache.get(id);
+    if (hit && Date.now() - hit.at < TTL_MS) return hit.room;
+    const room = await roomOrNull(id);
+    if (!room) return null;
+    if (this.cache.size >= MAX_ROOMS) this.cache.clear();
+    this.cache.set(id, { room, at: Date.now() });
+    return room;
+  }
+
+  /** Drops a room from memory: it changed. */
+  forget(id: string): void {
+    this.cache.delete(id);
+  }
+
+  /** Stops listening for changes. */
+  close(): void {
+    this.unsubscribe();
+  }
 }
-
-/** Drops a room from memory: it changed. */
-export function forgetRoom(id: string): void {
-  cache.delete(id);
-}
-
-domainEvents.subscribe('room.changed', (event) => forgetRoom(event.roomId));

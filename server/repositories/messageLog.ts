@@ -1,8 +1,52 @@
-import { randomUUID } from 'node:crypto';
-import { RoomHead } from '../../models/room.js';
-import {
-  blockCollection, blockOf, BLOCK_SIZE, claimOf, ensureBlockIndex, isDuplicateKey, type MessageDraft, type StoredMessage,
-} from './blocks.js';
+import type { mongo } from 'mongoose';
+import { RoomHead } from '../models/room.js';
+import { BlockLog, blockOf, BLOCK_SIZE } from '../store/blockLog.js';
+
+/** A message as stored in its room's block (`roommessages_<room>_<block>`; `_id` is its seq). */
+export interface StoredMessage {
+  _id: number;
+  seq: number;
+  roomId: string;
+  author: { id: string; name: string; organisationId: string };
+  body: string;
+  attachments: string[];
+  clientMsgId: string | null;
+  /** `<userId>:<clientMsgId>`, or `~<random>` when the sender gave none; unique in the block. */
+  claim: string;
+  createdAt: Date;
+  editedAt: Date | null;
+  deleted: boolean;
+}
+
+/** What a sender supplies; the log adds the seq and the claim. */
+export type MessageDraft = Omit<StoredMessage, '_id' | 'seq' | 'claim'>;
+
+/** The claim of a stored message; messages stored before claims existed get one from their clientMsgId. */
+function claimOf(message: Omit<StoredMessage, 'claim'> & { claim?: string }): string {
+  if (message.claim) return message.claim;
+  return message.clientMsgId ? `${message.author.id}:${message.clientMsgId}` : `~${message.roomId}:${message.seq}`;
+}
+
+/**
+ * A block's claims are unique (so inserting a message claims its seq and its `clientMsgId` at once); a
+ * block written before messages carried claims gets them first.
+ */
+async function claimIndex(block: mongo.Collection<StoredMessage>): Promise<void> {
+  const unclaimed = await block.find({ claim: { $exists: false } }).toArray();
+  for (const message of unclaimed) await block.updateOne({ _id: message._id }, { $set: { claim: claimOf(message) } });
+  await block.createIndex({ claim: 1 }, { unique: true, name: 'claim_unique' });
+}
+
+/** The numbered log of one room's messages (blocks of 1,000, one collection each: store/blockLog.ts). */
+export function roomBlocks(roomId: string): BlockLog<StoredMessage> {
+  return new BlockLog<StoredMessage>({ nameOf: (block) => `roommessages_${roomId}_${block}`, idOf: (seq) => seq, prepare: claimIndex });
+}
+
+/** What the room logs of a process report to: metrics, and whoever announces recovered messages. */
+export interface LogListeners {
+  inserted(seconds: number, messages: number): void;
+  recovered(message: StoredMessage): void;
+}
 
 /** What storing a message answered: the stored message, and whether it had been stored before (a repeat). */
 export interface Sent {
@@ -20,8 +64,6 @@ interface Pending {
 // At most this many messages go into one insert. Batching is what makes a busy room cheap: one insert
 // of 20 messages costs FerretDB about what one insert of one message does.
 const MAX_BATCH = 200;
-// Rooms whose log this process keeps in memory (the least recently used idle ones are let go).
-const MAX_LOGS = 1000;
 // After a failed insert, the room is read again this soon, then less and less often while it fails.
 const RECOVERY_FIRST_MS = 1000;
 const RECOVERY_MAX_MS = 30_000;
@@ -32,30 +74,6 @@ const RECOVERY_MAX_MS = 30_000;
 const BUSY_WITHIN_MS = 10;
 const GATHER_MS = 4;
 const GATHER_ENOUGH = 8;
-
-const recoveryListeners: ((message: StoredMessage) => void)[] = [];
-const insertObservers = new Set<(seconds: number, messages: number) => void>();
-
-/** Observes every insert of messages (its duration, how many it carried); returns how to stop. */
-export function observeInserts(observer: (seconds: number, messages: number) => void): () => void {
-  insertObservers.add(observer);
-  return () => insertObservers.delete(observer);
-}
-
-/**
- * Listens for messages found stored although their insert failed (the database went away mid-insert):
- * nobody announced them, so the listener does (once per process that attempted them).
- */
-export function onRecoveredMessage(listener: (message: StoredMessage) => void): void {
-  recoveryListeners.push(listener);
-}
-
-/** The first `insertedCount` documents of an ordered insert that failed were stored. */
-function storedBefore(error: unknown): number {
-  const failed = error as { insertedCount?: number; writeErrors?: { index: number }[] | { index: number } };
-  const first = Array.isArray(failed.writeErrors) ? failed.writeErrors[0] : failed.writeErrors;
-  return first?.index ?? failed.insertedCount ?? 0;
-}
 
 /**
  * The write side of one room in this process: a queue of messages to store, written in batches under
@@ -68,7 +86,7 @@ function storedBefore(error: unknown): number {
  * reads what was stored past its head (learning those claims too) and puts the rest of the batch after
  * it. So no seq is ever stored twice, and a message repeated through another process is found.
  */
-class RoomLog {
+export class RoomLog {
   private head = 0;
   private readonly claims = new Map<string, number>();
   private readonly inFlight = new Map<string, Promise<Sent>>();
@@ -83,8 +101,14 @@ class RoomLog {
   private hintedBlock = -1;
   private lastInsertAt = -Infinity;
   lastUsed = Date.now();
+  private readonly blocks: BlockLog<StoredMessage>;
 
-  constructor(private readonly roomId: string) {}
+  constructor(
+    private readonly roomId: string,
+    private readonly listeners: LogListeners,
+  ) {
+    this.blocks = roomBlocks(roomId);
+  }
 
   get idle(): boolean {
     return this.queue.length === 0 && !this.pumping;
@@ -108,7 +132,7 @@ class RoomLog {
     this.lastUsed = Date.now();
     await this.ready();
     const next = this.head + 1;
-    if (await blockCollection(this.roomId, blockOf(next)).findOne({ _id: next }, { projection: { _id: 1 } })) await this.catchUp();
+    if (await this.blocks.has(next)) await this.catchUp();
     return this.head;
   }
 
@@ -130,7 +154,13 @@ class RoomLog {
     this.claims.clear();
     this.head = block * BLOCK_SIZE;
     this.hintedBlock = blockOf(hint);
-    if (block > 0) this.learn(await blockCollection(this.roomId, block - 1).find({}).toArray());
+    if (block > 0)
+      this.learn(
+        await this.blocks
+          .block(block - 1)
+          .find({})
+          .toArray(),
+      );
     await this.catchUp();
   }
 
@@ -139,7 +169,7 @@ class RoomLog {
     for (;;) {
       const block = blockOf(this.head + 1);
       const before = this.head;
-      this.learn(await blockCollection(this.roomId, block).find({ _id: { $gt: this.head } }).toArray());
+      this.learn(await this.blocks.after(this.head));
       if (this.head === before || blockOf(this.head + 1) === block) return;
     }
   }
@@ -149,7 +179,7 @@ class RoomLog {
     const seqs = new Set(stored.map((m) => m.seq));
     for (const message of stored) this.claims.set(claimOf(message), message.seq);
     const recovered = stored.filter((m) => this.unconfirmed.delete(claimOf(m))).sort((a, b) => a.seq - b.seq);
-    for (const message of recovered) for (const listener of recoveryListeners) listener(message);
+    for (const message of recovered) this.listeners.recovered(message);
     // The head only moves over an unbroken run of seqs.
     while (seqs.has(this.head + 1)) this.head++;
     this.forgetOldClaims();
@@ -216,24 +246,12 @@ class RoomLog {
     const batch = this.queue.slice(0, Math.min(MAX_BATCH, (block + 1) * BLOCK_SIZE - this.head));
     this.attempting = batch;
     const documents: StoredMessage[] = batch.map(({ draft, claim }, i) => ({ _id: first + i, seq: first + i, ...draft, claim }));
-    await ensureBlockIndex(this.roomId, block);
-    let stored = documents.length;
-    try {
-      const started = performance.now();
-      await blockCollection(this.roomId, block).insertMany(documents, { ordered: true }).finally(() => {
-        this.lastInsertAt = performance.now();
-        for (const observe of insertObservers) {
-          try {
-            observe((this.lastInsertAt - started) / 1000, documents.length);
-          } catch {
-            // an observer's trouble is never the insert's
-          }
-        }
-      });
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      stored = storedBefore(error);
-    }
+    await this.blocks.ready(block);
+    const started = performance.now();
+    const stored = await this.blocks.insert(documents).finally(() => {
+      this.lastInsertAt = performance.now();
+      this.listeners.inserted((this.lastInsertAt - started) / 1000, documents.length);
+    });
     // What the insert stored is known now (the prefix before a taken seq or claim): nothing is unconfirmed.
     this.attempting = [];
     this.queue.splice(0, stored);
@@ -251,7 +269,7 @@ class RoomLog {
     const head = this.head;
     await this.catchUp();
     if (this.head !== head || this.claims.has(next.claim)) return;
-    const found = await blockCollection(this.roomId, blockOf(head + 1)).findOne({ claim: next.claim });
+    const found = await this.blocks.block(blockOf(head + 1)).findOne({ claim: next.claim });
     if (found) {
       this.claims.set(claimOf(found), found.seq);
       return;
@@ -268,7 +286,7 @@ class RoomLog {
     for (const pending of repeats) {
       const seq = this.claims.get(pending.claim)!;
       try {
-        const message = await blockCollection(this.roomId, blockOf(seq)).findOne({ _id: seq });
+        const message = await this.blocks.at(seq);
         if (message) pending.resolve({ message, repeated: true });
         else pending.reject(new Error(`room ${this.roomId}: claimed seq ${seq} is not stored`));
       } catch (error) {
@@ -285,37 +303,8 @@ class RoomLog {
     const block = blockOf(this.head);
     if (block <= this.hintedBlock) return;
     this.hintedBlock = block;
-    RoomHead.updateOne({ _id: this.roomId }, { $max: { lastSeq: this.head } }, { upsert: true })
-      .catch(() => { this.hintedBlock = -1; });
+    RoomHead.updateOne({ _id: this.roomId }, { $max: { lastSeq: this.head } }, { upsert: true }).catch(() => {
+      this.hintedBlock = -1;
+    });
   }
-}
-
-const logs = new Map<string, RoomLog>();
-
-/** The log of a room in this process. */
-function logOf(roomId: string): RoomLog {
-  let log = logs.get(roomId);
-  if (!log) {
-    if (logs.size >= MAX_LOGS) {
-      const idle = [...logs.entries()].filter(([, l]) => l.idle).sort(([, a], [, b]) => a.lastUsed - b.lastUsed);
-      for (const [id] of idle.slice(0, Math.ceil(MAX_LOGS / 10))) logs.delete(id);
-    }
-    log = new RoomLog(roomId);
-    logs.set(roomId, log);
-  }
-  return log;
-}
-
-/**
- * Stores a message under the next seq of its room. With a `key` (`<userId>:<clientMsgId>`), a message
- * already stored with that key in the room's current or previous block — at least the last 1000
- * messages — is answered instead, and nothing new is stored.
- */
-export function appendMessage(draft: MessageDraft, key?: string): Promise<Sent> {
-  return logOf(draft.roomId).send(draft, key ?? `~${randomUUID()}`);
-}
-
-/** The last stored seq of a room (0 when it has none). */
-export function lastSeq(roomId: string): Promise<number> {
-  return logOf(roomId).lastSeq();
 }

@@ -1,0 +1,82 @@
+import mongoose from 'mongoose';
+import { Document } from '../models/document.js';
+import { Organisation } from '../models/organisation.js';
+import { ReadMarker, Room, type RoomDoc } from '../models/room.js';
+import { isDuplicateKey } from '../store/claim.js';
+
+export type { RoomDoc } from '../models/room.js';
+
+// Situation rooms, who belongs to them, and how far each user has read. A room's messages are the
+// messages repository's (messages.ts).
+
+/** The room with this id, or null when there is none (or the id cannot be one); database errors go up. */
+export async function roomOrNull(id: string): Promise<RoomDoc | null> {
+  if (!mongoose.isValidObjectId(id)) return null;
+  return Room.findById(id).lean();
+}
+
+/**
+ * A page of the rooms `members` (policies/room.ts) selects, newest first, before the room `afterId` (a
+ * cursor), plus one row; null when `afterId` cannot be a room id.
+ */
+export async function roomsPage(members: { organisations: mongoose.Types.ObjectId }, limit: number, afterId?: string): Promise<RoomDoc[] | null> {
+  const filter: Record<string, unknown> = { ...members };
+  if (afterId !== undefined) {
+    if (!mongoose.isValidObjectId(afterId)) return null;
+    filter._id = mongoose.trusted({ $lt: new mongoose.Types.ObjectId(afterId) });
+  }
+  return Room.find(filter)
+    .sort({ _id: -1 })
+    .limit(limit + 1)
+    .lean();
+}
+
+/** The ids among `ids` that are not an active organisation (in order). */
+export async function inactiveOrganisations(ids: string[]): Promise<string[]> {
+  const found = await Promise.all(ids.map((id) => (mongoose.isValidObjectId(id) ? Organisation.findById(id, { active: 1 }).lean() : null)));
+  return ids.filter((_, i) => !found[i]?.active);
+}
+
+/** What a room stores when it is created (its id is given by the database). */
+export type NewRoom = Omit<RoomDoc, '_id' | 'organisations' | 'createdBy' | 'createdByOrganisation'> & {
+  organisations: string[];
+  createdBy: mongoose.Types.ObjectId;
+  createdByOrganisation: mongoose.Types.ObjectId;
+};
+
+/** Stores a new room. */
+export async function insertRoom(room: NewRoom): Promise<RoomDoc> {
+  const organisations = room.organisations.map((id) => new mongoose.Types.ObjectId(id));
+  return (await Room.create({ ...room, organisations })).toObject();
+}
+
+/** Changes a room's name, archive flag or organisations; answers it as changed (null: it is gone). */
+export function updateRoom(id: mongoose.Types.ObjectId, change: { name?: string; archived?: boolean; organisations?: string[] }): Promise<RoomDoc | null> {
+  const set: Partial<RoomDoc> = {};
+  if (change.name !== undefined) set.name = change.name;
+  if (change.archived !== undefined) set.archived = change.archived;
+  if (change.organisations !== undefined) set.organisations = change.organisations.map((org) => new mongoose.Types.ObjectId(org));
+  return Room.findByIdAndUpdate(id, { $set: set }, { new: true }).lean();
+}
+
+/** Who may see a document (its audience) and whether it is deleted; null when there is none. */
+export async function documentAudience(id: string): Promise<{ audience: string[]; deleted: boolean } | null> {
+  const doc = mongoose.isValidObjectId(id) ? await Document.findById(id, { audience: 1, deletedAt: 1 }).lean() : null;
+  return doc ? { audience: doc.audience, deleted: !!doc.deletedAt } : null;
+}
+
+const markerKey = (roomId: string, userId: string) => `${roomId}:${userId}`;
+
+/** Moves a user's read marker forward to `seq` (never back). */
+export async function advanceReadMarker(roomId: string, userId: string, seq: number): Promise<void> {
+  // Two first markers racing: the upsert of the loser collides on `_id`, and the winner's $max stands.
+  await ReadMarker.updateOne({ _id: markerKey(roomId, userId) }, { $max: { seq } }, { upsert: true }).catch((error: unknown) => {
+    if (!isDuplicateKey(error)) throw error;
+  });
+}
+
+/** The seq a user has read up to in a room, as stored (0 when never). */
+export async function readMarkerOf(roomId: string, userId: string): Promise<number> {
+  const marker = await ReadMarker.findById(markerKey(roomId, userId), { seq: 1 }).lean();
+  return marker?.seq ?? 0;
+}

@@ -1,0 +1,159 @@
+import type { Principal } from '../../auth/principal.js';
+import { domainEvents } from '../../events.js';
+import { HttpError, notFound, rateLimited } from '../../http/errors.js';
+import { canDeleteMessage, canEditMessage, isRoomMember } from '../../policies/room.js';
+import { presentMessage, presentRoom } from '../../presenters/room.js';
+import { findMessage, lastSeq, updateMessage } from '../../repositories/messages.js';
+import * as roomStore from '../../repositories/rooms.js';
+import type { RoomDoc } from '../../repositories/rooms.js';
+import { recordAudit } from '../audit.js';
+import { actorOf, type ActionContext } from '../context.js';
+import { isCountryCode } from '../countries.js';
+import { checkAttachments } from './attachments.js';
+import { describeRoom } from './queries.js';
+import type { RoomRuntime } from './runtime.js';
+
+type Signed = ActionContext & { principal: Principal };
+
+/** What a sender sends (§8). */
+export interface Outgoing {
+  body: string;
+  clientMsgId?: string;
+  attachments?: string[];
+}
+
+/** Checks the organisations of a room: existing and active; the creator's is always added. */
+async function roomOrganisations(ids: string[], creatorOrganisation: string): Promise<string[]> {
+  const unique = [...new Set([creatorOrganisation, ...ids])];
+  const [bad] = await roomStore.inactiveOrganisations(unique);
+  if (bad) throw new HttpError('invalid_request', `organisations: ${bad} is not an active organisation.`);
+  return unique;
+}
+
+function notifyAdded(room: RoomDoc, organisationIds: string[]): void {
+  if (organisationIds.length === 0) return;
+  domainEvents.publish('notification', {
+    organisationIds,
+    payload: { type: 'room.added', roomId: room._id.toString(), name: room.name, country: room.country ?? null },
+  });
+}
+
+/** `POST /api/rooms`: a room for a situation; the creator's organisation is always a member. */
+export async function createRoom(ctx: Signed, body: { name: string; country?: string | null; organisations: string[] }) {
+  const p = ctx.principal;
+  if (body.country && !isCountryCode(body.country))
+    throw new HttpError('invalid_request', `country: ${body.country} is not an ISO 3166-1 alpha-3 country code.`);
+  const creatorOrganisation = p.organisation._id.toString();
+  const organisations = await roomOrganisations(body.organisations, creatorOrganisation);
+  const room = await roomStore.insertRoom({
+    name: body.name,
+    country: body.country ?? null,
+    organisations,
+    createdBy: p.user._id,
+    createdByOrganisation: p.organisation._id,
+    createdAt: new Date(),
+    archived: false,
+  });
+  await recordAudit({
+    actor: actorOf(ctx),
+    action: 'room.create',
+    ip: ctx.ip,
+    outcome: 'success',
+    target: { type: 'room', id: room._id.toString(), organisationId: creatorOrganisation },
+    details: { organisations: organisations.length },
+  });
+  notifyAdded(
+    room,
+    organisations.filter((id) => id !== creatorOrganisation),
+  );
+  return presentRoom(room, 0, 0);
+}
+
+/**
+ * `PATCH /api/rooms/:id`: rename, change organisations, archive. Organisations taken out lose the
+ * room at once: their sockets leave it (`room:removed`) on every process.
+ */
+export async function updateRoom(rooms: RoomRuntime, ctx: Signed, room: RoomDoc, change: { name?: string; organisations?: string[]; archived?: boolean }) {
+  const before = room.organisations.map(String);
+  const creatorOrganisation = room.createdByOrganisation.toString();
+  const organisations = change.organisations === undefined ? undefined : await roomOrganisations(change.organisations, creatorOrganisation);
+  const updated = await roomStore.updateRoom(room._id, { name: change.name, archived: change.archived, organisations });
+  if (!updated) throw notFound('room');
+  const after = updated.organisations.map(String);
+  const removed = before.filter((id) => !after.includes(id));
+  const added = after.filter((id) => !before.includes(id));
+  await recordAudit({
+    actor: actorOf(ctx),
+    action: 'room.update',
+    ip: ctx.ip,
+    outcome: 'success',
+    target: { type: 'room', id: room._id.toString(), organisationId: creatorOrganisation },
+    details: { added: added.join(','), removed: removed.join(','), archived: updated.archived, renamed: change.name !== undefined },
+  });
+  domainEvents.publish('room.changed', { roomId: room._id.toString() });
+  if (removed.length > 0) domainEvents.publish('room.removed', { roomId: room._id.toString(), organisationIds: removed });
+  notifyAdded(updated, added);
+  return describeRoom(rooms, ctx.principal, updated);
+}
+
+/** `POST /api/rooms/:id/read`: the user has read up to `seq` (markers only move forward). */
+export async function markRead(p: Principal, room: RoomDoc, seq: number): Promise<void> {
+  const last = await lastSeq(room._id.toString());
+  await roomStore.advanceReadMarker(room._id.toString(), p.user._id.toString(), Math.min(seq, last));
+}
+
+/**
+ * Stores a message and only then answers (the acknowledgement means "stored"). Archived rooms take
+ * no messages (403); beyond 20 messages in 10 seconds the sender is refused and nothing is stored; a
+ * repeat of a `clientMsgId` answers the first message and stores nothing new.
+ */
+export async function sendMessage(rooms: RoomRuntime, p: Principal, room: RoomDoc, outgoing: Outgoing) {
+  if (room.archived) throw new HttpError('forbidden', 'This room is archived; it takes no new messages.');
+  const attachments = await checkAttachments(room, outgoing.attachments ?? []);
+  const userId = p.user._id.toString();
+  const slot = await rooms.limiter.attempt(userId);
+  if (!slot.allowed) throw rateLimited('You are sending too fast: at most 20 messages in 10 seconds.', slot.retryAfterMs);
+  const roomId = room._id.toString();
+  const draft = {
+    roomId,
+    author: { id: userId, name: p.user.name, organisationId: p.organisation._id.toString() },
+    body: outgoing.body,
+    attachments,
+    clientMsgId: outgoing.clientMsgId ?? null,
+    createdAt: new Date(),
+    editedAt: null,
+    deleted: false,
+  };
+  const key = outgoing.clientMsgId ? `${userId}:${outgoing.clientMsgId}` : undefined;
+  return rooms.writer.store(draft, key);
+}
+
+/** Parses `<roomId>:<seq>` and loads the message for a member of its room (404 otherwise). */
+async function loadMessage(p: Principal, messageId: string) {
+  const [roomId, seqText] = messageId.split(':');
+  const room = await roomStore.roomOrNull(roomId!);
+  if (!room || !isRoomMember(p, room)) throw notFound('message');
+  const message = await findMessage(roomId!, Number(seqText));
+  if (!message) throw notFound('message');
+  return { room, message };
+}
+
+/** `message:edit`: the author only; a deleted message stays deleted. */
+export async function editMessage(p: Principal, messageId: string, body: string) {
+  const { room, message } = await loadMessage(p, messageId);
+  if (!canEditMessage(p, message.author.id) || message.deleted) throw new HttpError('forbidden', 'Only its author may edit a message.');
+  if (room.archived) throw new HttpError('forbidden', 'This room is archived.');
+  const updated = await updateMessage(message.roomId, message.seq, { body, editedAt: new Date() });
+  const view = presentMessage(updated!);
+  domainEvents.publish('room.message', { roomId: message.roomId, kind: 'updated', message: view });
+  return view;
+}
+
+/** `message:delete`: the author, or an admin of the author's organisation. */
+export async function deleteMessage(p: Principal, messageId: string): Promise<void> {
+  const { message } = await loadMessage(p, messageId);
+  if (!canDeleteMessage(p, message.author)) throw new HttpError('forbidden', "Only its author or their organisation's admin may delete a message.");
+  if (message.deleted) return;
+  await updateMessage(message.roomId, message.seq, { deleted: true, body: '', attachments: [] });
+  domainEvents.publish('room.message.deleted', { roomId: message.roomId, messageId });
+}

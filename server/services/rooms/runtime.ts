@@ -1,0 +1,38 @@
+import type { RateLimiter } from '../rateLimit.js';
+import { ReadMarkers } from './readMarkers.js';
+import { RoomCache } from './roomCache.js';
+import { MessageWriter } from './writer.js';
+
+/**
+ * What a process holds for its situation rooms: the message limiter, the read markers gathered in
+ * memory, the writer (with, on a multi-process hub, its route to each room's writer process) and the
+ * short-lived room copies of the socket handlers. Built once by the hub (hub.ts) and passed to the
+ * routes and the sockets.
+ */
+export interface RoomRuntime {
+  limiter: RateLimiter;
+  markers: ReadMarkers;
+  writer: MessageWriter;
+  cache: RoomCache;
+  /** Writes the gathered read markers and lets go of the limiter (before the database closes). */
+  close(): Promise<void>;
+}
+
+/** Builds a process's room runtime around its message limiter. */
+export function createRoomRuntime(limiter: RateLimiter): RoomRuntime {
+  const markers = new ReadMarkers();
+  const writer = new MessageWriter(markers);
+  const cache = new RoomCache();
+  return {
+    limiter,
+    markers,
+    writer,
+    cache,
+    async close() {
+      writer.close();
+      cache.close();
+      await markers.flush().catch(() => undefined);
+      await limiter.close();
+    },
+  };
+}
