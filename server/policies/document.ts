@@ -1,7 +1,6 @@
-import mongoose from 'mongoose';
 import type { Principal } from '../auth/principal.js';
 import { isAdmin, isEditor, sameOrganisation } from './helpers.js';
-import { inAudience, principalAudience } from './sharing.js';
+import { inAudience } from './sharing.js';
 
 /** What the document policy looks at. */
 export interface DocumentFacts {
@@ -13,11 +12,6 @@ export interface DocumentFacts {
 /** May `p` read this document (its metadata and every version's content)? §5's audience rule. */
 export function canReadDocument(p: Principal, d: DocumentFacts): boolean {
   return !d.deletedAt && inAudience(p, d.audience);
-}
-
-/** The MongoDB filter of the documents `p` may read: canReadDocument as a query. */
-export function visibleDocumentFilter(p: Principal) {
-  return { deletedAt: null, audience: mongoose.trusted({ $in: principalAudience(p) }) };
 }
 
 /** May `p` upload documents? Admins and analysts. */

@@ -5,6 +5,7 @@ import {
 } from '../../shared/schemas/assessments.js';
 import { IdParams, PageQuery } from '../../shared/schemas/common.js';
 import { auth, principalOf } from '../auth/passport.js';
+import type { Domain } from '../domain.js';
 import { notFound } from '../http/errors.js';
 import { input, validate } from '../http/validate.js';
 import {
@@ -13,88 +14,88 @@ import {
 import { authorize } from '../policies/helpers.js';
 import {
   addComment, countryOverview, listAssessments, listComments, listVersions, readAssessment, readVersion, riskMap,
-} from '../services/assessmentQueries.js';
+} from '../services/assessments/queries.js';
 import {
   createAssessment, deleteAssessment, findAssessment, publishAssessment, updateAssessment,
-} from '../services/assessments.js';
+} from '../services/assessments/commands.js';
 import { contextOf } from '../services/context.js';
 import { isCountryCode } from '../services/countries.js';
 
 const signed = (req: Request) => ({ ...contextOf(req), principal: principalOf(req) });
 
 /** Loads the assessment of `:id` and applies a verdict of the assessment policy (404 / 403). */
-async function load(req: Request, verdict: typeof readAssessmentVerdict) {
-  const doc = await findAssessment(input(req, 'params', IdParams).id);
+async function load(domain: Domain, req: Request, verdict: typeof readAssessmentVerdict) {
+  const doc = await findAssessment(domain, input(req, 'params', IdParams).id);
   authorize(verdict(principalOf(req), doc), 'assessment');
   return doc;
 }
 
 /** `/api/assessments` (§6). */
-export function assessmentsRouter(): Router {
+export function assessmentsRouter(domain: Domain): Router {
   const router = Router();
   router.use(auth());
 
   router.get('/', validate({ query: ListAssessmentsQuery }), async (req, res) => {
-    res.type('json').send(await listAssessments(principalOf(req), input(req, 'query', ListAssessmentsQuery)));
+    res.type('json').send(await listAssessments(domain, principalOf(req), input(req, 'query', ListAssessmentsQuery)));
   });
 
   router.post('/', validate({ body: CreateAssessmentBody }), async (req, res) => {
     authorize({ visible: true, allowed: canCreateAssessment(principalOf(req)) }, 'assessment');
-    res.status(201).json(await createAssessment(signed(req), input(req, 'body', CreateAssessmentBody)));
+    res.status(201).json(await createAssessment(domain, signed(req), input(req, 'body', CreateAssessmentBody)));
   });
 
   router.get('/:id', validate({ params: IdParams }), async (req, res) => {
-    res.json(await readAssessment(signed(req), await load(req, readAssessmentVerdict)));
+    res.json(await readAssessment(signed(req), await load(domain, req, readAssessmentVerdict)));
   });
 
   router.patch('/:id', validate({ params: IdParams, body: UpdateAssessmentBody }), async (req, res) => {
-    const doc = await load(req, editAssessmentVerdict);
-    res.json(await updateAssessment(signed(req), doc, input(req, 'body', UpdateAssessmentBody)));
+    const doc = await load(domain, req, editAssessmentVerdict);
+    res.json(await updateAssessment(domain, signed(req), doc, input(req, 'body', UpdateAssessmentBody)));
   });
 
   router.post('/:id/publish', validate({ params: IdParams, body: PublishAssessmentBody }), async (req, res) => {
-    res.json(await publishAssessment(signed(req), await load(req, editAssessmentVerdict)));
+    res.json(await publishAssessment(domain, signed(req), await load(domain, req, editAssessmentVerdict)));
   });
 
   router.delete('/:id', validate({ params: IdParams }), async (req, res) => {
-    await deleteAssessment(signed(req), await load(req, deleteAssessmentVerdict));
+    await deleteAssessment(domain, signed(req), await load(domain, req, deleteAssessmentVerdict));
     res.status(204).end();
   });
 
   router.get('/:id/versions', validate({ params: IdParams }), async (req, res) => {
-    res.json(listVersions(await load(req, readAssessmentVerdict)));
+    res.json(listVersions(await load(domain, req, readAssessmentVerdict)));
   });
 
   router.get('/:id/versions/:version', validate({ params: VersionParams }), async (req, res) => {
-    const doc = await load(req, readAssessmentVerdict);
-    res.json(await readVersion(signed(req), doc, input(req, 'params', VersionParams).version));
+    const doc = await load(domain, req, readAssessmentVerdict);
+    res.json(await readVersion(domain, signed(req), doc, input(req, 'params', VersionParams).version));
   });
 
   router.get('/:id/comments', validate({ params: IdParams, query: PageQuery }), async (req, res) => {
-    res.json(await listComments(await load(req, readAssessmentVerdict), input(req, 'query', PageQuery)));
+    res.json(await listComments(domain, await load(domain, req, readAssessmentVerdict), input(req, 'query', PageQuery)));
   });
 
   router.post('/:id/comments', validate({ params: IdParams, body: CreateCommentBody }), async (req, res) => {
-    const doc = await load(req, readAssessmentVerdict);
-    res.status(201).json(await addComment(signed(req), doc, input(req, 'body', CreateCommentBody).body));
+    const doc = await load(domain, req, readAssessmentVerdict);
+    res.status(201).json(await addComment(domain, signed(req), doc, input(req, 'body', CreateCommentBody).body));
   });
 
   return router;
 }
 
 /** `/api/countries/:code/overview` (§6) and the risk map. */
-export function countryOverviewRouter(): Router {
+export function countryOverviewRouter(domain: Domain): Router {
   const router = Router();
   router.use(auth());
 
   router.get('/risk-map', async (req, res) => {
-    res.json(await riskMap(principalOf(req)));
+    res.json(await riskMap(domain, principalOf(req)));
   });
 
   router.get('/:code/overview', validate({ params: CountryParams }), async (req, res) => {
     const { code } = input(req, 'params', CountryParams);
     if (!isCountryCode(code)) throw notFound('country');
-    res.type('json').send(await countryOverview(principalOf(req), code));
+    res.type('json').send(await countryOverview(domain, principalOf(req), code));
   });
 
   return router;

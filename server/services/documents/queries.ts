@@ -2,18 +2,17 @@ import type { Principal } from '../../auth/principal.js';
 import { kindOfContentType, typeOfKind, type DocumentKind } from '../../../shared/documentTypes.js';
 import type { ListDocumentsQuery } from '../../../shared/schemas/documents.js';
 import { matchesQuery, searchWords } from '../../../shared/search.js';
+import type { Domain } from '../../domain.js';
 import { decodeCursor, toPage } from '../../http/paging.js';
 import type { DocumentDoc } from '../../models/document.js';
 import { canReadDocument } from '../../policies/document.js';
 import { presentDocument, presentDocumentWithVersions } from '../../presenters/document.js';
 import { recordAudit } from '../audit.js';
 import { actorOf } from '../context.js';
-import { documentCatalog } from './catalog.js';
 import type { Signed } from './commands.js';
 
 /** `GET /api/documents`: what `p` may read, filtered, newest `updatedAt` first, paged. */
-export async function listDocuments(p: Principal, query: ListDocumentsQuery) {
-  await documentCatalog.fresh();
+export async function listDocuments(domain: Domain, p: Principal, query: ListDocumentsQuery) {
   const words = query.q ? searchWords(query.q) : [];
   const contentType = query.type
     ? (kindOfContentType(query.type) ? query.type : typeOfKind(query.type as DocumentKind).contentType)
@@ -24,7 +23,7 @@ export async function listDocuments(p: Principal, query: ListDocumentsQuery) {
     after = [time as number, id as string];
   }
   const rows: DocumentDoc[] = [];
-  for (const d of documentCatalog.live()) {
+  for (const d of await domain.repos.documents.live()) {
     if (after) {
       const t = d.updatedAt.getTime();
       if (t > after[0] || (t === after[0] && d._id.toString() >= after[1])) continue;

@@ -1,20 +1,18 @@
-import mongoose from 'mongoose';
-import type { Principal } from '../auth/principal.js';
-import type { ListAssessmentsQuery } from '../../shared/schemas/assessments.js';
-import { matchesQuery, searchWords } from '../../shared/search.js';
-import { domainEvents } from '../events.js';
-import { notFound } from '../http/errors.js';
-import { decodeCursor, toPage } from '../http/paging.js';
-import type { AssessmentDoc } from '../models/assessment.js';
-import { AssessmentVersion, versionKey } from '../models/assessmentVersion.js';
-import { Comment } from '../models/comment.js';
-import { assessmentReader } from '../policies/assessment.js';
-import { presentComment, presentCurrent, presentCurrentJson, presentVersion } from '../presenters/assessment.js';
-import { jsonArray, jsonPage } from '../presenters/json.js';
-import { toIso } from '../presenters/user.js';
-import { assessmentCatalog } from './assessmentCatalog.js';
-import { recordAudit } from './audit.js';
-import { actorOf, type ActionContext } from './context.js';
+import type { Principal } from '../../auth/principal.js';
+import type { ListAssessmentsQuery } from '../../../shared/schemas/assessments.js';
+import { matchesQuery, searchWords } from '../../../shared/search.js';
+import type { Domain } from '../../domain.js';
+import { domainEvents } from '../../events.js';
+import { notFound } from '../../http/errors.js';
+import { decodeCursor, toPage } from '../../http/paging.js';
+import type { AssessmentDoc } from '../../models/assessment.js';
+import { assessmentReader } from '../../policies/assessment.js';
+import { presentComment, presentCurrent, presentCurrentJson, presentVersion } from '../../presenters/assessment.js';
+import { jsonArray, jsonPage } from '../../presenters/json.js';
+import { toIso } from '../../presenters/user.js';
+import { isId } from '../../repositories/ids.js';
+import { recordAudit } from '../audit.js';
+import { actorOf, type ActionContext } from '../context.js';
 
 type Signed = ActionContext & { principal: Principal };
 
@@ -28,8 +26,7 @@ const auditRead = (ctx: Signed, doc: AssessmentDoc, version: number, action = 'a
  * `GET /api/assessments`: what `p` may read, filtered, newest `updatedAt` first, paged; answered as
  * JSON bytes built from each assessment's cached JSON.
  */
-export async function listAssessments(p: Principal, query: ListAssessmentsQuery): Promise<Buffer> {
-  await assessmentCatalog.fresh();
+export async function listAssessments(domain: Domain, p: Principal, query: ListAssessmentsQuery): Promise<Buffer> {
   const words = query.q ? searchWords(query.q) : [];
   let after: [number, string] | undefined;
   if (query.cursor) {
@@ -38,7 +35,7 @@ export async function listAssessments(p: Principal, query: ListAssessmentsQuery)
   }
   const canRead = assessmentReader(p);
   const rows: AssessmentDoc[] = [];
-  for (const a of query.country ? assessmentCatalog.liveIn(query.country) : assessmentCatalog.live()) {
+  for (const a of await domain.repos.assessments.live(query.country)) {
     if (after) {
       const t = a.updatedAt.getTime();
       if (t > after[0] || (t === after[0] && a._id.toString() >= after[1])) continue;
@@ -68,30 +65,29 @@ export function listVersions(doc: AssessmentDoc) {
 }
 
 /** `GET /api/assessments/:id/versions/:version`: the assessment as it was. */
-export async function readVersion(ctx: Signed, doc: AssessmentDoc, version: number) {
+export async function readVersion(domain: Domain, ctx: Signed, doc: AssessmentDoc, version: number) {
   if (version > doc.version) throw notFound('version');
-  const stored = await AssessmentVersion.findById(versionKey(doc._id.toString(), version)).lean();
+  const stored = await domain.repos.assessments.version(doc._id, version);
   if (!stored) throw notFound('version');
   await auditRead(ctx, doc, version, 'assessment.read_version');
   return presentVersion(stored);
 }
 
 /** `GET /api/assessments/:id/comments`: oldest first, paged. */
-export async function listComments(doc: AssessmentDoc, query: { limit: number; cursor?: string }) {
-  const filter: Record<string, unknown> = { assessmentId: doc._id };
+export async function listComments(domain: Domain, doc: AssessmentDoc, query: { limit: number; cursor?: string }) {
+  let after: string | undefined;
   if (query.cursor) {
-    const [after] = decodeCursor(query.cursor, ['string']);
-    if (!mongoose.isValidObjectId(after)) throw notFound('cursor');
-    filter._id = mongoose.trusted({ $gt: new mongoose.Types.ObjectId(String(after)) });
+    [after] = decodeCursor(query.cursor, ['string']) as string[];
+    if (!isId(after)) throw notFound('cursor');
   }
-  const rows = await Comment.find(filter).sort({ _id: 1 }).limit(query.limit + 1).lean();
+  const rows = await domain.repos.assessments.comments(doc._id, { after, limit: query.limit + 1 });
   return toPage(rows, query.limit, (c) => [c._id.toString()], presentComment);
 }
 
 /** `POST /api/assessments/:id/comments`: by anyone who can see it; the owner organisation hears of it. */
-export async function addComment(ctx: Signed, doc: AssessmentDoc, body: string) {
+export async function addComment(domain: Domain, ctx: Signed, doc: AssessmentDoc, body: string) {
   const p = ctx.principal;
-  const comment = await Comment.create({
+  const comment = await domain.repos.assessments.addComment({
     assessmentId: doc._id, body, createdAt: new Date(),
     author: { id: p.user._id, name: p.user.name, organisationId: p.organisation._id },
   });
@@ -100,7 +96,7 @@ export async function addComment(ctx: Signed, doc: AssessmentDoc, body: string) 
     target: { type: 'assessment', id: doc._id.toString(), organisationId: doc.organisationId.toString() },
     ip: ctx.ip, outcome: 'success', details: { commentId: comment._id.toString() },
   });
-  const presented = presentComment(comment.toObject());
+  const presented = presentComment(comment);
   domainEvents.publish('notification', {
     organisationIds: [doc.organisationId.toString()],
     payload: { type: 'assessment.comment', assessmentId: doc._id.toString(), title: doc.title, comment: presented },
@@ -112,10 +108,9 @@ export async function addComment(ctx: Signed, doc: AssessmentDoc, body: string) 
  * `GET /api/countries/:code/overview`: per organisation the latest visible published assessment, and
  * the risk over time; answered as JSON bytes, the assessments from their cached JSON.
  */
-export async function countryOverview(p: Principal, country: string): Promise<Buffer> {
-  await assessmentCatalog.fresh();
+export async function countryOverview(domain: Domain, p: Principal, country: string): Promise<Buffer> {
   const canRead = assessmentReader(p);
-  const published = assessmentCatalog.liveIn(country)
+  const published = (await domain.repos.assessments.live(country))
     .filter((a) => a.status === 'published' && a.publishedAt && canRead(a))
     .sort((a, b) => a.publishedAt!.getTime() - b.publishedAt!.getTime());
   const latest = new Map<string, AssessmentDoc>();
@@ -131,11 +126,10 @@ export async function countryOverview(p: Principal, country: string): Promise<Bu
 }
 
 /** The latest overall risk per country that `p` can see (for the map). */
-export async function riskMap(p: Principal) {
-  await assessmentCatalog.fresh();
+export async function riskMap(domain: Domain, p: Principal) {
   const canRead = assessmentReader(p);
   const latest = new Map<string, AssessmentDoc>();
-  for (const a of assessmentCatalog.live()) {
+  for (const a of await domain.repos.assessments.live()) {
     if (a.status !== 'published' || !a.publishedAt || !canRead(a)) continue;
     const seen = latest.get(a.country);
     if (!seen || seen.publishedAt!.getTime() < a.publishedAt.getTime()) latest.set(a.country, a);

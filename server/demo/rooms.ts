@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
-import type { Principal } from '../../auth/principal.js';
-import { Organisation } from '../../models/organisation.js';
-import { Room } from '../../models/room.js';
-import { User } from '../../models/user.js';
-import type { ActionContext } from '../context.js';
-import { editMessage, sendMessage } from '../rooms/messages.js';
-import { createRoom, findRoom, markRead } from '../rooms/rooms.js';
+import type { Principal } from '../auth/principal.js';
+import { Organisation } from '../models/organisation.js';
+import { Room } from '../models/room.js';
+import { User } from '../models/user.js';
+import type { ActionContext } from '../services/context.js';
+import { editMessage, sendMessage } from '../services/rooms/messages.js';
+import { createRoom, findRoom, markRead } from '../services/rooms/rooms.js';
 
 // Demo rooms go through the room services like a user's (audit, seq claimed by insert, blocks, head),
 // so what the web app shows is what real use produces. Every conversation is invented.
