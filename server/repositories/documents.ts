@@ -17,7 +17,7 @@ import type { OrganisationRepository } from './organisations.js';
 // to apply, so a crash or a slow racing write never loses a change, and a sharing change can never be
 // undone by a concurrent upload.
 
-export const DOCUMENT_FEED = 'documents';
+const DOCUMENT_FEED = 'documents';
 const MAX_CLAIM_ATTEMPTS = 20;
 
 /** A file version's record before its number is claimed (the repository keys it `<id>:<n>`). */
