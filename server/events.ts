@@ -3,7 +3,7 @@ import type { MessageView } from './presenters/room.js';
 
 /** A notification as the `notification` socket event carries it (§8). */
 export interface NotificationPayload {
-  type: 'assessment.shared' | 'document.shared' | 'assessment.comment' | 'room.added';
+  type: 'assessment.shared' | 'assessment.updated' | 'document.shared' | 'assessment.comment' | 'room.added';
   [key: string]: unknown;
 }
 

@@ -5,7 +5,7 @@ import type { OrganisationKind, Role } from './roles.js';
 // messages (`room:join`, `message:send`, `message:new`, …) are added to these maps in their own issue.
 
 /** The kinds of `notification` the server sends. */
-export type NotificationType = 'assessment.shared' | 'document.shared' | 'assessment.comment' | 'room.added';
+export type NotificationType = 'assessment.shared' | 'assessment.updated' | 'document.shared' | 'assessment.comment' | 'room.added';
 
 /** The `notification` event's payload: a `type` and whatever that type carries. */
 export interface NotificationPayload {

@@ -237,7 +237,7 @@ describe('country assessments (§5, §6)', () => {
       }
     });
 
-    it('lists and the overview show every assessment as of its latest change, the same as a read', async () => {
+    it('lists and the overview show every assessment as a read does; a draft revision is not in the overview until published', async () => {
       const tenant = await createTenant();
       const a = await createAssessment(tenant.analyst, { country: 'BDI', title: 'Before the change' }, true);
       const org = `&organisation=${tenant.organisation.id}`;
@@ -250,9 +250,14 @@ describe('country assessments (§5, §6)', () => {
       const changed = await patch(`/api/assessments/${a.id}`, { version: current.version, title: 'After the change', overallRisk: 4 }, tenant.analyst.token);
       expect(changed.status).to.equal(200);
       const { versions: _w, ...after } = await read();
-      expect(after).to.include({ title: 'After the change', overallRisk: 4, version: (current.version as number) + 1 });
+      expect(after).to.include({ title: 'After the change', overallRisk: 4, version: (current.version as number) + 1, status: 'draft', publishedVersion: current.version });
       expect(await listed()).to.deep.equal([after]);
-      expect((await overview()).find((x) => x.id === a.id)).to.deep.equal(after);
+      expect((await overview()).find((x) => x.id === a.id)).to.deep.equal(current);
+      expect((await post(`/api/assessments/${a.id}/publish`, {}, tenant.analyst.token)).status).to.equal(200);
+      const { versions: _x, ...republished } = await read();
+      expect(republished).to.include({ title: 'After the change', status: 'published', publishedVersion: (current.version as number) + 2 });
+      expect(await listed()).to.deep.equal([republished]);
+      expect((await overview()).find((x) => x.id === a.id)).to.deep.equal(republished);
     });
 
     it('a list sees every change stored before it began, also one this process was never told of', async () => {
@@ -308,7 +313,11 @@ describe('country assessments (§5, §6)', () => {
       await until(officeSeen, shared);
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(shared(strangerSeen)).to.equal(false);
+      // Wider sharing in a draft revision takes effect when the revision is published.
       await patch(`/api/assessments/${a.id}`, { version: 2, sharing: { scope: 'all', organisations: [] } }, owner.analyst.token);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(shared(strangerSeen)).to.equal(false);
+      await post(`/api/assessments/${a.id}/publish`, {}, owner.analyst.token);
       await until(strangerSeen, shared);
     });
   });

@@ -47,7 +47,7 @@ function plan<S>(world: World, subjects: { all: (w: World) => Built<S>[]; relati
 
 const describeAnswer = (status: number, body: unknown) => `${status} ${JSON.stringify(body).slice(0, 160)}`;
 
-describe('permission matrix (issue 7)', function () {
+describe('permission matrix (issues 7, 12)', function () {
   this.timeout(120_000);
   let world: World;
   let untouched: Record<string, unknown>;
@@ -74,9 +74,10 @@ describe('permission matrix (issue 7)', function () {
 
   describe('HTTP', () => {
     for (const row of HTTP_ROWS) {
-      it(row.route, async () => {
+      const title = row.variant ? `${row.route} (${row.variant})` : row.route;
+      it(title, async () => {
         const failures: string[] = [];
-        await inBatches(plan(world, row.subjects, row.verdict, row.route), PARALLEL, async (p) => {
+        await inBatches(plan(world, row.subjects, row.verdict, title), PARALLEL, async (p) => {
           const failure = await runHttpCell(row, p);
           if (failure) failures.push(failure);
         });

@@ -135,16 +135,19 @@ export async function seed(count: number, organisations = 12): Promise<Seeded> {
       const audience = audienceOf({ organisationId: orgIds[owner]!, sharing, draft }, officeId);
       if (audience.includes(`org:${analystOrg.toString()}`) || audience.includes('all')) visible++;
       byScope[draft ? 'draft' : scope] = (byScope[draft ? 'draft' : scope] ?? 0) + 1;
+      const content = {
+        title, summary, periodStart: createdAt.toISOString().slice(0, 10), periodEnd: updatedAt.toISOString().slice(0, 10),
+        overallRisk: Math.floor(rnd() * 5), riskFactors, status: draft ? 'draft' as const : 'published' as const, classification, sharing,
+        version: 1, updatedBy: authors[owner]!, updatedAt, publishedAt: draft ? null : updatedAt,
+      };
       assessments.push({
-        _id: new mongoose.Types.ObjectId(), organisationId: orgIds[owner]!, country, title, summary,
-        periodStart: createdAt.toISOString().slice(0, 10), periodEnd: updatedAt.toISOString().slice(0, 10),
-        overallRisk: Math.floor(rnd() * 5), riskFactors, status: draft ? 'draft' : 'published', classification, sharing,
-        version: 1, createdBy: authors[owner]!, updatedBy: authors[owner]!, createdAt, updatedAt,
-        publishedAt: draft ? null : updatedAt, audience, words: searchWords(title, summary),
-        versions: [{ version: 1, updatedBy: authors[owner]!, updatedAt }], deletedAt: null, deletedBy: null,
+        _id: new mongoose.Types.ObjectId(), organisationId: orgIds[owner]!, country, ...content,
+        createdBy: authors[owner]!, createdAt, audience, words: searchWords(title, summary),
+        versions: [{ version: 1, updatedBy: authors[owner]!, updatedAt, status: content.status, audience }],
+        published: draft ? null : content, publishedVersion: draft ? null : 1, deletedAt: null, deletedBy: null,
       });
     }
-    const versions = assessments.map(({ _id, audience: _a, words: _w, versions: _v, ...content }) => ({
+    const versions = assessments.map(({ _id, audience: _a, words: _w, versions: _v, published: _p, publishedVersion: _n, ...content }) => ({
       _id: versionKey(_id.toString(), 1), assessmentId: _id, ...content,
     }));
     await AssessmentVersion.collection.insertMany(versions as unknown as Parameters<typeof AssessmentVersion.collection.insertMany>[0]);

@@ -206,8 +206,8 @@ interface Reading {
 }
 
 /**
- * One reading through the service, 1 to 4 versions: drafted (the common factors only when
- * `staged`, completed a week later), published unless a draft, and revised after publication.
+ * One reading through the service, 1 to 5 versions: drafted (the common factors only when
+ * `staged`, completed a week later), published unless a draft, and revised (and the revision published) after publication.
  */
 async function storeReading(domain: Domain, ctx: ActionContext & { principal: Principal }, r: Reading): Promise<number[]> {
   const scenario = SCENARIOS[r.series.country]!;
@@ -230,17 +230,22 @@ async function storeReading(domain: Domain, ctx: ActionContext & { principal: Pr
     times.push(at);
   };
   if (r.staged) await next({ riskFactors: factors }, new Date(r.at.getTime() - 7 * DAY));
-  let published: number | null = null;
-  if (!r.draft) {
+  const publications: number[] = [];
+  const publish = async (at: Date) => {
     await publishAssessment(domain, ctx, await findAssessment(domain, created.id));
-    times.push(r.at);
-    published = times.length;
+    times.push(at);
+    publications.push(times.length);
+  };
+  if (!r.draft) {
+    await publish(r.at);
     if (r.revised) {
+      // A revision is a draft until published again (§6 v2).
       const revised = factors.map((f) => f.number === 1 ? { ...f, notes: `${f.notes} ${REVISED[locale]}` } : f);
       await next({ riskFactors: revised }, new Date(r.at.getTime() + 5 * DAY));
+      await publish(new Date(r.at.getTime() + 6 * DAY));
     }
   }
-  await domain.repos.assessments.backdate(created.id, ctx.principal.user._id, times, published);
+  await domain.repos.assessments.backdate(created.id, times, publications);
   return factors.map((f) => f.level);
 }
 

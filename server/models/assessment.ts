@@ -30,6 +30,10 @@ export const assessmentContent = {
   publishedAt: { type: Date, default: null },
 };
 
+// What other organisations read (§6 v2): the last published version, kept beside the working one so
+// lists filter the catalog without reading versions; the audience below is computed from it.
+const publishedViewSchema = new Schema(assessmentContent, { _id: false, strict: 'throw' });
+
 const assessmentSchema = new Schema({
   organisationId: { type: Schema.Types.ObjectId, required: true, index: true },
   country: { type: String, required: true, index: true },
@@ -41,10 +45,14 @@ const assessmentSchema = new Schema({
   audience: { type: [String], required: true, index: true },
   // Folded words of title and summary (shared/search.ts): FerretDB has no text index.
   words: { type: [String], default: [] },
+  // Each version's status and audience (the `audience` keys of its own sharing, owner-only for a
+  // draft): who outside the owner may read it (§5 v2).
   versions: {
-    type: [{ version: Number, updatedBy: Schema.Types.ObjectId, updatedAt: Date, _id: false }],
+    type: [{ version: Number, updatedBy: Schema.Types.ObjectId, updatedAt: Date, status: String, audience: [String], _id: false }],
     default: [],
   },
+  published: { type: publishedViewSchema, default: null },
+  publishedVersion: { type: Number, default: null },
   deletedAt: { type: Date, default: null },
   deletedBy: { type: Schema.Types.ObjectId, default: null },
 }, { strict: 'throw', versionKey: false });
@@ -75,6 +83,16 @@ export interface AssessmentContent {
   publishedAt: Date | null;
 }
 
+/** One version in an assessment's list: when, by whom, and who outside the owner may read it. */
+export interface VersionEntry {
+  version: number;
+  updatedBy: Types.ObjectId;
+  updatedAt: Date;
+  /** Absent on versions stored before v2. */
+  status?: 'draft' | 'published';
+  audience?: string[];
+}
+
 /** An assessment as stored. */
 export interface AssessmentDoc extends AssessmentContent {
   _id: Types.ObjectId;
@@ -84,7 +102,10 @@ export interface AssessmentDoc extends AssessmentContent {
   createdAt: Date;
   audience: string[];
   words: string[];
-  versions: { version: number; updatedBy: Types.ObjectId; updatedAt: Date }[];
+  versions: VersionEntry[];
+  /** The last published version (what other organisations read); null before the first publication. */
+  published: AssessmentContent | null;
+  publishedVersion: number | null;
   deletedAt: Date | null;
   deletedBy: Types.ObjectId | null;
 }

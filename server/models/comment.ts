@@ -9,6 +9,8 @@ const commentSchema = new Schema({
   },
   body: { type: String, required: true },
   createdAt: { type: Date, required: true },
+  // The assessment's audience keys when the comment was written (§5 v2): widening later never opens it.
+  audience: { type: [String], default: undefined },
 }, { strict: 'throw', versionKey: false });
 
 export type CommentDoc = InferSchemaType<typeof commentSchema> & { _id: mongoose.Types.ObjectId };

@@ -51,9 +51,16 @@ export function inAudience(p: Principal, audience: readonly string[]): boolean {
  * `all` is expanded with the active organisations.
  */
 export function newlyVisible(before: readonly string[], after: readonly string[], activeIds: readonly string[]): string[] {
-  const expand = (keys: readonly string[]) => new Set(keys.includes(ALL_AUDIENCE)
-    ? activeIds
-    : keys.filter((k) => k.startsWith('org:')).map((k) => k.slice(4)));
-  const was = expand(before);
-  return [...expand(after)].filter((id) => !was.has(id));
+  const was = expandAudience(before, activeIds);
+  return [...expandAudience(after, activeIds)].filter((id) => !was.has(id));
+}
+
+/** The organisations that see an item both with `before` and with `after` (for `*.updated` notifications). */
+export function keptVisible(before: readonly string[], after: readonly string[], activeIds: readonly string[]): string[] {
+  const was = expandAudience(before, activeIds);
+  return [...expandAudience(after, activeIds)].filter((id) => was.has(id));
+}
+
+function expandAudience(keys: readonly string[], activeIds: readonly string[]): Set<string> {
+  return new Set(keys.includes(ALL_AUDIENCE) ? activeIds : keys.filter((k) => k.startsWith('org:')).map((k) => k.slice(4)));
 }

@@ -33,8 +33,15 @@ export function presentAssessment(a: Snapshot, id: string) {
   };
 }
 
-/** The current version of an assessment. */
-export const presentCurrent = (a: AssessmentDoc) => presentAssessment(a, a._id.toString());
+/**
+ * The current version of an assessment as one reader sees it (the working version or the published
+ * view), with the number of its last published version (null before the first publication; an
+ * assessment stored before v2 has no field and is its own published version once published).
+ */
+export const presentCurrent = (a: AssessmentDoc) => ({
+  ...presentAssessment(a, a._id.toString()),
+  publishedVersion: a.publishedVersion !== undefined ? a.publishedVersion : (a.status === 'published' ? a.version : null),
+});
 
 // Per catalog entry: a change replaces the entry (and bumps its version), so its bytes go with it.
 const presentedJson = new WeakMap<AssessmentDoc, { version: number; json: Buffer }>();

@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import { searchWords } from '../../shared/search.js';
-import { Assessment, type AssessmentDoc } from '../models/assessment.js';
+import { Assessment, type AssessmentContent, type AssessmentDoc } from '../models/assessment.js';
 import { AssessmentVersion, versionKey, type AssessmentVersionDoc } from '../models/assessmentVersion.js';
 import { Comment, type CommentDoc } from '../models/comment.js';
 import { audienceOf } from '../policies/sharing.js';
@@ -15,9 +15,19 @@ export const ASSESSMENT_FEED = 'assessments';
 export type NewComment = Omit<CommentDoc, '_id'>;
 
 const snapshotOf = (doc: AssessmentDoc) => {
-  const { _id, audience: _a, words: _w, versions: _v, ...content } = doc;
+  const { _id, audience: _a, words: _w, versions: _v, published: _p, publishedVersion: _n, ...content } = doc;
   return { _id: versionKey(_id.toString(), doc.version), assessmentId: _id, ...content };
 };
+
+/** The content fields of a version (what the published view keeps). */
+export function contentOf(doc: AssessmentContent): AssessmentContent {
+  const { title, summary, periodStart, periodEnd, overallRisk, riskFactors, status, classification, sharing, version, updatedBy, updatedAt, publishedAt } = doc;
+  return { title, summary, periodStart, periodEnd, overallRisk, riskFactors, status, classification, sharing, version, updatedBy, updatedAt, publishedAt };
+}
+
+/** The last published content of an assessment (one stored before v2 has no `published`: itself, once published). */
+const lastPublished = (a: AssessmentDoc): AssessmentContent | null =>
+  a.published !== undefined ? a.published : a.status === 'published' ? contentOf(a) : null;
 
 /**
  * Assessments, their insert-only versions (`<id>:<n>`) and comments. Reads come from the process's
@@ -34,6 +44,8 @@ export class AssessmentRepository {
       (id) => Assessment.findById(id).lean<AssessmentDoc>().exec(),
       () => Assessment.find({}).lean<AssessmentDoc[]>().exec(),
       (a) => a.country,
+      // Every reader's list in the order others read it: the time of the published view (services/assessments/views.ts).
+      (a) => (a.published?.updatedAt ?? a.updatedAt).getTime(),
     );
   }
 
@@ -50,12 +62,21 @@ export class AssessmentRepository {
     return country ? this.catalog.liveIn(country) : this.catalog.live();
   }
 
-  /** The fields kept beside the content (audience, search words, version list), after a change. */
-  async derive(next: AssessmentDoc, previous: Pick<AssessmentDoc, 'versions'> | null): Promise<AssessmentDoc> {
-    const draft = next.status === 'draft';
-    next.audience = audienceOf({ organisationId: next.organisationId, sharing: next.sharing, draft }, await this.organisations.officeId());
+  /**
+   * The derived fields of an assessment after a change: the published view (the new version if it is
+   * published, else the previous view: a draft revision changes nothing others see), the audience (of
+   * the published view: sharing in a draft revision takes effect on publish), search words, and the
+   * version list with each version's own status and audience.
+   */
+  async derive(next: AssessmentDoc, previous: AssessmentDoc): Promise<AssessmentDoc> {
+    const officeId = await this.organisations.officeId();
+    const before = lastPublished(previous);
+    next.published = next.status === 'published' ? contentOf(next) : (before ? contentOf(before) : null);
+    next.publishedVersion = next.published?.version ?? null;
+    next.audience = audienceOf({ organisationId: next.organisationId, sharing: next.published?.sharing ?? next.sharing, draft: !next.published }, officeId);
     next.words = searchWords(next.title, next.summary ?? '');
-    next.versions = [...(previous?.versions ?? []), { version: next.version, updatedBy: next.updatedBy, updatedAt: next.updatedAt }];
+    const audience = audienceOf({ organisationId: next.organisationId, sharing: next.sharing, draft: next.status === 'draft' }, officeId);
+    next.versions = [...(previous.versions ?? []), { version: next.version, updatedBy: next.updatedBy, updatedAt: next.updatedAt, status: next.status, audience }];
     return next;
   }
 
@@ -83,9 +104,13 @@ export class AssessmentRepository {
     return AssessmentVersion.findById(versionKey(id.toString(), version)).lean<AssessmentVersionDoc>().exec();
   }
 
-  /** A page of an assessment's comments, oldest first, after the comment id `after`. */
-  comments(assessmentId: mongoose.Types.ObjectId, options: { after?: string; limit: number }): Promise<CommentDoc[]> {
+  /**
+   * A page of an assessment's comments, oldest first, after the comment id `after`; with `audience`,
+   * only those written for one of these audience keys.
+   */
+  comments(assessmentId: mongoose.Types.ObjectId, options: { audience?: string[]; after?: string; limit: number }): Promise<CommentDoc[]> {
     const filter: Record<string, unknown> = { assessmentId };
+    if (options.audience) filter.audience = mongoose.trusted({ $in: options.audience });
     if (options.after) filter._id = mongoose.trusted({ $gt: new mongoose.Types.ObjectId(options.after) });
     return Comment.find(filter).sort({ _id: 1 }).limit(options.limit).lean<CommentDoc[]>().exec();
   }
@@ -101,17 +126,26 @@ export class AssessmentRepository {
   }
 
   /**
-   * Turns the clock back on a stored assessment (demo data): version `n` saved at `times[n - 1]`,
-   * published at `times[publishedVersion - 1]` (if it was); then the change feed tells the catalogs.
+   * Turns the clock back on a stored assessment (demo data): version `n` saved at `times[n - 1]`, each
+   * version in `publications` published at its own time; the version list and published view are
+   * kept, only their times change. Then the change feed tells the catalogs.
    */
-  async backdate(id: string, by: mongoose.Types.ObjectId, times: Date[], publishedVersion: number | null): Promise<void> {
-    const publishedAt = publishedVersion ? times[publishedVersion - 1]! : null;
+  async backdate(id: string, times: Date[], publications: number[]): Promise<void> {
+    // The publication time of version n: that of the latest publication at or before it.
+    const publishedAtOf = (n: number) => {
+      const last = publications.filter((p) => p <= n).pop();
+      return last ? times[last - 1]! : null;
+    };
+    const doc = (await Assessment.findById(id).lean<AssessmentDoc>())!;
+    const published = doc.published
+      ? { ...doc.published, updatedAt: times[doc.published.version - 1]!, publishedAt: publishedAtOf(doc.published.version) }
+      : null;
     await Assessment.updateOne({ _id: id }, { $set: {
-      createdAt: times[0], updatedAt: times[times.length - 1], publishedAt,
-      versions: times.map((updatedAt, i) => ({ version: i + 1, updatedBy: by, updatedAt })),
+      createdAt: times[0], updatedAt: times[times.length - 1], publishedAt: publishedAtOf(times.length), published,
+      versions: doc.versions.map((v, i) => ({ ...v, updatedAt: times[i] })),
     } });
     await Promise.all(times.map((updatedAt, i) => AssessmentVersion.updateOne({ _id: versionKey(id, i + 1) }, { $set: {
-      createdAt: times[0], updatedAt, publishedAt: publishedVersion && i + 1 >= publishedVersion ? publishedAt : null,
+      createdAt: times[0], updatedAt, publishedAt: publishedAtOf(i + 1),
     } })));
     await publishChange(ASSESSMENT_FEED, id);
   }

@@ -13,15 +13,23 @@ import {
 } from '../policies/assessment.js';
 import { authorize } from '../policies/helpers.js';
 import {
-  addComment, countryOverview, listAssessments, listComments, listVersions, readAssessment, readVersion, riskMap,
+  addComment, countryOverview, listAssessments, listComments, listVersions, readAssessment, readVersion, recordBulkRead, riskMap,
 } from '../services/assessments/queries.js';
 import {
-  createAssessment, deleteAssessment, findAssessment, publishAssessment, updateAssessment,
+  createAssessment, deleteAssessment, discardRevision, findAssessment, publishAssessment, updateAssessment,
 } from '../services/assessments/commands.js';
 import { contextOf } from '../services/context.js';
 import { isCountryCode } from '../services/countries.js';
 
 const signed = (req: Request) => ({ ...contextOf(req), principal: principalOf(req) });
+
+/**
+ * Records a bulk read without holding its answer back (§9 v2; recordBulkRead says what that risks);
+ * a failed append is logged, never an unhandled rejection.
+ */
+function auditBulkRead(req: Request, action: string, target: { type: string; id: string | null; organisationId: string | null }, ids: string[]): void {
+  recordBulkRead(signed(req), action, target, ids).catch((error: unknown) => req.log?.error({ err: error, action }, 'bulk read audit record failed'));
+}
 
 /** Loads the assessment of `:id` and applies a verdict of the assessment policy (404 / 403). */
 async function load(domain: Domain, req: Request, verdict: typeof readAssessmentVerdict) {
@@ -36,7 +44,9 @@ export function assessmentsRouter(domain: Domain): Router {
   router.use(auth());
 
   router.get('/', validate({ query: ListAssessmentsQuery }), async (req, res) => {
-    res.type('json').send(await listAssessments(domain, principalOf(req), input(req, 'query', ListAssessmentsQuery)));
+    const { json, ids } = await listAssessments(domain, principalOf(req), input(req, 'query', ListAssessmentsQuery));
+    auditBulkRead(req, 'assessment.list', { type: 'assessment', id: null, organisationId: null }, ids);
+    res.type('json').send(json);
   });
 
   router.post('/', validate({ body: CreateAssessmentBody }), async (req, res) => {
@@ -57,13 +67,17 @@ export function assessmentsRouter(domain: Domain): Router {
     res.json(await publishAssessment(domain, signed(req), await load(domain, req, editAssessmentVerdict)));
   });
 
+  router.post('/:id/discard', validate({ params: IdParams, body: PublishAssessmentBody }), async (req, res) => {
+    res.json(await discardRevision(domain, signed(req), await load(domain, req, editAssessmentVerdict)));
+  });
+
   router.delete('/:id', validate({ params: IdParams }), async (req, res) => {
     await deleteAssessment(domain, signed(req), await load(domain, req, deleteAssessmentVerdict));
     res.status(204).end();
   });
 
   router.get('/:id/versions', validate({ params: IdParams }), async (req, res) => {
-    res.json(listVersions(await load(domain, req, readAssessmentVerdict)));
+    res.json(listVersions(principalOf(req), await load(domain, req, readAssessmentVerdict)));
   });
 
   router.get('/:id/versions/:version', validate({ params: VersionParams }), async (req, res) => {
@@ -72,7 +86,10 @@ export function assessmentsRouter(domain: Domain): Router {
   });
 
   router.get('/:id/comments', validate({ params: IdParams, query: PageQuery }), async (req, res) => {
-    res.json(await listComments(domain, await load(domain, req, readAssessmentVerdict), input(req, 'query', PageQuery)));
+    const doc = await load(domain, req, readAssessmentVerdict);
+    const page = await listComments(domain, principalOf(req), doc, input(req, 'query', PageQuery));
+    auditBulkRead(req, 'comment.list', { type: 'assessment', id: doc._id.toString(), organisationId: doc.organisationId.toString() }, page.items.map((c) => c.id));
+    res.json(page);
   });
 
   router.post('/:id/comments', validate({ params: IdParams, body: CreateCommentBody }), async (req, res) => {
@@ -95,7 +112,9 @@ export function countryOverviewRouter(domain: Domain): Router {
   router.get('/:code/overview', validate({ params: CountryParams }), async (req, res) => {
     const { code } = input(req, 'params', CountryParams);
     if (!isCountryCode(code)) throw notFound('country');
-    res.type('json').send(await countryOverview(domain, principalOf(req), code));
+    const { json, ids } = await countryOverview(domain, principalOf(req), code);
+    auditBulkRead(req, 'country.overview', { type: 'country', id: code, organisationId: null }, ids);
+    res.type('json').send(json);
   });
 
   return router;

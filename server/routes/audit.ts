@@ -5,7 +5,7 @@ import { toPage } from '../http/paging.js';
 import { input, validate } from '../http/validate.js';
 import { auditVisibleFilter, canVerifyAudit } from '../policies/audit.js';
 import { presentAuditRecord } from '../presenters/audit.js';
-import { findAuditRecords, recordAudit, verifyAuditTrail, type AuditVerification } from '../services/audit.js';
+import { auditSettled, findAuditRecords, recordAudit, verifyAuditTrail, type AuditVerification } from '../services/audit.js';
 import { actorOf, contextOf, type ActionContext } from '../services/context.js';
 import { ListAuditQuery, VerifyAuditQuery } from '../../shared/schemas/audit.js';
 
@@ -18,6 +18,7 @@ export function auditRouter(): Router {
     const visible = auditVisibleFilter(principalOf(req));
     if (!visible) throw forbidden('Only administrators may read the audit trail.');
     const query = input(req, 'query', ListAuditQuery);
+    await auditSettled(); // records of bulk reads this process answered without waiting for them
     const records = await findAuditRecords(visible, query);
     res.json(toPage(records, query.limit, (record) => [record.seq], presentAuditRecord));
   });

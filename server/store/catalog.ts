@@ -39,6 +39,8 @@ export class Catalog<T extends CatalogItem> {
     private readonly loadOne: (id: string) => Promise<T | null>,
     private readonly loadAll: () => Promise<T[]>,
     private readonly groupOf: (item: T) => string = () => '',
+    // The time lists order by (assessments: that of the published view, which others read).
+    private readonly timeOf: (item: T) => number = (item) => item.updatedAt.getTime(),
   ) {}
 
   /**
@@ -58,11 +60,11 @@ export class Catalog<T extends CatalogItem> {
     return this.next;
   }
 
-  /** Live (not deleted) items, newest `updatedAt` first (ties: newest id first). */
+  /** Live (not deleted) items, newest `timeOf` (by default `updatedAt`) first (ties: newest id first). */
   live(): readonly T[] {
     this.newestFirst ??= [...this.items.values()]
       .filter((item) => !item.deletedAt)
-      .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime() || (b._id.toString() < a._id.toString() ? -1 : 1));
+      .sort((a, b) => this.timeOf(b) - this.timeOf(a) || (b._id.toString() < a._id.toString() ? -1 : 1));
     return this.newestFirst;
   }
 

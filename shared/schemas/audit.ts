@@ -34,7 +34,7 @@ export interface AuditRecordView {
   target: { type: string; id: string | null; organisationId: string | null };
   ip: string | null;
   outcome: 'success' | 'failure' | 'denied';
-  details: Record<string, string | number | boolean | null>;
+  details: Record<string, string | number | boolean | null | string[]>;
   hash: string;
   prevHash: string;
 }

@@ -47,7 +47,7 @@ async function tallScreenshot(page: Page, name: string): Promise<void> {
 /** Moves a published assessment back in time, as the demo loader does, so the chart spreads over months. */
 async function backdate(id: string, daysAgo: number): Promise<void> {
   const at = new Date(Date.now() - daysAgo * DAY);
-  await Assessment.updateOne({ _id: id }, { $set: { publishedAt: at } });
+  await Assessment.updateOne({ _id: id }, { $set: { publishedAt: at, 'published.publishedAt': at } });
   await publishChange(ASSESSMENT_FEED, id);
 }
 
@@ -174,6 +174,67 @@ describe('browser: country assessments', function () {
     expect((await get(`/api/assessments/${id}`, bystander.token)).status).to.equal(404);
   });
 
+  it('the owner sees a draft revision of the published version, compares it with what readers see, publishes and discards; readers compare only what they may see', async () => {
+    const t = await tenants({ partnerMember: true });
+    const share = { scope: 'selected', organisations: [t.partner.id] };
+    const a = await createAssessment(t.analyst, { title: `Published reading ${unique()}`, overallRisk: 1, sharing: share }, true);
+    const revised = await patch(`/api/assessments/${a.id}`, { version: a.version, title: `Revised reading ${unique()}`, overallRisk: 3 }, t.analyst.token);
+    expect(revised.status).to.equal(200);
+
+    const owner = await open(browser);
+    await signIn(owner.page, t.analyst.email, t.analyst.password);
+    await owner.page.goto(`${baseUrl()}/assessments/${a.id}`);
+    const banner = owner.page.getByTestId('assessment-revision');
+    await banner.waitFor();
+    expect(plain(await banner.innerText())).to.contain('Draft revision of published version 2');
+    expect(await owner.page.getByTestId('assessment-title').innerText()).to.contain(revised.body.title);
+    expect(await owner.page.getByTestId('version-3-draft').count(), 'the revision is marked a draft').to.equal(1);
+    expect(await owner.page.getByTestId('version-2-draft').count()).to.equal(0);
+    await banner.getByTestId('revision-compare').click();
+    const compare = owner.page.getByTestId('version-compare');
+    await compare.locator('[data-testid="compare-row-title"][data-changed="true"]').waitFor();
+    expect(plain(await compare.locator('thead').innerText())).to.match(/Version 2 ·.*Version 3 ·.*draft/s);
+    await screenshot(owner.page, 'en-assessment-draft-revision');
+
+    // Readers keep the published version; Compare offers them only the versions they may see.
+    const reader = await open(browser);
+    await signIn(reader.page, t.partnerMember.email, t.partnerMember.password);
+    await reader.page.goto(`${baseUrl()}/assessments/${a.id}`);
+    await reader.page.getByTestId('version-list').waitFor();
+    expect(await reader.page.getByTestId('assessment-title').innerText()).to.contain(a.title);
+    expect(await reader.page.getByTestId('assessment-revision').count()).to.equal(0);
+    expect(await reader.page.getByTestId('version-list').locator('li').count()).to.equal(1);
+
+    await owner.page.getByTestId('assessment-publish').click();
+    await owner.page.getByTestId('assessment-notice').getByText('The revision is published (version 4)').waitFor();
+    expect(await owner.page.getByTestId('assessment-revision').count()).to.equal(0);
+
+    await reader.page.reload();
+    await reader.page.getByTestId('compare-left').waitFor();
+    expect(await reader.page.getByTestId('assessment-title').innerText()).to.contain(revised.body.title);
+    const options = reader.page.getByTestId('compare-left').locator('option');
+    const offered = await Promise.all(Array.from({ length: await options.count() }, (_, i) => options.nth(i).getAttribute('value')));
+    expect(offered).to.deep.equal(['4', '2']);
+    expect(reader.errors).to.deep.equal([]);
+    await reader.context.close();
+
+    // A second revision, discarded from the page, in Arabic.
+    expect((await patch(`/api/assessments/${a.id}`, { version: 4, title: 'To be dropped' }, t.analyst.token)).status).to.equal(200);
+    await owner.page.reload();
+    await switchLanguage(owner.page, 'ar');
+    expect(await owner.page.locator('html').getAttribute('dir')).to.equal('rtl');
+    await owner.page.getByTestId('assessment-revision').getByText('مسودة مراجعة للإصدار المنشور').waitFor();
+    expect(plain(await owner.page.getByTestId('assessment-revision').innerText())).not.to.match(/[A-Za-z]{3,}/);
+    await screenshot(owner.page, 'ar-assessment-draft-revision');
+    expect(plain(await owner.page.getByTestId('assessment-discard').innerText())).to.equal('تجاهل المسودة');
+    await owner.page.getByTestId('assessment-discard').click();
+    await owner.page.getByTestId('assessment-notice').getByText('تم تجاهل مسودة المراجعة').waitFor();
+    expect(await owner.page.getByTestId('assessment-title').innerText()).to.contain(revised.body.title);
+    expect((await get(`/api/assessments/${a.id}`, t.analyst.token)).body).to.include({ status: 'published', version: 6, publishedVersion: 6 });
+    expect(owner.errors).to.deep.equal([]);
+    await owner.context.close();
+  });
+
   it('when someone else saved first, says so and reloads the latest version without losing the typed text', async () => {
     const t = await tenants({ ownerAdmin: true });
     const created = await createAssessment(t.analyst, { title: 'Original title', summary: 'Original summary.' });
@@ -260,6 +321,8 @@ describe('browser: country assessments', function () {
           { number: 9, level: 3, trend: 'stable', indicators: ['9.1'], notes: '' },
         ],
       });
+      // Edits of a published assessment are a draft revision until published again (§6 v2).
+      expect((await post(`/api/assessments/${current.id}/publish`, {}, t.analyst.token)).status).to.equal(200);
       await backdate(current.id, 20);
       // The partner's own readings of the same country, shared with the owner.
       const partnerShare = { scope: 'selected', organisations: [t.owner.id] };
@@ -326,7 +389,7 @@ describe('browser: country assessments', function () {
         await compare.waitFor();
         expect(await compare.getByTestId('compare-row-factor-8').getAttribute('data-changed')).to.equal('true');
         expect(await compare.getByTestId('compare-row-title').getAttribute('data-changed')).to.equal('false');
-        expect(await page.getByTestId('version-list').locator('li').count()).to.equal(4);
+        expect(await page.getByTestId('version-list').locator('li').count()).to.equal(5);
         await page.getByTestId('comment').first().waitFor();
         if (locale === 'en') {
           // Any two versions: the first against the last.

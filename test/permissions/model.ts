@@ -46,6 +46,8 @@ export const admins = (a: Actor): Verdict => verdict(true, isAdmin(a));
 export const readers = (a: Actor, s: SharedSpec): Verdict => verdict(sees(a.org, s), true);
 /** Changing an item or its sharing: admins and analysts of the owner organisation. */
 export const ownerEditors = (a: Actor, s: SharedSpec): Verdict => verdict(sees(a.org, s), a.org === s.owner && isEditor(a));
+/** A draft version (every assessment's version 1; a draft revision): its owner organisation only (§5, §6 v2). */
+export const ownerOnly = (a: Actor, s: SharedSpec): Verdict => verdict(a.org === s.owner, true);
 /** Deleting an item: admins of the owner organisation. */
 export const ownerAdmins = (a: Actor, s: SharedSpec): Verdict => verdict(sees(a.org, s), a.org === s.owner && isAdmin(a));
 

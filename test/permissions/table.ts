@@ -3,11 +3,11 @@ import { uploadDocument, uploadVersion } from '../helpers/documents.js';
 import { call, get, post, type Answer } from '../helpers/http.js';
 import {
   admins, anyUser, editors, isMember, isOfficeAdmin, messageAuthors, messageDeleters, messageRelation, officeAdmins, organisationManagers,
-  organisationRelation, organisationUserManagers, ownerAdmins, ownerEditors, readers, relation, roomManagers, roomMembers,
+  organisationRelation, organisationUserManagers, ownerAdmins, ownerEditors, ownerOnly, readers, relation, roomManagers, roomMembers,
   roomRelation, sees, userManagers, type Verdict,
 } from './model.js';
 import {
-  adminOf, makeAssessment, makeDocument, makeMessage, makeRoom, makeTarget, ORG_SPECS,
+  adminOf, EARLY_COMMENT_MARK, makeAssessment, makeDocument, makeMessage, makeRevision, makeRoom, makeTarget, ORG_SPECS, REVISION_MARK,
   type Actor, type Built, type MessageSpec, type OrgKey, type RoomSpec, type SharedSpec, type UserSpec, type World,
 } from './world.js';
 
@@ -30,6 +30,7 @@ interface Subjects<S> {
 const NONE: Subjects<null> = { all: () => [{ spec: null, id: '', name: '', version: 0 }], relation: () => '' };
 const ASSESSMENTS: Subjects<SharedSpec> = { all: (w) => w.assessments, relation, copy: (w, s) => makeAssessment(w, s.spec) };
 const DRAFTS: Subjects<SharedSpec> = { ...ASSESSMENTS, copy: (w, s) => makeAssessment(w, s.spec, true) };
+const REVISIONS: Subjects<SharedSpec> = { ...ASSESSMENTS, copy: (w, s) => makeRevision(w, s.spec) };
 const DOCUMENTS: Subjects<SharedSpec> = { all: (w) => w.documents, relation, copy: (w, s) => makeDocument(w, s.spec) };
 const ROOMS: Subjects<RoomSpec> = { all: (w) => w.rooms, relation: roomRelation, copy: (w, s) => makeRoom(w, s.spec) };
 const MESSAGES: Subjects<MessageSpec> = {
@@ -46,6 +47,8 @@ const TARGETS: Subjects<UserSpec> = { all: (w) => w.targets, relation: (a, u) =>
 /** One row of the matrix: an HTTP route, who may call it (the contract's rule) and how to call it. */
 export interface HttpRow<S = unknown> {
   route: string;
+  /** A second row of one route (another version, say): named in the test title. */
+  variant?: string;
   subjects: Subjects<S>;
   verdict: (a: Actor, spec: S) => Verdict;
   /** The status of success. */
@@ -86,6 +89,15 @@ const text = (bytes: string) => ({ name: 'note.txt', bytes: Buffer.from(bytes) }
 const code = (secret: string) => hotp(base32Decode(secret), totpStep());
 /** The organisation whose lists would hold what a caller created (the deactivated user's is A). */
 const homeOf = (a: Actor): OrgKey => a.org ?? 'A';
+
+/** What only the owner organisation may see in an answer (a draft revision's text, a comment from before widening). */
+function ownerOnlyText(c: Cell<SharedSpec>, body: unknown): string | null {
+  if (c.actor.org === c.subject.spec.owner) return null;
+  const text = JSON.stringify(body);
+  if (text.includes(REVISION_MARK)) return 'shows a draft revision to another organisation';
+  if (text.includes(EARLY_COMMENT_MARK) && c.actor.org !== 'O') return 'shows a comment written before the caller could see the assessment';
+  return null;
+}
 
 /** Every page of a paged list. */
 export async function allPages(path: string, tokenValue: string): Promise<unknown[]> {
@@ -209,6 +221,8 @@ export const HTTP_ROWS: HttpRow[] = [
   row<SharedSpec>({
     route: 'GET /api/countries/:code/overview', subjects: ASSESSMENTS, verdict: anyUser, ok: 200,
     send: (c) => call('GET', `/api/countries/${c.world.country}/overview`, undefined, token(c)),
+    // The owner too: a draft revision is not a reading.
+    inspect: (c, body) => (JSON.stringify(body).includes(REVISION_MARK) ? 'shows a draft revision' : null),
     lists: {
       visible: (a, s) => sees(a.org, s) && !s.draft,
       ids: (body) => ((body as { history?: { assessmentId: string }[] }).history ?? []).map((h) => h.assessmentId),
@@ -219,6 +233,7 @@ export const HTTP_ROWS: HttpRow[] = [
     route: 'GET /api/assessments', subjects: ASSESSMENTS, verdict: anyUser, ok: 200,
     send: (c) => call('GET', `/api/assessments?organisation=${c.world.orgIds[c.subject.spec.owner]}&q=${c.world.word}&limit=100`, undefined, token(c)),
     lists: { visible: (a, s) => sees(a.org, s), ids: itemIds },
+    inspect: ownerOnlyText,
   }),
   row({
     route: 'POST /api/assessments', subjects: NONE, verdict: editors, ok: 201, writes: true,
@@ -228,7 +243,12 @@ export const HTTP_ROWS: HttpRow[] = [
     }, token(c)),
     landed: async (c) => (await allPages(`/api/assessments?q=${c.tag}`, adminOf(c.world, homeOf(c.actor)).token)).length > 0,
   }),
-  row<SharedSpec>({ route: 'GET /api/assessments/:id', subjects: ASSESSMENTS, verdict: readers, ok: 200, send: (c) => call('GET', `/api/assessments/${c.subject.id}`, undefined, token(c)) }),
+  row<SharedSpec>({
+    route: 'GET /api/assessments/:id', subjects: ASSESSMENTS, verdict: readers, ok: 200, send: (c) => call('GET', `/api/assessments/${c.subject.id}`, undefined, token(c)),
+    inspect: (c, body) => ownerOnlyText(c, body)
+      ?? (c.actor.org !== c.subject.spec.owner && (body as { status: string }).status !== 'published' ? 'shows a draft to another organisation' : null)
+      ?? (c.actor.org === c.subject.spec.owner && c.subject.spec.revised && (body as { status: string }).status !== 'draft' ? 'hides the draft revision from its owner' : null),
+  }),
   row<SharedSpec>({
     route: 'PATCH /api/assessments/:id', subjects: ASSESSMENTS, verdict: ownerEditors, ok: 200, writes: true,
     send: (c) => call('PATCH', `/api/assessments/${c.subject.id}`, { version: c.subject.version, title: `Edited ${c.tag}` }, token(c)),
@@ -238,12 +258,43 @@ export const HTTP_ROWS: HttpRow[] = [
     send: (c) => call('POST', `/api/assessments/${c.subject.id}/publish`, {}, token(c)),
   }),
   row<SharedSpec>({
+    route: 'POST /api/assessments/:id/discard', subjects: REVISIONS, verdict: ownerEditors, ok: 200, writes: true,
+    send: (c) => call('POST', `/api/assessments/${c.subject.id}/discard`, {}, token(c)),
+    inspect: (c, body) => ((body as { status: string }).status !== 'published' || JSON.stringify(body).includes(REVISION_MARK) ? 'the draft revision is still there' : null),
+  }),
+  row<SharedSpec>({
     route: 'DELETE /api/assessments/:id', subjects: ASSESSMENTS, verdict: ownerAdmins, ok: 204, writes: true,
     send: (c) => call('DELETE', `/api/assessments/${c.subject.id}`, undefined, token(c)),
   }),
-  row<SharedSpec>({ route: 'GET /api/assessments/:id/versions', subjects: ASSESSMENTS, verdict: readers, ok: 200, send: (c) => call('GET', `/api/assessments/${c.subject.id}/versions`, undefined, token(c)) }),
-  row<SharedSpec>({ route: 'GET /api/assessments/:id/versions/:version', subjects: ASSESSMENTS, verdict: readers, ok: 200, send: (c) => call('GET', `/api/assessments/${c.subject.id}/versions/1`, undefined, token(c)) }),
-  row<SharedSpec>({ route: 'GET /api/assessments/:id/comments', subjects: ASSESSMENTS, verdict: readers, ok: 200, send: (c) => call('GET', `/api/assessments/${c.subject.id}/comments`, undefined, token(c)) }),
+  row<SharedSpec>({
+    route: 'GET /api/assessments/:id/versions', subjects: ASSESSMENTS, verdict: readers, ok: 200, send: (c) => call('GET', `/api/assessments/${c.subject.id}/versions`, undefined, token(c)),
+    // Others: the published versions only (§5 v2); the owner: every one.
+    inspect: (c, body) => {
+      const items = (body as { items: { status: string }[] }).items;
+      if (c.actor.org === c.subject.spec.owner) return items.length === c.subject.version ? null : `lists ${items.length} of ${c.subject.version} versions to the owner`;
+      return items.length > 0 && items.every((v) => v.status === 'published') ? null : `lists ${JSON.stringify(items)} to another organisation`;
+    },
+  }),
+  row<SharedSpec>({
+    // The first published version: shared as it was then (a widened one's with the first, narrower scope).
+    route: 'GET /api/assessments/:id/versions/:version', subjects: ASSESSMENTS, ok: 200,
+    verdict: (a, s) => (s.widenedFrom ? readers(a, { ...s, scope: s.widenedFrom }) : readers(a, s)),
+    send: (c) => call('GET', `/api/assessments/${c.subject.id}/versions/${c.subject.spec.draft ? 1 : 2}`, undefined, token(c)),
+  }),
+  row<SharedSpec>({
+    route: 'GET /api/assessments/:id/versions/:version', variant: 'version 1, a draft', subjects: ASSESSMENTS, verdict: ownerOnly, ok: 200,
+    send: (c) => call('GET', `/api/assessments/${c.subject.id}/versions/1`, undefined, token(c)),
+  }),
+  row<SharedSpec>({
+    route: 'GET /api/assessments/:id/versions/:version', variant: 'the latest version, a draft revision where there is one', subjects: ASSESSMENTS,
+    verdict: (a, s) => (s.revised ? ownerOnly(a, s) : readers(a, s)), ok: 200,
+    send: (c) => call('GET', `/api/assessments/${c.subject.id}/versions/${c.subject.version}`, undefined, token(c)),
+  }),
+  row<SharedSpec>({
+    route: 'GET /api/assessments/:id/comments', subjects: ASSESSMENTS, verdict: readers, ok: 200, send: (c) => call('GET', `/api/assessments/${c.subject.id}/comments?limit=100`, undefined, token(c)),
+    inspect: (c, body) => ownerOnlyText(c, body)
+      ?? (c.subject.spec.widenedFrom && (c.actor.org === 'O' || c.actor.org === c.subject.spec.owner) && !JSON.stringify(body).includes(EARLY_COMMENT_MARK) ? 'lacks a comment the caller could see when it was written' : null),
+  }),
   row<SharedSpec>({
     // Comments land on the shared fixtures (the snapshot leaves comments out): each must be there exactly when allowed.
     route: 'POST /api/assessments/:id/comments', subjects: ASSESSMENTS, verdict: readers, ok: 201,

@@ -33,6 +33,10 @@ export interface SharedSpec {
   scope: Scope;
   selected: OrgKey[];
   draft: boolean;
+  /** Assessments: published, then edited into a draft revision (§6 v2) that only the owner may see. */
+  revised?: boolean;
+  /** Assessments: published with this scope first, commented on by the owner, then widened to `scope`. */
+  widenedFrom?: Scope;
 }
 export interface RoomSpec {
   key: string;
@@ -70,6 +74,15 @@ export const SHARED_SPECS: SharedSpec[] = [
   shared('C.organisation', 'C', 'organisation'),
 ];
 export const DRAFT_SPEC = shared('B.all (draft)', 'B', 'all', [], true);
+/** Assessments only (§5, §6 v2): draft revisions of the Office's and of a partner's, and one widened after a comment. */
+export const AUDIENCE_SPECS: SharedSpec[] = [
+  { ...shared('O.selected[A] (revised)', 'O', 'selected', ['A']), revised: true },
+  { ...shared('B.all (revised)', 'B', 'all'), revised: true },
+  { ...shared('B.office, widened to all', 'B', 'all'), widenedFrom: 'office' },
+];
+/** In the title of a draft revision and the body of a comment written before widening: never shown to those outside. */
+export const REVISION_MARK = 'draftrevisiontext';
+export const EARLY_COMMENT_MARK = 'commentbeforewidening';
 
 export const ROOM_SPECS: RoomSpec[] = [
   { key: 'room A', creator: 'A', orgs: ['A'] },
@@ -128,13 +141,33 @@ const sharingOf = (world: World, spec: SharedSpec) => ({ scope: spec.scope, orga
 export async function makeAssessment(world: World, spec: SharedSpec, draft = spec.draft): Promise<Built<SharedSpec>> {
   const token = editorOf(world, spec.owner).token;
   const title = `Matrix ${world.word} ${spec.key}`;
-  const res = await post('/api/assessments', assessmentBody({ country: world.country, title, sharing: sharingOf(world, spec) }), token);
+  const first = spec.widenedFrom ? { scope: spec.widenedFrom, organisations: [] } : sharingOf(world, spec);
+  const res = await post('/api/assessments', assessmentBody({ country: world.country, title, sharing: first }), token);
   expect(res.status, `creating ${spec.key}: ${JSON.stringify(res.body)}`).to.equal(201);
-  if (draft) return { spec, id: res.body.id, name: title, version: 1 };
-  const published = await post(`/api/assessments/${res.body.id}/publish`, {}, token);
+  const id = res.body.id as string;
+  if (draft) return { spec, id, name: title, version: 1 };
+  const published = await post(`/api/assessments/${id}/publish`, {}, token);
   expect(published.status, `publishing ${spec.key}`).to.equal(200);
-  return { spec, id: res.body.id, name: title, version: published.body.version };
+  let version = published.body.version as number;
+  const edit = async (change: Record<string, unknown>, publish: boolean) => {
+    const edited = await patch(`/api/assessments/${id}`, { version, ...change }, token);
+    expect(edited.status, `editing ${spec.key}`).to.equal(200);
+    version = edited.body.version;
+    if (!publish) return;
+    const republished = await post(`/api/assessments/${id}/publish`, {}, token);
+    expect(republished.status, `publishing ${spec.key} again`).to.equal(200);
+    version = republished.body.version;
+  };
+  if (spec.widenedFrom) {
+    expect((await post(`/api/assessments/${id}/comments`, { body: `Matrix ${EARLY_COMMENT_MARK}` }, token)).status).to.equal(201);
+    await edit({ sharing: sharingOf(world, spec) }, true);
+  }
+  if (spec.revised) await edit({ title: `${title} ${REVISION_MARK}` }, false);
+  return { spec, id, name: title, version };
 }
+
+/** Assessments: a copy of `spec` with a draft revision (for discard). */
+export const makeRevision = (world: World, spec: SharedSpec) => makeAssessment(world, { ...spec, revised: true }, false);
 
 /** Uploads a small text document as `spec` says. */
 export async function makeDocument(world: World, spec: SharedSpec): Promise<Built<SharedSpec>> {
@@ -210,7 +243,7 @@ export async function buildWorld(): Promise<World> {
     loginUser: users.login!, deactivatedId: deactivated.id, assessments: [], documents: [], rooms: [], messages: [], targets: [],
   };
   const [assessments, documents, rooms, targets] = await Promise.all([
-    Promise.all([...SHARED_SPECS, DRAFT_SPEC].map((spec) => makeAssessment(world, spec))),
+    Promise.all([...SHARED_SPECS, DRAFT_SPEC, ...AUDIENCE_SPECS].map((spec) => makeAssessment(world, spec))),
     Promise.all(SHARED_SPECS.map((spec) => makeDocument(world, spec))),
     Promise.all(ROOM_SPECS.map((spec) => makeRoom(world, spec))),
     Promise.all(USER_SPECS.map((spec) => makeTarget(world, spec))),

@@ -113,6 +113,8 @@ export interface FactorRating {
 /** One stored version: who saved it and when (`updatedByName` when the hub sends it). */
 export interface VersionInfo {
   version: number;
+  /** What the version was saved as (§6 v2); null for versions stored before v2. */
+  status?: AssessmentStatus | null;
   updatedBy: string;
   updatedAt: string;
   updatedByName?: string;
@@ -138,6 +140,8 @@ export interface Assessment {
   createdAt: string;
   updatedAt: string;
   publishedAt: string | null;
+  /** The last published version (§6 v2); with `status: draft`, the owner is reading a draft revision of it. */
+  publishedVersion?: number | null;
   createdByName?: string;
   updatedByName?: string;
   versions?: VersionInfo[];
@@ -481,6 +485,11 @@ export class ApiClient {
   /** POST /api/assessments/:id/publish. */
   publishAssessment(id: string): Promise<Assessment> {
     return this.request('POST', `/api/assessments/${encodeURIComponent(id)}/publish`, { body: {} });
+  }
+
+  /** POST /api/assessments/:id/discard: drops the draft revision; answers the published version. */
+  discardRevision(id: string): Promise<Assessment> {
+    return this.request('POST', `/api/assessments/${encodeURIComponent(id)}/discard`, { body: {} });
   }
 
   /** DELETE /api/assessments/:id. */

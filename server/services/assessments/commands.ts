@@ -7,13 +7,15 @@ import type { Domain } from '../../domain.js';
 import { domainEvents } from '../../events.js';
 import { HttpError, notFound } from '../../http/errors.js';
 import type { AssessmentDoc } from '../../models/assessment.js';
-import { audienceOf, newlyVisible } from '../../policies/sharing.js';
+import { audienceOf, keptVisible, newlyVisible, orgAudience } from '../../policies/sharing.js';
 import { presentCurrent } from '../../presenters/assessment.js';
+import { contentOf } from '../../repositories/assessments.js';
 import { newId } from '../../repositories/ids.js';
 import { recordAudit } from '../audit.js';
 import { actorOf, type ActionContext } from '../context.js';
 import { isCountryCode } from '../countries.js';
 import { checkSharing } from '../sharing.js';
+import { publicView } from './views.js';
 
 type Signed = ActionContext & { principal: Principal };
 type Content = Omit<CreateAssessmentBody, 'country'>;
@@ -51,19 +53,26 @@ const audit = (ctx: Signed, doc: AssessmentDoc, action: string, details: Details
   target: { type: 'assessment', id: doc._id.toString(), organisationId: doc.organisationId.toString() },
 });
 
-/** The audit trail, then a notification to the organisations that can newly see it; `before` is the audience it had. */
-async function announce(domain: Domain, ctx: Signed, doc: AssessmentDoc, before: string[], action: string, details: Details) {
+/**
+ * After a change (the repository told the change feed): the audit record, and the notifications —
+ * `assessment.shared` to organisations that newly see it, `assessment.updated` (when `revised`: a
+ * revision was published) to the other organisations that saw it before and still do.
+ */
+async function announce(domain: Domain, ctx: Signed, doc: AssessmentDoc, before: string[], action: string, details: Details, revised = false) {
   await audit(ctx, doc, action, details);
   if (doc.deletedAt) return;
-  const gained = newlyVisible(before, doc.audience, doc.audience.includes('all') ? await domain.repos.organisations.activeIds() : []);
+  const active = before.includes('all') || doc.audience.includes('all') ? await domain.repos.organisations.activeIds() : [];
+  const gained = newlyVisible(before, doc.audience, active);
   const owner = doc.organisationId.toString();
-  const organisationIds = gained.filter((id) => id !== owner);
-  if (organisationIds.length > 0) {
+  const notify = (type: 'assessment.shared' | 'assessment.updated', organisationIds: string[]) => {
+    if (organisationIds.length === 0) return;
     domainEvents.publish('notification', {
       organisationIds,
-      payload: { type: 'assessment.shared', assessmentId: doc._id.toString(), title: doc.title, country: doc.country, organisationId: owner },
+      payload: { type, assessmentId: doc._id.toString(), title: doc.title, country: doc.country, organisationId: owner, version: doc.version },
     });
-  }
+  };
+  notify('assessment.shared', gained.filter((id) => id !== owner));
+  if (revised) notify('assessment.updated', keptVisible(before, doc.audience, active).filter((id) => id !== owner));
 }
 
 /** `POST /api/assessments`: a new draft, version 1. */
@@ -81,7 +90,8 @@ export async function createAssessment(domain: Domain, ctx: Signed, body: Create
     version: 1, createdBy: p.user._id, updatedBy: p.user._id, createdAt: now, updatedAt: now, publishedAt: null,
     audience: audienceOf({ organisationId: ownerId, sharing, draft: true }, await domain.repos.organisations.officeId()),
     words: searchWords(body.title, body.summary),
-    versions: [{ version: 1, updatedBy: p.user._id, updatedAt: now }],
+    versions: [{ version: 1, updatedBy: p.user._id, updatedAt: now, status: 'draft', audience: [orgAudience(ownerId)] }],
+    published: null, publishedVersion: null,
     deletedAt: null, deletedBy: null,
   } as unknown as AssessmentDoc;
   await domain.repos.assessments.create(doc);
@@ -93,14 +103,14 @@ export async function createAssessment(domain: Domain, ctx: Signed, body: Create
  * Stores version `current.version + 1` of an assessment: of two edits made from the same version
  * exactly one wins and the other answers 409.
  */
-async function saveNextVersion(domain: Domain, ctx: Signed, current: AssessmentDoc, change: Partial<AssessmentDoc>, action: string, details: Details = {}) {
+async function saveNextVersion(domain: Domain, ctx: Signed, current: AssessmentDoc, change: Partial<AssessmentDoc>, action: string, details: Details = {}, revised = false) {
   const p = ctx.principal;
   const { assessments } = domain.repos;
   const next = await assessments.derive({ ...current, ...change, version: current.version + 1, updatedBy: p.user._id, updatedAt: new Date() } as AssessmentDoc, current);
   if (!(await assessments.saveVersion(current, next))) {
     throw new HttpError('conflict', 'Someone else saved this assessment first; reload it to see their changes.');
   }
-  await announce(domain, ctx, next, current.audience, action, details);
+  await announce(domain, ctx, next, current.audience, action, details, revised);
   return presentCurrent(next);
 }
 
@@ -115,15 +125,32 @@ export async function updateAssessment(domain: Domain, ctx: Signed, current: Ass
   const sharingIn = change.sharing ?? { scope: current.sharing!.scope as Sharing['scope'], organisations: current.sharing!.organisations.map(String) };
   const sharing = await checkSharing(domain, sharingIn, classification, current.organisationId.toString());
   const sharingChanged = change.sharing !== undefined || change.classification !== undefined;
-  return saveNextVersion(domain, ctx, current, { ...change, sharing } as unknown as Partial<AssessmentDoc>, 'assessment.update',
+  // An edit of a published assessment is a draft revision (§6 v2): others keep reading the published view.
+  return saveNextVersion(domain, ctx, current, { ...change, sharing, status: 'draft' } as unknown as Partial<AssessmentDoc>, 'assessment.update',
     sharingChanged ? { scope: sharing.scope, classification, sharingChanged: true } : {});
 }
 
-/** `POST /api/assessments/:id/publish`: a change like any other (version + 1); publishing twice is 409. */
+/**
+ * `POST /api/assessments/:id/publish`: a change like any other (version + 1); the draft (first or a
+ * revision) becomes what the audience reads. Publishing what is published is 409.
+ */
 export async function publishAssessment(domain: Domain, ctx: Signed, current: AssessmentDoc) {
   if (current.status === 'published') throw new HttpError('conflict', 'This assessment is already published.');
+  const revised = publicView(current) !== null;
   return saveNextVersion(domain, ctx, current, { status: 'published', publishedAt: new Date() }, 'assessment.publish',
-    { scope: current.sharing!.scope });
+    { scope: current.sharing!.scope, revision: revised }, revised);
+}
+
+/**
+ * `POST /api/assessments/:id/discard`: drops the draft revision. Versions only grow (each number is
+ * claimed once), so the published content is stored again as the next version, published, with its
+ * publication time; 409 when there is no draft revision (a first draft is deleted, not discarded).
+ */
+export async function discardRevision(domain: Domain, ctx: Signed, current: AssessmentDoc) {
+  const published = publicView(current);
+  if (current.status !== 'draft' || !published) throw new HttpError('conflict', 'There is no draft revision to discard.');
+  const { version: _v, updatedBy: _b, updatedAt: _t, ...content } = contentOf(published);
+  return saveNextVersion(domain, ctx, current, content, 'assessment.discard', { discarded: current.version });
 }
 
 /**

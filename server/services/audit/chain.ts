@@ -10,7 +10,7 @@ export interface AuditEntry {
   target: { type: string; id: string | null; organisationId: string | null };
   ip: string | null;
   outcome: (typeof AUDIT_OUTCOMES)[number];
-  details?: Record<string, string | number | boolean | null>;
+  details?: Record<string, string | number | boolean | null | string[]>;
 }
 
 // One writer per process drains a queue, so the process never races itself for a seq; writers of
@@ -29,13 +29,25 @@ const pending: Pending[] = [];
 let draining = false;
 let tip: Tip | null = null;
 
+let lastQueued: Promise<void> = Promise.resolve();
+
 /** Appends one record to the hash chain; resolves once it is stored. */
 export async function recordAudit(entry: AuditEntry): Promise<void> {
   checkEntry(entry);
-  await new Promise<void>((resolve, reject) => {
+  const stored = new Promise<void>((resolve, reject) => {
     pending.push({ entry, at: new Date(), resolve, reject });
     if (!draining) void drain();
   });
+  lastQueued = stored.catch(() => undefined);
+  await stored;
+}
+
+/**
+ * Resolves once every record queued in this process before the call is stored (or failed): a
+ * reader of the trail then sees the records of answers not waiting for their append (bulk reads).
+ */
+export function auditSettled(): Promise<void> {
+  return lastQueued;
 }
 
 // Refused before queueing: an entry that could not be stored as hashed would fail its whole batch.

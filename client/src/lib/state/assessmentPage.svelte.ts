@@ -37,13 +37,17 @@ export class AssessmentPage {
     await Promise.all([this.loadVersions(), this.loadComments()]);
   }
 
-  /** The version list, newest last; picks the last two for comparison. */
+  /**
+   * The version list, newest last; picks for comparison the last one and the published one before it
+   * (what readers saw before; a draft revision and its publication differ in status only), else the one before.
+   */
   async loadVersions(): Promise<void> {
     try {
       const { items } = await api.versions(this.id);
       this.versions = items;
       const last = items.at(-1)?.version ?? null;
-      const before = items.at(-2)?.version ?? null;
+      const earlier = items.slice(0, -1);
+      const before = earlier.findLast((v) => v.status === 'published')?.version ?? earlier.at(-1)?.version ?? null;
       if (this.right === null) this.right = last;
       if (this.left === null) this.left = before ?? last;
     } catch (error) {
@@ -90,6 +94,23 @@ export class AssessmentPage {
     this.left = this.right = null;
     this.compared = null;
     await this.loadVersions();
+  }
+
+  /** Drops the draft revision: the published version is the assessment again. */
+  async discard(): Promise<void> {
+    this.assessment = await api.discardRevision(this.id);
+    this.left = this.right = null;
+    this.compared = null;
+    await this.loadVersions();
+  }
+
+  /** Compares the published version (what readers see) with the draft revision. */
+  async comparePublished(): Promise<void> {
+    const a = this.assessment;
+    if (!a?.publishedVersion) return;
+    this.left = a.publishedVersion;
+    this.right = a.version;
+    await this.compare();
   }
 
   /** Deletes the assessment. */
