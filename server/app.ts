@@ -10,7 +10,7 @@ import type { Drain } from './drain.js';
 import { apiNotFound, errorHandler, HttpError, isDatabaseDown } from './http/errors.js';
 import type { HubMetrics } from './metrics.js';
 import { requestId } from './http/requestId.js';
-import { requireJsonBody, requireUtf8, securityHeaders } from './http/security.js';
+import { requireAcceptedEncoding, requireJsonBody, requireUtf8, requireWellFormedPath, securityHeaders } from './http/security.js';
 import { initialisePassport } from './auth/passport.js';
 import { apiRouter } from './routes/index.js';
 import { healthRouter } from './routes/health.js';
@@ -57,6 +57,7 @@ export function createApp(domain: Domain, log: Logger, rateLimit: RequestHandler
     },
   }));
   app.use(securityHeaders());
+  app.use(requireWellFormedPath);
   if (drain) app.use(drain.middleware);
 
   app.use('/api/health', healthRouter(config.version));
@@ -67,7 +68,7 @@ export function createApp(domain: Domain, log: Logger, rateLimit: RequestHandler
     if (!available) metrics?.countDatabaseError('request');
     next(available ? undefined : new HttpError('unavailable', 'The database is not answering; try again shortly.'));
   });
-  app.use('/api', requireJsonBody, express.json({ limit: JSON_BODY_LIMIT, strict: true, verify: requireUtf8 }));
+  app.use('/api', requireAcceptedEncoding, requireJsonBody, express.json({ limit: JSON_BODY_LIMIT, strict: true, verify: requireUtf8 }));
   app.use('/api', (_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     next();

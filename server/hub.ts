@@ -12,6 +12,8 @@ import { createDomain } from './domain.js';
 import { Drain } from './drain.js';
 import { createMetrics, createMetricsServer } from './metrics.js';
 import { attachRealtime, type Realtime } from './realtime/index.js';
+import { answerClientErrors } from './http/security.js';
+import { auditSettled } from './services/audit.js';
 import { bootstrap } from './services/bootstrap.js';
 import { startBlobSweeper } from './services/documents/sweeper.js';
 import { startHousekeeping } from './services/housekeeping.js';
@@ -72,6 +74,7 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
     if (config.redisUrl) started.push(await sharePrincipalChanges(config, log));
     const app = createApp(domain, log, rateLimits.handler, { drain, metrics });
     const server = createServer(app);
+    answerClientErrors(server);
     drain.trackConnections(server);
     server.keepAliveTimeout = 65_000;
     server.headersTimeout = 66_000;
@@ -114,6 +117,8 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
           housekeeping.stop();
           stopBlobSweeper();
           await drainTraffic({ server, realtime, drain, deadline: Date.now() + config.drainMs, log });
+          // Records nobody waited for (lists', §9) are stored before the database goes (bounded: it may be down).
+          await Promise.race([auditSettled(), sleep(AUDIT_FLUSH_MS)]);
           await unwind();
         })();
         return closing;
@@ -124,6 +129,8 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
     throw error;
   }
 }
+
+const AUDIT_FLUSH_MS = 5000;
 
 /**
  * Stops taking work and lets what runs finish: new requests and socket calls answer 503 `unavailable`,

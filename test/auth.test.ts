@@ -202,12 +202,13 @@ describe('authentication (§3)', () => {
     it('setup, enable, then login needs the code (mfa_required), accepts it once, and disable turns it off', async () => {
       const org = await createOrganisation();
       const user = await createUser(org.id);
-      const setup = await post('/api/me/mfa/setup', {}, user.token);
+      const currentPassword = user.password;
+      const setup = await post('/api/me/mfa/setup', { currentPassword }, user.token);
       expect(setup.status).to.equal(200);
       expect(setup.body.secret).to.match(/^[A-Z2-7]{32}$/);
       expect(setup.body.otpauthUrl).to.match(/^otpauth:\/\/totp\//).and.contain(`secret=${setup.body.secret}`);
-      expect((await post('/api/me/mfa/enable', { otp: '000000' === currentCode(setup.body.secret) ? '111111' : '000000' }, user.token)).status).to.equal(400);
-      expect((await post('/api/me/mfa/enable', { otp: currentCode(setup.body.secret) }, user.token)).status).to.equal(204);
+      expect((await post('/api/me/mfa/enable', { otp: '000000' === currentCode(setup.body.secret) ? '111111' : '000000', currentPassword }, user.token)).status).to.equal(400);
+      expect((await post('/api/me/mfa/enable', { otp: currentCode(setup.body.secret), currentPassword }, user.token)).status).to.equal(200);
       expect((await get('/api/me', user.token)).body.user.mfaEnabled).to.equal(true);
 
       const without = await post('/api/auth/login', { email: user.email, password: user.password });
@@ -223,15 +224,15 @@ describe('authentication (§3)', () => {
       expect(replay.status).to.equal(401);
       expect(replay.body.error.code).to.equal('mfa_required');
 
-      expect((await post('/api/me/mfa/disable', { otp: currentCode(setup.body.secret) }, ok.body.accessToken)).status).to.equal(204);
+      expect((await post('/api/me/mfa/disable', { otp: currentCode(setup.body.secret), currentPassword }, ok.body.accessToken)).status).to.equal(204);
       expect((await post('/api/auth/login', { email: user.email, password: user.password })).status).to.equal(200);
     });
 
     it('a wrong password with MFA still answers unauthenticated, never mfa_required', async () => {
       const org = await createOrganisation();
       const user = await createUser(org.id);
-      const setup = await post('/api/me/mfa/setup', {}, user.token);
-      await post('/api/me/mfa/enable', { otp: currentCode(setup.body.secret) }, user.token);
+      const setup = await post('/api/me/mfa/setup', { currentPassword: user.password }, user.token);
+      await post('/api/me/mfa/enable', { otp: currentCode(setup.body.secret), currentPassword: user.password }, user.token);
       const res = await post('/api/auth/login', { email: user.email, password: 'wrong-password-123' });
       expect(res.status).to.equal(401);
       expect(res.body.error.code).to.equal('unauthenticated');

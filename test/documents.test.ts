@@ -147,13 +147,14 @@ describe('documents (§7)', () => {
 
     it('CSV is told from text by name or by consistent commas; file names lose directories and control characters', async () => {
       const byCommas = await createDocument(owner.analyst, textFile('a,b,c\n1,2,3\n4,5,6\n', 'table.txt'));
-      expect(byCommas.contentType).to.equal('text/csv');
+      expect([byCommas.contentType, byCommas.filename]).to.deep.equal(['text/csv', 'table.txt.csv']);
       const byName = await createDocument(owner.analyst, textFile('one column\nonly\n', 'list.csv'));
       expect(byName.contentType).to.equal('text/csv');
       const prose = await createDocument(owner.analyst, textFile('Hello, world.\nNo table here\n', 'prose.csv.txt'));
       expect(prose.contentType).to.equal('text/plain');
       const odd = await createDocument(owner.analyst, textFile('plain\n', 'C:\\Users\\x\\evil\u202Etxt.exe'));
-      expect(odd.filename).to.equal('eviltxt.exe');
+      // Ends in the detected type's extension (§7 v2).
+      expect(odd.filename).to.equal('eviltxt.exe.txt');
     });
   });
 

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { connect } from 'node:net';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { ERROR_STATUS } from '../shared/errors.js';
 import { ask } from './helpers/ask.js';
 import { asOfficeAdmin, assessmentBody, createAssessment, createTenant, createUser, type TestUser } from './helpers/factories.js';
@@ -155,8 +157,8 @@ function queryAttacks(known: Record<string, fc.Arbitrary<string>>): fc.Arbitrary
 }
 
 /** Sends raw bytes, failing on no answer within REQUEST_TIMEOUT_MS. */
-async function send(method: string, path: string, token: string | undefined, body?: Attack): Promise<Answer> {
-  const headers: Record<string, string> = {};
+async function send(method: string, path: string, token: string | undefined, body?: Attack, extra: Record<string, string> = {}): Promise<Answer> {
+  const headers: Record<string, string> = { ...extra };
   if (token) headers.authorization = `Bearer ${token}`;
   if (body) headers['content-type'] = body.contentType;
   let res: Response;
@@ -178,6 +180,7 @@ async function send(method: string, path: string, token: string | undefined, bod
 /** The contract's answer to bad input: a 4xx (or a 2xx where `mayPass`) with `{error: {code, message}}` matching the status. */
 function expectRefusal(res: Answer, context: string, mayPass = false): void {
   expect(res.status, `${context}: ${JSON.stringify(res.body).slice(0, 200)}`).to.be.below(500);
+  expectSecured(res.headers, context);
   if (mayPass && res.status < 300) return;
   expect(res.status, `${context}: accepted bad input`).to.be.within(400, 499);
   const error = (res.body as { error?: { code?: string; message?: unknown } }).error;
@@ -185,6 +188,12 @@ function expectRefusal(res: Answer, context: string, mayPass = false): void {
   expect(ERROR_STATUS[error!.code as keyof typeof ERROR_STATUS], `${context}: code ${error!.code} for ${res.status}`).to.equal(res.status);
   expect(error!.message, context).to.be.a('string').and.not.match(/\bat .*\.(ts|js):\d|Mongo|Cast to|E11000/);
   expect(res.headers.get('content-type') ?? '', context).to.contain('application/json');
+}
+
+/** §2: every answer carries nosniff and a Content-Security-Policy, and no X-Powered-By. */
+function expectSecured(headers: Headers, context: string): void {
+  expect([headers.get('x-content-type-options'), headers.has('content-security-policy'), headers.get('x-powered-by')], `${context}: security headers`)
+    .to.deep.equal(['nosniff', true, null]);
 }
 
 const prototypeNames = () => Object.getOwnPropertyNames(Object.prototype).sort().join(',');
@@ -279,9 +288,9 @@ describe('fuzzing with bad input (issue 7)', function () {
     { route: 'PATCH /api/me', path: () => '/api/me', base: () => ({ name: 'Fuzzed name', locale: 'fr' }), as: () => owner },
     // Credential checks share the source's sign-in failure budget with the whole test run: few runs.
     { route: 'POST /api/me/password', path: () => '/api/me/password', base: () => ({ currentPassword: credentials.password, newPassword: 'a-fuzzed-password-1' }), as: () => credentials, runs: 5 },
-    { route: 'POST /api/me/mfa/setup', path: () => '/api/me/mfa/setup', base: () => ({}), as: () => owner },
-    { route: 'POST /api/me/mfa/enable', path: () => '/api/me/mfa/enable', base: () => ({ otp: '123456' }), as: () => credentials, runs: 5 },
-    { route: 'POST /api/me/mfa/disable', path: () => '/api/me/mfa/disable', base: () => ({ otp: '123456' }), as: () => credentials, runs: 5 },
+    { route: 'POST /api/me/mfa/setup', path: () => '/api/me/mfa/setup', base: () => ({ currentPassword: credentials.password }), as: () => credentials, runs: 5 },
+    { route: 'POST /api/me/mfa/enable', path: () => '/api/me/mfa/enable', base: () => ({ otp: '123456', currentPassword: credentials.password }), as: () => credentials, runs: 5 },
+    { route: 'POST /api/me/mfa/disable', path: () => '/api/me/mfa/disable', base: () => ({ otp: '123456', currentPassword: credentials.password }), as: () => credentials, runs: 5 },
     { route: 'POST /api/organisations', path: () => '/api/organisations', base: () => ({ slug: 'fuzzed-org', name: 'Fuzzed', kind: 'regional' }), as: () => office },
     { route: 'PATCH /api/organisations/:id', path: () => `/api/organisations/${orgId}`, base: () => ({ name: 'Fuzzed', active: true }), as: () => office },
     {
@@ -415,6 +424,10 @@ describe('fuzzing with bad input (issue 7)', function () {
     fc.constantFrom('multipart/form-data', 'multipart/form-data; boundary=other', 'application/json', 'text/plain', 'multipart/mixed; boundary=fuzzboundary')
       .map((type) => attack(`as ${type}`, multipart([...fields(), file()]), type)),
     fc.uint8Array({ maxLength: 200 }).map((bytes) => attack('random bytes', Buffer.from(bytes), MULTIPART)),
+    fc.nat().map((n) => {
+      const whole = multipart([...fields(), file('a file cut short\n'.repeat(40))]);
+      return attack('a body that breaks off', whole.subarray(0, Math.max(1, whole.length - 1 - (n % 700))), MULTIPART);
+    }),
   );
 
   it('a multipart field with invalid UTF-8 is 400 and stores nothing (was stored with U+FFFD); UTF-8 titles still work', async () => {
@@ -497,6 +510,95 @@ describe('fuzzing with bad input (issue 7)', function () {
         const refused = await connectError(value as Record<string, unknown>);
         expect(refused.message, JSON.stringify(value).slice(0, 80)).to.equal('unauthenticated');
       });
+    });
+  });
+
+  // Malformed input is 400 (§2 v2): percent-encoding that does not decode, on every route pattern and
+  // outside /api, and bodies in an encoding the hub does not accept or cannot decode.
+  describe('malformed percent-encoding', () => {
+    const MALFORMED = ['%', '%E0%A4%A', '%zz', '%ff', 'a%2'];
+    it('every route pattern of the table, and paths outside /api, answer 400 invalid_request', async () => {
+      const before = await state();
+      const paths = HTTP_ROWS.flatMap((row) => {
+        const [method, template] = row.route.split(' ') as [string, string];
+        const params = template.match(/:\w+/g) ?? [];
+        return MALFORMED.map((bad, i) => [method, params.length > 0 ? template.replace(params[i % params.length]!, bad) : `${template}${bad}`] as const);
+      });
+      paths.push(...['/%', '/documents/%E0%A4%A', '/assets/%zz.js', '/socket.io%'].map((p) => ['GET', p] as const));
+      for (const [method, path] of paths) {
+        const res = await send(method, path, owner.token, method === 'GET' || method === 'DELETE' ? undefined : attack('{}', '{}'));
+        expectRefusal(res, `${method} ${path}`);
+        expect([res.status, res.body.error.code], `${method} ${path}`).to.deep.equal([400, 'invalid_request']);
+      }
+      expect(await state()).to.deep.equal(before);
+    });
+  });
+
+  it('an over-long or invalid header is 400 invalid_request with the security headers, never a bare status line', async () => {
+    const long = await send('GET', '/api/me', owner.token, undefined, { 'x-long': 'a'.repeat(20_000) });
+    expectRefusal(long, 'a 20 kB header');
+    expect([long.status, long.body.error.code]).to.deep.equal([400, 'invalid_request']);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(new URL(baseUrl()).port), '127.0.0.1', () => socket.end('GET /api/me HTTP/1.1\r\nHost: hub\r\nX-Bad: a\u0001b\r\n\r\n'));
+      let answer = '';
+      socket.on('data', (bytes) => void (answer += bytes.toString('latin1')));
+      socket.on('close', () => resolve(answer));
+      socket.on('error', reject);
+    });
+    expect(raw).to.match(/^HTTP\/1\.1 400 /);
+    expect(raw).to.match(/\r\nX-Content-Type-Options: nosniff\r\n/i).and.match(/\r\nContent-Security-Policy: /i).and.not.match(/X-Powered-By/i);
+    expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)).error.code).to.equal('invalid_request');
+  });
+
+  describe('content encodings', () => {
+    const garbage = Buffer.from('definitely not compressed {"name":"x"}');
+    const ENCODINGS: [string, Buffer][] = [
+      ['gzip', garbage], ['gzip', gzipSync(Buffer.from('{"name":')).subarray(0, 12)], ['deflate', garbage], ['br', garbage],
+      ['x-unknown', Buffer.from('{"name":"x"}')], ['compress', Buffer.from('{"name":"x"}')], ['gzip, br', gzipSync('{"name":"x"}')], ['zstd', garbage],
+    ];
+    it('a body in an encoding the hub does not accept or cannot decode is 400 on every JSON route and upload; a good gzip body still works', async () => {
+      // Sign-in routes share the source's failure budget (429 before the body is read): the other routes.
+      const routes = BODY_ROUTES.filter((r) => r.runs === undefined && !r.route.includes('/auth/'));
+      await fuzz('content encodings', fc.tuple(fc.constantFrom(...routes), fc.constantFrom(...ENCODINGS)), async ([route, [encoding, raw]]) => {
+        const res = await send(route.route.split(' ')[0]!, route.path(), route.as().token, attack(encoding, raw), { 'content-encoding': encoding });
+        expectRefusal(res, `${route.route} with Content-Encoding ${encoding}`);
+        expect([res.status, res.body.error.code], `${route.route} with Content-Encoding ${encoding}`).to.deep.equal([400, 'invalid_request']);
+      }, 16);
+      for (const encoding of ['gzip', 'br', 'x-unknown']) {
+        const upload = await send('POST', '/api/documents', owner.token, attack('upload', multipart([...goodFields(), file()]), MULTIPART), { 'content-encoding': encoding });
+        expectRefusal(upload, `an upload with Content-Encoding ${encoding}`);
+        expect(upload.status).to.equal(400);
+      }
+      for (const [encoding, compress] of [['gzip', gzipSync], ['br', brotliCompressSync]] as const) {
+        const fine = await send('PATCH', '/api/me', owner.token, attack('compressed', compress(Buffer.from(text({ name: ownerName })))), { 'content-encoding': encoding });
+        expect([fine.status, fine.body.user?.name], encoding).to.deep.equal([200, ownerName]);
+      }
+    });
+  });
+
+  describe('socket.io HTTP transport', () => {
+    it('polling answers, well-formed or not, carry the security headers and are never 5xx', async () => {
+      const requests: [string, string, Attack?, Record<string, string>?][] = [
+        ['GET', '/socket.io/?EIO=4&transport=polling'], ['GET', '/socket.io/?EIO=4&transport=polling&sid=%zz'],
+        ['GET', '/socket.io/?EIO=%&transport=polling'], ['GET', '/socket.io/?EIO=4&transport=polling&t=%E0%A4%A'],
+        ['GET', '/socket.io/?EIO=3&transport=polling'], ['GET', '/socket.io/?EIO=4&transport=websocket'], ['GET', '/socket.io/%'],
+        ['GET', '/socket.io/'], ['OPTIONS', '/socket.io/?EIO=4&transport=polling'], ['PUT', '/socket.io/?EIO=4&transport=polling'],
+        ['POST', '/socket.io/?EIO=4&transport=polling&sid=unknown', attack('garbage', '40garbage', 'text/plain')],
+        ['POST', '/socket.io/?EIO=4&transport=polling', attack('garbage', Buffer.from([0xff, 0x00, 0xfe]), 'application/octet-stream'), { 'content-encoding': 'gzip' }],
+      ];
+      for (const [method, path, body, headers] of requests) {
+        const res = await send(method, path, undefined, body, headers);
+        expect(res.status, `${method} ${path}`).to.be.below(500);
+        expectSecured(res.headers, `${method} ${path}`);
+      }
+      // A session the handshake opened: its follow-up polls are secured too, and garbage posted to it is no 5xx.
+      const open = await send('GET', '/socket.io/?EIO=4&transport=polling', undefined);
+      const sid = (JSON.parse(String(open.body).slice(1)) as { sid: string }).sid;
+      for (const [method, body] of [['POST', attack('garbage', '4\u001e\u0000\uffff', 'text/plain;charset=UTF-8')], ['GET', undefined]] as const) {
+        const res = await send(method, `/socket.io/?EIO=4&transport=polling&sid=${sid}`, undefined, body);
+        expect(res.status, `${method} with the session`).to.be.below(500);
+        expectSecured(res.headers, `${method} with the session`);
+      }
     });
   });
 

@@ -8,7 +8,7 @@ import mongoose from 'mongoose';
 import { base32Decode, hotp, totpStep } from '../server/auth/totp.js';
 import { OrganisationKey, type OrganisationKeyDoc } from '../server/models/organisationKey.js';
 import { unwrap, wrap } from '../server/services/documents/keys.js';
-import { testEnv } from './helpers/hub.js';
+import { ADMIN_PASSWORD, testEnv } from './helpers/hub.js';
 import { createOrganisationAt, requestAt, signInAt, urlOf } from './helpers/hubPair.js';
 import { spawnHub, type HubProcess } from './helpers/process.js';
 
@@ -69,10 +69,10 @@ describe('npm run rotate-master-key (issue 7)', function () {
     const officeDocument = await upload(hub, admin.accessToken, 'Office notes, sealed under the Office key.\n');
     const partnerDocument = await upload(hub, analyst.token, 'Partner notes, sealed under the partner key.\n');
     // The analyst turns the second factor on (mfaSecret); the admin starts and leaves it pending (mfaPendingSecret).
-    const setup = await requestAt<{ secret: string }>(hub, 'POST', '/api/me/mfa/setup', undefined, analyst.token);
-    const enabled = await requestAt(hub, 'POST', '/api/me/mfa/enable', { otp: hotp(base32Decode(setup.body.secret), totpStep()) }, analyst.token);
-    expect(enabled.status, JSON.stringify(enabled.body)).to.equal(204);
-    expect((await requestAt(hub, 'POST', '/api/me/mfa/setup', undefined, admin.accessToken)).status).to.equal(200);
+    const setup = await requestAt<{ secret: string }>(hub, 'POST', '/api/me/mfa/setup', { currentPassword: analystPassword }, analyst.token);
+    const enabled = await requestAt(hub, 'POST', '/api/me/mfa/enable', { otp: hotp(base32Decode(setup.body.secret), totpStep()), currentPassword: analystPassword }, analyst.token);
+    expect(enabled.status, JSON.stringify(enabled.body)).to.equal(200);
+    expect((await requestAt(hub, 'POST', '/api/me/mfa/setup', { currentPassword: ADMIN_PASSWORD }, admin.accessToken)).status).to.equal(200);
     expect(await hub.stop()).to.equal(0);
     hub = undefined;
 

@@ -62,7 +62,8 @@ describe('permission matrix (issues 7, 12)', function () {
   after(closeSockets);
 
   it('has a row for every route the app mounts and every event shared/events.ts declares, and none for anything else', async () => {
-    const rows = HTTP_ROWS.map((r) => r.route).sort();
+    // A row may name the body field it is about after the route: `PATCH /api/organisations/:id {requireMfa}`.
+    const rows = HTTP_ROWS.map((r) => r.route.replace(/ \{\w+\}$/, '')).sort();
     const mounted = await mountedApiRoutes();
     expect(mounted.filter((r) => !rows.includes(r)), 'mounted routes without a row in test/permissions/table.ts').to.deep.equal([]);
     expect(rows.filter((r) => !mounted.includes(r)), 'rows for routes the app does not mount').to.deep.equal([]);

@@ -72,12 +72,12 @@ describe('secrets never reach the log (issue 7 §6)', function () {
     expect((await call('POST', '/api/me/password', { currentPassword: wrongCurrent, newPassword }, { token })).status).to.equal(400);
     expect((await call('POST', '/api/me/password', { currentPassword: password, newPassword }, { token })).status).to.equal(204);
 
-    const setup = await call('POST', '/api/me/mfa/setup', {}, { token });
+    const setup = await call('POST', '/api/me/mfa/setup', { currentPassword: newPassword }, { token });
     expect(setup.status).to.equal(200);
     const mfaSecret = keep('TOTP secret', setup.body.secret);
     keep('otpauth URL secret', new URL(setup.body.otpauthUrl).searchParams.get('secret')!);
     const code = keep('one-time code', hotp(base32Decode(mfaSecret), totpStep()));
-    expect((await call('POST', '/api/me/mfa/enable', { otp: code }, { token })).status).to.equal(204);
+    expect((await call('POST', '/api/me/mfa/enable', { otp: code, currentPassword: newPassword }, { token })).status).to.equal(200);
     const wrongCode = keep('wrong one-time code', String((Number(code) + 500_000) % 1_000_000).padStart(6, '0'));
     expect((await call('POST', '/api/auth/login', { email, password: newPassword, otp: wrongCode })).status).to.equal(401);
     const withMfa = await call('POST', '/api/auth/login', { email, password: newPassword, otp: code });

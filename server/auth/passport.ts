@@ -5,7 +5,9 @@ import type { Config } from '../../config/index.js';
 import { HttpError } from '../http/errors.js';
 import type { Principal } from './principal.js';
 import { cachedPrincipal, freshPrincipal } from './principalCache.js';
-import { asAccessClaims, signingKey, verifyOptions } from './tokens.js';
+import { Organisation } from '../models/organisation.js';
+import { User } from '../models/user.js';
+import { asAccessClaims, signingKey, verifyEnrolmentToken, verifyOptions } from './tokens.js';
 
 // A read may use the principal kept for a few seconds (principalCache.ts); a write is always authorised
 // against the database as it is now, and reads the user's secrets (password hash, MFA) fresh.
@@ -41,6 +43,35 @@ export function auth(): RequestHandler {
       next();
     })(req, res, next);
   };
+}
+
+/**
+ * Like auth(), but also takes an enrolment token (§3 v2) for its user while MFA is still off; the
+ * principal then has no session (`sessionId` empty) and `res.locals.enrolment` is true.
+ */
+export function authOrEnrolment(config: Config): RequestHandler {
+  const plain = auth();
+  return (req, res, next) => {
+    const bearer = /^Bearer (\S+)$/.exec(req.get('authorization') ?? '')?.[1];
+    const claims = bearer ? verifyEnrolmentToken(config.jwtSecret, bearer) : null;
+    if (!claims) return plain(req, res, next);
+    enrolmentPrincipal(claims).then((principal) => {
+      if (!principal) return next(new HttpError('unauthenticated', 'This enrolment has ended; sign in again.'));
+      req.user = principal;
+      res.locals.enrolment = true;
+      next();
+    }, next);
+  };
+}
+
+async function enrolmentPrincipal(claims: { sub: string; iat: number }): Promise<Principal | null> {
+  const user = await User.findById(claims.sub).lean();
+  if (!user || !user.active || user.mfaEnabled) return null;
+  // A password changed since the token was given out ends it, like every session.
+  if (user.passwordChangedAt && user.passwordChangedAt.getTime() > claims.iat * 1000) return null;
+  const organisation = await Organisation.findById(user.organisationId).lean();
+  if (!organisation?.active) return null;
+  return { user, organisation, sessionId: '' };
 }
 
 /** The principal auth() put on the request; a route without auth() asking for it is a bug. */

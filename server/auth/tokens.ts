@@ -69,3 +69,30 @@ export function newRefreshToken(): { token: string; hash: string } {
 export function hashRefreshToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
+
+// An enrolment token is a JWT of its own audience and type: passport-jwt and the socket handshake
+// verify the API audience and the `access` type, so it opens nothing but the MFA set-up (§3 v2).
+const ENROLMENT_AUDIENCE = 'partner-hub-mfa-enrolment';
+const ENROLMENT_TYPE = 'mfa-enrolment';
+const ENROLMENT_TTL_SECONDS = 15 * 60;
+
+/** Signs the 15-minute token that lets a user of an organisation requiring MFA enrol, and nothing else. */
+export function signEnrolmentToken(secret: string, userId: string): string {
+  return jwt.sign({ typ: ENROLMENT_TYPE }, signingKey(secret), {
+    algorithm: 'HS256', expiresIn: ENROLMENT_TTL_SECONDS, issuer: JWT_ISSUER, audience: ENROLMENT_AUDIENCE,
+    subject: userId, jwtid: randomBytes(9).toString('base64url'),
+  });
+}
+
+/** The user id of a valid enrolment token; null for anything else (an access token included). */
+export function verifyEnrolmentToken(secret: string, token: string): { sub: string; iat: number } | null {
+  try {
+    const p = jwt.verify(token, signingKey(secret), {
+      algorithms: ['HS256'], issuer: JWT_ISSUER, audience: ENROLMENT_AUDIENCE, maxAge: `${ENROLMENT_TTL_SECONDS}s`,
+    }) as { typ?: unknown; sub?: unknown; iat?: unknown };
+    if (p.typ !== ENROLMENT_TYPE || typeof p.sub !== 'string' || !/^[0-9a-f]{24}$/.test(p.sub) || typeof p.iat !== 'number') return null;
+    return { sub: p.sub, iat: p.iat };
+  } catch {
+    return null;
+  }
+}

@@ -7,6 +7,8 @@ export class HttpError extends Error {
   readonly status: number;
   /** Sent as `Retry-After` (whole seconds): when a refused caller may try again. */
   retryAfterSeconds: number | undefined;
+  /** Fields answered beside `error` (the enrolment token of a 403 `mfa_enrolment_required`). */
+  extra: Record<string, string> | undefined;
   constructor(readonly code: ErrorCode, message: string, readonly details?: ErrorBody['details']) {
     super(message);
     this.status = ERROR_STATUS[code];
@@ -45,10 +47,13 @@ export function toHttpError(error: unknown): HttpError {
   const e = error as { type?: string; status?: number; code?: unknown; name?: string };
   if (e?.type === 'entity.too.large') return new HttpError('payload_too_large', 'The request body is larger than 1 MiB.');
   if (e?.type === 'entity.parse.failed') return new HttpError('invalid_request', 'The request body is not valid JSON.');
-  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
-    return new HttpError('unsupported_media_type', 'The request body must be UTF-8 JSON.');
-  }
-  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.type) {
+  if (e?.type === 'encoding.unsupported') return new HttpError('invalid_request', 'The request body\'s Content-Encoding is not accepted.');
+  if (e?.type === 'charset.unsupported') return new HttpError('unsupported_media_type', 'The request body must be UTF-8 JSON.');
+  // Any other 4xx a library raised (a body that does not inflate, a path parameter that does not
+  // decode, a stream cut off) is malformed input: 400, never 500 (§2 v2).
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+    if (e.status === 413) return new HttpError('payload_too_large', 'The request body is too large.');
+    if (e.status === 415) return new HttpError('unsupported_media_type', 'The request body\'s type is not accepted.');
     return new HttpError('invalid_request', 'The request could not be read.');
   }
   if (isDatabaseDown(error)) return new HttpError('unavailable', 'The database is not answering; try again shortly.');
@@ -76,6 +81,6 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (http.details) body.details = http.details;
     if (http.code === 'unavailable') res.setHeader('Retry-After', '5');
     if (http.retryAfterSeconds) res.setHeader('Retry-After', String(http.retryAfterSeconds));
-    res.status(http.status).json({ error: body });
+    res.status(http.status).json({ ...http.extra, error: body });
   };
 }

@@ -18,7 +18,7 @@ export interface RateLimits {
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 // Paths under /api (Express matches routes case-insensitively, with or without a trailing slash).
 const SIGN_IN = /^\/auth\/(login|refresh)\/?$/i;
-const CREDENTIAL_CHECKS = /^\/me\/(password|mfa\/enable|mfa\/disable)\/?$/i;
+const CREDENTIAL_CHECKS = /^\/me\/(password|mfa\/setup|mfa\/enable|mfa\/disable)\/?$/i;
 
 /**
  * Rate limits on every write and on every credential check (OWASP: limit by user and by source).

@@ -23,7 +23,8 @@ const documentSchema = new Schema({
   size: { type: Number, required: true },
   sha256: { type: String, required: true },
   versions: {
-    type: [{ version: Number, size: Number, sha256: String, createdBy: Schema.Types.ObjectId, createdAt: Date, _id: false }],
+    // `audience`: the audience keys the document had while this version was the latest (§7 v2).
+    type: [{ version: Number, size: Number, sha256: String, createdBy: Schema.Types.ObjectId, createdAt: Date, audience: { type: [String], default: undefined }, _id: false }],
     default: [],
   },
   // The latest metadata revision applied.
@@ -47,6 +48,8 @@ export interface DocumentVersionEntry {
   sha256: string;
   createdBy: Types.ObjectId;
   createdAt: Date;
+  /** Who could see the document while this version was the latest; absent on versions recorded before v2. */
+  audience?: string[];
 }
 
 /** A document as stored. */

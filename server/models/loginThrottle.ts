@@ -6,6 +6,8 @@ const loginFailureSchema = new Schema({
   // guesses slip past the lockout. Every lookup is by `_id`.
   _id: { type: String, required: true },
   at: { type: Date, required: true },
+  // True while the check it reserved runs; a failure sets it false, a success deletes the slot.
+  pending: { type: Boolean, default: false },
 }, { strict: 'throw', versionKey: false });
 
 export type LoginFailureDoc = InferSchemaType<typeof loginFailureSchema>;

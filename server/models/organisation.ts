@@ -7,6 +7,8 @@ const organisationSchema = new Schema({
   kind: { type: String, required: true, enum: ORGANISATION_KINDS },
   parentId: { type: Schema.Types.ObjectId, default: null },
   active: { type: Boolean, required: true, default: true },
+  // Its users must sign in with MFA; one without it is sent to enrol (§3, §4 v2).
+  requireMfa: { type: Boolean, required: true, default: false },
 }, { timestamps: true, strict: 'throw' });
 
 export type OrganisationDoc = InferSchemaType<typeof organisationSchema> & { _id: mongoose.Types.ObjectId };

@@ -15,6 +15,8 @@ const userSchema = new Schema({
   // TOTP secrets are stored encrypted with a key derived from HUB_MASTER_KEY.
   mfaSecret: { type: String, default: null },
   mfaPendingSecret: { type: String, default: null },
+  // SHA-256 of the ten recovery codes given out when MFA was enabled (§3 v2); the codes are never stored.
+  mfaRecoveryHashes: { type: [String], default: [] },
 }, { timestamps: true, strict: 'throw' });
 
 export type UserDoc = InferSchemaType<typeof userSchema> & { _id: mongoose.Types.ObjectId };

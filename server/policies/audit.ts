@@ -17,6 +17,15 @@ export function auditVisibleFilter(principal: Principal): AuditVisibility | null
   return null;
 }
 
+/**
+ * Whether `principal` may see the IP address of a record (§9 v2): the Office admin always; another
+ * organisation's admin only when the actor is of their own organisation (where its people sign in
+ * from is no business of the organisations they act upon).
+ */
+export function canSeeAuditIp(principal: Principal, actorOrganisationId: string | null | undefined): boolean {
+  return isOfficeAdmin(principal) || (!!actorOrganisationId && actorOrganisationId === principal.organisation._id.toString());
+}
+
 /** Whether `principal` may read the audit trail at all (what they see is auditVisibleFilter's). */
 export function canReadAudit(principal: Principal): boolean {
   return auditVisibleFilter(principal) !== null;

@@ -14,6 +14,30 @@ export function canReadDocument(p: Principal, d: DocumentFacts): boolean {
   return !d.deletedAt && inAudience(p, d.audience);
 }
 
+/** What the version policy looks at: the version's number and the audience it kept. */
+export interface DocumentVersionFacts {
+  version: number;
+  audience?: string[];
+}
+
+/**
+ * May `p` read this version of a document (§5, §7 v2)? The owner organisation reads every version;
+ * another organisation only a version it could see while that version was the latest, and only
+ * while it sees the document now. The latest version is the one everyone who sees the document sees.
+ */
+export function canReadDocumentVersion(p: Principal, d: DocumentFacts & { version: number }, v: DocumentVersionFacts): boolean {
+  if (!canReadDocument(p, d)) return false;
+  if (sameOrganisation(p, d.organisationId) || v.version === d.version) return true;
+  return inAudience(p, v.audience ?? []);
+}
+
+/** Verdict for reading one version's content: 404 for a version `p` may not see, or that does not exist. */
+export function readDocumentVersionVerdict(p: Principal, d: DocumentFacts & { version: number; versions: DocumentVersionFacts[] }, version: number) {
+  const entry = d.versions.find((v) => v.version === version);
+  const visible = !!entry && canReadDocumentVersion(p, d, entry);
+  return { visible, allowed: visible };
+}
+
 /** May `p` upload documents? Admins and analysts. */
 export const canCreateDocument = (p: Principal): boolean => isEditor(p);
 

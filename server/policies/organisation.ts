@@ -20,6 +20,19 @@ export function manageOrganisationVerdict(p: Principal, organisation: { active: 
 }
 
 /**
+ * A change of an organisation: `requireMfa` alone is its own admin's or the Office admin's (another
+ * partner's admin gets 404, like for its users); any other field is the Office admin's.
+ */
+export function updateOrganisationVerdict(p: Principal, organisation: { _id: { toString(): string }; active: boolean }, change: Record<string, unknown>) {
+  const manage = manageOrganisationVerdict(p, organisation);
+  if (change.requireMfa === undefined) return manage;
+  const own = sameOrganisation(p, organisation._id.toString());
+  const mfa = { visible: isOfficeAdmin(p) || (own && organisation.active), allowed: isOfficeAdmin(p) || (own && isAdmin(p)) };
+  const others = Object.entries(change).some(([key, value]) => key !== 'requireMfa' && value !== undefined);
+  return others ? { visible: mfa.visible && manage.visible, allowed: mfa.allowed && manage.allowed } : mfa;
+}
+
+/**
  * The users of an organisation: visible to its own people and the Office admin; manageable by its
  * admins and the Office admin. Another partner's admin does not even learn they exist (404).
  */

@@ -1,8 +1,8 @@
 import type { AuditRecordDoc } from '../models/auditRecord.js';
 import type { AuditRecordView } from '../../shared/schemas/audit.js';
 
-/** The fields of an audit record that leave the server; organisationIds stays inside. */
-export function presentAuditRecord(doc: AuditRecordDoc): AuditRecordView {
+/** The fields of an audit record that leave the server; organisationIds stays inside, `ip` only if `showIp`. */
+export function presentAuditRecord(doc: AuditRecordDoc, showIp: boolean): AuditRecordView {
   return {
     id: String(doc._id),
     seq: doc.seq,
@@ -10,7 +10,7 @@ export function presentAuditRecord(doc: AuditRecordDoc): AuditRecordView {
     actor: { userId: doc.actor?.userId ?? null, organisationId: doc.actor?.organisationId ?? null },
     action: doc.action,
     target: { type: doc.target?.type ?? '', id: doc.target?.id ?? null, organisationId: doc.target?.organisationId ?? null },
-    ip: doc.ip ?? null,
+    ip: showIp ? doc.ip ?? null : null,
     outcome: doc.outcome as AuditRecordView['outcome'],
     details: (doc.details ?? {}) as AuditRecordView['details'],
     hash: doc.hash,

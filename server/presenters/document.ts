@@ -1,5 +1,5 @@
 import { kindOfContentType } from '../../shared/documentTypes.js';
-import type { DocumentDoc } from '../models/document.js';
+import type { DocumentDoc, DocumentVersionEntry } from '../models/document.js';
 import { toIso } from './user.js';
 
 /** A document as the API shows it (§7); `kind` and `updatedBy` are extras for the web app. */
@@ -24,11 +24,11 @@ export function presentDocument(d: DocumentDoc) {
   };
 }
 
-/** A document with its version history, oldest first (`GET /api/documents/:id`). */
-export function presentDocumentWithVersions(d: DocumentDoc) {
+/** A document with the versions `shown` lets through, oldest first (`GET /api/documents/:id`). */
+export function presentDocumentWithVersions(d: DocumentDoc, shown: (v: DocumentVersionEntry) => boolean) {
   return {
     ...presentDocument(d),
-    versions: d.versions.map((v) => ({
+    versions: d.versions.filter(shown).map((v) => ({
       version: v.version, size: v.size, sha256: v.sha256, createdBy: v.createdBy.toString(), createdAt: toIso(v.createdAt),
     })),
   };

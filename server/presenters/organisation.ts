@@ -10,6 +10,7 @@ export function presentOrganisation(organisation: OrganisationDoc) {
     kind: organisation.kind,
     parentId: organisation.parentId ? organisation.parentId.toString() : null,
     active: organisation.active,
+    requireMfa: organisation.requireMfa ?? false,
     createdAt: toIso(organisation.createdAt),
     updatedAt: toIso(organisation.updatedAt),
   };

@@ -9,6 +9,7 @@ import { bridgeDomainEvents } from './domainEvents.js';
 import { authenticateHandshake, confirmSession, refusal } from './handshake.js';
 import { forgetPrincipalsOf } from './principals.js';
 import { hubRedisPrefix } from '../http/rateLimits.js';
+import { secureSocketIoAnswers } from '../http/security.js';
 import { attachRoomHandlers, type SocketLimits } from './roomHandlers.js';
 import { routeRoomWriters } from './roomWriters.js';
 import { startSessionSweep } from './sessionSweep.js';
@@ -37,6 +38,7 @@ export async function attachRealtime(server: HttpServer, config: Config, log: Lo
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
     ...(redis ? { adapter: redis.adapter } : {}),
   });
+  secureSocketIoAnswers(server, '/socket.io');
 
   // A user's sockets on this process are capped: a client opening connections without end is refused.
   const socketsOf = new Map<string, number>();

@@ -34,7 +34,8 @@ function applyVersion(doc: DocumentDoc, v: DocumentVersionDoc): DocumentDoc {
     ...doc,
     version: v.version, filename: v.filename, contentType: v.contentType, size: v.size, sha256: v.sha256,
     versions: [...doc.versions.filter((e) => e.version < v.version),
-      { version: v.version, size: v.size, sha256: v.sha256, createdBy: v.createdBy, createdAt: v.createdAt }],
+      // A new version starts from the audience of this moment (§7 v2); widening while it is the latest adds to it.
+      { version: v.version, size: v.size, sha256: v.sha256, createdBy: v.createdBy, createdAt: v.createdAt, audience: doc.audience }],
     words: wordsOf(doc.title, v.filename),
     updatedBy: v.createdBy,
     updatedAt: v.createdAt > doc.updatedAt ? v.createdAt : doc.updatedAt,
@@ -42,12 +43,14 @@ function applyVersion(doc: DocumentDoc, v: DocumentVersionDoc): DocumentDoc {
 }
 
 function applyRevision(doc: DocumentDoc, r: DocumentRevisionDoc, officeId: string): DocumentDoc {
+  const audience = audienceOf({ organisationId: doc.organisationId, sharing: r.sharing, draft: false }, officeId);
   return {
     ...doc,
+    versions: doc.versions.map((e) => (e.version === doc.version ? { ...e, audience: [...new Set([...(e.audience ?? []), ...audience])] } : e)),
     revision: r.revision, title: r.title, country: r.country ?? null, classification: r.classification,
     sharing: { scope: r.sharing.scope, organisations: r.sharing.organisations ?? [] },
     deletedAt: r.deletedAt ?? null, deletedBy: r.deletedBy ?? null,
-    audience: audienceOf({ organisationId: doc.organisationId, sharing: r.sharing, draft: false }, officeId),
+    audience,
     words: wordsOf(r.title, doc.filename),
     updatedBy: r.updatedBy,
     updatedAt: r.updatedAt > doc.updatedAt ? r.updatedAt : doc.updatedAt,
@@ -216,9 +219,10 @@ export class DocumentRepository {
         DocumentRevision.findById(documentRevisionKey(id, doc.revision + 1)).lean<DocumentRevisionDoc>(),
       ]);
       if (!v && !r) return null;
-      let next = v ? applyVersion(doc, v) : doc;
-      if (r) next = applyRevision(next, r, await this.organisations.officeId());
-      return next;
+      // One record a step, the earlier first: which version was the latest when the sharing changed
+      // decides who may read that version (§7 v2).
+      if (r && (!v || r.updatedAt <= v.createdAt)) return applyRevision(doc, r, await this.organisations.officeId());
+      return applyVersion(doc, v!);
     });
     if (settled.moved) {
       const { _id, ...fields } = settled.doc;

@@ -49,7 +49,7 @@ export class OrganisationRepository {
   }
 
   /** Sets fields of an organisation; answers it as changed (null if unknown). */
-  update(id: string, change: { name?: string; active?: boolean }): Promise<OrganisationDoc | null> {
+  update(id: string, change: { name?: string; active?: boolean; requireMfa?: boolean }): Promise<OrganisationDoc | null> {
     return Organisation.findByIdAndUpdate(id, { $set: change }, { new: true }).lean<OrganisationDoc>().exec();
   }
 

@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 import { LoginFailure } from '../models/loginThrottle.js';
 import { RefreshToken, SpentRefreshToken } from '../models/refreshToken.js';
 import { Session, type SessionDoc } from '../models/session.js';
+import { SpentRecoveryCode } from '../models/spentRecoveryCode.js';
 import { UsedOtp } from '../models/usedOtp.js';
 import { claim } from '../store/claim.js';
 
@@ -17,8 +18,8 @@ export interface StoredToken {
 const USED_OTP_KEPT_MS = 5 * 60_000;
 
 /**
- * Sign-in state: sessions, their refresh tokens (live and spent), spent one-time codes and the
- * login-failure slots. Everything that must happen once (spending a token or a code, counting a
+ * Sign-in state: sessions, their refresh tokens (live and spent), spent one-time and recovery codes
+ * and the login-failure slots. Everything that must happen once (spending a token or a code, counting a
  * failure) is claimed by inserting a record with a unique `_id`.
  */
 export class SessionRepository {
@@ -76,20 +77,35 @@ export class SessionRepository {
     return claim(() => UsedOtp.create({ _id: `${userId}:${step}`, at: new Date() }));
   }
 
-  /** The times of the login failures stored under these slot ids. */
-  async failureTimes(slotIds: string[]): Promise<Date[]> {
-    const rows = await Promise.all(slotIds.map((id) => LoginFailure.findById(id, { at: 1 }).lean()));
-    return rows.flatMap((r) => (r ? [r.at] : []));
+  /** Spends a recovery code (its hash) of a user: false when it was spent before. */
+  spendRecoveryCode(userId: string, hash: string): Promise<boolean> {
+    return claim(() => SpentRecoveryCode.create({ _id: `${userId}:${hash}`, at: new Date() }));
   }
 
-  /** Claims one login-failure slot: false when it was taken. */
-  claimFailure(slotId: string): Promise<boolean> {
-    return claim(() => LoginFailure.create({ _id: slotId, at: new Date() }));
+  /** Forgets which of these recovery codes (hashes) of a user were spent (they are replaced). */
+  async forgetRecoveryCodes(userId: string, hashes: string[]): Promise<void> {
+    await SpentRecoveryCode.deleteMany({ _id: mongoose.trusted({ $in: hashes.map((h) => `${userId}:${h}`) }) });
   }
 
-  /** Removes login-failure slots. */
-  async clearFailures(slotIds: string[]): Promise<void> {
-    await Promise.all(slotIds.map((id) => LoginFailure.deleteOne({ _id: id })));
+  /** The login-failure slots of these ids: when each was taken and whether its check still runs (null: free). */
+  async failureSlots(slotIds: string[]): Promise<({ at: Date; pending: boolean } | null)[]> {
+    const rows = await Promise.all(slotIds.map((id) => LoginFailure.findById(id, { at: 1, pending: 1 }).lean()));
+    return rows.map((r) => (r ? { at: r.at, pending: r.pending === true } : null));
+  }
+
+  /** Claims a login-failure slot while its check runs: false when it was taken. */
+  reserveFailure(slotId: string): Promise<boolean> {
+    return claim(() => LoginFailure.create({ _id: slotId, at: new Date(), pending: true }));
+  }
+
+  /** Gives a reserved slot back (the check succeeded). */
+  async releaseFailure(slotId: string): Promise<void> {
+    await LoginFailure.deleteOne({ _id: slotId });
+  }
+
+  /** Keeps a reserved slot as one failed sign-in. */
+  async keepFailure(slotId: string): Promise<void> {
+    await LoginFailure.updateOne({ _id: slotId }, { $set: { pending: false } });
   }
 
   /**

@@ -23,6 +23,7 @@ export interface UserChange {
   mfaEnabled?: boolean;
   mfaSecret?: string | null;
   mfaPendingSecret?: string | null;
+  mfaRecoveryHashes?: string[];
 }
 
 /** The people using the hub; emails are unique across it. */

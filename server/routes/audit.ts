@@ -3,7 +3,7 @@ import { auth, principalOf } from '../auth/passport.js';
 import { forbidden } from '../http/errors.js';
 import { toPage } from '../http/paging.js';
 import { input, validate } from '../http/validate.js';
-import { auditVisibleFilter, canVerifyAudit } from '../policies/audit.js';
+import { auditVisibleFilter, canSeeAuditIp, canVerifyAudit } from '../policies/audit.js';
 import { presentAuditRecord } from '../presenters/audit.js';
 import { auditSettled, findAuditRecords, recordAudit, verifyAuditTrail, type AuditVerification } from '../services/audit.js';
 import { actorOf, contextOf, type ActionContext } from '../services/context.js';
@@ -18,9 +18,10 @@ export function auditRouter(): Router {
     const visible = auditVisibleFilter(principalOf(req));
     if (!visible) throw forbidden('Only administrators may read the audit trail.');
     const query = input(req, 'query', ListAuditQuery);
-    await auditSettled(); // records of bulk reads this process answered without waiting for them
+    await auditSettled();
     const records = await findAuditRecords(visible, query);
-    res.json(toPage(records, query.limit, (record) => [record.seq], presentAuditRecord));
+    const reader = principalOf(req);
+    res.json(toPage(records, query.limit, (record) => [record.seq], (record) => presentAuditRecord(record, canSeeAuditIp(reader, record.actor?.organisationId))));
   });
 
   router.get('/verify', validate({ query: VerifyAuditQuery }), async (req, res) => {
@@ -29,6 +30,7 @@ export function auditRouter(): Router {
       await recordVerify(ctx, 'denied');
       throw forbidden('Only the hub administrator may verify the audit trail.');
     }
+    await auditSettled();
     const result = await verifyAuditTrail();
     await recordVerify(ctx, 'success', result);
     res.json(result);

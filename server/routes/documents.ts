@@ -7,7 +7,9 @@ import { auth, principalOf } from '../auth/passport.js';
 import type { Domain } from '../domain.js';
 import { receiveUpload } from '../http/multipart.js';
 import { input, validate } from '../http/validate.js';
-import { canCreateDocument, deleteDocumentVerdict, editDocumentVerdict, readDocumentVerdict } from '../policies/document.js';
+import {
+  canCreateDocument, deleteDocumentVerdict, editDocumentVerdict, readDocumentVerdict, readDocumentVersionVerdict,
+} from '../policies/document.js';
 import { authorize } from '../policies/helpers.js';
 import { contextOf } from '../services/context.js';
 import {
@@ -32,7 +34,8 @@ export function documentsRouter(domain: Domain): Router {
   router.use(auth());
 
   router.get('/', validate({ query: ListDocumentsQuery }), async (req, res) => {
-    res.json(await listDocuments(domain, principalOf(req), input(req, 'query', ListDocumentsQuery)));
+    const onAuditFailure = (error: unknown) => req.log.error({ err: error }, 'document.list audit record failed');
+    res.json(await listDocuments(domain, signed(req), input(req, 'query', ListDocumentsQuery), onAuditFailure));
   });
 
   router.post('/', async (req, res) => {
@@ -86,7 +89,9 @@ export function documentsRouter(domain: Domain): Router {
 
   router.get('/:id/versions/:version/content', validate({ params: DocumentVersionParams }), async (req, res) => {
     const doc = await load(domain, req, readDocumentVerdict);
-    await sendContent(domain, signed(req), req, res, doc, input(req, 'params', DocumentVersionParams).version);
+    const { version } = input(req, 'params', DocumentVersionParams);
+    authorize(readDocumentVersionVerdict(principalOf(req), doc, version), 'version');
+    await sendContent(domain, signed(req), req, res, doc, version);
   });
 
   return router;

@@ -1,47 +1,50 @@
-import { Router, type Request } from 'express';
-import { z } from 'zod';
-import { ChangePasswordBody, OtpBody, UpdateMeBody } from '../../shared/schemas/auth.js';
-import { auth, principalOf } from '../auth/passport.js';
+import { Router, type Request, type Response } from 'express';
+import { ChangePasswordBody, MfaCodeBody, MfaSetupBody, UpdateMeBody } from '../../shared/schemas/auth.js';
+import { auth, authOrEnrolment, principalOf } from '../auth/passport.js';
 import type { Domain } from '../domain.js';
 import { input, validate } from '../http/validate.js';
-import { changePassword, describeMe, disableMfa, enableMfa, setupMfa, updateMe } from '../services/auth/account.js';
+import { changePassword, describeMe, disableMfa, enableMfa, setupMfa, updateMe, type MfaProof } from '../services/auth/account.js';
 import { contextOf } from '../services/context.js';
-
-const EmptyBody = z.strictObject({});
 
 /** `/api/me`: the signed-in user's own account (§3). */
 export function meRouter(domain: Domain): Router {
   const router = Router();
-  router.use(auth());
+  // An enrolment token (§3 v2) is taken by MFA set-up and enable only; auth() refuses it everywhere else.
+  const enrolling = authOrEnrolment(domain.config);
+  const signedIn = auth();
   const signed = (req: Request) => ({ ...contextOf(req), principal: principalOf(req) });
+  const proofOf = (res: Response, currentPassword: string | undefined): MfaProof => ({ currentPassword, enrolment: res.locals.enrolment === true });
 
-  router.get('/', (req, res) => {
+  router.get('/', signedIn, (req, res) => {
     res.json(describeMe(principalOf(req)));
   });
 
-  router.patch('/', validate({ body: UpdateMeBody }), async (req, res) => {
+  router.patch('/', signedIn, validate({ body: UpdateMeBody }), async (req, res) => {
     res.json(await updateMe(domain, signed(req), input(req, 'body', UpdateMeBody)));
   });
 
-  router.post('/password', validate({ body: ChangePasswordBody }), async (req, res) => {
+  router.post('/password', signedIn, validate({ body: ChangePasswordBody }), async (req, res) => {
     const body = input(req, 'body', ChangePasswordBody);
     await changePassword(domain, signed(req), body.currentPassword, body.newPassword);
     res.status(204).end();
   });
 
-  router.post('/mfa/setup', validate({ body: EmptyBody }), async (req, res) => {
-    res.json(await setupMfa(domain, signed(req)));
+  router.post('/mfa/setup', enrolling, validate({ body: MfaSetupBody }), async (req, res) => {
+    res.json(await setupMfa(domain, signed(req), proofOf(res, input(req, 'body', MfaSetupBody).currentPassword)));
   });
 
-  router.post('/mfa/enable', validate({ body: OtpBody }), async (req, res) => {
-    await enableMfa(domain, signed(req), input(req, 'body', OtpBody).otp);
+  router.post('/mfa/enable', enrolling, validate({ body: MfaCodeBody }), async (req, res) => {
+    const body = input(req, 'body', MfaCodeBody);
+    res.json(await enableMfa(domain, signed(req), body.otp, proofOf(res, body.currentPassword)));
+  });
+
+  router.post('/mfa/disable', signedIn, validate({ body: MfaCodeBody }), async (req, res) => {
+    const body = input(req, 'body', MfaCodeBody);
+    await disableMfa(domain, signed(req), body.otp, proofOf(res, body.currentPassword));
     res.status(204).end();
   });
 
-  router.post('/mfa/disable', validate({ body: OtpBody }), async (req, res) => {
-    await disableMfa(domain, signed(req), input(req, 'body', OtpBody).otp);
-    res.status(204).end();
-  });
-
+  // Any other path under /api/me answers 401 before 404, as it did when auth() guarded the whole router.
+  router.use(signedIn);
   return router;
 }

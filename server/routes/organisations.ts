@@ -7,7 +7,7 @@ import { auth, principalOf } from '../auth/passport.js';
 import type { Domain } from '../domain.js';
 import { input, validate } from '../http/validate.js';
 import { authorize } from '../policies/helpers.js';
-import { canManageOrganisations, manageOrganisationVerdict, organisationUsersVerdict } from '../policies/organisation.js';
+import { canManageOrganisations, organisationUsersVerdict, updateOrganisationVerdict } from '../policies/organisation.js';
 import { contextOf } from '../services/context.js';
 import { createOrganisation, updateOrganisation } from '../services/organisations/commands.js';
 import { findOrganisation, listOrganisations } from '../services/organisations/queries.js';
@@ -30,8 +30,9 @@ export function organisationsRouter(domain: Domain): Router {
 
   router.patch('/:id', validate({ params: IdParams, body: UpdateOrganisationBody }), async (req, res) => {
     const { id } = input(req, 'params', IdParams);
-    authorize(manageOrganisationVerdict(principalOf(req), await findOrganisation(domain, id)), 'organisation');
-    res.json(await updateOrganisation(domain, contextOf(req), id, input(req, 'body', UpdateOrganisationBody)));
+    const change = input(req, 'body', UpdateOrganisationBody);
+    authorize(updateOrganisationVerdict(principalOf(req), await findOrganisation(domain, id), change), 'organisation');
+    res.json(await updateOrganisation(domain, contextOf(req), id, change));
   });
 
   router.get('/:id/users', validate({ params: IdParams, query: PageQuery }), async (req, res) => {

@@ -17,10 +17,16 @@ export const Otp = z.string().regex(new RegExp(`^[0-9]{${OTP_DIGITS}}$`), `must 
 export const PersonName = z.string().trim().min(1).max(NAME_MAX_LENGTH);
 export const Locale = z.enum(LOCALES);
 
+/** A one-time password, or (at sign-in) one of the ten recovery codes: 16 base32 letters, hyphens optional. */
+export const SecondFactor = z.string().trim().regex(
+  new RegExp(`^([0-9]{${OTP_DIGITS}}|[A-Za-z2-7]{4}(-?[A-Za-z2-7]{4}){3})$`),
+  `must be ${OTP_DIGITS} digits or a recovery code`,
+);
+
 export const LoginBody = z.strictObject({
   email: z.string().trim().toLowerCase().min(1).max(EMAIL_MAX_LENGTH),
   password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
-  otp: Otp.optional(),
+  otp: SecondFactor.optional(),
 });
 export type LoginBody = z.infer<typeof LoginBody>;
 
@@ -33,4 +39,9 @@ export const ChangePasswordBody = z.strictObject({
   newPassword: NewPassword,
 });
 
-export const OtpBody = z.strictObject({ otp: Otp });
+// The current password is optional in the schema: missing, it is refused like a wrong one, and
+// counted as a failed sign-in (§3 v2); an enrolment token stands in for it.
+const CurrentPassword = z.string().max(PASSWORD_MAX_LENGTH).optional();
+
+export const MfaSetupBody = z.strictObject({ currentPassword: CurrentPassword });
+export const MfaCodeBody = z.strictObject({ otp: Otp, currentPassword: CurrentPassword });

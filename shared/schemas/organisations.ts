@@ -17,6 +17,7 @@ export const CreateOrganisationBody = z.strictObject({
 export const UpdateOrganisationBody = z.strictObject({
   name: OrganisationName.optional(),
   active: z.boolean().optional(),
+  requireMfa: z.boolean().optional(),
 });
 
 export const ListOrganisationsQuery = PageQuery.extend({

@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { createTenant } from '../helpers/factories.js';
+import { baseUrl } from '../helpers/hub.js';
 import { get, patch, post } from '../helpers/http.js';
-import { ensureBuilt, gotoSignIn, hasChromium, launch, openPage, screenshot, signIn, submitSignIn, totp } from './browser.js';
+import { ensureBuilt, gotoSignIn, hasChromium, launch, openPage, screenshot, signIn, submitSignIn, switchLanguage, totp } from './browser.js';
 
 describe('browser: signing in', function () {
   this.timeout(60_000);
@@ -102,6 +103,11 @@ describe('browser: signing in', function () {
     const { context, page, errors } = await openPage(browser);
     await signIn(page, analyst.email, analyst.password);
     await page.getByTestId('nav-account').click();
+    await page.getByTestId('mfa-password').fill('not-the-password-at-all');
+    await page.getByTestId('mfa-setup').click();
+    await page.getByTestId('mfa-error').waitFor();
+    expect(await page.getByTestId('mfa-error').innerText()).to.contain('The current password is not correct.');
+    await page.getByTestId('mfa-password').fill(analyst.password);
     await page.getByTestId('mfa-setup').click();
     const qr = page.getByTestId('mfa-qr');
     await qr.waitFor();
@@ -111,7 +117,15 @@ describe('browser: signing in', function () {
     await screenshot(page, 'en-account-mfa-setup');
     await page.getByTestId('mfa-enable-code').fill(totp(secret!));
     await page.getByTestId('mfa-enable-submit').click();
+    // The ten recovery codes, once, and a deliberate "I have saved them" before going on.
+    await page.getByTestId('recovery-codes').waitFor();
+    const codes = await page.getByTestId('recovery-code').allInnerTexts();
+    expect(codes).to.have.length(10);
+    expect(await page.getByTestId('recovery-done').isDisabled()).to.equal(true);
+    await page.getByTestId('recovery-saved').check();
+    await page.getByTestId('recovery-done').click();
     await page.getByTestId('mfa-success').waitFor();
+    expect(await page.getByTestId('recovery-codes').count(), 'shown only once').to.equal(0);
     expect(await page.getByTestId('mfa-status').innerText()).to.equal('On');
 
     await page.getByTestId('sign-out').click();
@@ -127,6 +141,62 @@ describe('browser: signing in', function () {
     await otp.fill(totp(secret!));
     await page.getByTestId('login-submit').click();
     await page.getByTestId('nav-dashboard').waitFor();
+    expect(errors).to.deep.equal([]);
+    await context.close();
+  });
+
+  it('an organisation admin requires two-step sign-in; a user without it enrols at sign-in and is signed in', async () => {
+    const { organisation, admin, member } = await createTenant();
+    const adminPage = await openPage(browser);
+    await signIn(adminPage.page, admin.email, admin.password);
+    await adminPage.page.goto(`${baseUrl()}/admin/users`);
+    await adminPage.page.getByTestId('require-mfa-toggle').check();
+    await adminPage.page.getByTestId('require-mfa-message').waitFor();
+    expect(await adminPage.page.getByTestId('require-mfa-message').innerText()).to.contain('now required');
+    expect((await get('/api/me', member.token)).body.organisation).to.include({ id: organisation.id, requireMfa: true });
+    await adminPage.context.close();
+
+    const { context, page, errors } = await openPage(browser);
+    await gotoSignIn(page);
+    await submitSignIn(page, member.email, member.password);
+    await page.getByTestId('mfa-enrolment').waitFor();
+    expect(await page.getByTestId('enrol-qr').getAttribute('src')).to.match(/^data:image\/png;base64,/);
+    const secret = await page.getByTestId('enrol-secret').getAttribute('data-secret');
+    await screenshot(page, 'en-signin-mfa-enrolment');
+    await page.getByTestId('enrol-code').fill(totp(secret!));
+    await page.getByTestId('enrol-submit').click();
+    await page.getByTestId('recovery-codes').waitFor();
+    expect(await page.getByTestId('recovery-code').count()).to.equal(10);
+    await page.getByTestId('recovery-saved').check();
+    await page.getByTestId('recovery-done').click();
+    await page.getByTestId('current-user').waitFor({ state: 'attached' });
+    expect(errors).to.deep.equal([]);
+    await context.close();
+  });
+
+  it('the MFA panel in Arabic: right-to-left, Arabic labels, the recovery codes left-to-right', async () => {
+    const { analyst } = await createTenant();
+    const { context, page, errors } = await openPage(browser);
+    await signIn(page, analyst.email, analyst.password);
+    await switchLanguage(page, 'ar');
+    await page.getByTestId('nav-account').click();
+    const panel = page.getByTestId('mfa-panel');
+    expect(await panel.innerText()).to.contain('كلمة المرور الحالية أولاً');
+    await page.getByTestId('mfa-password').fill(analyst.password);
+    await page.getByTestId('mfa-setup').click();
+    const secret = await page.getByTestId('mfa-secret').getAttribute('data-secret');
+    await page.getByTestId('mfa-enable-code').fill(totp(secret!));
+    await page.getByTestId('mfa-enable-submit').click();
+    await page.getByTestId('recovery-codes').waitFor();
+    expect(await page.getByTestId('recovery-codes').innerText()).to.contain('احفظ رموز الاسترداد');
+    expect(await page.locator('[data-testid="recovery-codes"] ol').getAttribute('dir')).to.equal('ltr');
+    expect(await page.locator('html').getAttribute('dir')).to.equal('rtl');
+    // The saved-codes checkbox sits at the start of its line, which in Arabic is the right.
+    const label = await page.locator('[data-testid="recovery-codes"] label').boundingBox();
+    const check = await page.getByTestId('recovery-saved').boundingBox();
+    expect(check!.x, 'the checkbox is on the right of its label').to.be.greaterThan(label!.x + label!.width / 2);
+    await screenshot(page, 'ar-account-mfa-recovery-codes');
+    await switchLanguage(page, 'en');
     expect(errors).to.deep.equal([]);
     await context.close();
   });

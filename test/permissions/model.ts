@@ -44,6 +44,12 @@ export const admins = (a: Actor): Verdict => verdict(true, isAdmin(a));
 
 /** Reading an assessment or document (and commenting): whoever sees it. */
 export const readers = (a: Actor, s: SharedSpec): Verdict => verdict(sees(a.org, s), true);
+/**
+ * Reading version 1 of a document (§5, §7 v2): the owner always; another organisation only if it saw the
+ * document while version 1 was the latest (`spec.first`) and sees it now. Without a history, version 1 is the latest.
+ */
+export const firstVersionReaders = (a: Actor, s: SharedSpec): Verdict =>
+  verdict(sees(a.org, s) && (!s.first || a.org === s.owner || sees(a.org, { ...s, ...s.first })), true);
 /** Changing an item or its sharing: admins and analysts of the owner organisation. */
 export const ownerEditors = (a: Actor, s: SharedSpec): Verdict => verdict(sees(a.org, s), a.org === s.owner && isEditor(a));
 /** A draft version (every assessment's version 1; a draft revision): its owner organisation only (§5, §6 v2). */

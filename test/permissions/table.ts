@@ -2,7 +2,7 @@ import { base32Decode, hotp, totpStep } from '../../server/auth/totp.js';
 import { uploadDocument, uploadVersion } from '../helpers/documents.js';
 import { call, get, post, type Answer } from '../helpers/http.js';
 import {
-  admins, anyUser, editors, isMember, isOfficeAdmin, messageAuthors, messageDeleters, messageRelation, officeAdmins, organisationManagers,
+  admins, anyUser, editors, firstVersionReaders, isMember, isOfficeAdmin, messageAuthors, messageDeleters, messageRelation, officeAdmins, organisationManagers,
   organisationRelation, organisationUserManagers, ownerAdmins, ownerEditors, ownerOnly, readers, relation, roomManagers, roomMembers,
   roomRelation, sees, userManagers, type Verdict,
 } from './model.js';
@@ -32,6 +32,8 @@ const ASSESSMENTS: Subjects<SharedSpec> = { all: (w) => w.assessments, relation,
 const DRAFTS: Subjects<SharedSpec> = { ...ASSESSMENTS, copy: (w, s) => makeAssessment(w, s.spec, true) };
 const REVISIONS: Subjects<SharedSpec> = { ...ASSESSMENTS, copy: (w, s) => makeRevision(w, s.spec) };
 const DOCUMENTS: Subjects<SharedSpec> = { all: (w) => w.documents, relation, copy: (w, s) => makeDocument(w, s.spec) };
+/** Read-only rows: the documents, and those whose version 1 had another audience. */
+const DOCUMENT_VERSIONS: Subjects<SharedSpec> = { all: (w) => [...w.documents, ...w.documentHistories], relation };
 const ROOMS: Subjects<RoomSpec> = { all: (w) => w.rooms, relation: roomRelation, copy: (w, s) => makeRoom(w, s.spec) };
 const MESSAGES: Subjects<MessageSpec> = {
   all: (w) => w.messages,
@@ -146,26 +148,31 @@ export const HTTP_ROWS: HttpRow[] = [
     // The same password again: the check and the change run, and the caller's own session stays.
     send: (c) => call('POST', '/api/me/password', { currentPassword: c.actor.user?.password ?? 'x', newPassword: c.actor.user?.password ?? 'a-new-password-1' }, token(c)),
   }),
-  row({ route: 'POST /api/me/mfa/setup', subjects: NONE, verdict: anyUser, ok: 200, send: json('POST', '/api/me/mfa/setup', {}) }),
   row({
-    route: 'POST /api/me/mfa/enable', subjects: NONE, verdict: anyUser, ok: 204,
+    route: 'POST /api/me/mfa/setup', subjects: NONE, verdict: anyUser, ok: 200,
+    send: (c) => call('POST', '/api/me/mfa/setup', { currentPassword: c.actor.user?.password }, token(c)),
+  }),
+  row({
+    route: 'POST /api/me/mfa/enable', subjects: NONE, verdict: anyUser, ok: 200,
     send: async (c) => {
       if (!c.expectOk) return call('POST', '/api/me/mfa/enable', { otp: '123456' }, token(c));
-      const setup = await post('/api/me/mfa/setup', {}, c.actor.token);
+      const currentPassword = c.actor.user?.password;
+      const setup = await post('/api/me/mfa/setup', { currentPassword }, c.actor.token);
       c.actor.mfaSecret = setup.body.secret;
-      return call('POST', '/api/me/mfa/enable', { otp: code(setup.body.secret) }, token(c));
+      return call('POST', '/api/me/mfa/enable', { otp: code(setup.body.secret), currentPassword }, token(c));
     },
   }),
   row({
     route: 'POST /api/me/mfa/disable', subjects: NONE, verdict: anyUser, ok: 204,
     send: async (c) => {
       if (!c.expectOk) return call('POST', '/api/me/mfa/disable', { otp: '123456' }, token(c));
+      const currentPassword = c.actor.user?.password;
       if (!c.actor.mfaSecret) {
-        const setup = await post('/api/me/mfa/setup', {}, c.actor.token);
-        await post('/api/me/mfa/enable', { otp: code(setup.body.secret) }, c.actor.token);
+        const setup = await post('/api/me/mfa/setup', { currentPassword }, c.actor.token);
+        await post('/api/me/mfa/enable', { otp: code(setup.body.secret), currentPassword }, c.actor.token);
         c.actor.mfaSecret = setup.body.secret as string;
       }
-      return call('POST', '/api/me/mfa/disable', { otp: code(c.actor.mfaSecret) }, token(c));
+      return call('POST', '/api/me/mfa/disable', { otp: code(c.actor.mfaSecret), currentPassword }, token(c));
     },
   }),
 
@@ -182,6 +189,11 @@ export const HTTP_ROWS: HttpRow[] = [
     route: 'PATCH /api/organisations/:id', subjects: ORGANISATIONS, verdict: organisationManagers, ok: 200, writes: true,
     // Allowed: the name it has (no change to the shared fixture); refused: a new name, which must not stick.
     send: (c) => call('PATCH', `/api/organisations/${c.subject.id}`, { name: c.expectOk ? c.subject.name : `Renamed ${c.tag}` }, token(c)),
+  }),
+  row<OrgKey>({
+    route: 'PATCH /api/organisations/:id {requireMfa}', subjects: ORGANISATIONS, verdict: organisationUserManagers, ok: 200, writes: true,
+    // Allowed: the value it has (no change to the shared fixture); refused: switching it on, which must not stick.
+    send: (c) => call('PATCH', `/api/organisations/${c.subject.id}`, { requireMfa: !c.expectOk }, token(c)),
   }),
   row<OrgKey>({
     route: 'GET /api/organisations/:id/users', subjects: ORGANISATIONS, verdict: organisationUserManagers, ok: 200,
@@ -315,7 +327,14 @@ export const HTTP_ROWS: HttpRow[] = [
     send: (c) => uploadDocument(c.actor.token, text(`created ${c.tag}\n`), { title: `Created ${c.tag}`, classification: 'confidential', sharing: { scope: 'organisation', organisations: [] } }),
     landed: async (c) => (await allPages(`/api/documents?q=${c.tag}`, adminOf(c.world, homeOf(c.actor)).token)).length > 0,
   }),
-  row<SharedSpec>({ route: 'GET /api/documents/:id', subjects: DOCUMENTS, verdict: readers, ok: 200, send: (c) => call('GET', `/api/documents/${c.subject.id}`, undefined, token(c)) }),
+  row<SharedSpec>({
+    route: 'GET /api/documents/:id', subjects: DOCUMENT_VERSIONS, verdict: readers, ok: 200, send: (c) => call('GET', `/api/documents/${c.subject.id}`, undefined, token(c)),
+    inspect: (c, body) => {
+      const listed = (body as { versions: { version: number }[] }).versions.map((v) => v.version).join(',');
+      const expected = Array.from({ length: c.subject.version }, (_, i) => i + 1).filter((n) => n > 1 || firstVersionReaders(c.actor, c.subject.spec) === 'ok').join(',');
+      return listed === expected ? null : `versions listed ${listed}, visible ${expected}`;
+    },
+  }),
   row<SharedSpec>({
     route: 'PATCH /api/documents/:id', subjects: DOCUMENTS, verdict: ownerEditors, ok: 200, writes: true,
     send: (c) => call('PATCH', `/api/documents/${c.subject.id}`, { title: `Edited ${c.tag}` }, token(c)),
@@ -324,13 +343,13 @@ export const HTTP_ROWS: HttpRow[] = [
     route: 'DELETE /api/documents/:id', subjects: DOCUMENTS, verdict: ownerAdmins, ok: 204, writes: true,
     send: (c) => call('DELETE', `/api/documents/${c.subject.id}`, undefined, token(c)),
   }),
-  row<SharedSpec>({ route: 'GET /api/documents/:id/content', subjects: DOCUMENTS, verdict: readers, ok: 200, send: (c) => call('GET', `/api/documents/${c.subject.id}/content`, undefined, token(c)) }),
+  row<SharedSpec>({ route: 'GET /api/documents/:id/content', subjects: DOCUMENT_VERSIONS, verdict: readers, ok: 200, send: (c) => call('GET', `/api/documents/${c.subject.id}/content`, undefined, token(c)) }),
   row<SharedSpec>({
     route: 'POST /api/documents/:id/versions', subjects: DOCUMENTS, verdict: ownerEditors, ok: 201, writes: true,
     send: (c) => uploadVersion(c.actor.token, c.subject.id, text(`version ${c.tag}\n`)),
   }),
   row<SharedSpec>({
-    route: 'GET /api/documents/:id/versions/:version/content', subjects: DOCUMENTS, verdict: readers, ok: 200,
+    route: 'GET /api/documents/:id/versions/:version/content', subjects: DOCUMENT_VERSIONS, verdict: firstVersionReaders, ok: 200,
     send: (c) => call('GET', `/api/documents/${c.subject.id}/versions/1/content`, undefined, token(c)),
   }),
 

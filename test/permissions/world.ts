@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import type { Role } from '../../shared/roles.js';
-import { uploadDocument } from '../helpers/documents.js';
+import { uploadDocument, uploadVersion } from '../helpers/documents.js';
 import { asOfficeAdmin, assessmentBody, createOrganisation, createUser, type TestUser } from '../helpers/factories.js';
 import { get, patch, post } from '../helpers/http.js';
 
@@ -37,6 +37,8 @@ export interface SharedSpec {
   revised?: boolean;
   /** Assessments: published with this scope first, commented on by the owner, then widened to `scope`. */
   widenedFrom?: Scope;
+  /** A document with two versions: the sharing while version 1 was the latest (then version 2, then `scope`/`selected`). */
+  first?: { scope: Scope; selected: OrgKey[] };
 }
 export interface RoomSpec {
   key: string;
@@ -84,6 +86,13 @@ export const AUDIENCE_SPECS: SharedSpec[] = [
 export const REVISION_MARK = 'draftrevisiontext';
 export const EARLY_COMMENT_MARK = 'commentbeforewidening';
 
+/** Documents whose version 1 was written for another audience than today's (§7 v2): widened, narrowed, the Office's own. */
+const DOCUMENT_HISTORY_SPECS: SharedSpec[] = [
+  { ...shared('B.selected[A], v1 organisation-only', 'B', 'selected', ['A']), first: { scope: 'organisation', selected: [] } },
+  { ...shared('B.office, v1 shared with all', 'B', 'office'), first: { scope: 'all', selected: [] } },
+  { ...shared('O.selected[A], v1 office-only', 'O', 'selected', ['A']), first: { scope: 'office', selected: [] } },
+];
+
 export const ROOM_SPECS: RoomSpec[] = [
   { key: 'room A', creator: 'A', orgs: ['A'] },
   { key: 'room O', creator: 'O', orgs: ['O'] },
@@ -121,6 +130,8 @@ export interface World {
   deactivatedId: string;
   assessments: Built<SharedSpec>[];
   documents: Built<SharedSpec>[];
+  /** Documents of DOCUMENT_HISTORY_SPECS (two versions each). */
+  documentHistories: Built<SharedSpec>[];
   rooms: Built<RoomSpec>[];
   messages: Built<MessageSpec>[];
   targets: Built<UserSpec>[];
@@ -176,6 +187,17 @@ export async function makeDocument(world: World, spec: SharedSpec): Promise<Buil
     { title, classification: 'confidential', sharing: sharingOf(world, spec), country: world.country });
   expect(res.status, `uploading ${spec.key}: ${JSON.stringify(res.body)}`).to.equal(201);
   return { spec, id: res.body.id, name: title, version: 1 };
+}
+
+/** Uploads version 1 under `spec.first`, then version 2, then shares it as `spec` says. */
+export async function makeDocumentHistory(world: World, spec: SharedSpec): Promise<Built<SharedSpec>> {
+  const token = editorOf(world, spec.owner).token;
+  const built = await makeDocument(world, { ...spec, ...spec.first! });
+  const second = await uploadVersion(token, built.id, { name: 'note.txt', bytes: Buffer.from(`matrix note ${spec.key}, version 2\n`) });
+  expect(second.status, `version 2 of ${spec.key}: ${JSON.stringify(second.body)}`).to.equal(201);
+  const shared = await patch(`/api/documents/${built.id}`, { sharing: sharingOf(world, spec) }, token);
+  expect(shared.status, `sharing ${spec.key}: ${JSON.stringify(shared.body)}`).to.equal(200);
+  return { spec, id: built.id, name: built.name, version: 2 };
 }
 
 /** Creates a room as `spec` says. */
@@ -240,15 +262,16 @@ export async function buildWorld(): Promise<World> {
 
   const world: World = {
     word: `matrix${letters(8)}`, country: 'ISL', orgIds, orgNames, officeAdmin: { token: office.token }, actors, users,
-    loginUser: users.login!, deactivatedId: deactivated.id, assessments: [], documents: [], rooms: [], messages: [], targets: [],
+    loginUser: users.login!, deactivatedId: deactivated.id, assessments: [], documents: [], documentHistories: [], rooms: [], messages: [], targets: [],
   };
-  const [assessments, documents, rooms, targets] = await Promise.all([
+  const [assessments, documents, documentHistories, rooms, targets] = await Promise.all([
     Promise.all([...SHARED_SPECS, DRAFT_SPEC, ...AUDIENCE_SPECS].map((spec) => makeAssessment(world, spec))),
     Promise.all(SHARED_SPECS.map((spec) => makeDocument(world, spec))),
+    Promise.all(DOCUMENT_HISTORY_SPECS.map((spec) => makeDocumentHistory(world, spec))),
     Promise.all(ROOM_SPECS.map((spec) => makeRoom(world, spec))),
     Promise.all(USER_SPECS.map((spec) => makeTarget(world, spec))),
   ]);
-  Object.assign(world, { assessments, documents, rooms, targets });
+  Object.assign(world, { assessments, documents, documentHistories, rooms, targets });
   const roomId = (spec: RoomSpec) => rooms.find((r) => r.spec === spec)!.id;
   // Sequential per room, so each room's seq order is the spec order.
   for (const spec of MESSAGE_SPECS) world.messages.push(await makeMessage(world, spec, roomId(spec.room)));

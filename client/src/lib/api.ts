@@ -30,6 +30,8 @@ export interface Organisation {
   kind: OrganisationKind;
   parentId: string | null;
   active: boolean;
+  /** Its users must sign in with a second factor (§4 v2). */
+  requireMfa?: boolean;
 }
 
 export interface LoginAnswer extends TokenSet {
@@ -40,6 +42,11 @@ export interface Me {
   user: User;
   organisation: Organisation;
 }
+
+/** What proves an MFA call is the account holder's (§3 v2). */
+export type MfaProof = { currentPassword: string; enrolmentToken?: undefined } | { enrolmentToken: string; currentPassword?: undefined };
+
+const proofBody = (proof: MfaProof) => (proof.currentPassword === undefined ? {} : { currentPassword: proof.currentPassword });
 
 export interface MfaSetup {
   secret: string;
@@ -265,6 +272,8 @@ export class ApiError extends Error {
     readonly code: ApiErrorCode,
     message: string,
     readonly details: { path: string; message: string }[] = [],
+    /** The token of a 403 `mfa_enrolment_required`, good only for MFA set-up and enable (§3 v2). */
+    readonly enrolmentToken: string | null = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -278,6 +287,8 @@ interface RequestOptions {
   query?: Query;
   /** Send the access token and refresh it on 401 (every call but sign-in and refresh). */
   auth?: boolean;
+  /** Send this token instead (an enrolment token), never refreshed. */
+  bearer?: string;
 }
 
 const TIMEOUT_MS = 30_000;
@@ -319,8 +330,10 @@ async function parse<T>(res: Response): Promise<T> {
     data = undefined;
   }
   if (res.ok) return data as T;
-  const error = (data as { error?: { code?: ApiErrorCode; message?: string; details?: { path: string; message: string }[] } } | undefined)?.error;
-  throw new ApiError(res.status, error?.code ?? fallbackCode(res.status), error?.message ?? res.statusText, error?.details ?? []);
+  const answer = data as { enrolmentToken?: unknown; error?: { code?: ApiErrorCode; message?: string; details?: { path: string; message: string }[] } } | undefined;
+  const error = answer?.error;
+  const enrolmentToken = typeof answer?.enrolmentToken === 'string' ? answer.enrolmentToken : null;
+  throw new ApiError(res.status, error?.code ?? fallbackCode(res.status), error?.message ?? res.statusText, error?.details ?? [], enrolmentToken);
 }
 
 function fallbackCode(status: number): ApiErrorCode {
@@ -348,6 +361,7 @@ export class ApiClient {
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const url = withQuery(path, options.query);
     if (options.auth === false) return parse<T>(await send(method, url, options.body, null));
+    if (options.bearer) return parse<T>(await send(method, url, options.body, options.bearer));
     if (this.tokens.stale && this.tokens.canResume) await this.tokens.refresh();
     const used = this.tokens.access;
     const res = await send(method, url, options.body, used);
@@ -383,19 +397,19 @@ export class ApiClient {
     return this.request('POST', '/api/me/password', { body: { currentPassword, newPassword } });
   }
 
-  /** POST /api/me/mfa/setup. */
-  mfaSetup(): Promise<MfaSetup> {
-    return this.request('POST', '/api/me/mfa/setup', { body: {} });
+  /** POST /api/me/mfa/setup, proven with the current password or an enrolment token. */
+  mfaSetup(proof: MfaProof): Promise<MfaSetup> {
+    return this.request('POST', '/api/me/mfa/setup', { body: proofBody(proof), bearer: proof.enrolmentToken });
   }
 
-  /** POST /api/me/mfa/enable. */
-  mfaEnable(otp: string): Promise<void> {
-    return this.request('POST', '/api/me/mfa/enable', { body: { otp } });
+  /** POST /api/me/mfa/enable: answers the ten recovery codes, shown this once; ends the other sessions. */
+  mfaEnable(otp: string, proof: MfaProof): Promise<{ recoveryCodes: string[] }> {
+    return this.request('POST', '/api/me/mfa/enable', { body: { otp, ...proofBody(proof) }, bearer: proof.enrolmentToken });
   }
 
   /** POST /api/me/mfa/disable. */
-  mfaDisable(otp: string): Promise<void> {
-    return this.request('POST', '/api/me/mfa/disable', { body: { otp } });
+  mfaDisable(otp: string, currentPassword: string): Promise<void> {
+    return this.request('POST', '/api/me/mfa/disable', { body: { otp, currentPassword } });
   }
 
   /** GET /api/organisations (one page). */
@@ -423,7 +437,7 @@ export class ApiClient {
   }
 
   /** PATCH /api/organisations/:id. */
-  updateOrganisation(id: string, changes: { name?: string; active?: boolean }): Promise<Organisation> {
+  updateOrganisation(id: string, changes: { name?: string; active?: boolean; requireMfa?: boolean }): Promise<Organisation> {
     return this.request('PATCH', `/api/organisations/${encodeURIComponent(id)}`, { body: changes });
   }
 

@@ -8,6 +8,7 @@ const GENERIC: Record<ApiErrorCode, MessageKey> = {
   unauthenticated: 'error_unauthenticated',
   mfa_required: 'error_mfa_required',
   forbidden: 'error_forbidden',
+  mfa_enrolment_required: 'error_mfa_enrolment_required',
   not_found: 'error_not_found',
   conflict: 'error_conflict',
   payload_too_large: 'error_payload_too_large',

@@ -13,7 +13,7 @@ import { presentComment, presentCurrent, presentCurrentJson, presentVersion } fr
 import { jsonArray, jsonPage } from '../../presenters/json.js';
 import { toIso } from '../../presenters/user.js';
 import { isId } from '../../repositories/ids.js';
-import { recordAudit } from '../audit.js';
+import { queueAudit, recordAudit } from '../audit.js';
 import { actorOf, type ActionContext } from '../context.js';
 import { publicView, readerView, versionReader } from './views.js';
 
@@ -176,11 +176,11 @@ export async function riskMap(domain: Domain, p: Principal) {
 
 /**
  * Records a bulk read (§9 v2): one record per answer, naming the first 100 items and their number.
- * Not awaited by the caller: the answer does not wait for the append (a record can be lost if the
- * process dies within milliseconds of answering); `/api/audit` waits for this process's queue.
+ * Queued, not awaited: records of this process go in together within a second (a crash can lose that
+ * second's list records); `/api/audit` and shutdown first store this process's queue.
  */
 export function recordBulkRead(ctx: Signed, action: string, target: { type: string; id: string | null; organisationId: string | null }, ids: string[]): Promise<void> {
-  return recordAudit({
+  return queueAudit({
     actor: actorOf(ctx), action, target, ip: ctx.ip, outcome: 'success',
     details: { ids: ids.slice(0, 100), count: ids.length },
   });

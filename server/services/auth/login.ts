@@ -1,15 +1,17 @@
 import type { Config } from '../../../config/index.js';
 import { verifyAgainstDummy, verifyPassword } from '../../auth/passwords.js';
+import { hashRecoveryCode } from '../../auth/recoveryCodes.js';
 import { SecretBox } from '../../auth/secretBox.js';
+import { signEnrolmentToken } from '../../auth/tokens.js';
 import { verifyTotp } from '../../auth/totp.js';
 import type { Domain } from '../../domain.js';
 import { domainEvents } from '../../events.js';
 import { HttpError, rateLimited } from '../../http/errors.js';
+import type { OrganisationDoc } from '../../models/organisation.js';
 import type { UserDoc } from '../../models/user.js';
 import { presentUser } from '../../presenters/user.js';
 import { recordAudit } from '../audit.js';
 import type { ActionContext } from '../context.js';
-import { clearLoginFailures, lockedForMs, recordLoginFailure } from './lockout.js';
 import { openSession, revokeSession, rotateRefreshToken, sessionOfRefreshToken } from './sessions.js';
 
 const WRONG_CREDENTIALS = 'The email or password is not correct.';
@@ -42,38 +44,69 @@ export async function checkOtp(domain: Domain, user: UserDoc, otp: string, seale
   return domain.repos.sessions.spendOtp(user._id.toString(), step);
 }
 
+/** The second factor at sign-in: a current code, or an unused recovery code, spent by claiming it. */
+async function checkSecondFactor(domain: Domain, user: UserDoc, code: string): Promise<boolean> {
+  if (/^[0-9]+$/.test(code)) return checkOtp(domain, user, code, user.mfaSecret, true);
+  const hash = hashRecoveryCode(user._id.toString(), code);
+  if (!(user.mfaRecoveryHashes ?? []).includes(hash)) return false;
+  return domain.repos.sessions.spendRecoveryCode(user._id.toString(), hash);
+}
+
+/** The 429 of a locked account, with its Retry-After. */
+export async function accountLocked(domain: Domain, email: string) {
+  return rateLimited('Too many failed sign-ins for this account; try again in 15 minutes.', await domain.lockout.lockedForMs(email));
+}
+
 /**
- * Signs a user in (§3): lockout first (429 even with the right password), the same 401 and about the
- * same time for an unknown email and a wrong password, then the second factor.
+ * Signs a user in (§3). One failure slot of the account is reserved before anything is checked
+ * (lockout.ts), so of any burst at most 5 passwords or codes are checked and the rest, the right
+ * password included, answer 429 once those 5 turned out wrong (while they are still being checked,
+ * the others wait for them, so parallel right passwords all get through). The same 401 and about the same time for an unknown email (it
+ * reserves a slot too) and a wrong password; then the second factor within the same slot.
+ *
+ * A success gives back only its own slot and does NOT clear earlier failures: the contract counts 5
+ * failed logins within 15 minutes, and clearing would hand a guesser who races the owner (or holds the
+ * password and guesses codes) 5 fresh tries per success, and free the slots of guesses still in flight.
  */
 export async function login(domain: Domain, ctx: ActionContext, email: string, password: string, otp?: string) {
-  const { users, organisations, sessions } = domain.repos;
-  const lockedMs = await lockedForMs(sessions, email);
-  if (lockedMs > 0) {
+  const { users, organisations } = domain.repos;
+  const slot = await domain.lockout.reserve(email);
+  if (!slot) {
     await loginAudit(ctx, email, null, 'denied', 'locked');
-    throw rateLimited('Too many failed sign-ins for this account; try again in 15 minutes.', lockedMs);
+    throw await accountLocked(domain, email);
   }
-  const user = await users.findByEmail(email);
-  const passwordOk = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(domain.dummyHash, password);
-  if (!user || !passwordOk) {
-    await recordLoginFailure(sessions, email);
-    await loginAudit(ctx, email, user, 'failure', user ? 'wrong password' : 'unknown email');
-    throw new HttpError('unauthenticated', WRONG_CREDENTIALS);
+  let user: UserDoc | null;
+  let organisation: OrganisationDoc | null;
+  try {
+    user = await users.findByEmail(email);
+    const passwordOk = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(domain.dummyHash, password);
+    if (!user || !passwordOk) {
+      await loginAudit(ctx, email, user, 'failure', user ? 'wrong password' : 'unknown email');
+      throw new HttpError('unauthenticated', WRONG_CREDENTIALS);
+    }
+    organisation = await organisations.find(user.organisationId);
+    if (user.mfaEnabled && otp && !(await checkSecondFactor(domain, user, otp))) {
+      await loginAudit(ctx, email, user, 'failure', 'wrong one-time password');
+      throw new HttpError('mfa_required', 'The code is not valid; enter the current code from your authenticator app.');
+    }
+  } catch (error) {
+    // A wrong password or code keeps the slot as the failure; anything else (the database) gives it back.
+    await (error instanceof HttpError ? slot.fail() : slot.release());
+    throw error;
   }
-  const organisation = await organisations.find(user.organisationId);
+  // The password (and code, if any) was right: this attempt is no failure.
+  await slot.release();
   if (!user.active || !organisation?.active) {
     await loginAudit(ctx, email, user, 'denied', 'inactive');
     throw new HttpError('unauthenticated', WRONG_CREDENTIALS);
   }
-  if (user.mfaEnabled) {
-    if (!otp) throw new HttpError('mfa_required', 'Enter the 6-digit code from your authenticator app.');
-    if (!(await checkOtp(domain, user, otp, user.mfaSecret, true))) {
-      await recordLoginFailure(sessions, email);
-      await loginAudit(ctx, email, user, 'failure', 'wrong one-time password');
-      throw new HttpError('mfa_required', 'The code is not valid; enter the current code from your authenticator app.');
-    }
+  if (user.mfaEnabled && !otp) throw new HttpError('mfa_required', 'Enter the 6-digit code from your authenticator app.');
+  if (organisation.requireMfa && !user.mfaEnabled) {
+    await loginAudit(ctx, email, user, 'denied', 'mfa enrolment required');
+    const error = new HttpError('mfa_enrolment_required', 'Your organisation requires two-step sign-in; set it up to continue.');
+    error.extra = { enrolmentToken: signEnrolmentToken(domain.config.jwtSecret, user._id.toString()) };
+    throw error;
   }
-  await clearLoginFailures(sessions, email);
   const session = await openSession(domain, user._id.toString(), ctx);
   await loginAudit(ctx, email, user, 'success');
   const { sessionId: _sessionId, ...tokens } = session;

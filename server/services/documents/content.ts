@@ -10,6 +10,7 @@ import { actorOf } from '../context.js';
 import type { Signed } from './commands.js';
 import { IntegrityError, OpenStream } from './crypto.js';
 import { parseKeyId } from './keys.js';
+import { withTypeExtension } from './filename.js';
 
 const audit = (ctx: Signed, doc: DocumentDoc, version: number, outcome: 'success' | 'failure', reason?: string) => recordAudit({
   actor: actorOf(ctx), action: 'document.download',
@@ -67,7 +68,7 @@ export async function sendContent(domain: Domain, ctx: Signed, req: Request, res
   res.status(200);
   res.setHeader('Content-Type', record.contentType);
   res.setHeader('Content-Length', String(record.size));
-  res.setHeader('Content-Disposition', attachmentDisposition(record.filename));
+  res.setHeader('Content-Disposition', attachmentDisposition(withTypeExtension(record.filename, record.contentType)));
   res.setHeader('ETag', `"${record.sha256}"`);
   res.setHeader('Cache-Control', 'private, no-store');
   res.setHeader('X-Content-Type-Options', 'nosniff');

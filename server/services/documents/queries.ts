@@ -5,14 +5,34 @@ import { matchesQuery, searchWords } from '../../../shared/search.js';
 import type { Domain } from '../../domain.js';
 import { decodeCursor, toPage } from '../../http/paging.js';
 import type { DocumentDoc } from '../../models/document.js';
-import { canReadDocument } from '../../policies/document.js';
+import { canReadDocument, canReadDocumentVersion } from '../../policies/document.js';
 import { presentDocument, presentDocumentWithVersions } from '../../presenters/document.js';
-import { recordAudit } from '../audit.js';
+import { queueAudit, recordAudit } from '../audit.js';
 import { actorOf } from '../context.js';
 import type { Signed } from './commands.js';
 
-/** `GET /api/documents`: what `p` may read, filtered, newest `updatedAt` first, paged. */
-export async function listDocuments(domain: Domain, p: Principal, query: ListDocumentsQuery) {
+/** How many ids of a list answer its audit record names (§9 v2). */
+const AUDITED_IDS = 100;
+
+/**
+ * `GET /api/documents`: what the caller may read, filtered, newest `updatedAt` first, paged. The answer
+ * is one `document.list` audit record (§9 v2), queued before the answer leaves but not waited for:
+ * the list stays as fast as it was (a burst of lists is one insert), GET /api/audit stores the queue
+ * before it reads, and a failed append is logged through `onAuditFailure`.
+ */
+export async function listDocuments(domain: Domain, ctx: Signed, query: ListDocumentsQuery, onAuditFailure: (error: unknown) => void) {
+  const p = ctx.principal;
+  const page = await pageOfDocuments(domain, p, query);
+  const ids = page.items.map((d) => d.id);
+  queueAudit({
+    actor: actorOf(ctx), action: 'document.list',
+    target: { type: 'document', id: null, organisationId: null },
+    ip: ctx.ip, outcome: 'success', details: { ids: ids.slice(0, AUDITED_IDS), count: ids.length },
+  }).catch(onAuditFailure);
+  return page;
+}
+
+async function pageOfDocuments(domain: Domain, p: Principal, query: ListDocumentsQuery) {
   const words = query.q ? searchWords(query.q) : [];
   const contentType = query.type
     ? (kindOfContentType(query.type) ? query.type : typeOfKind(query.type as DocumentKind).contentType)
@@ -46,5 +66,5 @@ export async function readDocument(ctx: Signed, doc: DocumentDoc) {
     target: { type: 'document', id: doc._id.toString(), organisationId: doc.organisationId.toString() },
     ip: ctx.ip, outcome: 'success', details: { version: doc.version },
   });
-  return presentDocumentWithVersions(doc);
+  return presentDocumentWithVersions(doc, (v) => canReadDocumentVersion(ctx.principal, doc, v));
 }

@@ -1,12 +1,14 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import type { DocumentKind } from '../../../shared/documentTypes.js';
 import { HttpError } from '../../http/errors.js';
+import { MarkupScanner } from './markup.js';
 import { readCentralDirectory, readEndOfCentralDirectory, readFirstStoredEntry, ZIP_TAIL_LENGTH, type ZipEntry } from './zip.js';
 
 // The rules that decide a document's type from its bytes (§7). Names and declared types are never
 // trusted, except that a valid text file named *.csv is CSV.
 //
-//   PDF   starts with "%PDF-"                 PNG  starts with the 8-byte PNG signature
+//   PDF   starts with "%PDF-", no markup before its first object "N G obj" (an HTML/PDF polyglot)
+//                                             PNG  starts with the 8-byte PNG signature
 //   JPEG  starts with FF D8 FF                ZIP  starts with a local file header "PK\3\4", then
 //   DOCX / XLSX / PPTX  the central directory names [Content_Types].xml and exactly one of
 //         word/document.xml, xl/workbook.xml, ppt/presentation.xml (and no vbaProject.bin: macros)
@@ -14,8 +16,8 @@ import { readCentralDirectory, readEndOfCentralDirectory, readFirstStoredEntry, 
 //         application/vnd.oasis.opendocument.text / .spreadsheet (and no Basic/ or Scripts/: macros)
 //   text  everything else that is valid UTF-8 with no NUL or other C0 control but TAB, LF, VT, FF,
 //         CR and ESC; that does not start (after a BOM and white space) with "<" — HTML, SVG, XML —
-//         nor name <html, <script, <svg, <iframe, <!doctype or <?xml in its first KiB; and that is
-//         not a script ("#!") or a DOS/Windows executable ("MZ")
+//         nor carry HTML or XML markup anywhere (markup.ts); and that is not a script ("#!") or a
+//         DOS/Windows executable ("MZ")
 //   CSV   text named *.csv, or whose first lines (at least two, within 64 KiB) all hold the same
 //         number (one or more) of commas outside double quotes
 //
@@ -35,7 +37,9 @@ const ODF_TYPES: Record<string, DocumentKind> = {
 const OOXML_PARTS: [string, DocumentKind][] = [['word/document.xml', 'docx'], ['xl/workbook.xml', 'xlsx'], ['ppt/presentation.xml', 'pptx']];
 // C0 controls other than TAB, LF, VT, FF, CR and ESC, and DEL: what text documents do not contain.
 const BINARY_CHARACTER = /[\u0000-\u0008\u000E-\u001A\u001C-\u001F\u007F]/;
-const MARKUP = /<(html|script|svg|iframe|!doctype|\?xml)/i;
+// A PDF's first object; what comes before it is the header and its comment lines.
+const PDF_OBJECT = /(?:^|[^0-9])\d{1,10}[\0\t\n\f\r ]+\d{1,5}[\0\t\n\f\r ]+obj(?![A-Za-z0-9])/;
+const PDF_OBJECT_CARRY = 40;
 
 type Mode = 'pending' | 'pdf' | 'png' | 'jpeg' | 'zip' | 'text';
 
@@ -62,7 +66,11 @@ export class TypeSniffer extends Transform {
   private total = 0;
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   private textStart = '';
-  private markupChecked = false;
+  private startChecked = false;
+  private readonly markup = new MarkupScanner();
+  private readonly pdfMarkup = new MarkupScanner({ declarations: false, encodedValues: false });
+  // The last characters of a PDF's header not yet scanned (an object's start may be split); null once its first object is seen.
+  private pdfCarry: string | null = '';
 
   constructor(private readonly filename: string) {
     super();
@@ -88,6 +96,7 @@ export class TypeSniffer extends Transform {
     try {
       if (this.mode === 'pending' && this.total > 0) this.start(this.head, null);
       if (this.mode === 'text') this.checkText(Buffer.alloc(0), true);
+      if (this.mode === 'pdf') this.checkPdfHeader(Buffer.alloc(0), true);
       callback();
     } catch (error) {
       callback(error as Error);
@@ -109,6 +118,7 @@ export class TypeSniffer extends Transform {
   private watch(bytes: Buffer): void {
     if (this.mode === 'zip') this.keepTail(bytes);
     if (this.mode === 'text') this.checkText(bytes, false);
+    if (this.mode === 'pdf') this.checkPdfHeader(bytes, false);
   }
 
   /** The type of the bytes that passed (call after the stream ended); 415 if none is accepted. */
@@ -148,13 +158,27 @@ export class TypeSniffer extends Transform {
     }
     if (BINARY_CHARACTER.test(text)) throw unsupported('the file is binary data (control characters)');
     if (this.textStart.length < CSV_WINDOW) this.textStart += text.slice(0, CSV_WINDOW - this.textStart.length);
-    if (!this.markupChecked && (this.textStart.length >= MARKUP_WINDOW || end)) {
-      this.markupChecked = true;
-      const start = this.textStart.slice(0, MARKUP_WINDOW);
-      if (start.replace(/^\uFEFF/, '').trimStart().startsWith('<') || MARKUP.test(start)) {
+    if (!this.startChecked && (this.textStart.length >= MARKUP_WINDOW || end)) {
+      this.startChecked = true;
+      if (this.textStart.slice(0, MARKUP_WINDOW).replace(/^\uFEFF/, '').trimStart().startsWith('<')) {
         throw unsupported('the file is HTML, SVG or XML markup');
       }
     }
+    this.markup.feed(text);
+    const found = end ? this.markup.finish() : this.markup.markup;
+    if (found) throw unsupported(`the file carries HTML or XML markup (${found.slice(0, 24)})`);
+  }
+
+  /** Scans a PDF's bytes for markup until its first object: markup there makes an HTML/PDF polyglot. */
+  private checkPdfHeader(chunk: Buffer, end: boolean): void {
+    if (this.pdfCarry === null) return;
+    const text = this.pdfCarry + chunk.toString('latin1');
+    const object = PDF_OBJECT.exec(text);
+    const upTo = object ? object.index : end ? text.length : Math.max(0, text.length - PDF_OBJECT_CARRY);
+    this.pdfMarkup.feed(text.slice(0, upTo));
+    const found = object || end ? this.pdfMarkup.finish() : this.pdfMarkup.markup;
+    if (found) throw unsupported(`the file is a PDF carrying HTML or XML markup before its first object (${found.slice(0, 24)})`);
+    this.pdfCarry = object ? null : text.slice(upTo);
   }
 
   private looksLikeCsv(): boolean {

@@ -24,8 +24,8 @@ export async function createOrganisation(domain: Domain, ctx: ActionContext, bod
   return presentOrganisation(organisation);
 }
 
-/** `PATCH /api/organisations/:id`: rename or (de)activate; deactivating ends its users' sessions. */
-export async function updateOrganisation(domain: Domain, ctx: ActionContext, id: string, change: { name?: string; active?: boolean }) {
+/** `PATCH /api/organisations/:id`: rename, (de)activate or require MFA; deactivating ends its users' sessions. */
+export async function updateOrganisation(domain: Domain, ctx: ActionContext, id: string, change: { name?: string; active?: boolean; requireMfa?: boolean }) {
   const before = await findOrganisation(domain, id);
   if (before.kind === 'office' && change.active === false) {
     throw new HttpError('forbidden', 'The Office cannot be deactivated.');
