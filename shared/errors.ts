@@ -1,3 +1,6 @@
+import type { z } from 'zod';
+import type { ErrorBody as ErrorBodySchema } from './schemas/common.js';
+
 /** Error codes of the contract (§2) and the HTTP status each one carries. */
 export const ERROR_STATUS = {
   invalid_request: 400,
@@ -16,9 +19,5 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
-/** The body of every error answer, on HTTP and in socket acknowledgements. */
-export interface ErrorBody {
-  code: ErrorCode;
-  message: string;
-  details?: { path: string; message: string }[];
-}
+/** The body of every error answer, on HTTP and in socket acknowledgements (schema: shared/schemas/common.ts). */
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;

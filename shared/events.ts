@@ -1,5 +1,6 @@
 import type { ErrorBody } from './errors.js';
 import type { OrganisationKind, Role } from './roles.js';
+import type { RoomMessage } from './schemas/rooms.js';
 
 // Typed socket.io event maps (contract §8), used by the server and the web app alike. Rooms and
 // messages (`room:join`, `message:send`, `message:new`, …) are added to these maps in their own issue.
@@ -21,19 +22,7 @@ export interface SessionRevokedPayload {
 /** The answer of every acknowledged client call: `{ok: true, ...}` or `{ok: false, error}`. */
 export type AckAnswer<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
 
-/** A message of a situation room (§8). */
-export interface RoomMessage {
-  id: string;
-  roomId: string;
-  seq: number;
-  author: { id: string; name: string; organisationId: string };
-  body: string;
-  attachments: string[];
-  clientMsgId: string | null;
-  createdAt: string | null;
-  editedAt: string | null;
-  deleted: boolean;
-}
+export type { RoomMessage };
 
 /** Someone typing in a room. */
 export interface TypingPayload {

@@ -1,14 +1,17 @@
+import type { Assessment, AssessmentComment, AssessmentVersion, RiskFactorEntry } from '../../shared/schemas/assessments.js';
 import type { AssessmentDoc } from '../models/assessment.js';
 import type { AssessmentVersionDoc } from '../models/assessmentVersion.js';
 import type { CommentDoc } from '../models/comment.js';
 import { toIso } from './user.js';
 
-type Snapshot = Pick<AssessmentDoc, 'organisationId' | 'country' | 'title' | 'summary' | 'periodStart' | 'periodEnd'
-  | 'overallRisk' | 'riskFactors' | 'status' | 'classification' | 'sharing' | 'version' | 'createdBy' | 'updatedBy'
-  | 'createdAt' | 'updatedAt' | 'publishedAt'>;
+// What a current assessment and a stored version both hold: every presented field but the id.
+type Snapshot = Pick<AssessmentDoc, Exclude<keyof AssessmentVersion, 'id'>>;
 
-/** An assessment (current or as one of its versions) as the API shows it (§6). */
-export function presentAssessment(a: Snapshot, id: string) {
+/**
+ * An assessment (current or as one of its versions) as the API shows it (§6). The models type
+ * enumerated fields as strings; they store only what their schemas' enums allow, hence the casts.
+ */
+export function presentAssessment(a: Snapshot, id: string): AssessmentVersion {
   return {
     id,
     organisationId: a.organisationId.toString(),
@@ -19,11 +22,15 @@ export function presentAssessment(a: Snapshot, id: string) {
     periodEnd: a.periodEnd ?? null,
     overallRisk: a.overallRisk,
     riskFactors: (a.riskFactors ?? []).map((f) => ({
-      number: f.number, level: f.level, trend: f.trend, indicators: [...(f.indicators ?? [])], notes: f.notes ?? '',
+      number: f.number,
+      level: f.level,
+      trend: f.trend as RiskFactorEntry['trend'],
+      indicators: [...(f.indicators ?? [])],
+      notes: f.notes ?? '',
     })),
     status: a.status,
-    classification: a.classification,
-    sharing: { scope: a.sharing!.scope, organisations: (a.sharing!.organisations ?? []).map(String) },
+    classification: a.classification as AssessmentVersion['classification'],
+    sharing: { scope: a.sharing!.scope as AssessmentVersion['sharing']['scope'], organisations: (a.sharing!.organisations ?? []).map(String) },
     version: a.version,
     createdBy: a.createdBy.toString(),
     updatedBy: a.updatedBy.toString(),
@@ -38,9 +45,9 @@ export function presentAssessment(a: Snapshot, id: string) {
  * view), with the number of its last published version (null before the first publication; an
  * assessment stored before v2 has no field and is its own published version once published).
  */
-export const presentCurrent = (a: AssessmentDoc) => ({
+export const presentCurrent = (a: AssessmentDoc): Assessment => ({
   ...presentAssessment(a, a._id.toString()),
-  publishedVersion: a.publishedVersion !== undefined ? a.publishedVersion : (a.status === 'published' ? a.version : null),
+  publishedVersion: a.publishedVersion !== undefined ? a.publishedVersion : a.status === 'published' ? a.version : null,
 });
 
 // Per catalog entry: a change replaces the entry (and bumps its version), so its bytes go with it.
@@ -56,10 +63,10 @@ export function presentCurrentJson(a: AssessmentDoc): Buffer {
 }
 
 /** A stored version of an assessment. */
-export const presentVersion = (v: AssessmentVersionDoc) => presentAssessment(v, v.assessmentId.toString());
+export const presentVersion = (v: AssessmentVersionDoc): AssessmentVersion => presentAssessment(v, v.assessmentId.toString());
 
 /** A comment (§6). */
-export function presentComment(c: CommentDoc) {
+export function presentComment(c: CommentDoc): AssessmentComment {
   return {
     id: c._id.toString(),
     assessmentId: c.assessmentId.toString(),

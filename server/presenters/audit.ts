@@ -1,8 +1,8 @@
 import type { AuditRecordDoc } from '../models/auditRecord.js';
-import type { AuditRecordView } from '../../shared/schemas/audit.js';
+import type { AuditRecord } from '../../shared/schemas/audit.js';
 
 /** The fields of an audit record that leave the server; organisationIds stays inside, `ip` only if `showIp`. */
-export function presentAuditRecord(doc: AuditRecordDoc, showIp: boolean): AuditRecordView {
+export function presentAuditRecord(doc: AuditRecordDoc, showIp: boolean): AuditRecord {
   return {
     id: String(doc._id),
     seq: doc.seq,
@@ -10,9 +10,9 @@ export function presentAuditRecord(doc: AuditRecordDoc, showIp: boolean): AuditR
     actor: { userId: doc.actor?.userId ?? null, organisationId: doc.actor?.organisationId ?? null },
     action: doc.action,
     target: { type: doc.target?.type ?? '', id: doc.target?.id ?? null, organisationId: doc.target?.organisationId ?? null },
-    ip: showIp ? doc.ip ?? null : null,
-    outcome: doc.outcome as AuditRecordView['outcome'],
-    details: (doc.details ?? {}) as AuditRecordView['details'],
+    ip: showIp ? (doc.ip ?? null) : null,
+    outcome: doc.outcome as AuditRecord['outcome'],
+    details: (doc.details ?? {}) as AuditRecord['details'],
     hash: doc.hash,
     prevHash: doc.prevHash,
   };

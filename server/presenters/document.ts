@@ -1,21 +1,24 @@
 import { kindOfContentType } from '../../shared/documentTypes.js';
+import type { DocumentWithVersions, HubDocument } from '../../shared/schemas/documents.js';
 import type { DocumentDoc, DocumentVersionEntry } from '../models/document.js';
 import { toIso } from './user.js';
 
+// The model types enumerated fields as strings; it stores only what its schema's enums allow.
+
 /** A document as the API shows it (§7); `kind` and `updatedBy` are extras for the web app. */
-export function presentDocument(d: DocumentDoc) {
+export function presentDocument(d: DocumentDoc): HubDocument {
   return {
     id: d._id.toString(),
     organisationId: d.organisationId.toString(),
     title: d.title,
     filename: d.filename,
-    contentType: d.contentType,
+    contentType: d.contentType as HubDocument['contentType'],
     kind: kindOfContentType(d.contentType) ?? null,
     size: d.size,
     sha256: d.sha256,
     country: d.country ?? null,
-    classification: d.classification,
-    sharing: { scope: d.sharing.scope, organisations: (d.sharing.organisations ?? []).map(String) },
+    classification: d.classification as HubDocument['classification'],
+    sharing: { scope: d.sharing.scope as HubDocument['sharing']['scope'], organisations: (d.sharing.organisations ?? []).map(String) },
     version: d.version,
     createdBy: d.createdBy.toString(),
     updatedBy: d.updatedBy.toString(),
@@ -25,11 +28,11 @@ export function presentDocument(d: DocumentDoc) {
 }
 
 /** A document with the versions `shown` lets through, oldest first (`GET /api/documents/:id`). */
-export function presentDocumentWithVersions(d: DocumentDoc, shown: (v: DocumentVersionEntry) => boolean) {
+export function presentDocumentWithVersions(d: DocumentDoc, shown: (v: DocumentVersionEntry) => boolean): DocumentWithVersions {
   return {
     ...presentDocument(d),
-    versions: d.versions.filter(shown).map((v) => ({
-      version: v.version, size: v.size, sha256: v.sha256, createdBy: v.createdBy.toString(), createdAt: toIso(v.createdAt),
-    })),
+    versions: d.versions
+      .filter(shown)
+      .map((v) => ({ version: v.version, size: v.size, sha256: v.sha256, createdBy: v.createdBy.toString(), createdAt: toIso(v.createdAt) })),
   };
 }

@@ -1,8 +1,9 @@
+import type { Organisation } from '../../shared/schemas/organisations.js';
 import type { OrganisationDoc } from '../models/organisation.js';
 import { toIso } from './user.js';
 
 /** The organisation as the API shows it (§4). */
-export function presentOrganisation(organisation: OrganisationDoc) {
+export function presentOrganisation(organisation: OrganisationDoc): Organisation {
   return {
     id: organisation._id.toString(),
     slug: organisation.slug,

@@ -1,9 +1,10 @@
+import type { Room, RoomMessage } from '../../shared/schemas/rooms.js';
 import type { RoomDoc } from '../models/room.js';
 import type { StoredMessage } from '../services/rooms/messageStore.js';
 import { toIso } from './user.js';
 
 /** A room as the API shows it (§8). */
-export function presentRoom(room: RoomDoc, lastSeq: number, unread?: number) {
+export function presentRoom(room: RoomDoc, lastSeq: number, unread?: number): Room {
   return {
     id: room._id.toString(),
     name: room.name,
@@ -19,7 +20,7 @@ export function presentRoom(room: RoomDoc, lastSeq: number, unread?: number) {
 }
 
 /** A message as the API shows it (§8); a deleted message keeps its seq but not its text. */
-export function presentMessage(m: StoredMessage) {
+export function presentMessage(m: StoredMessage): RoomMessage {
   return {
     id: `${m.roomId}:${m.seq}`,
     roomId: m.roomId,
@@ -34,4 +35,5 @@ export function presentMessage(m: StoredMessage) {
   };
 }
 
-export type MessageView = ReturnType<typeof presentMessage>;
+/** A message as presented (what events and room writers carry). */
+export type MessageView = RoomMessage;

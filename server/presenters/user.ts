@@ -1,7 +1,8 @@
+import type { User } from '../../shared/schemas/organisations.js';
 import type { UserDoc } from '../models/user.js';
 
 /** The user as the API shows it (§3): never a hash or a secret. */
-export function presentUser(user: UserDoc) {
+export function presentUser(user: UserDoc): User {
   return {
     id: user._id.toString(),
     email: user.email,
@@ -16,7 +17,9 @@ export function presentUser(user: UserDoc) {
   };
 }
 
-/** An ISO-8601 UTC string, or null. */
+/** An ISO-8601 UTC string, or null when there is no date. */
+export function toIso(date: Date): string;
+export function toIso(date: Date | null | undefined): string | null;
 export function toIso(date: Date | null | undefined): string | null {
   return date ? new Date(date).toISOString() : null;
 }

@@ -4,6 +4,7 @@
  * imports: the server and the Svelte client both read it.
  */
 import type { Locale } from '../limits.js';
+import type { RiskFactorView } from '../schemas/framework.js';
 import { COMMON_RISK_FACTORS } from './common.js';
 import { SPECIFIC_RISK_FACTORS } from './specific.js';
 
@@ -18,7 +19,6 @@ export type AtrocityCrime = (typeof ATROCITY_CRIMES)[number];
 
 /** 0 none, 1 low, 2 moderate, 3 high, 4 very high (§6). */
 export const RISK_LEVELS = [0, 1, 2, 3, 4] as const;
-export type RiskLevel = (typeof RISK_LEVELS)[number];
 
 export const TRENDS = ['improving', 'stable', 'deteriorating'] as const;
 export type Trend = (typeof TRENDS)[number];
@@ -39,19 +39,11 @@ export interface RiskFactorDefinition {
   readonly indicators: readonly IndicatorDefinition[];
 }
 
-/** A risk factor as `GET /api/framework` presents it, in one language (§6). */
-export interface RiskFactorView {
-  number: number;
-  kind: RiskFactorKind;
-  crime: AtrocityCrime | null;
-  title: string;
-  indicators: { code: string; text: string }[];
-}
+/** A risk factor as `GET /api/framework` presents it, in one language (§6); its schema is in shared/schemas. */
+export type { RiskFactorView };
 
 /** All 14 risk factors, numbered 1–14 in order. */
 export const RISK_FACTORS: readonly RiskFactorDefinition[] = [...COMMON_RISK_FACTORS, ...SPECIFIC_RISK_FACTORS];
-
-export const RISK_FACTOR_NUMBERS: readonly number[] = RISK_FACTORS.map((factor) => factor.number);
 
 /** Each factor's indicator codes, for checking the `indicators` an assessment cites under a factor. */
 export const INDICATOR_CODES_BY_FACTOR: ReadonlyMap<number, ReadonlySet<string>> = new Map(

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { Id, PageQuery } from './common.js';
+import { Id, IsoTime, PageQuery } from './common.js';
 
 export const AUDIT_ACTION_MAX_LENGTH = 64;
+export const AUDIT_OUTCOMES = ['success', 'failure', 'denied'] as const;
 /** A dotted verb such as `auth.login` or `organisation.update`. */
 export const AUDIT_ACTION_PATTERN = /^[a-z][a-zA-Z0-9_-]*(\.[a-z][a-zA-Z0-9_-]*)*$/;
 
@@ -24,24 +25,22 @@ export type ListAuditQuery = z.infer<typeof ListAuditQuery>;
 /** `GET /api/audit/verify` takes no parameters. */
 export const VerifyAuditQuery = z.strictObject({});
 
-/** An audit record as the API presents it (§9). */
-export interface AuditRecordView {
-  id: string;
-  seq: number;
-  at: string;
-  actor: { userId: string | null; organisationId: string | null };
-  action: string;
-  target: { type: string; id: string | null; organisationId: string | null };
-  ip: string | null;
-  outcome: 'success' | 'failure' | 'denied';
-  details: Record<string, string | number | boolean | null | string[]>;
-  hash: string;
-  prevHash: string;
-}
+/** An audit record as the API shows it (§9); `organisationIds` stays inside the server. */
+export const AuditRecord = z.object({
+  id: z.string(),
+  seq: z.number().int().min(1),
+  at: IsoTime,
+  actor: z.object({ userId: z.string().nullable(), organisationId: z.string().nullable() }),
+  action: z.string(),
+  target: z.object({ type: z.string(), id: z.string().nullable(), organisationId: z.string().nullable() }),
+  ip: z.string().nullable(),
+  outcome: z.enum(AUDIT_OUTCOMES),
+  details: z.record(z.string(), z.json()),
+  hash: z.string(),
+  prevHash: z.string(),
+});
+export type AuditRecord = z.infer<typeof AuditRecord>;
 
 /** The answer of `GET /api/audit/verify`. */
-export interface AuditVerificationView {
-  ok: boolean;
-  checked: number;
-  firstBrokenId: string | null;
-}
+export const AuditVerification = z.object({ ok: z.boolean(), checked: z.number().int().min(0), firstBrokenId: z.string().nullable() });
+export type AuditVerification = z.infer<typeof AuditVerification>;

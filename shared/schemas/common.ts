@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ERROR_STATUS, type ErrorCode } from '../errors.js';
 import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from '../limits.js';
 
 /** A MongoDB ObjectId as the API shows it: 24 hex characters. */
@@ -14,8 +15,31 @@ export type PageQuery = z.infer<typeof PageQuery>;
 /** `:id` route parameter. */
 export const IdParams = z.strictObject({ id: Id });
 
+/** A time as every answer shows it (§2): ISO-8601 in UTC, such as `2026-12-07T03:00:00.000Z`. */
+export const IsoTime = z.iso.datetime();
+
+/** The schema of a paged answer (§2) of `item`s. */
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+
 /** A paged answer. */
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
+
+/** The `error` of every error answer, on HTTP and in socket acknowledgements (§2). */
+export const ErrorBody = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+
+/**
+ * Every error answer of the HTTP API: `{"error": {code, message, details?}}`; a 403
+ * `mfa_enrolment_required` also carries the `enrolmentToken` good only for MFA set-up (§3 v2).
+ */
+export const ErrorAnswer = z.object({ error: ErrorBody, enrolmentToken: z.string().optional() });

@@ -1,27 +1,28 @@
 import { z } from 'zod';
 import { DOCUMENT_CONTENT_TYPES, DOCUMENT_KINDS } from '../documentTypes.js';
 import { CLASSIFICATIONS, Sharing } from '../sharing.js';
-import { Id, PageQuery } from './common.js';
+import { Id, IsoTime, PageQuery } from './common.js';
 
 export const DOCUMENT_TITLE_MAX_LENGTH = 200;
 export const DOCUMENT_FILENAME_MAX_LENGTH = 255;
 /** Longest text of one multipart field (the sharing JSON is the largest). */
 export const DOCUMENT_FIELD_MAX_BYTES = 16 * 1024;
-/** The multipart fields of an upload, in the order a form sends them; `file` always comes last. */
-export const DOCUMENT_UPLOAD_FIELDS = ['title', 'classification', 'sharing', 'country'] as const;
 
 const Title = z.string().trim().min(1).max(DOCUMENT_TITLE_MAX_LENGTH);
 const Country = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 3166-1 alpha-3 code such as KEN');
 
 /** `sharing` sent as JSON text in a multipart field, parsed then checked like a JSON body's. */
-export const SharingJson = z.string().transform((text, ctx) => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be JSON such as {"scope":"organisation","organisations":[]}' });
-    return z.NEVER;
-  }
-}).pipe(Sharing);
+export const SharingJson = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON such as {"scope":"organisation","organisations":[]}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(Sharing);
 
 /**
  * The text fields of `POST /api/documents` (multipart, before `file`): strict like every body, so an
@@ -57,3 +58,38 @@ export const ListDocumentsQuery = PageQuery.extend({
 export type ListDocumentsQuery = z.infer<typeof ListDocumentsQuery>;
 
 export const DocumentVersionParams = z.strictObject({ id: Id, version: z.coerce.number().int().min(1).max(1_000_000) });
+
+/** A document as the API shows it (§7); `kind` and `updatedBy` are extras for the web app. */
+export const HubDocument = z.object({
+  id: Id,
+  organisationId: Id,
+  title: z.string(),
+  filename: z.string(),
+  contentType: z.enum(DOCUMENT_CONTENT_TYPES),
+  kind: z.enum(DOCUMENT_KINDS).nullable(),
+  size: z.number().int().min(0),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  country: Country.nullable(),
+  classification: z.enum(CLASSIFICATIONS),
+  sharing: Sharing,
+  version: z.number().int().min(1),
+  createdBy: Id,
+  updatedBy: Id,
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+});
+export type HubDocument = z.infer<typeof HubDocument>;
+
+/** One stored version of a document (§7). */
+export const DocumentVersion = z.object({
+  version: z.number().int().min(1),
+  size: z.number().int().min(0),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  createdBy: Id,
+  createdAt: IsoTime,
+});
+export type DocumentVersion = z.infer<typeof DocumentVersion>;
+
+/** `GET /api/documents/:id`: the document with its versions, oldest first. */
+export const DocumentWithVersions = HubDocument.extend({ versions: z.array(DocumentVersion) });
+export type DocumentWithVersions = z.infer<typeof DocumentWithVersions>;

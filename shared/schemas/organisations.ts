@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { ORGANISATION_NAME_MAX_LENGTH, SLUG_PATTERN } from '../limits.js';
+import { LOCALES, ORGANISATION_NAME_MAX_LENGTH, SLUG_PATTERN } from '../limits.js';
 import { ORGANISATION_KINDS, ROLES } from '../roles.js';
 import { Email, NewPassword, PersonName } from './auth.js';
-import { Id, PageQuery } from './common.js';
+import { Id, IsoTime, PageQuery } from './common.js';
 
 const OrganisationName = z.string().trim().min(1).max(ORGANISATION_NAME_MAX_LENGTH);
 
@@ -14,25 +14,40 @@ export const CreateOrganisationBody = z.strictObject({
   parentId: Id.nullable().optional(),
 });
 
-export const UpdateOrganisationBody = z.strictObject({
-  name: OrganisationName.optional(),
-  active: z.boolean().optional(),
-  requireMfa: z.boolean().optional(),
-});
+export const UpdateOrganisationBody = z.strictObject({ name: OrganisationName.optional(), active: z.boolean().optional(), requireMfa: z.boolean().optional() });
 
-export const ListOrganisationsQuery = PageQuery.extend({
-  includeInactive: z.enum(['0', '1']).optional(),
-});
+export const ListOrganisationsQuery = PageQuery.extend({ includeInactive: z.enum(['0', '1']).optional() });
 
-export const CreateUserBody = z.strictObject({
-  email: Email,
-  name: PersonName,
+export const CreateUserBody = z.strictObject({ email: Email, name: PersonName, role: z.enum(ROLES), password: NewPassword });
+
+export const UpdateUserBody = z.strictObject({ name: PersonName.optional(), role: z.enum(ROLES).optional(), active: z.boolean().optional() });
+
+/** A user as the API shows it (§3): never a hash or a secret. */
+export const User = z.object({
+  id: Id,
+  email: z.string(),
+  name: z.string(),
+  organisationId: Id,
   role: z.enum(ROLES),
-  password: NewPassword,
+  active: z.boolean(),
+  locale: z.enum(LOCALES),
+  mfaEnabled: z.boolean(),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
 });
+export type User = z.infer<typeof User>;
 
-export const UpdateUserBody = z.strictObject({
-  name: PersonName.optional(),
-  role: z.enum(ROLES).optional(),
-  active: z.boolean().optional(),
+/** An organisation as the API shows it (§4). */
+export const Organisation = z.object({
+  id: Id,
+  slug: z.string(),
+  name: z.string(),
+  kind: z.enum(ORGANISATION_KINDS),
+  parentId: Id.nullable(),
+  active: z.boolean(),
+  /** Its users must sign in with a second factor (§4 v2). */
+  requireMfa: z.boolean(),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
 });
+export type Organisation = z.infer<typeof Organisation>;

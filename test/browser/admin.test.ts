@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { asOfficeAdmin, createTenant, login } from '../helpers/factories.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, baseUrl } from '../helpers/hub.js';
+import { baseUrl } from '../helpers/hub.js';
 import { get, post } from '../helpers/http.js';
 import { ensureBuilt, hasChromium, launch, openPage, screenshot, signIn } from './browser.js';
 
@@ -25,7 +25,7 @@ describe('browser: administration', function () {
   it('lets an organisation admin create a user, who can then sign in', async () => {
     const { admin, organisation } = await createTenant();
     const { context, page, errors } = await openPage(browser);
-    await signIn(page, admin.email, admin.password);
+    await signIn(page, admin);
     await page.getByTestId('nav-admin').click();
     await page.getByTestId('users-table').waitFor();
     expect(await page.getByTestId('admin-tab-organisations').count(), 'only the Office manages organisations').to.equal(0);
@@ -52,7 +52,7 @@ describe('browser: administration', function () {
   it('changes a role and deactivates a user', async () => {
     const { admin, analyst, member } = await createTenant();
     const { context, page } = await openPage(browser);
-    await signIn(page, admin.email, admin.password);
+    await signIn(page, admin);
     await page.goto(`${baseUrl()}/admin/users`);
     await page.getByTestId(`user-role-${analyst.email}`).selectOption('member');
     await page.getByTestId('users-message').getByText('is now').waitFor();
@@ -70,7 +70,7 @@ describe('browser: administration', function () {
     const mine = await createTenant();
     const other = await createTenant();
     const { context, page } = await openPage(browser);
-    await signIn(page, mine.admin.email, mine.admin.password);
+    await signIn(page, mine.admin);
 
     await page.getByTestId('nav-admin').click();
     await page.getByTestId('users-table').waitFor();
@@ -97,7 +97,7 @@ describe('browser: administration', function () {
     const office = await asOfficeAdmin();
     const parent = (await post('/api/organisations', { slug: `p-${unique()}`, name: 'Parent organisation', kind: 'regional' }, office.token)).body as { id: string };
     const { context, page, errors } = await openPage(browser);
-    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await signIn(page);
     await page.getByTestId('nav-admin').click();
     await page.getByTestId('admin-tab-organisations').click();
     await page.getByTestId('orgs-table').waitFor();
@@ -151,7 +151,7 @@ describe('browser: administration', function () {
 
   it('runs the audit verify and shows its result', async () => {
     const { context, page } = await openPage(browser);
-    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await signIn(page);
     await page.getByTestId('nav-admin').click();
     await page.getByTestId('admin-tab-audit').click();
     await page.getByTestId('audit-table').waitFor();

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { asOfficeAdmin } from '../helpers/factories.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../helpers/hub.js';
 import { patch } from '../helpers/http.js';
 import { englishMessages, ensureBuilt, hasChromium, launch, openPage, screenshot, signIn, switchLanguage } from './browser.js';
 
@@ -43,7 +42,7 @@ describe('browser: Arabic', function () {
   it('switches to Arabic: the document is right-to-left, the layout mirrors, no English is left', async () => {
     const messages = englishMessages();
     const { context, page, errors } = await openPage(browser);
-    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await signIn(page);
     await switchLanguage(page, 'ar');
 
     expect([await page.locator('html').getAttribute('lang'), await page.locator('html').getAttribute('dir')]).to.deep.equal(['ar', 'rtl']);
@@ -70,14 +69,14 @@ describe('browser: Arabic', function () {
 
   it('keeps the chosen language for the next sign-in, from the profile', async () => {
     const { context, page } = await openPage(browser);
-    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await signIn(page);
     await switchLanguage(page, 'ar');
     await page.getByTestId('sign-out').click();
     await page.getByTestId('login-email').waitFor();
     await context.close();
 
     const fresh = await openPage(browser);
-    await signIn(fresh.page, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await signIn(fresh.page);
     await fresh.page.locator('html[dir="rtl"]').waitFor({ state: 'attached' });
     expect(await fresh.page.getByTestId('sign-out').innerText()).to.contain('تسجيل الخروج');
     await fresh.context.close();

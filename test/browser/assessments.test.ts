@@ -7,7 +7,7 @@ import { publishChange } from '../../server/store/changeFeed.js';
 import { createAssessment, createOrganisation, createUser } from '../helpers/factories.js';
 import { baseUrl } from '../helpers/hub.js';
 import { get, patch, post } from '../helpers/http.js';
-import { englishMessages, ensureBuilt, hasChromium, launch, LOCALES, openPage, screenshot, signIn, switchLanguage } from './browser.js';
+import { englishMessages, ensureBuilt, hasChromium, launch, LOCALES, openPage, screenshot, signIn, switchLanguage, tallScreenshot } from './browser.js';
 
 const unique = () => randomBytes(3).toString('hex');
 const DAY = 86_400_000;
@@ -33,15 +33,6 @@ async function open(browser: Browser) {
   // Leaving a dirty editor asks first (beforeunload): the tests always mean to leave.
   opened.page.on('dialog', (dialog) => void dialog.accept());
   return opened;
-}
-
-/** A full-page screenshot with the viewport as tall as the page, so sticky bars sit where they belong. */
-async function tallScreenshot(page: Page, name: string): Promise<void> {
-  const height = Math.min(12_000, await page.evaluate<number>('document.documentElement.scrollHeight'));
-  const before = page.viewportSize() ?? { width: 1280, height: 800 };
-  await page.setViewportSize({ width: before.width, height });
-  await screenshot(page, name);
-  await page.setViewportSize(before);
 }
 
 /** Moves a published assessment back in time, as the demo loader does, so the chart spreads over months. */
@@ -86,7 +77,7 @@ describe('browser: country assessments', function () {
     const t = await tenants({ partnerMember: true });
     const title = `Kenya: election-period reading ${unique()}`;
     const { context, page, errors } = await open(browser);
-    await signIn(page, t.analyst.email, t.analyst.password);
+    await signIn(page, t.analyst);
 
     await page.getByTestId('nav-assessments').click();
     await page.getByTestId('assessment-new').click();
@@ -153,7 +144,7 @@ describe('browser: country assessments', function () {
 
     // The partner's member finds it in the list, opens the country page and sees its column in the heat map.
     const partner = await open(browser);
-    await signIn(partner.page, t.partnerMember.email, t.partnerMember.password);
+    await signIn(partner.page, t.partnerMember);
     await partner.page.getByTestId('nav-assessments').click();
     const row = partner.page.getByTestId('assessment-row').filter({ hasText: title });
     await row.waitFor();
@@ -182,7 +173,7 @@ describe('browser: country assessments', function () {
     expect(revised.status).to.equal(200);
 
     const owner = await open(browser);
-    await signIn(owner.page, t.analyst.email, t.analyst.password);
+    await signIn(owner.page, t.analyst);
     await owner.page.goto(`${baseUrl()}/assessments/${a.id}`);
     const banner = owner.page.getByTestId('assessment-revision');
     await banner.waitFor();
@@ -198,7 +189,7 @@ describe('browser: country assessments', function () {
 
     // Readers keep the published version; Compare offers them only the versions they may see.
     const reader = await open(browser);
-    await signIn(reader.page, t.partnerMember.email, t.partnerMember.password);
+    await signIn(reader.page, t.partnerMember);
     await reader.page.goto(`${baseUrl()}/assessments/${a.id}`);
     await reader.page.getByTestId('version-list').waitFor();
     expect(await reader.page.getByTestId('assessment-title').innerText()).to.contain(a.title);
@@ -242,8 +233,8 @@ describe('browser: country assessments', function () {
 
     const one = await open(browser);
     const two = await open(browser);
-    await signIn(one.page, t.admin.email, t.admin.password);
-    await signIn(two.page, t.analyst.email, t.analyst.password);
+    await signIn(one.page, t.admin);
+    await signIn(two.page, t.analyst);
     await one.page.goto(editUrl);
     await two.page.goto(editUrl);
     for (const page of [one.page, two.page]) {
@@ -347,7 +338,7 @@ describe('browser: country assessments', function () {
         this.retries(1);
         const messages = englishMessages();
         const { context, page, errors } = await open(browser);
-            await signIn(page, t.analyst.email, t.analyst.password);
+            await signIn(page, t.analyst);
         await switchLanguage(page, locale);
 
         if (locale === 'en') {

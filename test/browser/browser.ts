@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { base32Decode, hotp, totpStep } from '../../server/auth/totp.js';
-import { baseUrl } from '../helpers/hub.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, baseUrl } from '../helpers/hub.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const DIST_INDEX = path.join(ROOT, 'client', 'dist', 'index.html');
@@ -32,7 +32,16 @@ export function hasChromium(): boolean {
 export function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -62,10 +71,18 @@ export async function submitSignIn(page: Page, email: string, password: string):
   await page.getByTestId('login-submit').click();
 }
 
-/** Signs in through the form and waits for the signed-in shell. */
-export async function signIn(page: Page, email: string, password: string): Promise<void> {
+/** Who signs in: a user a test created, or the hub's Office admin. */
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
+const OFFICE_ADMIN: Credentials = { email: ADMIN_EMAIL, password: ADMIN_PASSWORD };
+
+/** Signs `who` (the Office admin by default) in through the form and waits for the signed-in shell. */
+export async function signIn(page: Page, who: Credentials = OFFICE_ADMIN): Promise<void> {
   await gotoSignIn(page);
-  await submitSignIn(page, email, password);
+  await submitSignIn(page, who.email, who.password);
   // Attached, not visible: on a phone the navigation is folded behind the menu button.
   await page.getByTestId('current-user').waitFor({ state: 'attached' });
 }
@@ -85,6 +102,15 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENS, `${name}.png`), fullPage: true });
 }
 
+/** A full-page screenshot with the viewport as tall as the page (up to `maxHeight`), so sticky bars sit where they belong. */
+export async function tallScreenshot(page: Page, name: string, maxHeight = 12_000): Promise<void> {
+  const height = Math.min(maxHeight, await page.evaluate<number>('document.documentElement.scrollHeight'));
+  const before = page.viewportSize() ?? { width: 1280, height: 800 };
+  await page.setViewportSize({ width: before.width, height: Math.max(before.height, height) });
+  await screenshot(page, name);
+  await page.setViewportSize(before);
+}
+
 /** The current code of a base32 TOTP secret (the next step's with `ahead`, to avoid a just-spent one). */
 export function totp(secret: string, ahead = 0): string {
   return hotp(base32Decode(secret), totpStep() + ahead);
@@ -92,7 +118,8 @@ export function totp(secret: string, ahead = 0): string {
 
 /** The English messages of the app, to prove none is left on an Arabic screen. */
 export function englishMessages(): Map<string, string> {
-  const read = (locale: Locale) => JSON.parse(readFileSync(path.join(ROOT, 'client', 'src', 'lib', 'i18n', `${locale}.json`), 'utf8')) as Record<string, string>;
+  const read = (locale: Locale) =>
+    JSON.parse(readFileSync(path.join(ROOT, 'client', 'src', 'lib', 'i18n', `${locale}.json`), 'utf8')) as Record<string, string>;
   const en = read('en');
   const ar = read('ar');
   return new Map(Object.entries(en).filter(([key, text]) => text !== ar[key]));

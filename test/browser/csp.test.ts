@@ -58,7 +58,7 @@ describe('browser: the app runs under the strict CSP (issue 7 §6)', function ()
     for (const who of pages) {
       const { context, page, errors } = await openPage(browser);
       const violations = await watchViolations(page);
-      await signIn(page, who.email, who.password);
+      await signIn(page, who);
       for (const path of who.paths) await visit(page, path);
       await switchLanguage(page, 'ar');
       await visit(page, who.paths[0]!);

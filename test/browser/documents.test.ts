@@ -57,7 +57,7 @@ describe('browser: document library', function () {
 
     // The analyst uploads.
     const a = await open(browser);
-    await signIn(a.page, analyst.email, analyst.password);
+    await signIn(a.page, analyst);
     await a.page.getByTestId('nav-documents').click();
     await a.page.getByTestId('document-new').click();
     await chooseFile(a.page, 'kenya-report.pdf', 'application/pdf', bytes);
@@ -117,7 +117,7 @@ describe('browser: document library', function () {
 
     // The partner's member sees it and downloads the very same bytes.
     const m = await open(browser);
-    await signIn(m.page, member.email, member.password);
+    await signIn(m.page, member);
     await m.page.getByTestId('nav-documents').click();
     await m.page.getByTestId('document-row-title').filter({ hasText: title }).click();
     await m.page.getByTestId('document-version-row').first().waitFor();

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { asOfficeAdmin, createOrganisation, createUser, type TestUser } from '../helpers/factories.js';
 import { baseUrl } from '../helpers/hub.js';
 import { get, post } from '../helpers/http.js';
-import { ensureBuilt, hasChromium, launch, LOCALES, openPage, screenshot, signIn, switchLanguage } from './browser.js';
+import { ensureBuilt, hasChromium, launch, LOCALES, openPage, screenshot, signIn, switchLanguage, tallScreenshot } from './browser.js';
 
 const unique = () => randomBytes(3).toString('hex');
 
@@ -48,15 +48,6 @@ async function stored(roomId: string, token: string): Promise<{ seq: number; bod
   return res.body.items;
 }
 
-/** A full-page screenshot with the viewport as tall as the page, so the sticky header sits at the top. */
-async function tallScreenshot(page: Page, name: string): Promise<void> {
-  const height = Math.min(6_000, await page.evaluate<number>('document.documentElement.scrollHeight'));
-  const before = page.viewportSize() ?? { width: 1280, height: 800 };
-  await page.setViewportSize({ width: before.width, height: Math.max(before.height, height) });
-  await screenshot(page, name);
-  await page.setViewportSize(before);
-}
-
 describe('browser: situation rooms', function () {
   this.timeout(240_000);
   let browser: Browser;
@@ -84,7 +75,7 @@ describe('browser: situation rooms', function () {
   }
 
   async function openRoom(browserPage: Page, user: TestUser, roomId: string): Promise<void> {
-    await signIn(browserPage, user.email, user.password);
+    await signIn(browserPage, user);
     await browserPage.goto(`${baseUrl()}/rooms/${roomId}`);
     await linkIs(browserPage, 'connected');
   }
@@ -95,7 +86,7 @@ describe('browser: situation rooms', function () {
     const b = await openPage(browser);
 
     // B finds the room in the list: its country, and no unread message yet.
-    await signIn(b.page, t.userB.email, t.userB.password);
+    await signIn(b.page, t.userB);
     await b.page.getByTestId('nav-rooms').click();
     const item = b.page.getByTestId('room-item').filter({ hasText: t.name });
     await item.waitFor();
@@ -208,13 +199,13 @@ describe('browser: situation rooms', function () {
     const [analyst, partner] = await Promise.all([createUser(orgA.id, 'analyst'), createUser(orgB.id, 'member')]);
     const a = await openPage(browser);
     const b = await openPage(browser);
-    await signIn(b.page, partner.email, partner.password);
+    await signIn(b.page, partner);
     await b.page.getByTestId('nav-rooms').click();
     await b.page.getByTestId('rooms-empty').waitFor();
     expect(await b.page.getByTestId('room-new').count(), 'members do not open rooms').to.equal(0);
 
     // The analyst fills the form: name, country, the partner organisation.
-    await signIn(a.page, analyst.email, analyst.password);
+    await signIn(a.page, analyst);
     await a.page.getByTestId('nav-rooms').click();
     await a.page.getByTestId('room-new').click();
     const name = `DRC: North Kivu ${unique()}`;
@@ -222,7 +213,7 @@ describe('browser: situation rooms', function () {
     await a.page.getByTestId('room-create-country').selectOption('COD');
     await a.page.locator(`[data-testid="organisation-option"][data-organisation-id="${orgB.id}"]`).check();
     expect(await a.page.locator(`[data-testid="organisation-option"][data-organisation-id="${orgA.id}"]`).isDisabled(), 'the creator organisation is always in').to.equal(true);
-    await tallScreenshot(a.page, 'room-new-en');
+    await tallScreenshot(a.page, 'room-new-en', 6_000);
     await a.page.getByTestId('room-create-submit').click();
     await a.page.waitForURL(/\/rooms\/[0-9a-f]{24}$/);
     const roomId = /\/rooms\/([0-9a-f]{24})$/.exec(a.page.url())![1]!;
@@ -275,7 +266,7 @@ describe('browser: situation rooms', function () {
     // The analyst takes the partner out: the partner's view leaves the room and says why.
     await a.page.getByTestId('room-manage').locator('summary').click();
     await a.page.locator(`[data-testid="organisation-option"][data-organisation-id="${orgB.id}"]`).uncheck();
-    await tallScreenshot(a.page, 'rooms-manage-open-en');
+    await tallScreenshot(a.page, 'rooms-manage-open-en', 6_000);
     await a.page.getByTestId('room-manage-save').click();
     await a.page.getByTestId('room-manage-done').waitFor();
     await b.page.waitForURL(/\/rooms$/);
@@ -333,18 +324,18 @@ describe('browser: situation rooms', function () {
       expect((await post(`/api/rooms/${t.roomId}/messages`, { body }, token)).status).to.equal(201);
     }
     const { context, page, errors } = await openPage(browser);
-    await signIn(page, t.userB.email, t.userB.password);
+    await signIn(page, t.userB);
     for (const locale of LOCALES) {
       await switchLanguage(page, locale);
       await page.getByTestId('nav-rooms').click();
       await page.getByTestId('room-item').filter({ hasText: t.name }).waitFor();
       await page.waitForLoadState('networkidle');
-      await tallScreenshot(page, `rooms-list-${locale}`);
+      await tallScreenshot(page, `rooms-list-${locale}`, 6_000);
       await page.getByTestId('room-item').filter({ hasText: t.name }).getByTestId('room-link').click();
       await linkIs(page, 'connected');
       await until('three messages', async () => (await page.getByTestId('message').count()) === 3);
       await page.waitForLoadState('networkidle');
-      await tallScreenshot(page, `room-view-${locale}`);
+      await tallScreenshot(page, `room-view-${locale}`, 6_000);
       if (locale === 'ar') expect(await page.locator('html').getAttribute('dir')).to.equal('rtl');
     }
     await page.setViewportSize({ width: 390, height: 844 });

@@ -1,6 +1,5 @@
 import type { Browser } from 'playwright-core';
 import { asOfficeAdmin } from '../helpers/factories.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../helpers/hub.js';
 import { patch } from '../helpers/http.js';
 import { ensureBuilt, gotoSignIn, hasChromium, launch, LOCALES, openPage, screenshot, signIn, switchLanguage } from './browser.js';
 
@@ -27,7 +26,7 @@ describe('browser: screenshots of the main pages', function () {
       await gotoSignIn(page);
       await switchLanguage(page, locale);
       await screenshot(page, `${locale}-signin`);
-      await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+      await signIn(page);
       await switchLanguage(page, locale);
       await screenshot(page, `${locale}-dashboard`);
       const pages: [string, string][] = [

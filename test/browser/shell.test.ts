@@ -21,7 +21,7 @@ describe('browser: the app shell', function () {
   it('rings the bell when a notification arrives on the socket', async () => {
     const { analyst } = await createTenant();
     const { context, page, errors } = await openPage(browser);
-    await signIn(page, analyst.email, analyst.password);
+    await signIn(page, analyst);
     // The socket connects once the shell is up; give the handshake a moment, then publish as a service would.
     await page.waitForTimeout(1_000);
     domainEvents.publish('notification', { userIds: [analyst.id], payload: { type: 'assessment.shared', title: 'Burundi — quarterly assessment' } });
@@ -45,7 +45,7 @@ describe('browser: the app shell', function () {
   it('collapses the navigation behind a menu button on a phone', async () => {
     const { analyst } = await createTenant();
     const { context, page } = await openPage(browser, { width: 390, height: 844 });
-    await signIn(page, analyst.email, analyst.password);
+    await signIn(page, analyst);
     expect(await page.locator('#main-nav').isVisible()).to.equal(false);
     const toggle = page.getByTestId('menu-toggle');
     expect(await toggle.getAttribute('aria-expanded')).to.equal('false');
@@ -60,7 +60,7 @@ describe('browser: the app shell', function () {
   it('offers a skip link to the main content as the first stop of the keyboard', async () => {
     const { analyst } = await createTenant();
     const { context, page } = await openPage(browser);
-    await signIn(page, analyst.email, analyst.password);
+    await signIn(page, analyst);
     await page.reload();
     await page.getByTestId('current-user').waitFor();
     await page.keyboard.press('Tab');

@@ -22,7 +22,7 @@ describe('browser: signing in', function () {
   it('signs in without MFA, shows who is signed in, and signs out', async () => {
     const { analyst } = await createTenant();
     const { context, page, errors } = await openPage(browser);
-    await signIn(page, analyst.email, analyst.password);
+    await signIn(page, analyst);
     expect(await page.getByTestId('current-user').innerText()).to.contain(`Test analyst ${analyst.email}`);
     expect(await page.getByTestId('nav-admin').count(), 'an analyst sees no Administration').to.equal(0);
     expect(await page.evaluate<string>('JSON.stringify(window.localStorage)'), 'no token in localStorage').not.to.match(/token|ey[A-Za-z0-9_-]{20,}/i);
@@ -64,8 +64,8 @@ describe('browser: signing in', function () {
     const { analyst } = await createTenant();
     const here = await openPage(browser);
     const elsewhere = await openPage(browser);
-    await signIn(here.page, analyst.email, analyst.password);
-    await signIn(elsewhere.page, analyst.email, analyst.password);
+    await signIn(here.page, analyst);
+    await signIn(elsewhere.page, analyst);
 
     await here.page.getByTestId('nav-account').click();
     const fresh = `${analyst.password}-renewed`;
@@ -86,7 +86,7 @@ describe('browser: signing in', function () {
   it('resumes the session after a reload in the same tab', async () => {
     const { analyst } = await createTenant();
     const { context, page } = await openPage(browser);
-    await signIn(page, analyst.email, analyst.password);
+    await signIn(page, analyst);
     await page.getByTestId('nav-account').click();
     await page.getByTestId('profile-name').fill('Fatou Ndiaye');
     await page.getByTestId('profile-submit').click();
@@ -101,7 +101,7 @@ describe('browser: signing in', function () {
   it('enrols in MFA with a locally drawn QR code, then signs in with a code', async () => {
     const { analyst } = await createTenant();
     const { context, page, errors } = await openPage(browser);
-    await signIn(page, analyst.email, analyst.password);
+    await signIn(page, analyst);
     await page.getByTestId('nav-account').click();
     await page.getByTestId('mfa-password').fill('not-the-password-at-all');
     await page.getByTestId('mfa-setup').click();
@@ -148,7 +148,7 @@ describe('browser: signing in', function () {
   it('an organisation admin requires two-step sign-in; a user without it enrols at sign-in and is signed in', async () => {
     const { organisation, admin, member } = await createTenant();
     const adminPage = await openPage(browser);
-    await signIn(adminPage.page, admin.email, admin.password);
+    await signIn(adminPage.page, admin);
     await adminPage.page.goto(`${baseUrl()}/admin/users`);
     await adminPage.page.getByTestId('require-mfa-toggle').check();
     await adminPage.page.getByTestId('require-mfa-message').waitFor();
@@ -177,7 +177,7 @@ describe('browser: signing in', function () {
   it('the MFA panel in Arabic: right-to-left, Arabic labels, the recovery codes left-to-right', async () => {
     const { analyst } = await createTenant();
     const { context, page, errors } = await openPage(browser);
-    await signIn(page, analyst.email, analyst.password);
+    await signIn(page, analyst);
     await switchLanguage(page, 'ar');
     await page.getByTestId('nav-account').click();
     const panel = page.getByTestId('mfa-panel');
@@ -204,7 +204,7 @@ describe('browser: signing in', function () {
   it('signs the person out with a message when an administrator deactivates them', async () => {
     const { admin, member } = await createTenant();
     const { context, page } = await openPage(browser);
-    await signIn(page, member.email, member.password);
+    await signIn(page, member);
     const res = await patch(`/api/users/${member.id}`, { active: false }, admin.token);
     expect(res.status).to.equal(200);
     const notice = page.getByTestId('signin-notice');

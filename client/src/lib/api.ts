@@ -1,77 +1,63 @@
-/** The one typed client of the hub's HTTP API (contract §2–§4, §9, §10). Components never call fetch. */
+/** The one typed client of the hub's HTTP API (contract §2–§10). Components never call fetch. */
 import type { ErrorCode } from '../../../shared/errors.js';
 import type { Locale } from '../../../shared/limits.js';
 import type { OrganisationKind, Role } from '../../../shared/roles.js';
+import type { LoginAnswer, MeAnswer, MfaEnableAnswer, MfaSetupAnswer, TokenSet, UpdateMeAnswer } from '../../../shared/schemas/account.js';
+import type {
+  Assessment,
+  AssessmentComment,
+  AssessmentVersion,
+  AssessmentVersionItem,
+  AssessmentWithVersions,
+  CountryOverview,
+  CreateAssessmentBody,
+  RiskMapItem,
+} from '../../../shared/schemas/assessments.js';
+import type { AuditRecord, AuditVerification } from '../../../shared/schemas/audit.js';
 import type { Page } from '../../../shared/schemas/common.js';
-import type { AtrocityCrime, RiskFactorKind, Trend } from '../../../shared/framework/index.js';
-import type { Classification, Sharing, SharingScope } from '../../../shared/sharing.js';
-import type { RoomMessage } from '../../../shared/events.js';
-import { TokenKeeper, type TokenSet } from './tokens.js';
+import type { DocumentWithVersions, HubDocument } from '../../../shared/schemas/documents.js';
+import type { CountryItem, RiskFactorView } from '../../../shared/schemas/framework.js';
+import type { Health } from '../../../shared/schemas/health.js';
+import type { Organisation, User } from '../../../shared/schemas/organisations.js';
+import type { Room, RoomMessage } from '../../../shared/schemas/rooms.js';
+import type { Classification, Sharing } from '../../../shared/sharing.js';
+import { TokenKeeper } from './tokens.js';
 
-export type { Page };
+// The answers' types come from the response schemas in shared/schemas (what the server's presenters are
+// typed against); they are re-exported so components import the API's types from this one module.
+export type {
+  Assessment,
+  AssessmentComment,
+  AssessmentVersion,
+  AssessmentVersionItem,
+  AuditRecord,
+  AuditVerification,
+  CountryItem,
+  CountryOverview,
+  DocumentWithVersions,
+  HubDocument,
+  Organisation,
+  Page,
+  RiskFactorView,
+  RiskMapItem,
+  Room,
+  RoomMessage,
+  User,
+};
+export type { RiskFactorEntry } from '../../../shared/schemas/assessments.js';
+export type { RiskReading } from '../../../shared/schemas/assessments.js';
+export type { DocumentVersion } from '../../../shared/schemas/documents.js';
+export type { MfaSetupAnswer };
 
-/** A user as the hub presents it (§3). */
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  organisationId: string;
-  role: Role;
-  active: boolean;
-  locale: Locale;
-  mfaEnabled: boolean;
-}
+export type AssessmentStatus = Assessment['status'];
 
-/** An organisation (§4). */
-export interface Organisation {
-  id: string;
-  slug: string;
-  name: string;
-  kind: OrganisationKind;
-  parentId: string | null;
-  active: boolean;
-  /** Its users must sign in with a second factor (§4 v2). */
-  requireMfa?: boolean;
-}
-
-export interface LoginAnswer extends TokenSet {
-  user: User;
-}
-
-export interface Me {
-  user: User;
-  organisation: Organisation;
-}
+/** The editable content of an assessment, as POST takes it (PATCH takes it without `country`). */
+export type AssessmentContent = Omit<CreateAssessmentBody, 'country' | 'periodStart' | 'periodEnd'> & { periodStart: string | null; periodEnd: string | null };
 
 /** What proves an MFA call is the account holder's (§3 v2). */
 export type MfaProof = { currentPassword: string; enrolmentToken?: undefined } | { enrolmentToken: string; currentPassword?: undefined };
 
 const proofBody = (proof: MfaProof) => (proof.currentPassword === undefined ? {} : { currentPassword: proof.currentPassword });
-
-export interface MfaSetup {
-  secret: string;
-  otpauthUrl: string;
-}
-
-/** One record of the audit trail (§9). */
-export interface AuditRecord {
-  id: string;
-  at: string;
-  actor: { userId: string | null; organisationId: string | null } | null;
-  action: string;
-  target: { type: string; id: string | null; organisationId: string | null } | null;
-  ip: string | null;
-  outcome: string;
-  details?: Record<string, string | number | boolean | null>;
-  hash: string;
-  prevHash: string | null;
-}
-
-export interface AuditVerify {
-  ok: boolean;
-  checked: number;
-  firstBrokenId: string | null;
-}
 
 export interface AuditQuery {
   action?: string;
@@ -83,89 +69,6 @@ export interface AuditQuery {
   cursor?: string;
 }
 
-export interface Health {
-  status: string;
-  db: string;
-  version?: string;
-}
-
-/** One risk factor of the Framework in the reader's language (§6 `GET /api/framework`). */
-export interface RiskFactorView {
-  number: number;
-  kind: RiskFactorKind;
-  crime: AtrocityCrime | null;
-  title: string;
-  indicators: { code: string; text: string }[];
-}
-
-/** A country (§6 `GET /api/countries`): alpha-3 code, name in the reader's language, ISO numeric code. */
-export interface Country {
-  code: string;
-  name: string;
-  numeric?: string | null;
-}
-
-export type AssessmentStatus = 'draft' | 'published';
-export type { Classification, Sharing, SharingScope, Trend };
-
-/** One factor as an assessment rates it. */
-export interface FactorRating {
-  number: number;
-  level: number;
-  trend: Trend;
-  indicators: string[];
-  notes: string;
-}
-
-/** One stored version: who saved it and when (`updatedByName` when the hub sends it). */
-export interface VersionInfo {
-  version: number;
-  /** What the version was saved as (§6 v2); null for versions stored before v2. */
-  status?: AssessmentStatus | null;
-  updatedBy: string;
-  updatedAt: string;
-  updatedByName?: string;
-}
-
-/** A country assessment (§6), current or as one of its versions. */
-export interface Assessment {
-  id: string;
-  organisationId: string;
-  country: string;
-  title: string;
-  summary: string;
-  periodStart: string | null;
-  periodEnd: string | null;
-  overallRisk: number;
-  riskFactors: FactorRating[];
-  status: AssessmentStatus;
-  classification: Classification;
-  sharing: Sharing;
-  version: number;
-  createdBy: string;
-  updatedBy: string;
-  createdAt: string;
-  updatedAt: string;
-  publishedAt: string | null;
-  /** The last published version (§6 v2); with `status: draft`, the owner is reading a draft revision of it. */
-  publishedVersion?: number | null;
-  createdByName?: string;
-  updatedByName?: string;
-  versions?: VersionInfo[];
-}
-
-/** The editable content of an assessment, as POST takes it (PATCH takes it without `country`). */
-export interface AssessmentContent {
-  title: string;
-  summary: string;
-  periodStart: string | null;
-  periodEnd: string | null;
-  overallRisk: number;
-  riskFactors: FactorRating[];
-  classification: Classification;
-  sharing: Sharing;
-}
-
 export interface AssessmentQuery {
   country?: string;
   organisation?: string;
@@ -174,83 +77,6 @@ export interface AssessmentQuery {
   q?: string;
   limit?: number;
   cursor?: string;
-}
-
-/** A comment on an assessment. */
-export interface AssessmentComment {
-  id: string;
-  author: { id: string; name: string; organisationId: string };
-  body: string;
-  createdAt: string;
-}
-
-/** One published reading of a country's overall risk. */
-export interface RiskReading {
-  assessmentId: string;
-  organisationId: string;
-  publishedAt: string;
-  overallRisk: number;
-}
-
-/** `GET /api/countries/:code/overview`. */
-export interface CountryOverview {
-  country: string;
-  latest: Assessment[];
-  history: RiskReading[];
-}
-
-/** The latest visible published overall risk of one country (`GET /api/countries/risk-map`). */
-export interface RiskMapItem {
-  country: string;
-  overallRisk: number;
-  publishedAt: string;
-  assessmentId: string;
-  organisationId: string;
-}
-
-/** A situation room (§8); `unread` for the caller on lists and reads. */
-export interface Room {
-  id: string;
-  name: string;
-  country: string | null;
-  organisations: string[];
-  createdBy: string;
-  /** The organisation that created it (its admins and analysts manage the room); sent by the hub as an extra field. */
-  createdByOrganisation?: string;
-  createdAt: string;
-  archived: boolean;
-  lastSeq: number;
-  unread?: number;
-}
-
-export type { RoomMessage };
-
-/** One stored version of a document (§7). */
-export interface DocumentVersion {
-  version: number;
-  size: number;
-  sha256: string;
-  createdBy: string;
-  createdAt: string;
-}
-
-/** A document (§7); `versions` on a single read. */
-export interface HubDocument {
-  id: string;
-  organisationId: string;
-  title: string;
-  filename: string;
-  contentType: string;
-  size: number;
-  sha256: string;
-  country: string | null;
-  classification: Classification;
-  sharing: Sharing;
-  version: number;
-  createdBy: string;
-  createdAt: string;
-  updatedAt: string;
-  versions?: DocumentVersion[];
 }
 
 export interface DocumentQuery {
@@ -330,7 +156,8 @@ async function parse<T>(res: Response): Promise<T> {
     data = undefined;
   }
   if (res.ok) return data as T;
-  const answer = data as { enrolmentToken?: unknown; error?: { code?: ApiErrorCode; message?: string; details?: { path: string; message: string }[] } } | undefined;
+  const answer = data as
+    { enrolmentToken?: unknown; error?: { code?: ApiErrorCode; message?: string; details?: { path: string; message: string }[] } } | undefined;
   const error = answer?.error;
   const enrolmentToken = typeof answer?.enrolmentToken === 'string' ? answer.enrolmentToken : null;
   throw new ApiError(res.status, error?.code ?? fallbackCode(res.status), error?.message ?? res.statusText, error?.details ?? [], enrolmentToken);
@@ -383,12 +210,12 @@ export class ApiClient {
   }
 
   /** GET /api/me. */
-  me(): Promise<Me> {
+  me(): Promise<MeAnswer> {
     return this.request('GET', '/api/me');
   }
 
   /** PATCH /api/me. */
-  updateMe(changes: { name?: string; locale?: Locale }): Promise<{ user: User }> {
+  updateMe(changes: { name?: string; locale?: Locale }): Promise<UpdateMeAnswer> {
     return this.request('PATCH', '/api/me', { body: changes });
   }
 
@@ -398,12 +225,12 @@ export class ApiClient {
   }
 
   /** POST /api/me/mfa/setup, proven with the current password or an enrolment token. */
-  mfaSetup(proof: MfaProof): Promise<MfaSetup> {
+  mfaSetup(proof: MfaProof): Promise<MfaSetupAnswer> {
     return this.request('POST', '/api/me/mfa/setup', { body: proofBody(proof), bearer: proof.enrolmentToken });
   }
 
   /** POST /api/me/mfa/enable: answers the ten recovery codes, shown this once; ends the other sessions. */
-  mfaEnable(otp: string, proof: MfaProof): Promise<{ recoveryCodes: string[] }> {
+  mfaEnable(otp: string, proof: MfaProof): Promise<MfaEnableAnswer> {
     return this.request('POST', '/api/me/mfa/enable', { body: { otp, ...proofBody(proof) }, bearer: proof.enrolmentToken });
   }
 
@@ -462,7 +289,7 @@ export class ApiClient {
   }
 
   /** GET /api/audit/verify. */
-  verifyAudit(): Promise<AuditVerify> {
+  verifyAudit(): Promise<AuditVerification> {
     return this.request('GET', '/api/audit/verify');
   }
 
@@ -472,7 +299,7 @@ export class ApiClient {
   }
 
   /** GET /api/countries: every country, names in `lang`. */
-  countries(lang: Locale): Promise<{ items: Country[] }> {
+  countries(lang: Locale): Promise<{ items: CountryItem[] }> {
     return this.request('GET', '/api/countries', { query: { lang } });
   }
 
@@ -482,7 +309,7 @@ export class ApiClient {
   }
 
   /** GET /api/assessments/:id. */
-  assessment(id: string): Promise<Assessment> {
+  assessment(id: string): Promise<AssessmentWithVersions> {
     return this.request('GET', `/api/assessments/${encodeURIComponent(id)}`);
   }
 
@@ -512,12 +339,12 @@ export class ApiClient {
   }
 
   /** GET /api/assessments/:id/versions, oldest first. */
-  versions(id: string): Promise<{ items: VersionInfo[] }> {
+  versions(id: string): Promise<{ items: AssessmentVersionItem[] }> {
     return this.request('GET', `/api/assessments/${encodeURIComponent(id)}/versions`);
   }
 
   /** GET /api/assessments/:id/versions/:version: the assessment as it was. */
-  assessmentVersion(id: string, version: number): Promise<Assessment> {
+  assessmentVersion(id: string, version: number): Promise<AssessmentVersion> {
     return this.request('GET', `/api/assessments/${encodeURIComponent(id)}/versions/${version}`);
   }
 
@@ -577,7 +404,7 @@ export class ApiClient {
   }
 
   /** GET /api/documents/:id, with its versions. */
-  document(id: string): Promise<HubDocument> {
+  document(id: string): Promise<DocumentWithVersions> {
     return this.request('GET', `/api/documents/${encodeURIComponent(id)}`);
   }
 

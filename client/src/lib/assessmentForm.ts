@@ -7,7 +7,7 @@ import {
 } from '../../../shared/schemas/assessments.js';
 import { sharingProblem, type Classification, type SharingScope } from '../../../shared/sharing.js';
 import type { Trend } from '../../../shared/framework/index.js';
-import { ApiError, type Assessment, type AssessmentContent, type FactorRating } from './api.js';
+import { ApiError, type Assessment, type AssessmentContent, type RiskFactorEntry } from './api.js';
 import type { I18n } from './state/i18n.svelte.js';
 
 /** One factor in the form; `level: null` means "not assessed" (the factor is left out of the assessment). */
@@ -77,7 +77,7 @@ export function valuesOf(a: Assessment): FormValues {
 }
 
 /** The assessed factors, in number order, as the API takes them. */
-export function ratingsOf(values: FormValues): FactorRating[] {
+export function ratingsOf(values: FormValues): RiskFactorEntry[] {
   return values.factors
     .filter((factor): factor is FactorValues & { level: number } => factor.level !== null)
     .map((factor) => ({ number: factor.number, level: factor.level, trend: factor.trend, indicators: [...factor.indicators].sort(byCode), notes: factor.notes }));
@@ -219,7 +219,7 @@ export function checkValues(i18n: I18n, values: FormValues, isNew: boolean): For
 }
 
 /** The slot an API path names (`riskFactors.3.notes` → `factor.N.notes` of the 4th factor sent). */
-export function slotOfPath(path: string[], sent: FactorRating[]): Slot {
+export function slotOfPath(path: string[], sent: RiskFactorEntry[]): Slot {
   const [head, index, part] = path;
   if (head === 'riskFactors' && index !== undefined) {
     const number = sent[Number(index)]?.number;
@@ -231,7 +231,7 @@ export function slotOfPath(path: string[], sent: FactorRating[]): Slot {
 }
 
 /** The field and translated problem of a 400 the hub answered, if it named a field the form shows. */
-export function serverProblem(i18n: I18n, error: unknown, sent: FactorRating[]): { slot: Slot; message: string } | null {
+export function serverProblem(i18n: I18n, error: unknown, sent: RiskFactorEntry[]): { slot: Slot; message: string } | null {
   if (!(error instanceof ApiError) || error.code !== 'invalid_request') return null;
   const path = error.details[0]?.path ?? /^([\w.]+):/.exec(error.message)?.[1];
   if (!path) return null;

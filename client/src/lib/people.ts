@@ -4,10 +4,9 @@ import { directory, shortId } from './state/directory.svelte.js';
 import type { I18n } from './state/i18n.svelte.js';
 import { session } from './state/session.svelte.js';
 
-/** "You", the person's name when the hub sent it or the reader may list them, else "User …a1b2c3 of AU". */
-export function personLabel(i18n: I18n, userId: string, name?: string, organisationId?: string): string {
+/** "You", the person's name when the reader may list them, else "User …a1b2c3 of AU". */
+export function personLabel(i18n: I18n, userId: string, organisationId?: string): string {
   if (session.user?.id === userId) return i18n.t('person_you');
-  if (name) return personName(i18n, name);
   const known = directory.users.get(userId);
   if (known) return personName(i18n, known.name);
   const organisation = organisationId ? directory.organisations.get(organisationId) : undefined;

@@ -1,10 +1,8 @@
 /** Tokens of the signed-in session: the access token lives in memory only, the refresh token in this tab's sessionStorage. */
 
-export interface TokenSet {
-  accessToken: string;
-  refreshToken: string;
-  expiresIn: number;
-}
+import type { TokenSet } from '../../../shared/schemas/account.js';
+
+export type { TokenSet };
 
 /** What a refresh came to: new tokens, the session is over, or the hub could not be reached. */
 export type RefreshOutcome = 'ok' | 'ended' | 'offline';

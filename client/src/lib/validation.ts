@@ -29,8 +29,3 @@ function describe(i18n: I18n, field: string, issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type') return i18n.t('validation_required');
   return i18n.t('validation_invalid');
 }
-
-/** The first field with an error, to move focus there. */
-export function firstErrorField(errors: FieldErrors, order: string[]): string | null {
-  return order.find((field) => errors[field]) ?? null;
-}

@@ -1,5 +1,5 @@
 /** The assessment page: the assessment, its versions, a comparison of two of them, its comments. */
-import { api, type Assessment, type AssessmentComment, type VersionInfo } from '../api.js';
+import { api, type Assessment, type AssessmentComment, type AssessmentVersion, type AssessmentVersionItem } from '../api.js';
 import { errorKey } from '../errors.js';
 import type { MessageKey } from './i18n.svelte.js';
 
@@ -9,17 +9,17 @@ const COMMENTS_PAGE = 50;
 export class AssessmentPage {
   assessment = $state.raw<Assessment | null>(null);
   loadError = $state<MessageKey | null>(null);
-  versions = $state.raw<VersionInfo[]>([]);
+  versions = $state.raw<AssessmentVersionItem[]>([]);
   /** The two versions compared, as numbers (`left` older by default). */
   left = $state<number | null>(null);
   right = $state<number | null>(null);
-  compared = $state.raw<{ left: Assessment; right: Assessment } | null>(null);
+  compared = $state.raw<{ left: AssessmentVersion; right: AssessmentVersion } | null>(null);
   comparing = $state(false);
   compareError = $state<MessageKey | null>(null);
   comments = $state.raw<AssessmentComment[]>([]);
   commentsCursor = $state<string | null>(null);
   commentsError = $state<MessageKey | null>(null);
-  #cache = new Map<number, Promise<Assessment>>();
+  #cache = new Map<number, Promise<AssessmentVersion>>();
 
   constructor(readonly id: string) {}
 
@@ -118,7 +118,7 @@ export class AssessmentPage {
     return api.deleteAssessment(this.id);
   }
 
-  #version(version: number): Promise<Assessment> {
+  #version(version: number): Promise<AssessmentVersion> {
     let pending = this.#cache.get(version);
     if (!pending) {
       pending = api.assessmentVersion(this.id, version);

@@ -1,7 +1,7 @@
 /** The document library: its filters, the rows loaded so far and "load more" paging; one document's page. */
 import { DOCUMENT_TYPES } from '../../../../shared/documentTypes.js';
 import type { SharingScope } from '../../../../shared/sharing.js';
-import { api, type DocumentQuery, type HubDocument } from '../api.js';
+import { api, type DocumentQuery, type DocumentWithVersions, type HubDocument } from '../api.js';
 import { errorKey } from '../errors.js';
 import { noPlaceFilters, placeFiltersFrom, placeQuery, type PlaceFilters } from '../listFilters.js';
 import type { I18n, MessageKey } from './i18n.svelte.js';
@@ -45,7 +45,7 @@ export class DocumentList extends PagedList<HubDocument, DocumentFilterValues> {
 
 /** State of one document's page. */
 export class DocumentView {
-  doc = $state.raw<HubDocument | null>(null);
+  doc = $state.raw<DocumentWithVersions | null>(null);
   loading = $state(true);
   failure = $state<MessageKey | null>(null);
 

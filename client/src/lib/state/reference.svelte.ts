@@ -1,16 +1,16 @@
 /** The Framework's risk factors and the list of countries, in the interface language, loaded once per language. */
 import type { Locale } from '../../../../shared/limits.js';
-import { api, type Country, type RiskFactorView } from '../api.js';
+import { api, type CountryItem, type RiskFactorView } from '../api.js';
 
 interface Loaded {
   factors: RiskFactorView[];
-  countries: Country[];
+  countries: CountryItem[];
 }
 
 /** Reference data every assessment page needs; it follows the language (`load()` again after a switch). */
 export class Reference {
   factors = $state.raw<RiskFactorView[]>([]);
-  countries = $state.raw<Country[]>([]);
+  countries = $state.raw<CountryItem[]>([]);
   /** The language the lists above are in (null until the first load). */
   locale = $state<Locale | null>(null);
   readonly #names = $derived(new Map(this.countries.map((country) => [country.code, country.name])));
