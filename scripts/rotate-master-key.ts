@@ -1,5 +1,5 @@
 // `npm run rotate-master-key`: re-wraps every organisation data key and re-seals every TOTP secret from
-// the current HUB_MASTER_KEY to HUB_NEW_MASTER_KEY (server/services/masterKey.ts). Stop every hub
+// the current HUB_MASTER_KEY to HUB_NEW_MASTER_KEY (server/ops/masterKey.ts). Stop every hub
 // process first. Idempotent: run it again after an interruption. One line and exit code 1 on failure.
 import 'dotenv/config';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { ConfigError, loadConfig } from '../config/index.js';
 import { connectDatabase, disconnectDatabase } from '../server/db/connection.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../server/db/embedded.js';
 import { createLogger } from '../server/log.js';
-import { rotateMasterKey } from '../server/services/masterKey.js';
+import { rotateMasterKey } from '../server/ops/masterKey.js';
 
 function newMasterKey(value: string | undefined): Buffer {
   const text = value?.trim() ?? '';

@@ -3,9 +3,9 @@ import path from 'node:path';
 import express, { type Express, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
-import type { Config } from '../config/index.js';
 import { JSON_BODY_LIMIT } from '../shared/limits.js';
 import { databaseAvailable } from './db/connection.js';
+import type { Domain } from './domain.js';
 import type { Drain } from './drain.js';
 import { apiNotFound, errorHandler, HttpError, isDatabaseDown } from './http/errors.js';
 import type { HubMetrics } from './metrics.js';
@@ -32,7 +32,8 @@ export interface AppLifecycle {
  * Builds the Express application: one path through every request, the API under /api, the app at /.
  * `rateLimit` (server/http/rateLimits.ts) runs before the body is read or the database is asked.
  */
-export function createApp(config: Config, log: Logger, rateLimit: RequestHandler, wired: Wired, lifecycle: AppLifecycle = {}): Express {
+export function createApp(domain: Domain, log: Logger, rateLimit: RequestHandler, wired: Wired, lifecycle: AppLifecycle = {}): Express {
+  const { config } = domain;
   const { drain, metrics } = lifecycle;
   const app = express();
   app.disable('x-powered-by');
@@ -72,7 +73,7 @@ export function createApp(config: Config, log: Logger, rateLimit: RequestHandler
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  app.use('/api', apiRouter(config, wired));
+  app.use('/api', apiRouter(domain, wired));
   app.use('/api', apiNotFound);
 
   const dist = clientDist();

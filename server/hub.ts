@@ -4,19 +4,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { ConfigError, type Config } from '../config/index.js';
 import { createApp } from './app.js';
-import { prepareDummyHash } from './auth/passwords.js';
 import { sharePrincipalChanges } from './auth/principalFanout.js';
 import { connectDatabase, disconnectDatabase, ensureIndexes } from './db/connection.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
+import { loadDemoData } from './demo/index.js';
+import { createDomain } from './domain.js';
 import { Drain } from './drain.js';
 import { createMetrics, createMetricsServer } from './metrics.js';
 import { attachRealtime, type Realtime } from './realtime/index.js';
 import { answerClientErrors } from './http/security.js';
 import { auditSettled } from './services/audit.js';
 import { bootstrap } from './services/bootstrap.js';
-import { loadDemoData } from './services/demo/index.js';
-import { assessmentCatalog } from './services/assessmentCatalog.js';
-import { documentCatalog } from './services/documents/catalog.js';
+import { startBlobSweeper } from './services/documents/sweeper.js';
 import { startHousekeeping } from './services/housekeeping.js';
 import { createRateLimits } from './http/rateLimits.js';
 import type { HubServer } from './realtime/types.js';
@@ -57,8 +56,10 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
   try {
     await connectDatabase(uri, log);
     await ensureIndexes();
-    await Promise.all([bootstrap(config, log), prepareDummyHash()]);
-    if (config.demo) await loadDemoData(log);
+    // What the services work with (repositories, catalogs, document storage), built once and passed down.
+    const domain = createDomain(config);
+    await Promise.all([bootstrap(domain, log), domain.dummyHash]);
+    if (config.demo) await loadDemoData(domain, log);
 
     const drain = new Drain(config.version);
     const metrics = config.metricsPort ? createMetrics() : undefined;
@@ -71,7 +72,7 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
     // written) after the sockets and before the database.
     const rooms = createRoomRuntime(await createMessageLimiter(config, log));
     started.push(() => rooms.close());
-    const app = createApp(config, log, rateLimits.handler, { rooms }, { drain, metrics });
+    const app = createApp(domain, log, rateLimits.handler, { rooms }, { drain, metrics });
     const server = createServer(app);
     answerClientErrors(server);
     drain.trackConnections(server);
@@ -91,9 +92,10 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
       });
     }
     await listen(server, config.port, config.host, 'PORT');
-    const housekeeping = startHousekeeping(log);
+    const housekeeping = startHousekeeping(domain.repos.sessions, log);
+    const stopBlobSweeper = startBlobSweeper(domain.repos.documents, domain.storage.blobs, log);
     // Warm the catalogs in the background: on FerretDB their first full load can take many seconds.
-    for (const catalog of [assessmentCatalog, documentCatalog]) {
+    for (const catalog of [domain.repos.assessments.catalog, domain.repos.documents.catalog]) {
       catalog.fresh().catch((error: unknown) => log.warn({ err: (error as Error).message }, 'catalog warm-up failed; the first list will load it'));
     }
     const port = (server.address() as AddressInfo).port;
@@ -109,6 +111,7 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
       close() {
         closing ??= (async () => {
           housekeeping.stop();
+          stopBlobSweeper();
           await drainTraffic({ server, realtime, drain, deadline: Date.now() + config.drainMs, log });
           // Records nobody waited for (lists', §9) are stored before the database goes (bounded: it may be down).
           await Promise.race([auditSettled(), sleep(AUDIT_FLUSH_MS)]);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { Assessment } from '../server/models/assessment.js';
-import { ASSESSMENT_FEED } from '../server/services/assessmentCatalog.js';
+import { ASSESSMENT_FEED } from '../server/repositories/assessments.js';
 import { publishChange } from '../server/store/changeFeed.js';
 import { del, get, patch, post } from './helpers/http.js';
 import {

@@ -6,7 +6,7 @@ import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mongoose from 'mongoose';
-import { pdf } from '../server/services/demo/documentFiles.js';
+import { pdf } from '../server/demo/documentFiles.js';
 import { documentFields, download, uploadDocument } from './helpers/documents.js';
 import { freshDatabaseUri } from './helpers/hub.js';
 import { PROCESS_ADMIN_EMAIL, PROCESS_ADMIN_PASSWORD, spawnHub, type HubProcess } from './helpers/process.js';

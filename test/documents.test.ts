@@ -6,9 +6,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mongoose from 'mongoose';
-import { pdf, text, zip } from '../server/services/demo/documentFiles.js';
-import { documentStorage } from '../server/services/documents/storage.js';
-import { knownBlobIds, removeUnfinishedRecords } from '../server/services/documents/sweeper.js';
+import { pdf, text, zip } from '../server/demo/documentFiles.js';
+import { DocumentRepository } from '../server/repositories/documents.js';
+import { OrganisationRepository } from '../server/repositories/organisations.js';
+import { createBlobStore } from '../server/services/blobs/index.js';
+import { sweepDocuments } from '../server/services/documents/sweeper.js';
 import {
   abortedUpload, documentFields, download, filesUnder, refusedFiles, sampleFiles, sha256, uploadDocument, uploadVersion, type TestFile,
 } from './helpers/documents.js';
@@ -24,6 +26,8 @@ type Viewer = TestUser | { token: string };
 type StrayRecord = { _id: string; [field: string]: unknown };
 
 const blobsDir = () => path.join(testConfig().dataDir, 'blobs');
+// The test hub's documents, as its hourly sweep sees them.
+const sweep = () => sweepDocuments(new DocumentRepository(new OrganisationRepository()), createBlobStore(testConfig().dataDir));
 const blobCount = () => filesUnder(blobsDir()).length;
 const pdfFile = (name = 'report.pdf', line = 'Report'): TestFile => ({ name, bytes: pdf(['Report', line]) });
 const textFile = (content: string, name = 'notes.txt'): TestFile => ({ name, bytes: text(content) });
@@ -591,8 +595,7 @@ describe('documents (§7)', () => {
       utimesSync(part, old, old);
       const liveBlob = await blobOf(live.id);
       utimesSync(liveBlob, old, old);
-      const removed = await documentStorage().blobs.sweepOrphans(await knownBlobIds());
-      expect(removed).to.equal(2);
+      expect((await sweep()).blobs).to.equal(2);
       expect([existsSync(orphan), existsSync(part), existsSync(fresh), existsSync(liveBlob)]).to.deep.equal([false, false, true, true]);
       rmSync(fresh);
       const got = await download(owner.member.token, `/api/documents/${live.id}/content`);
@@ -611,7 +614,7 @@ describe('documents (§7)', () => {
         db.collection<StrayRecord>('documentrevisions').insertOne({ _id: `${id.toString()}:1`, documentId: id, revision: 1, updatedAt: at }),
       ];
       await Promise.all([...records(gone, old), ...records(recent, new Date())]);
-      expect(await removeUnfinishedRecords()).to.equal(2);
+      expect((await sweep()).records).to.equal(2);
       const left = async (collection: string) => (await db.collection(collection).find({ documentId: { $in: [gone, recent, new mongoose.Types.ObjectId(live.id)] } }).toArray())
         .map((r) => String(r.documentId)).sort();
       const expected = [recent.toString(), live.id].sort();

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { pdf } from '../server/services/demo/documentFiles.js';
+import { pdf } from '../server/demo/documentFiles.js';
 import { TypeSniffer } from '../server/services/documents/sniff.js';
 import { documentFields, download, filesUnder, uploadDocument, uploadVersion, type TestFile } from './helpers/documents.js';
 import { createTenant, type TestUser } from './helpers/factories.js';

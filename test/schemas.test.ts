@@ -17,7 +17,7 @@ import { CountryItem, RiskFactorView } from '../shared/schemas/framework.js';
 import { Health } from '../shared/schemas/health.js';
 import { Organisation, User } from '../shared/schemas/organisations.js';
 import { Room, RoomMessage } from '../shared/schemas/rooms.js';
-import { text } from '../server/services/demo/documentFiles.js';
+import { text } from '../server/demo/documentFiles.js';
 import { uploadDocument } from './helpers/documents.js';
 import { asOfficeAdmin, assessmentBody, createTenant } from './helpers/factories.js';
 import { get, patch, post, type Answer } from './helpers/http.js';

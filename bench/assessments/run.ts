@@ -25,7 +25,7 @@ import { Assessment } from '../../server/models/assessment.js';
 import { AssessmentVersion, versionKey } from '../../server/models/assessmentVersion.js';
 import { visibleAssessmentFilter } from '../../server/policies/assessment.js';
 import { presentCurrent } from '../../server/presenters/assessment.js';
-import { ASSESSMENT_FEED } from '../../server/services/assessmentCatalog.js';
+import { ASSESSMENT_FEED } from '../../server/repositories/assessments.js';
 import { feedHead, hasEntry } from '../../server/store/changeFeed.js';
 import { analyseProfile, type Window } from './cpuProfile.js';
 import { startHub, type BenchHub } from './hub.js';

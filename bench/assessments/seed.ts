@@ -9,9 +9,9 @@ import { AssessmentVersion, versionKey } from '../../server/models/assessmentVer
 import { Organisation } from '../../server/models/organisation.js';
 import { User } from '../../server/models/user.js';
 import { audienceOf } from '../../server/policies/sharing.js';
-import { ASSESSMENT_FEED } from '../../server/services/assessmentCatalog.js';
+import { ASSESSMENT_FEED } from '../../server/repositories/assessments.js';
 import { publishChange } from '../../server/store/changeFeed.js';
-import { officeOrganisationId } from '../../server/services/office.js';
+import { OrganisationRepository } from '../../server/repositories/organisations.js';
 
 // The benchmark's data, inserted in bulk straight through the models (the service would take an
 // hour on FerretDB) but with the derived fields — audience, search words, version list — computed
@@ -85,7 +85,7 @@ export async function seed(count: number, organisations = 12): Promise<Seeded> {
   const started = Date.now();
   const rnd = random(20240914);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
-  const officeId = await officeOrganisationId();
+  const officeId = await new OrganisationRepository().officeId();
   const orgs = await Organisation.insertMany(Array.from({ length: organisations }, (_, i) => ({
     slug: `bench-${String(i + 1).padStart(2, '0')}`, name: `Benchmark organisation ${i + 1}`, kind: 'regional',
   })));

@@ -9,8 +9,6 @@ const OPTIONS = { algorithm: 2, memoryCost: 19 * 1024, timeCost: 2, parallelism:
 // A login storm queues here instead of taking every core (and 19 MiB a hash) at once.
 const hashing = new Semaphore(Math.max(1, availableParallelism()), 200);
 
-let dummyHash: Promise<string> | undefined;
-
 /** Hashes a password with argon2id. */
 export function hashPassword(password: string): Promise<string> {
   return hashing.run(() => hash(password, OPTIONS));
@@ -27,14 +25,13 @@ export function verifyPassword(stored: string, password: string): Promise<boolea
   });
 }
 
-/** Computes the dummy hash ahead of the first sign-in, so even that one is not slower for unknown emails. */
-export function prepareDummyHash(): Promise<string> {
-  dummyHash ??= hashPassword('partner-hub-dummy-password');
-  return dummyHash;
+/** A hash no password matches, computed at start so that even the first sign-in of an unknown email is not faster. */
+export function dummyHash(): Promise<string> {
+  return hashPassword('partner-hub-dummy-password');
 }
 
-/** Spends the same time as a real check, so an unknown email answers like a wrong password. */
-export async function verifyAgainstDummy(password: string): Promise<false> {
-  await verifyPassword(await prepareDummyHash(), password);
+/** Spends the same time as a real check against `dummy` (dummyHash), so an unknown email answers like a wrong password. */
+export async function verifyAgainstDummy(dummy: Promise<string>, password: string): Promise<false> {
+  await verifyPassword(await dummy, password);
   return false;
 }

@@ -5,7 +5,7 @@ import { CLASSIFICATIONS, SHARING_SCOPES } from '../../shared/sharing.js';
  * A document as the hub reads it: the latest of its metadata revisions (DocumentRevision) merged with
  * the latest of its file versions (DocumentVersion). Those two are the truth — each change claims its
  * number by inserting a record with a unique `_id` — and this record is only their cache, repaired on
- * read when a writer stopped before updating it (services/documents/records.ts).
+ * read when a writer stopped before updating it (repositories/documents.ts).
  */
 const documentSchema = new Schema({
   organisationId: { type: Schema.Types.ObjectId, required: true, index: true },

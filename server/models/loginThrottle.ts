@@ -1,4 +1,4 @@
-import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+import mongoose, { Schema } from 'mongoose';
 
 const loginFailureSchema = new Schema({
   // `<email>|<15-minute bucket>|<n>`: each failure claims the next free slot of its bucket by
@@ -10,6 +10,5 @@ const loginFailureSchema = new Schema({
   pending: { type: Boolean, default: false },
 }, { strict: 'throw', versionKey: false });
 
-export type LoginFailureDoc = InferSchemaType<typeof loginFailureSchema>;
 /** One failed login of one account. */
 export const LoginFailure = mongoose.model('LoginFailure', loginFailureSchema);

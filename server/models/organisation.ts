@@ -1,4 +1,4 @@
-import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
+import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 import { ORGANISATION_KINDS } from '../../shared/roles.js';
 
 const organisationSchema = new Schema({
@@ -12,6 +12,5 @@ const organisationSchema = new Schema({
 }, { timestamps: true, strict: 'throw' });
 
 export type OrganisationDoc = InferSchemaType<typeof organisationSchema> & { _id: mongoose.Types.ObjectId };
-export type OrganisationRecord = HydratedDocument<OrganisationDoc>;
 /** A tenant of the hub: the Office or a partner organisation. */
 export const Organisation = mongoose.model('Organisation', organisationSchema);

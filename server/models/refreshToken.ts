@@ -1,4 +1,4 @@
-import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+import mongoose, { Schema } from 'mongoose';
 
 // FerretDB on SQLite pushes down only a filter on `_id` alone, so a token is keyed by its hash.
 const fields = {
@@ -12,7 +12,6 @@ const fields = {
 const refreshTokenSchema = new Schema(fields, { timestamps: true, strict: 'throw' });
 const spentRefreshTokenSchema = new Schema(fields, { timestamps: true, strict: 'throw' });
 
-export type RefreshTokenDoc = InferSchemaType<typeof refreshTokenSchema>;
 /** A live refresh token of a session's rotating family, stored only as its hash. */
 export const RefreshToken = mongoose.model('RefreshToken', refreshTokenSchema);
 /**

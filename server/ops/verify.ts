@@ -30,7 +30,7 @@ function checkOrganisationKey(masterKey: MasterKey, doc: Record<string, unknown>
 
 function checkSealedSecret(masterKey: MasterKey, sealed: string): void {
   try {
-    // The purpose the hub seals TOTP secrets with (services/auth.ts, mfaBox).
+    // The purpose the hub seals TOTP secrets with (services/auth/login.ts, mfaBox).
     new SecretBox(masterKey.key, 'mfa-secret').open(sealed);
   } catch {
     throw new MasterKeyError(`the master key from ${masterKey.source} does not match this backup: its two-factor secrets do not open with it. ${HINT}`);

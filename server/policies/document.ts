@@ -1,7 +1,6 @@
-import mongoose from 'mongoose';
 import type { Principal } from '../auth/principal.js';
 import { isAdmin, isEditor, sameOrganisation } from './helpers.js';
-import { inAudience, principalAudience } from './sharing.js';
+import { inAudience } from './sharing.js';
 
 /** What the document policy looks at. */
 export interface DocumentFacts {
@@ -37,11 +36,6 @@ export function readDocumentVersionVerdict(p: Principal, d: DocumentFacts & { ve
   const entry = d.versions.find((v) => v.version === version);
   const visible = !!entry && canReadDocumentVersion(p, d, entry);
   return { visible, allowed: visible };
-}
-
-/** The MongoDB filter of the documents `p` may read: canReadDocument as a query. */
-export function visibleDocumentFilter(p: Principal) {
-  return { deletedAt: null, audience: mongoose.trusted({ $in: principalAudience(p) }) };
 }
 
 /** May `p` upload documents? Admins and analysts. */

@@ -5,6 +5,7 @@ import {
 } from '../../shared/schemas/assessments.js';
 import { IdParams, PageQuery } from '../../shared/schemas/common.js';
 import { auth, principalOf } from '../auth/passport.js';
+import type { Domain } from '../domain.js';
 import { notFound } from '../http/errors.js';
 import { input, validate } from '../http/validate.js';
 import {
@@ -13,10 +14,10 @@ import {
 import { authorize } from '../policies/helpers.js';
 import {
   addComment, countryOverview, listAssessments, listComments, listVersions, readAssessment, readVersion, recordBulkRead, riskMap,
-} from '../services/assessmentQueries.js';
+} from '../services/assessments/queries.js';
 import {
   createAssessment, deleteAssessment, discardRevision, findAssessment, publishAssessment, updateAssessment,
-} from '../services/assessments.js';
+} from '../services/assessments/commands.js';
 import { contextOf } from '../services/context.js';
 import { isCountryCode } from '../services/countries.js';
 
@@ -31,87 +32,87 @@ function auditBulkRead(req: Request, action: string, target: { type: string; id:
 }
 
 /** Loads the assessment of `:id` and applies a verdict of the assessment policy (404 / 403). */
-async function load(req: Request, verdict: typeof readAssessmentVerdict) {
-  const doc = await findAssessment(input(req, 'params', IdParams).id);
+async function load(domain: Domain, req: Request, verdict: typeof readAssessmentVerdict) {
+  const doc = await findAssessment(domain, input(req, 'params', IdParams).id);
   authorize(verdict(principalOf(req), doc), 'assessment');
   return doc;
 }
 
 /** `/api/assessments` (§6). */
-export function assessmentsRouter(): Router {
+export function assessmentsRouter(domain: Domain): Router {
   const router = Router();
   router.use(auth());
 
   router.get('/', validate({ query: ListAssessmentsQuery }), async (req, res) => {
-    const { json, ids } = await listAssessments(principalOf(req), input(req, 'query', ListAssessmentsQuery));
+    const { json, ids } = await listAssessments(domain, principalOf(req), input(req, 'query', ListAssessmentsQuery));
     auditBulkRead(req, 'assessment.list', { type: 'assessment', id: null, organisationId: null }, ids);
     res.type('json').send(json);
   });
 
   router.post('/', validate({ body: CreateAssessmentBody }), async (req, res) => {
     authorize({ visible: true, allowed: canCreateAssessment(principalOf(req)) }, 'assessment');
-    res.status(201).json(await createAssessment(signed(req), input(req, 'body', CreateAssessmentBody)));
+    res.status(201).json(await createAssessment(domain, signed(req), input(req, 'body', CreateAssessmentBody)));
   });
 
   router.get('/:id', validate({ params: IdParams }), async (req, res) => {
-    res.json(await readAssessment(signed(req), await load(req, readAssessmentVerdict)));
+    res.json(await readAssessment(signed(req), await load(domain, req, readAssessmentVerdict)));
   });
 
   router.patch('/:id', validate({ params: IdParams, body: UpdateAssessmentBody }), async (req, res) => {
-    const doc = await load(req, editAssessmentVerdict);
-    res.json(await updateAssessment(signed(req), doc, input(req, 'body', UpdateAssessmentBody)));
+    const doc = await load(domain, req, editAssessmentVerdict);
+    res.json(await updateAssessment(domain, signed(req), doc, input(req, 'body', UpdateAssessmentBody)));
   });
 
   router.post('/:id/publish', validate({ params: IdParams, body: PublishAssessmentBody }), async (req, res) => {
-    res.json(await publishAssessment(signed(req), await load(req, editAssessmentVerdict)));
+    res.json(await publishAssessment(domain, signed(req), await load(domain, req, editAssessmentVerdict)));
   });
 
   router.post('/:id/discard', validate({ params: IdParams, body: PublishAssessmentBody }), async (req, res) => {
-    res.json(await discardRevision(signed(req), await load(req, editAssessmentVerdict)));
+    res.json(await discardRevision(domain, signed(req), await load(domain, req, editAssessmentVerdict)));
   });
 
   router.delete('/:id', validate({ params: IdParams }), async (req, res) => {
-    await deleteAssessment(signed(req), await load(req, deleteAssessmentVerdict));
+    await deleteAssessment(domain, signed(req), await load(domain, req, deleteAssessmentVerdict));
     res.status(204).end();
   });
 
   router.get('/:id/versions', validate({ params: IdParams }), async (req, res) => {
-    res.json(listVersions(principalOf(req), await load(req, readAssessmentVerdict)));
+    res.json(listVersions(principalOf(req), await load(domain, req, readAssessmentVerdict)));
   });
 
   router.get('/:id/versions/:version', validate({ params: VersionParams }), async (req, res) => {
-    const doc = await load(req, readAssessmentVerdict);
-    res.json(await readVersion(signed(req), doc, input(req, 'params', VersionParams).version));
+    const doc = await load(domain, req, readAssessmentVerdict);
+    res.json(await readVersion(domain, signed(req), doc, input(req, 'params', VersionParams).version));
   });
 
   router.get('/:id/comments', validate({ params: IdParams, query: PageQuery }), async (req, res) => {
-    const doc = await load(req, readAssessmentVerdict);
-    const page = await listComments(principalOf(req), doc, input(req, 'query', PageQuery));
+    const doc = await load(domain, req, readAssessmentVerdict);
+    const page = await listComments(domain, principalOf(req), doc, input(req, 'query', PageQuery));
     auditBulkRead(req, 'comment.list', { type: 'assessment', id: doc._id.toString(), organisationId: doc.organisationId.toString() }, page.items.map((c) => c.id));
     res.json(page);
   });
 
   router.post('/:id/comments', validate({ params: IdParams, body: CreateCommentBody }), async (req, res) => {
-    const doc = await load(req, readAssessmentVerdict);
-    res.status(201).json(await addComment(signed(req), doc, input(req, 'body', CreateCommentBody).body));
+    const doc = await load(domain, req, readAssessmentVerdict);
+    res.status(201).json(await addComment(domain, signed(req), doc, input(req, 'body', CreateCommentBody).body));
   });
 
   return router;
 }
 
 /** `/api/countries/:code/overview` (§6) and the risk map. */
-export function countryOverviewRouter(): Router {
+export function countryOverviewRouter(domain: Domain): Router {
   const router = Router();
   router.use(auth());
 
   router.get('/risk-map', async (req, res) => {
-    res.json(await riskMap(principalOf(req)));
+    res.json(await riskMap(domain, principalOf(req)));
   });
 
   router.get('/:code/overview', validate({ params: CountryParams }), async (req, res) => {
     const { code } = input(req, 'params', CountryParams);
     if (!isCountryCode(code)) throw notFound('country');
-    const { json, ids } = await countryOverview(principalOf(req), code);
+    const { json, ids } = await countryOverview(domain, principalOf(req), code);
     auditBulkRead(req, 'country.overview', { type: 'country', id: code, organisationId: null }, ids);
     res.type('json').send(json);
   });

@@ -1,13 +1,12 @@
 import { Router, type Request } from 'express';
-import type { Config } from '../../config/index.js';
 import { IdParams } from '../../shared/schemas/common.js';
 import {
   CreateDocumentFields, DOCUMENT_FIELD_MAX_BYTES, DocumentVersionParams, ListDocumentsQuery, NewVersionFields, UpdateDocumentBody,
 } from '../../shared/schemas/documents.js';
 import { auth, principalOf } from '../auth/passport.js';
+import type { Domain } from '../domain.js';
 import { receiveUpload } from '../http/multipart.js';
 import { input, validate } from '../http/validate.js';
-import { createLogger } from '../log.js';
 import {
   canCreateDocument, deleteDocumentVerdict, editDocumentVerdict, readDocumentVerdict, readDocumentVersionVerdict,
 } from '../policies/document.js';
@@ -18,29 +17,25 @@ import {
 } from '../services/documents/commands.js';
 import { sendContent } from '../services/documents/content.js';
 import { listDocuments, readDocument } from '../services/documents/queries.js';
-import { configureDocumentStorage } from '../services/documents/storage.js';
-import { startBlobSweeper } from '../services/documents/sweeper.js';
 
 const signed = (req: Request) => ({ ...contextOf(req), principal: principalOf(req) });
 
 /** Loads the document of `:id` and applies a verdict of the document policy (404 / 403). */
-async function load(req: Request, verdict: typeof readDocumentVerdict) {
-  const doc = await findDocument(input(req, 'params', IdParams).id);
+async function load(domain: Domain, req: Request, verdict: typeof readDocumentVerdict) {
+  const doc = await findDocument(domain, input(req, 'params', IdParams).id);
   authorize(verdict(principalOf(req), doc), 'document');
   return doc;
 }
 
 /** `/api/documents` (§7). Uploads are multipart and streamed; everything else is JSON. */
-export function documentsRouter(config: Config): Router {
-  const storage = configureDocumentStorage(config);
-  startBlobSweeper(storage, createLogger(config.logLevel));
-  const limits = { maxFileBytes: storage.maxUploadBytes, maxFieldBytes: DOCUMENT_FIELD_MAX_BYTES };
+export function documentsRouter(domain: Domain): Router {
+  const limits = { maxFileBytes: domain.storage.maxUploadBytes, maxFieldBytes: DOCUMENT_FIELD_MAX_BYTES };
   const router = Router();
   router.use(auth());
 
   router.get('/', validate({ query: ListDocumentsQuery }), async (req, res) => {
     const onAuditFailure = (error: unknown) => req.log.error({ err: error }, 'document.list audit record failed');
-    res.json(await listDocuments(signed(req), input(req, 'query', ListDocumentsQuery), onAuditFailure));
+    res.json(await listDocuments(domain, signed(req), input(req, 'query', ListDocumentsQuery), onAuditFailure));
   });
 
   router.post('/', async (req, res) => {
@@ -49,54 +44,54 @@ export function documentsRouter(config: Config): Router {
     const upload = await receiveUpload(req, {
       ...limits, fields: CreateDocumentFields,
       handle: async (fields, file) => {
-        const plan = await planNewDocument(ctx, fields);
-        return { plan, file: await storeFile(ctx.principal.organisation._id, file) };
+        const plan = await planNewDocument(domain, ctx, fields);
+        return { plan, file: await storeFile(domain, ctx.principal.organisation._id, file) };
       },
-      discard: ({ file }) => discardFile(file),
+      discard: ({ file }) => discardFile(domain, file),
     }).catch(async (error: unknown) => {
       await auditRefusedUpload(ctx, error, null);
       throw error;
     });
-    res.status(201).json(await createDocument(ctx, upload.plan, upload.file));
+    res.status(201).json(await createDocument(domain, ctx, upload.plan, upload.file));
   });
 
   router.get('/:id', validate({ params: IdParams }), async (req, res) => {
-    res.json(await readDocument(signed(req), await load(req, readDocumentVerdict)));
+    res.json(await readDocument(signed(req), await load(domain, req, readDocumentVerdict)));
   });
 
   router.patch('/:id', validate({ params: IdParams, body: UpdateDocumentBody }), async (req, res) => {
-    const doc = await load(req, editDocumentVerdict);
-    res.json(await updateDocument(signed(req), doc, input(req, 'body', UpdateDocumentBody)));
+    const doc = await load(domain, req, editDocumentVerdict);
+    res.json(await updateDocument(domain, signed(req), doc, input(req, 'body', UpdateDocumentBody)));
   });
 
   router.delete('/:id', validate({ params: IdParams }), async (req, res) => {
-    await deleteDocument(signed(req), await load(req, deleteDocumentVerdict));
+    await deleteDocument(domain, signed(req), await load(domain, req, deleteDocumentVerdict));
     res.status(204).end();
   });
 
   router.get('/:id/content', validate({ params: IdParams }), async (req, res) => {
-    await sendContent(signed(req), req, res, await load(req, readDocumentVerdict));
+    await sendContent(domain, signed(req), req, res, await load(domain, req, readDocumentVerdict));
   });
 
   router.post('/:id/versions', validate({ params: IdParams }), async (req, res) => {
     const ctx = signed(req);
-    const doc = await load(req, editDocumentVerdict);
+    const doc = await load(domain, req, editDocumentVerdict);
     const file = await receiveUpload(req, {
       ...limits, fields: NewVersionFields,
-      handle: (_fields, incoming) => storeFile(doc.organisationId, incoming),
-      discard: discardFile,
+      handle: (_fields, incoming) => storeFile(domain, doc.organisationId, incoming),
+      discard: (file) => discardFile(domain, file),
     }).catch(async (error: unknown) => {
       await auditRefusedUpload(ctx, error, doc);
       throw error;
     });
-    res.status(201).json(await addVersion(ctx, doc, file));
+    res.status(201).json(await addVersion(domain, ctx, doc, file));
   });
 
   router.get('/:id/versions/:version/content', validate({ params: DocumentVersionParams }), async (req, res) => {
-    const doc = await load(req, readDocumentVerdict);
+    const doc = await load(domain, req, readDocumentVerdict);
     const { version } = input(req, 'params', DocumentVersionParams);
     authorize(readDocumentVersionVerdict(principalOf(req), doc, version), 'version');
-    await sendContent(signed(req), req, res, doc, version);
+    await sendContent(domain, signed(req), req, res, doc, version);
   });
 
   return router;

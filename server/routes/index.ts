@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Config } from '../../config/index.js';
+import type { Domain } from '../domain.js';
 import { assessmentsRouter, countryOverviewRouter } from './assessments.js';
 import { auditRouter } from './audit.js';
 import { authRouter } from './auth.js';
@@ -17,17 +17,17 @@ export interface Wired {
 }
 
 /** Every API route under /api, in one table. */
-export function apiRouter(config: Config, wired: Wired): Router {
+export function apiRouter(domain: Domain, wired: Wired): Router {
   const router = Router();
-  router.use('/auth', authRouter(config));
-  router.use('/me', meRouter(config));
-  router.use('/organisations', organisationsRouter());
-  router.use('/users', usersRouter());
+  router.use('/auth', authRouter(domain));
+  router.use('/me', meRouter(domain));
+  router.use('/organisations', organisationsRouter(domain));
+  router.use('/users', usersRouter(domain));
   router.use('/audit', auditRouter());
   router.use(frameworkRouter());
-  router.use('/assessments', assessmentsRouter());
-  router.use('/countries', countryOverviewRouter());
+  router.use('/assessments', assessmentsRouter(domain));
+  router.use('/countries', countryOverviewRouter(domain));
   router.use('/rooms', roomsRouter(wired.rooms));
-  router.use('/documents', documentsRouter(config));
+  router.use('/documents', documentsRouter(domain));
   return router;
 }

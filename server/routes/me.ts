@@ -1,16 +1,16 @@
 import { Router, type Request, type Response } from 'express';
-import type { Config } from '../../config/index.js';
 import { ChangePasswordBody, MfaCodeBody, MfaSetupBody, UpdateMeBody } from '../../shared/schemas/auth.js';
 import { auth, authOrEnrolment, principalOf } from '../auth/passport.js';
+import type { Domain } from '../domain.js';
 import { input, validate } from '../http/validate.js';
-import { changePassword, describeMe, disableMfa, enableMfa, setupMfa, updateMe, type MfaProof } from '../services/account.js';
+import { changePassword, describeMe, disableMfa, enableMfa, setupMfa, updateMe, type MfaProof } from '../services/auth/account.js';
 import { contextOf } from '../services/context.js';
 
 /** `/api/me`: the signed-in user's own account (§3). */
-export function meRouter(config: Config): Router {
+export function meRouter(domain: Domain): Router {
   const router = Router();
   // An enrolment token (§3 v2) is taken by MFA set-up and enable only; auth() refuses it everywhere else.
-  const enrolling = authOrEnrolment(config);
+  const enrolling = authOrEnrolment(domain.config);
   const signedIn = auth();
   const signed = (req: Request) => ({ ...contextOf(req), principal: principalOf(req) });
   const proofOf = (res: Response, currentPassword: string | undefined): MfaProof => ({ currentPassword, enrolment: res.locals.enrolment === true });
@@ -20,27 +20,27 @@ export function meRouter(config: Config): Router {
   });
 
   router.patch('/', signedIn, validate({ body: UpdateMeBody }), async (req, res) => {
-    res.json(await updateMe(signed(req), input(req, 'body', UpdateMeBody)));
+    res.json(await updateMe(domain, signed(req), input(req, 'body', UpdateMeBody)));
   });
 
   router.post('/password', signedIn, validate({ body: ChangePasswordBody }), async (req, res) => {
     const body = input(req, 'body', ChangePasswordBody);
-    await changePassword(signed(req), body.currentPassword, body.newPassword);
+    await changePassword(domain, signed(req), body.currentPassword, body.newPassword);
     res.status(204).end();
   });
 
   router.post('/mfa/setup', enrolling, validate({ body: MfaSetupBody }), async (req, res) => {
-    res.json(await setupMfa(config, signed(req), proofOf(res, input(req, 'body', MfaSetupBody).currentPassword)));
+    res.json(await setupMfa(domain, signed(req), proofOf(res, input(req, 'body', MfaSetupBody).currentPassword)));
   });
 
   router.post('/mfa/enable', enrolling, validate({ body: MfaCodeBody }), async (req, res) => {
     const body = input(req, 'body', MfaCodeBody);
-    res.json(await enableMfa(config, signed(req), body.otp, proofOf(res, body.currentPassword)));
+    res.json(await enableMfa(domain, signed(req), body.otp, proofOf(res, body.currentPassword)));
   });
 
   router.post('/mfa/disable', signedIn, validate({ body: MfaCodeBody }), async (req, res) => {
     const body = input(req, 'body', MfaCodeBody);
-    await disableMfa(config, signed(req), body.otp, proofOf(res, body.currentPassword));
+    await disableMfa(domain, signed(req), body.otp, proofOf(res, body.currentPassword));
     res.status(204).end();
   });
 

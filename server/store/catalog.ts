@@ -88,15 +88,6 @@ export class Catalog<T extends CatalogItem> {
     return this.items.get(id);
   }
 
-  /** Forgets everything (a database restored under a running hub). */
-  reset(): void {
-    this.items.clear();
-    this.newestFirst = null;
-    this.grouped = null;
-    this.seq = -1;
-    this.fullCheckAt = -Infinity;
-  }
-
   private async sync(): Promise<void> {
     const startedAt = performance.now();
     if (this.seq >= 0 && startedAt - this.fullCheckAt < FULL_CHECK_MS && !(await hasEntry(this.feed, this.seq + 1, this.feeds))) return;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { Assessment } from '../../server/models/assessment.js';
-import { ASSESSMENT_FEED } from '../../server/services/assessmentCatalog.js';
+import { ASSESSMENT_FEED } from '../../server/repositories/assessments.js';
 import { publishChange } from '../../server/store/changeFeed.js';
 import { createAssessment, createOrganisation, createUser } from '../helpers/factories.js';
 import { baseUrl } from '../helpers/hub.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
-import { csv, docx, jpeg, odt, ods, pdf, png, pptx, text, xlsx, zip } from '../../server/services/demo/documentFiles.js';
+import { csv, docx, jpeg, odt, ods, pdf, png, pptx, text, xlsx, zip } from '../../server/demo/documentFiles.js';
 import { baseUrl } from './hub.js';
 import type { Answer } from './http.js';
 

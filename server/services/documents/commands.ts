@@ -1,26 +1,21 @@
-import mongoose, { type Types } from 'mongoose';
 import type { Principal } from '../../auth/principal.js';
 import type { CreateDocumentFields, UpdateDocumentBody } from '../../../shared/schemas/documents.js';
 import { sharingProblem, type Classification, type Sharing } from '../../../shared/sharing.js';
+import type { Domain } from '../../domain.js';
 import { domainEvents } from '../../events.js';
 import { HttpError, notFound } from '../../http/errors.js';
 import type { IncomingFile } from '../../http/multipart.js';
-import { Document, type DocumentDoc } from '../../models/document.js';
-import { DocumentRevision, documentRevisionKey } from '../../models/documentRevision.js';
-import { DocumentVersion, documentVersionKey, type DocumentVersionDoc } from '../../models/documentVersion.js';
+import type { DocumentDoc } from '../../models/document.js';
 import { newlyVisible } from '../../policies/sharing.js';
 import { presentDocument } from '../../presenters/document.js';
+import type { Metadata, NewVersion } from '../../repositories/documents.js';
+import { newId, toId, type Id } from '../../repositories/ids.js';
 import { recordAudit } from '../audit.js';
-import { publishChange } from '../../store/changeFeed.js';
 import { actorOf, type ActionContext } from '../context.js';
 import { isCountryCode } from '../countries.js';
-import { activeOrganisationIds } from '../office.js';
+import { checkSharing } from '../sharing.js';
 import { cleanFilename } from './filename.js';
 import { ingestFile, type IngestedFile } from './ingest.js';
-import { dataKeyOf } from './keys.js';
-import { claimRevision, claimVersion, documentFrom, DOCUMENT_FEED, findDocument, type Metadata } from './records.js';
-import { documentStorage } from './storage.js';
-import { checkSharing } from '../sharing.js';
 
 /** A request's context with its signed-in principal. */
 export type Signed = ActionContext & { principal: Principal };
@@ -34,12 +29,19 @@ function checkCountry(country: string | null | undefined): void {
   if (country && !isCountryCode(country)) throw new HttpError('invalid_request', `country: ${country} is not an ISO 3166-1 alpha-3 country code.`);
 }
 
-const toObjectIds = (ids: string[]) => ids.map((id) => new mongoose.Types.ObjectId(id));
+const toObjectIds = (ids: string[]) => ids.map(toId);
+
+/** A live document; a deleted or unknown one is 404. */
+export async function findDocument(domain: Domain, id: string): Promise<DocumentDoc> {
+  const doc = await domain.repos.documents.load(id);
+  if (!doc || doc.deletedAt) throw notFound('document');
+  return doc;
+}
 
 /** Checks the fields of a new document before a byte of its file is read (400s come first). */
-export async function planNewDocument(ctx: Signed, fields: CreateDocumentFields): Promise<NewDocument> {
+export async function planNewDocument(domain: Domain, ctx: Signed, fields: CreateDocumentFields): Promise<NewDocument> {
   checkCountry(fields.country);
-  const sharing = await checkSharing(fields.sharing, fields.classification, ctx.principal.organisation._id.toString());
+  const sharing = await checkSharing(domain, fields.sharing, fields.classification, ctx.principal.organisation._id.toString());
   return {
     title: fields.title, country: fields.country ?? null, classification: fields.classification,
     sharing: { scope: sharing.scope, organisations: toObjectIds(sharing.organisations) },
@@ -47,36 +49,35 @@ export async function planNewDocument(ctx: Signed, fields: CreateDocumentFields)
 }
 
 /** Streams an uploaded file, sealed with `organisationId`'s key, into the blob store. */
-export async function storeFile(organisationId: Types.ObjectId, file: IncomingFile): Promise<StoredFile> {
-  const storage = documentStorage();
-  const key = await dataKeyOf(storage.masterKey, organisationId.toString());
+export async function storeFile(domain: Domain, organisationId: Id, file: IncomingFile): Promise<StoredFile> {
+  const { storage } = domain;
+  const key = await storage.keys.of(organisationId.toString());
   const ingested = await ingestFile(storage.blobs, key, file.stream, file.filename, storage.maxUploadBytes);
   return { ...ingested, filename: cleanFilename(file.filename, ingested.contentType) };
 }
 
 /** Removes a stored upload that no record will name (the request failed after it was stored). */
-export async function discardFile(file: StoredFile): Promise<void> {
-  await documentStorage().blobs.remove(file.blobId);
+export async function discardFile(domain: Domain, file: StoredFile): Promise<void> {
+  await domain.storage.blobs.remove(file.blobId);
 }
 
-function versionRecord(documentId: Types.ObjectId, organisationId: Types.ObjectId, version: number, file: StoredFile, by: Types.ObjectId): DocumentVersionDoc {
+function versionRecord(documentId: Id, organisationId: Id, file: StoredFile, by: Id): Omit<NewVersion, 'version'> {
   return {
-    _id: documentVersionKey(documentId.toString(), version), documentId, organisationId, version,
+    documentId, organisationId,
     blobId: file.blobId, keyId: file.keyId, filename: file.filename, contentType: file.contentType, size: file.size, sha256: file.sha256,
     createdBy: by, createdAt: new Date(),
   };
 }
 
-/** Audit, change feed and notifications after a change; `before` is the audience it had. */
-async function announce(ctx: Signed, doc: DocumentDoc, before: string[], action: string, details: Details) {
-  await publishChange(DOCUMENT_FEED, doc._id.toString());
+/** Audit and notifications after a change (the repository told the change feed); `before` is the audience it had. */
+async function announce(domain: Domain, ctx: Signed, doc: DocumentDoc, before: string[], action: string, details: Details) {
   await recordAudit({
     actor: actorOf(ctx), action,
     target: { type: 'document', id: doc._id.toString(), organisationId: doc.organisationId.toString() },
     ip: ctx.ip, outcome: 'success', details: { version: doc.version, ...details },
   });
   if (doc.deletedAt) return;
-  const gained = newlyVisible(before, doc.audience, doc.audience.includes('all') ? await activeOrganisationIds() : []);
+  const gained = newlyVisible(before, doc.audience, doc.audience.includes('all') ? await domain.repos.organisations.activeIds() : []);
   const owner = doc.organisationId.toString();
   const organisationIds = gained.filter((id) => id !== owner);
   if (organisationIds.length > 0) {
@@ -91,53 +92,47 @@ async function announce(ctx: Signed, doc: DocumentDoc, before: string[], action:
 }
 
 /** `POST /api/documents`: records version 1 and revision 1 of a new document, then its cache. */
-export async function createDocument(ctx: Signed, plan: NewDocument, file: StoredFile) {
+export async function createDocument(domain: Domain, ctx: Signed, plan: NewDocument, file: StoredFile) {
   const p = ctx.principal;
-  const _id = new mongoose.Types.ObjectId();
+  const { documents } = domain.repos;
+  const _id = newId();
   try {
-    const version = versionRecord(_id, p.organisation._id, 1, file, p.user._id);
-    const revision = {
-      _id: documentRevisionKey(_id.toString(), 1), documentId: _id, revision: 1, ...plan,
-      deletedAt: null, deletedBy: null, updatedBy: p.user._id, updatedAt: version.createdAt,
-    };
-    await DocumentVersion.create(version);
-    await DocumentRevision.create(revision);
-    const doc = await documentFrom(version, revision);
-    await Document.create(doc);
-    await announce(ctx, doc, [], 'document.create', {
+    const first = { ...versionRecord(_id, p.organisation._id, file, p.user._id), version: 1 };
+    const doc = await documents.create(first, { ...plan, deletedAt: null, deletedBy: null, updatedBy: p.user._id });
+    await announce(domain, ctx, doc, [], 'document.create', {
       contentType: file.contentType, size: file.size, sha256: file.sha256, scope: plan.sharing.scope, classification: plan.classification,
     });
     return presentDocument(doc);
   } catch (error) {
     // Before the Document record exists nothing can reach the blob; after, the document is live.
-    if (!(await Document.exists({ _id }))) await discardFile(file);
+    if (!(await documents.exists(_id))) await discardFile(domain, file);
     throw error;
   }
 }
 
 /** `POST /api/documents/:id/versions`: the next version of a document's file. */
-export async function addVersion(ctx: Signed, current: DocumentDoc, file: StoredFile) {
+export async function addVersion(domain: Domain, ctx: Signed, current: DocumentDoc, file: StoredFile) {
   const p = ctx.principal;
-  const doc = await claimVersion(current, (version) => versionRecord(current._id, current.organisationId, version, file, p.user._id));
+  const doc = await domain.repos.documents.addVersion(current, versionRecord(current._id, current.organisationId, file, p.user._id));
   if (doc.deletedAt) {
     // Deleted while the file was uploading: the version is recorded but its bytes go with the document.
-    await discardFile(file);
+    await discardFile(domain, file);
     throw notFound('document');
   }
-  await announce(ctx, doc, doc.audience, 'document.version', { contentType: file.contentType, size: file.size, sha256: file.sha256 });
+  await announce(domain, ctx, doc, doc.audience, 'document.version', { contentType: file.contentType, size: file.size, sha256: file.sha256 });
   return presentDocument(doc);
 }
 
 /** `PATCH /api/documents/:id`: title, country, classification and sharing (§5's rules). */
-export async function updateDocument(ctx: Signed, current: DocumentDoc, body: UpdateDocumentBody) {
+export async function updateDocument(domain: Domain, ctx: Signed, current: DocumentDoc, body: UpdateDocumentBody) {
   if (Object.values(body).every((value) => value === undefined)) return presentDocument(current);
   checkCountry(body.country);
   const classification = (body.classification ?? current.classification) as Classification;
   const owner = current.organisationId.toString();
   const requested = body.sharing ?? { scope: current.sharing.scope as Sharing['scope'], organisations: current.sharing.organisations.map(String) };
-  const sharing = await checkSharing(requested, classification, owner);
+  const sharing = await checkSharing(domain, requested, classification, owner);
   const sharingChanged = body.sharing !== undefined || body.classification !== undefined;
-  const doc = await claimRevision(current, (latest) => {
+  const doc = await domain.repos.documents.addRevision(current, (latest) => {
     if (latest.deletedAt) throw notFound('document');
     // Re-checked against the latest revision: a racing change may have raised the classification.
     const effective = (body.classification ?? latest.classification) as Classification;
@@ -153,7 +148,7 @@ export async function updateDocument(ctx: Signed, current: DocumentDoc, body: Up
     };
   }, ctx.principal.user._id);
   const changed = Object.keys(body).filter((k) => body[k as keyof UpdateDocumentBody] !== undefined).join(',');
-  await announce(ctx, doc, current.audience, 'document.update', sharingChanged
+  await announce(domain, ctx, doc, current.audience, 'document.update', sharingChanged
     ? { changed, scope: doc.sharing.scope, classification: doc.classification, sharingChanged: true }
     : { changed });
   return presentDocument(doc);
@@ -163,17 +158,17 @@ export async function updateDocument(ctx: Signed, current: DocumentDoc, body: Up
  * `DELETE /api/documents/:id`: gone from reads and lists; the record stays for the audit trail, but
  * the encrypted bytes of every version are removed.
  */
-export async function deleteDocument(ctx: Signed, current: DocumentDoc): Promise<void> {
+export async function deleteDocument(domain: Domain, ctx: Signed, current: DocumentDoc): Promise<void> {
   const by = ctx.principal.user._id;
-  const doc = await claimRevision(current, (latest) => {
+  const { documents } = domain.repos;
+  const doc = await documents.addRevision(current, (latest) => {
     if (latest.deletedAt) throw notFound('document');
     return { title: latest.title, country: latest.country, classification: latest.classification, sharing: latest.sharing, deletedAt: new Date(), deletedBy: by };
   }, by);
-  await announce(ctx, doc, current.audience, 'document.delete', {});
-  const blobs = documentStorage().blobs;
-  const versions = await Promise.all(doc.versions.map((v) => DocumentVersion.findById(documentVersionKey(doc._id.toString(), v.version), { blobId: 1 }).lean()));
+  await announce(domain, ctx, doc, current.audience, 'document.delete', {});
+  const blobs = domain.storage.blobs;
   // A blob left by a failure here is swept later (sweeper.ts): deleted documents' blobs are not kept.
-  await Promise.all(versions.map((v) => (v ? blobs.remove(v.blobId) : undefined)));
+  await Promise.all((await documents.blobIdsOf(doc)).map((blobId) => blobs.remove(blobId)));
 }
 
 /**
@@ -189,4 +184,3 @@ export async function auditRefusedUpload(ctx: Signed, error: unknown, target: Do
   });
 }
 
-export { findDocument };

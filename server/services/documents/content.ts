@@ -1,17 +1,16 @@
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream';
+import type { Domain } from '../../domain.js';
 import { attachmentDisposition } from '../../http/contentDisposition.js';
-import { HttpError } from '../../http/errors.js';
+import { HttpError, notFound } from '../../http/errors.js';
 import type { DocumentDoc } from '../../models/document.js';
 import type { DocumentVersionDoc } from '../../models/documentVersion.js';
 import { recordAudit } from '../audit.js';
 import { actorOf } from '../context.js';
 import type { Signed } from './commands.js';
 import { IntegrityError, OpenStream } from './crypto.js';
-import { dataKeyOf, parseKeyId } from './keys.js';
+import { parseKeyId } from './keys.js';
 import { withTypeExtension } from './filename.js';
-import { findVersion } from './records.js';
-import { documentStorage } from './storage.js';
 
 const audit = (ctx: Signed, doc: DocumentDoc, version: number, outcome: 'success' | 'failure', reason?: string) => recordAudit({
   actor: actorOf(ctx), action: 'document.download',
@@ -19,11 +18,19 @@ const audit = (ctx: Signed, doc: DocumentDoc, version: number, outcome: 'success
   ip: ctx.ip, outcome, details: reason ? { version, reason } : { version },
 });
 
+/** One file version's record; 404 if the document has no such version. */
+async function findVersion(domain: Domain, doc: DocumentDoc, version: number): Promise<DocumentVersionDoc> {
+  if (version < 1 || version > doc.version) throw notFound('version');
+  const found = await domain.repos.documents.version(doc, version);
+  if (!found) throw notFound('version');
+  return found;
+}
+
 /** Opens the sealed blob of a version: the decrypting stream, checked against the record as it goes. */
-async function openVersion(record: DocumentVersionDoc) {
-  const storage = documentStorage();
+async function openVersion(domain: Domain, record: DocumentVersionDoc) {
+  const { storage } = domain;
   const { organisationId } = parseKeyId(Buffer.from(record.keyId, 'hex'));
-  const key = await dataKeyOf(storage.masterKey, organisationId, false);
+  const key = await storage.keys.of(organisationId, false);
   if (key.keyId.toString('hex') !== record.keyId) throw new IntegrityError('the document was sealed with a key this hub does not hold');
   let blob;
   try {
@@ -45,11 +52,11 @@ async function openVersion(record: DocumentVersionDoc) {
  * whole that does not match its SHA-256, end the response by aborting the connection — the client
  * sees a failed download, never a complete one — and the failure is logged and audited.
  */
-export async function sendContent(ctx: Signed, req: Request, res: Response, doc: DocumentDoc, version = doc.version): Promise<void> {
-  const record = await findVersion(doc, version);
+export async function sendContent(domain: Domain, ctx: Signed, req: Request, res: Response, doc: DocumentDoc, version = doc.version): Promise<void> {
+  const record = await findVersion(domain, doc, version);
   let opened;
   try {
-    opened = await openVersion(record);
+    opened = await openVersion(domain, record);
   } catch (error) {
     req.log?.error({ err: error, documentId: doc._id.toString(), version }, 'document content cannot be opened');
     await audit(ctx, doc, version, 'failure', (error as Error).message);

@@ -1,7 +1,7 @@
-import { isDuplicateKey } from '../../store/claim.js';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import mongoose from 'mongoose';
-import { OrganisationKey, type OrganisationKeyDoc } from '../../models/organisationKey.js';
+import type { OrganisationKeyDoc } from '../../models/organisationKey.js';
+import type { DocumentRepository } from '../../repositories/documents.js';
+import { toId } from '../../repositories/ids.js';
 import { IntegrityError, KEY_ID_LENGTH } from './crypto.js';
 
 /** An organisation's data key in clear, as only this process's memory holds it. */
@@ -14,8 +14,6 @@ export interface DataKey {
 }
 
 const GENERATION = 1;
-// One master key per process, so the organisation id alone names a cached key.
-const cache = new Map<string, Promise<DataKey>>();
 
 // The wrapped key is bound to its organisation and generation (AAD): a wrapped key copied onto
 // another organisation's record does not unwrap.
@@ -53,49 +51,48 @@ export function unwrap(masterKey: Buffer, doc: OrganisationKeyDoc): Buffer {
   }
 }
 
-async function loadOrCreate(masterKey: Buffer, organisationId: string, create: boolean): Promise<DataKey> {
-  const _id = new mongoose.Types.ObjectId(organisationId);
-  let doc: OrganisationKeyDoc | null = await OrganisationKey.findById(_id).lean<OrganisationKeyDoc>();
-  // Reading never creates a key: a missing one means the documents sealed with it cannot be opened.
-  if (!doc && !create) throw new IntegrityError(`organisation ${organisationId} has no data key`);
-  if (!doc) {
-    const created: OrganisationKeyDoc = {
-      _id, generation: GENERATION, algorithm: 'aes-256-gcm', createdAt: new Date(),
-      wrapped: wrap(masterKey, organisationId, GENERATION, randomBytes(32)),
-    };
-    try {
-      await OrganisationKey.create(created);
-      doc = created;
-    } catch (error) {
-      // Another request or process created it first: its key is the organisation's key.
-      if (!isDuplicateKey(error)) throw error;
-      doc = await OrganisationKey.findById(_id).lean<OrganisationKeyDoc>();
-      if (!doc) throw error;
-    }
-  }
-  return { organisationId, generation: doc.generation, keyId: keyIdOf(organisationId, doc.generation), key: unwrap(masterKey, doc) };
-}
-
 /**
- * The data key of an organisation; `create` (for sealing) makes it on first use: random, wrapped with
- * the master key. Opening (`create: false`) fails with IntegrityError when there is none.
+ * The organisations' data keys in clear, as this process holds them: unwrapped with the master key on
+ * first use, created (random, wrapped) on the first seal of an organisation.
  */
-export function dataKeyOf(masterKey: Buffer, organisationId: string, create = true): Promise<DataKey> {
-  let found = cache.get(organisationId);
-  if (!found) {
-    found = loadOrCreate(masterKey, organisationId, create);
-    cache.set(organisationId, found);
-    found.catch(() => cache.delete(organisationId));
+export class DataKeys {
+  // One master key per process, so the organisation id alone names a kept key.
+  private readonly kept = new Map<string, Promise<DataKey>>();
+
+  constructor(private readonly masterKey: Buffer, private readonly documents: DocumentRepository) {}
+
+  /**
+   * The data key of an organisation; `create` (for sealing) makes it on first use. Opening
+   * (`create: false`) fails with IntegrityError when there is none.
+   */
+  of(organisationId: string, create = true): Promise<DataKey> {
+    let found = this.kept.get(organisationId);
+    if (!found) {
+      found = this.loadOrCreate(organisationId, create);
+      this.kept.set(organisationId, found);
+      found.catch(() => this.kept.delete(organisationId));
+    }
+    return found;
   }
-  return found;
+
+  private async loadOrCreate(organisationId: string, create: boolean): Promise<DataKey> {
+    let doc = await this.documents.key(organisationId);
+    // Reading never creates a key: a missing one means the documents sealed with it cannot be opened.
+    if (!doc && !create) throw new IntegrityError(`organisation ${organisationId} has no data key`);
+    if (!doc) {
+      const created: OrganisationKeyDoc = {
+        _id: toId(organisationId), generation: GENERATION, algorithm: 'aes-256-gcm', createdAt: new Date(),
+        wrapped: wrap(this.masterKey, organisationId, GENERATION, randomBytes(32)),
+      };
+      // Another request or process may have created it first: its key is the organisation's key.
+      doc = (await this.documents.createKey(created)) ? created : await this.documents.key(organisationId);
+      if (!doc) throw new Error(`the data key of organisation ${organisationId} was neither created nor found`);
+    }
+    return { organisationId, generation: doc.generation, keyId: keyIdOf(organisationId, doc.generation), key: unwrap(this.masterKey, doc) };
+  }
 }
 
 /** The organisation a key id names, and its generation. */
 export function parseKeyId(keyId: Buffer): { organisationId: string; generation: number } {
   return { organisationId: keyId.subarray(0, 12).toString('hex'), generation: keyId.readUInt32BE(12) };
-}
-
-/** Forgets the keys held in memory (tests; a restored database). */
-export function forgetDataKeys(): void {
-  cache.clear();
 }

@@ -2,13 +2,13 @@ import type { Principal } from '../../auth/principal.js';
 import { kindOfContentType, typeOfKind, type DocumentKind } from '../../../shared/documentTypes.js';
 import type { ListDocumentsQuery } from '../../../shared/schemas/documents.js';
 import { matchesQuery, searchWords } from '../../../shared/search.js';
+import type { Domain } from '../../domain.js';
 import { decodeCursor, toPage } from '../../http/paging.js';
 import type { DocumentDoc } from '../../models/document.js';
 import { canReadDocument, canReadDocumentVersion } from '../../policies/document.js';
 import { presentDocument, presentDocumentWithVersions } from '../../presenters/document.js';
 import { queueAudit, recordAudit } from '../audit.js';
 import { actorOf } from '../context.js';
-import { documentCatalog } from './catalog.js';
 import type { Signed } from './commands.js';
 
 /** How many ids of a list answer its audit record names (§9 v2). */
@@ -20,9 +20,9 @@ const AUDITED_IDS = 100;
  * the list stays as fast as it was (a burst of lists is one insert), GET /api/audit stores the queue
  * before it reads, and a failed append is logged through `onAuditFailure`.
  */
-export async function listDocuments(ctx: Signed, query: ListDocumentsQuery, onAuditFailure: (error: unknown) => void) {
+export async function listDocuments(domain: Domain, ctx: Signed, query: ListDocumentsQuery, onAuditFailure: (error: unknown) => void) {
   const p = ctx.principal;
-  const page = await pageOfDocuments(p, query);
+  const page = await pageOfDocuments(domain, p, query);
   const ids = page.items.map((d) => d.id);
   queueAudit({
     actor: actorOf(ctx), action: 'document.list',
@@ -32,8 +32,7 @@ export async function listDocuments(ctx: Signed, query: ListDocumentsQuery, onAu
   return page;
 }
 
-async function pageOfDocuments(p: Principal, query: ListDocumentsQuery) {
-  await documentCatalog.fresh();
+async function pageOfDocuments(domain: Domain, p: Principal, query: ListDocumentsQuery) {
   const words = query.q ? searchWords(query.q) : [];
   const contentType = query.type
     ? (kindOfContentType(query.type) ? query.type : typeOfKind(query.type as DocumentKind).contentType)
@@ -44,7 +43,7 @@ async function pageOfDocuments(p: Principal, query: ListDocumentsQuery) {
     after = [time as number, id as string];
   }
   const rows: DocumentDoc[] = [];
-  for (const d of documentCatalog.live()) {
+  for (const d of await domain.repos.documents.live()) {
     if (after) {
       const t = d.updatedAt.getTime();
       if (t > after[0] || (t === after[0] && d._id.toString() >= after[1])) continue;

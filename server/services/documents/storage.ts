@@ -1,30 +1,16 @@
 import type { Config } from '../../../config/index.js';
+import type { DocumentRepository } from '../../repositories/documents.js';
 import { createBlobStore, type BlobStore } from '../blobs/index.js';
+import { DataKeys } from './keys.js';
 
-/** What the document services need from the configuration: where blobs go, the master key, the limit. */
+/** What the document services need besides the records: where blobs go, the data keys, the upload limit. */
 export interface DocumentStorage {
   blobs: BlobStore;
-  masterKey: Buffer;
+  keys: DataKeys;
   maxUploadBytes: number;
-  dataDir: string;
 }
 
-let current: DocumentStorage | undefined;
-
-/**
- * Sets the process's document storage from the hub's configuration (the documents router does, when
- * the app is built; the demo loader, which runs before, does too). One hub per process.
- */
-export function configureDocumentStorage(config: Pick<Config, 'dataDir' | 'masterKey' | 'maxUploadBytes'>): DocumentStorage {
-  if (current?.dataDir === config.dataDir && current.masterKey.equals(config.masterKey) && current.maxUploadBytes === config.maxUploadBytes) {
-    return current;
-  }
-  current = { blobs: createBlobStore(config.dataDir), masterKey: config.masterKey, maxUploadBytes: config.maxUploadBytes, dataDir: config.dataDir };
-  return current;
-}
-
-/** The storage configureDocumentStorage set. */
-export function documentStorage(): DocumentStorage {
-  if (!current) throw new Error('document storage is not configured');
-  return current;
+/** The document storage of one hub process, from its configuration. */
+export function createDocumentStorage(config: Pick<Config, 'dataDir' | 'masterKey' | 'maxUploadBytes'>, documents: DocumentRepository): DocumentStorage {
+  return { blobs: createBlobStore(config.dataDir), keys: new DataKeys(config.masterKey, documents), maxUploadBytes: config.maxUploadBytes };
 }

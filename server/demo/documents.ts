@@ -1,14 +1,10 @@
 import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
-import { loadConfig } from '../../../config/index.js';
-import type { Principal } from '../../auth/principal.js';
-import type { CreateDocumentFields } from '../../../shared/schemas/documents.js';
-import type { Classification, Sharing } from '../../../shared/sharing.js';
-import { Document } from '../../models/document.js';
-import { Organisation } from '../../models/organisation.js';
-import { User } from '../../models/user.js';
-import { addVersion, createDocument, findDocument, planNewDocument, storeFile, type Signed } from '../documents/commands.js';
-import { configureDocumentStorage, documentStorage } from '../documents/storage.js';
+import type { CreateDocumentFields } from '../../shared/schemas/documents.js';
+import type { Classification, Sharing } from '../../shared/sharing.js';
+import type { Domain } from '../domain.js';
+import { addVersion, createDocument, findDocument, planNewDocument, storeFile } from '../services/documents/commands.js';
+import { analystOf, organisationIds } from './people.js';
 import { csv, docx, jpeg, odt, ods, pdf, png, pptx, text, xlsx } from './documentFiles.js';
 
 // Demo documents go through the document service like an analyst's upload (sniffing, encryption,
@@ -82,37 +78,23 @@ const DOCUMENTS: DemoDocument[] = [
   },
 ];
 
-async function analystOf(slug: string): Promise<Signed> {
-  const organisation = await Organisation.findOne({ slug }).lean();
-  const user = await User.findOne({ email: `analyst@${slug}.demo` }).lean();
-  if (!organisation || !user) throw new Error(`the demo analyst of ${slug} is missing`);
-  const principal: Principal = { user, organisation, sessionId: 'demo-loader' };
-  return { principal, ip: null, userAgent: 'demo loader' };
-}
-
 const fileOf = (filename: string, bytes: Buffer) => ({ stream: Readable.from([bytes]), filename });
 
 /** Loads the demo documents (once: not if any document exists). Expects the demo organisations and analysts. */
-export async function loadDemoDocuments(log: Logger): Promise<void> {
-  if (await Document.exists({})) return;
-  try {
-    documentStorage();
-  } catch {
-    // The demo loads before the app (and its documents router) is built: same configuration, from the environment.
-    configureDocumentStorage(loadConfig());
-  }
-  const ids = new Map<string, string>();
-  for (const org of await Organisation.find({}, { slug: 1 }).lean()) ids.set(org.slug, org._id.toString());
+export async function loadDemoDocuments(domain: Domain, log: Logger): Promise<void> {
+  if (!(await domain.repos.documents.isEmpty())) return;
+  const ids = await organisationIds(domain);
   for (const demo of DOCUMENTS) {
-    const ctx = await analystOf(demo.org);
+    const ctx = await analystOf(domain, demo.org);
     const fields: CreateDocumentFields = {
       title: demo.title, classification: demo.classification, country: demo.country,
       sharing: { scope: demo.scope, organisations: (demo.with ?? []).map((slug) => ids.get(slug)).filter((id): id is string => !!id) },
     };
-    const plan = await planNewDocument(ctx, fields);
-    const created = await createDocument(ctx, plan, await storeFile(ctx.principal.organisation._id, fileOf(demo.filename, demo.bytes())));
+    const plan = await planNewDocument(domain, ctx, fields);
+    const created = await createDocument(domain, ctx, plan, await storeFile(domain, ctx.principal.organisation._id, fileOf(demo.filename, demo.bytes())));
     if (demo.next) {
-      await addVersion(ctx, await findDocument(created.id), await storeFile(ctx.principal.organisation._id, fileOf(demo.filename, demo.next())));
+      const stored = await storeFile(domain, ctx.principal.organisation._id, fileOf(demo.filename, demo.next()));
+      await addVersion(domain, ctx, await findDocument(domain, created.id), stored);
     }
   }
   log.info({ documents: DOCUMENTS.length }, 'loaded the demo documents');

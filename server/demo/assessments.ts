@@ -1,17 +1,13 @@
 import type { Logger } from 'pino';
-import type { Principal } from '../../auth/principal.js';
-import { isIndicatorOf, RISK_FACTORS, type Localised, type Trend } from '../../../shared/framework/index.js';
-import type { Locale } from '../../../shared/limits.js';
-import type { RiskFactorEntry, UpdateAssessmentBody } from '../../../shared/schemas/assessments.js';
-import type { Classification, Sharing } from '../../../shared/sharing.js';
-import { Assessment, type AssessmentDoc } from '../../models/assessment.js';
-import { AssessmentVersion, versionKey } from '../../models/assessmentVersion.js';
-import { Organisation } from '../../models/organisation.js';
-import { User } from '../../models/user.js';
-import { ASSESSMENT_FEED } from '../assessmentCatalog.js';
-import { createAssessment, findAssessment, publishAssessment, updateAssessment } from '../assessments.js';
-import { publishChange } from '../../store/changeFeed.js';
-import type { ActionContext } from '../context.js';
+import type { Principal } from '../auth/principal.js';
+import { isIndicatorOf, RISK_FACTORS, type Localised, type Trend } from '../../shared/framework/index.js';
+import type { Locale } from '../../shared/limits.js';
+import type { RiskFactorEntry, UpdateAssessmentBody } from '../../shared/schemas/assessments.js';
+import type { Classification, Sharing } from '../../shared/sharing.js';
+import type { Domain } from '../domain.js';
+import { createAssessment, findAssessment, publishAssessment, updateAssessment } from '../services/assessments/commands.js';
+import type { ActionContext } from '../services/context.js';
+import { analystOf, organisationIds } from './people.js';
 import { DEMO_ORGANISATIONS } from './organisations.js';
 
 // Demo assessments are made through the service, like an analyst's, so audience, version records,
@@ -192,40 +188,6 @@ function texts(s: Scenario, locale: Locale, periodStart: Date, risk: number, bef
   };
 }
 
-/** A demo analyst of `slug` as the principal the service acts for. */
-async function analystOf(slug: string): Promise<ActionContext & { principal: Principal }> {
-  const organisation = await Organisation.findOne({ slug }).lean();
-  const user = await User.findOne({ email: `analyst@${slug}.demo` }).lean();
-  if (!organisation || !user) throw new Error(`the demo analyst of ${slug} is missing`);
-  return { principal: { user, organisation, sessionId: 'demo-loader' }, ip: null, userAgent: 'demo loader' };
-}
-
-/**
- * Turns the clock back on an assessment the service just stored: version `n` was saved at
- * `times[n - 1]`, and each version in `publications` published at its own time; the assessment
- * (its version list and published view kept, only their times changed) and each version record are
- * rewritten by `_id`, then the change feed tells the catalogs.
- */
-async function backdate(id: string, times: Date[], publications: number[]): Promise<void> {
-  // The publication time of version n: that of the latest publication at or before it.
-  const publishedAtOf = (n: number) => {
-    const last = publications.filter((p) => p <= n).pop();
-    return last ? times[last - 1]! : null;
-  };
-  const doc = (await Assessment.findById(id).lean<AssessmentDoc>())!;
-  const published = doc.published
-    ? { ...doc.published, updatedAt: times[doc.published.version - 1]!, publishedAt: publishedAtOf(doc.published.version) }
-    : null;
-  await Assessment.updateOne({ _id: id }, { $set: {
-    createdAt: times[0], updatedAt: times[times.length - 1], publishedAt: publishedAtOf(times.length), published,
-    versions: doc.versions.map((v, i) => ({ ...v, updatedAt: times[i] })),
-  } });
-  await Promise.all(times.map((updatedAt, i) => AssessmentVersion.updateOne({ _id: versionKey(id, i + 1) }, { $set: {
-    createdAt: times[0], updatedAt, publishedAt: publishedAtOf(i + 1),
-  } })));
-  await publishChange(ASSESSMENT_FEED, id);
-}
-
 /** What one reading of a series is made of. */
 interface Reading {
   series: Series;
@@ -247,7 +209,7 @@ interface Reading {
  * One reading through the service, 1 to 5 versions: drafted (the common factors only when
  * `staged`, completed a week later), published unless a draft, and revised (and the revision published) after publication.
  */
-async function storeReading(ctx: ActionContext & { principal: Principal }, r: Reading): Promise<number[]> {
+async function storeReading(domain: Domain, ctx: ActionContext & { principal: Principal }, r: Reading): Promise<number[]> {
   const scenario = SCENARIOS[r.series.country]!;
   const locale = (DEMO_ORGANISATIONS.find((o) => o.slug === r.series.org)?.locale ?? 'en') as Locale;
   // The calendar quarter before the reading is the period it covers.
@@ -256,21 +218,21 @@ async function storeReading(ctx: ActionContext & { principal: Principal }, r: Re
   const periodEnd = new Date(Date.UTC(r.at.getUTCFullYear(), quarterStart, 0));
   const factors = readFactors(scenario, r.risk, locale, r.before?.levels, r.seed);
   const { title, summary } = texts(scenario, locale, periodStart, r.risk, r.before?.risk);
-  const created = await createAssessment(ctx, {
+  const created = await createAssessment(domain, ctx, {
     country: r.series.country, title, summary, periodStart: isoDate(periodStart), periodEnd: isoDate(periodEnd),
     overallRisk: r.risk, riskFactors: r.staged ? factors.slice(0, 8) : factors, classification: r.series.classification,
     sharing: { scope: r.series.scope, organisations: r.series.scope === 'selected' ? r.organisations : [] },
   });
   const times = [new Date(r.at.getTime() - 16 * DAY)];
   const next = async (change: Omit<UpdateAssessmentBody, 'version'>, at: Date) => {
-    const doc = await findAssessment(created.id);
-    await updateAssessment(ctx, doc, { version: doc.version, ...change });
+    const doc = await findAssessment(domain, created.id);
+    await updateAssessment(domain, ctx, doc, { version: doc.version, ...change });
     times.push(at);
   };
   if (r.staged) await next({ riskFactors: factors }, new Date(r.at.getTime() - 7 * DAY));
   const publications: number[] = [];
   const publish = async (at: Date) => {
-    await publishAssessment(ctx, await findAssessment(created.id));
+    await publishAssessment(domain, ctx, await findAssessment(domain, created.id));
     times.push(at);
     publications.push(times.length);
   };
@@ -283,7 +245,7 @@ async function storeReading(ctx: ActionContext & { principal: Principal }, r: Re
       await publish(new Date(r.at.getTime() + 6 * DAY));
     }
   }
-  await backdate(created.id, times, publications);
+  await domain.repos.assessments.backdate(created.id, times, publications);
   return factors.map((f) => f.level);
 }
 
@@ -292,14 +254,13 @@ async function storeReading(ctx: ActionContext & { principal: Principal }, r: Re
  * demo organisations (and the Office), each series published over the last 18 months plus a few
  * drafts, in each organisation's language. Expects the demo organisations and analysts to exist.
  */
-export async function loadDemoAssessments(log: Logger): Promise<void> {
-  if (await Assessment.exists({})) return;
-  const ids = new Map<string, string>();
-  for (const org of await Organisation.find({}, { slug: 1 }).lean()) ids.set(org.slug, org._id.toString());
+export async function loadDemoAssessments(domain: Domain, log: Logger): Promise<void> {
+  if (!(await domain.repos.assessments.isEmpty())) return;
+  const ids = await organisationIds(domain);
   const now = Date.now();
   // Series are independent of each other, so they are stored side by side.
   const counts = await Promise.all(SERIES.map(async (series, n) => {
-    const ctx = await analystOf(series.org);
+    const ctx = await analystOf(domain, series.org);
     const organisations = (series.with ?? []).map((slug) => ids.get(slug)).filter((id): id is string => id !== undefined);
     // Spread over 18 months, newest 3–6 weeks ago; offset a little per series so organisations do not publish on the same day.
     const first = 540 - (n % 5) * 6;
@@ -310,12 +271,12 @@ export async function loadDemoAssessments(log: Logger): Promise<void> {
       const at = new Date(now - Math.round(first - i * step) * DAY);
       // Only the latest reading goes through every step: older ones cost the load time and show little more.
       const latest = i === series.risks.length - 1;
-      const levels = await storeReading(ctx, { series, risk, before, at, organisations, staged: latest, revised: latest, draft: false, seed: n * 3 + i });
+      const levels = await storeReading(domain, ctx, { series, risk, before, at, organisations, staged: latest, revised: latest, draft: false, seed: n * 3 + i });
       before = { levels, risk };
     }
     if (series.draftRisk !== undefined) {
       const at = new Date(now + 5 * DAY);
-      await storeReading(ctx, { series, risk: series.draftRisk, before, at, organisations, staged: true, revised: false, draft: true, seed: n * 3 + series.risks.length });
+      await storeReading(domain, ctx, { series, risk: series.draftRisk, before, at, organisations, staged: true, revised: false, draft: true, seed: n * 3 + series.risks.length });
     }
     return series.risks.length + (series.draftRisk === undefined ? 0 : 1);
   }));

@@ -1,8 +1,9 @@
 import type { Config } from '../../config/index.js';
-import { OrganisationKey, type OrganisationKeyDoc } from '../models/organisationKey.js';
-import { User } from '../models/user.js';
-import { mfaBox } from './auth.js';
-import { unwrap, wrap } from './documents/keys.js';
+import { DocumentRepository } from '../repositories/documents.js';
+import { OrganisationRepository } from '../repositories/organisations.js';
+import { UserRepository } from '../repositories/users.js';
+import { mfaBox } from '../services/auth/login.js';
+import { unwrap, wrap } from '../services/documents/keys.js';
 
 /** What a rotation did: records moved to the new key, records found already under it, records neither key opens. */
 export interface RotationReport {
@@ -30,7 +31,9 @@ function attempt<T>(open: () => T): T | undefined {
 export async function rotateMasterKey(config: Config, newKey: Buffer): Promise<RotationReport> {
   const report: RotationReport = { organisationKeys: { rewrapped: 0, already: 0 }, totpSecrets: { resealed: 0, already: 0 }, failures: [] };
 
-  for (const doc of await OrganisationKey.find({}).lean<OrganisationKeyDoc[]>()) {
+  const documents = new DocumentRepository(new OrganisationRepository());
+  const users = new UserRepository();
+  for (const doc of await documents.keys()) {
     const organisationId = doc._id.toString();
     if (attempt(() => unwrap(newKey, doc))) {
       report.organisationKeys.already++;
@@ -42,13 +45,12 @@ export async function rotateMasterKey(config: Config, newKey: Buffer): Promise<R
       continue;
     }
     const wrapped = wrap(newKey, organisationId, doc.generation, key);
-    await OrganisationKey.updateOne({ _id: doc._id, wrapped: doc.wrapped }, { $set: { wrapped } });
+    await documents.rewrapKey(doc, wrapped);
     report.organisationKeys.rewrapped++;
   }
 
   const [oldBox, newBox] = [mfaBox(config), mfaBox({ ...config, masterKey: newKey })];
-  const users = await User.find({}, { mfaSecret: 1, mfaPendingSecret: 1 }).lean();
-  for (const user of users) {
+  for (const user of await users.secrets()) {
     const change: Record<string, string> = {};
     for (const field of ['mfaSecret', 'mfaPendingSecret'] as const) {
       const sealed = user[field];
@@ -65,7 +67,7 @@ export async function rotateMasterKey(config: Config, newKey: Buffer): Promise<R
       change[field] = newBox.seal(secret);
     }
     if (Object.keys(change).length === 0) continue;
-    await User.updateOne({ _id: user._id }, { $set: change }, { timestamps: false });
+    await users.rewrite(user._id, change);
     report.totpSecrets.resealed += Object.keys(change).length;
   }
   return report;

@@ -1,8 +1,8 @@
-import type { Principal } from '../auth/principal.js';
-import { searchWords } from '../../shared/search.js';
-import type { AssessmentDoc, VersionEntry } from '../models/assessment.js';
-import { sameOrganisation } from '../policies/helpers.js';
-import { audienceMatcher } from '../policies/sharing.js';
+import type { Principal } from '../../auth/principal.js';
+import { searchWords } from '../../../shared/search.js';
+import type { AssessmentDoc, VersionEntry } from '../../models/assessment.js';
+import { sameOrganisation } from '../../policies/helpers.js';
+import { audienceMatcher } from '../../policies/sharing.js';
 
 // One per catalog entry: a change replaces the entry, so its view goes with it and lists reuse the
 // view (and its cached JSON) instead of building one per request.

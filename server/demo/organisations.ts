@@ -1,5 +1,5 @@
-import type { Locale } from '../../../shared/limits.js';
-import type { OrganisationKind, Role } from '../../../shared/roles.js';
+import type { Locale } from '../../shared/limits.js';
+import type { OrganisationKind, Role } from '../../shared/roles.js';
 
 /** A demo organisation: the partners named in the Office's partnership work (shared/framework.md). */
 export interface DemoOrganisation {

@@ -1,13 +1,13 @@
 import type { Logger } from 'pino';
-import type { Principal } from '../../auth/principal.js';
-import { Organisation } from '../../models/organisation.js';
-import { Room } from '../../models/room.js';
-import { User } from '../../models/user.js';
-import type { ActionContext } from '../context.js';
-import { createRoom, editMessage, markRead, sendMessage } from '../rooms/commands.js';
-import { localMessageLimiter } from '../rooms/limits.js';
-import { findRoom } from '../rooms/queries.js';
-import { createRoomRuntime, type RoomRuntime } from '../rooms/runtime.js';
+import type { Principal } from '../auth/principal.js';
+import { Organisation } from '../models/organisation.js';
+import { Room } from '../models/room.js';
+import { User } from '../models/user.js';
+import type { ActionContext } from '../services/context.js';
+import { createRoom, editMessage, markRead, sendMessage } from '../services/rooms/commands.js';
+import { localMessageLimiter } from '../services/rooms/limits.js';
+import { findRoom } from '../services/rooms/queries.js';
+import { createRoomRuntime, type RoomRuntime } from '../services/rooms/runtime.js';
 
 // Demo rooms go through the room services like a user's (audit, seq claimed by insert, blocks, head),
 // so what the web app shows is what real use produces. Every conversation is invented.

@@ -1,23 +1,21 @@
-import mongoose from 'mongoose';
-import type { Principal } from '../auth/principal.js';
-import type { ListAssessmentsQuery } from '../../shared/schemas/assessments.js';
-import { matchesQuery, searchWords } from '../../shared/search.js';
-import { domainEvents } from '../events.js';
-import { notFound } from '../http/errors.js';
-import { decodeCursor, toPage } from '../http/paging.js';
-import type { AssessmentDoc } from '../models/assessment.js';
-import { AssessmentVersion, versionKey } from '../models/assessmentVersion.js';
-import { Comment } from '../models/comment.js';
-import { assessmentReader } from '../policies/assessment.js';
-import { sameOrganisation } from '../policies/helpers.js';
-import { principalAudience } from '../policies/sharing.js';
-import { presentComment, presentCurrent, presentCurrentJson, presentVersion } from '../presenters/assessment.js';
-import { jsonArray, jsonPage } from '../presenters/json.js';
-import { toIso } from '../presenters/user.js';
-import { assessmentCatalog } from './assessmentCatalog.js';
-import { publicView, readerView, versionReader } from './assessmentViews.js';
-import { queueAudit, recordAudit } from './audit.js';
-import { actorOf, type ActionContext } from './context.js';
+import type { Principal } from '../../auth/principal.js';
+import type { ListAssessmentsQuery } from '../../../shared/schemas/assessments.js';
+import { matchesQuery, searchWords } from '../../../shared/search.js';
+import type { Domain } from '../../domain.js';
+import { domainEvents } from '../../events.js';
+import { notFound } from '../../http/errors.js';
+import { decodeCursor, toPage } from '../../http/paging.js';
+import type { AssessmentDoc } from '../../models/assessment.js';
+import { assessmentReader } from '../../policies/assessment.js';
+import { sameOrganisation } from '../../policies/helpers.js';
+import { principalAudience } from '../../policies/sharing.js';
+import { presentComment, presentCurrent, presentCurrentJson, presentVersion } from '../../presenters/assessment.js';
+import { jsonArray, jsonPage } from '../../presenters/json.js';
+import { toIso } from '../../presenters/user.js';
+import { isId } from '../../repositories/ids.js';
+import { queueAudit, recordAudit } from '../audit.js';
+import { actorOf, type ActionContext } from '../context.js';
+import { publicView, readerView, versionReader } from './views.js';
 
 type Signed = ActionContext & { principal: Principal };
 
@@ -42,8 +40,7 @@ const listedAt = (a: AssessmentDoc) => (publicView(a) ?? a).updatedAt.getTime();
  * bytes built from each view's cached JSON. The order is that of the published view, so a draft
  * revision does not move an assessment in anyone's list (its owner's included).
  */
-export async function listAssessments(p: Principal, query: ListAssessmentsQuery): Promise<BulkAnswer> {
-  await assessmentCatalog.fresh();
+export async function listAssessments(domain: Domain, p: Principal, query: ListAssessmentsQuery): Promise<BulkAnswer> {
   const words = query.q ? searchWords(query.q) : [];
   let after: [number, string] | undefined;
   if (query.cursor) {
@@ -52,7 +49,7 @@ export async function listAssessments(p: Principal, query: ListAssessmentsQuery)
   }
   const canRead = assessmentReader(p);
   const rows: AssessmentDoc[] = [];
-  for (const a of query.country ? assessmentCatalog.liveIn(query.country) : assessmentCatalog.live()) {
+  for (const a of await domain.repos.assessments.live(query.country)) {
     if (after) {
       const t = listedAt(a);
       if (t > after[0] || (t === after[0] && a._id.toString() >= after[1])) continue;
@@ -94,10 +91,10 @@ export function listVersions(p: Principal, doc: AssessmentDoc) {
 }
 
 /** `GET /api/assessments/:id/versions/:version`: the assessment as it was; 404 for a version the caller may not read. */
-export async function readVersion(ctx: Signed, doc: AssessmentDoc, version: number) {
+export async function readVersion(domain: Domain, ctx: Signed, doc: AssessmentDoc, version: number) {
   const entry = doc.versions.find((v) => v.version === version);
   if (!entry || !versionReader(ctx.principal, doc)(entry)) throw notFound('version');
-  const stored = await AssessmentVersion.findById(versionKey(doc._id.toString(), version)).lean();
+  const stored = await domain.repos.assessments.version(doc._id, version);
   if (!stored) throw notFound('version');
   await auditRead(ctx, doc, version, 'assessment.read_version');
   return presentVersion(stored);
@@ -108,22 +105,21 @@ export async function readVersion(ctx: Signed, doc: AssessmentDoc, version: numb
  * written while the assessment's audience held them (§5 v2; the route checked they see it now).
  * A comment stored before v2 has no audience and reaches the owner organisation only.
  */
-export async function listComments(p: Principal, doc: AssessmentDoc, query: { limit: number; cursor?: string }) {
-  const filter: Record<string, unknown> = { assessmentId: doc._id };
-  if (!sameOrganisation(p, doc.organisationId)) filter.audience = mongoose.trusted({ $in: principalAudience(p) });
+export async function listComments(domain: Domain, p: Principal, doc: AssessmentDoc, query: { limit: number; cursor?: string }) {
+  let after: string | undefined;
   if (query.cursor) {
-    const [after] = decodeCursor(query.cursor, ['string']);
-    if (!mongoose.isValidObjectId(after)) throw notFound('cursor');
-    filter._id = mongoose.trusted({ $gt: new mongoose.Types.ObjectId(String(after)) });
+    [after] = decodeCursor(query.cursor, ['string']) as string[];
+    if (!isId(after)) throw notFound('cursor');
   }
-  const rows = await Comment.find(filter).sort({ _id: 1 }).limit(query.limit + 1).lean();
+  const audience = sameOrganisation(p, doc.organisationId) ? undefined : principalAudience(p);
+  const rows = await domain.repos.assessments.comments(doc._id, { audience, after, limit: query.limit + 1 });
   return toPage(rows, query.limit, (c) => [c._id.toString()], presentComment);
 }
 
 /** `POST /api/assessments/:id/comments`: by anyone who can see it; the owner organisation hears of it. */
-export async function addComment(ctx: Signed, doc: AssessmentDoc, body: string) {
+export async function addComment(domain: Domain, ctx: Signed, doc: AssessmentDoc, body: string) {
   const p = ctx.principal;
-  const comment = await Comment.create({
+  const comment = await domain.repos.assessments.addComment({
     assessmentId: doc._id, body, createdAt: new Date(), audience: doc.audience,
     author: { id: p.user._id, name: p.user.name, organisationId: p.organisation._id },
   });
@@ -132,7 +128,7 @@ export async function addComment(ctx: Signed, doc: AssessmentDoc, body: string) 
     target: { type: 'assessment', id: doc._id.toString(), organisationId: doc.organisationId.toString() },
     ip: ctx.ip, outcome: 'success', details: { commentId: comment._id.toString() },
   });
-  const presented = presentComment(comment.toObject());
+  const presented = presentComment(comment);
   domainEvents.publish('notification', {
     organisationIds: [doc.organisationId.toString()],
     payload: { type: 'assessment.comment', assessmentId: doc._id.toString(), title: doc.title, comment: presented },
@@ -145,10 +141,9 @@ export async function addComment(ctx: Signed, doc: AssessmentDoc, body: string) 
  * the risk over time; answered as JSON bytes, the assessments from their cached JSON. Everyone, the
  * owner too, sees the published view here: a draft revision is not a reading.
  */
-export async function countryOverview(p: Principal, country: string): Promise<BulkAnswer> {
-  await assessmentCatalog.fresh();
+export async function countryOverview(domain: Domain, p: Principal, country: string): Promise<BulkAnswer> {
   const canRead = assessmentReader(p);
-  const published = assessmentCatalog.liveIn(country)
+  const published = (await domain.repos.assessments.live(country))
     .filter((a) => canRead(a))
     .map(publicView)
     .filter((a): a is AssessmentDoc => a !== null && a.publishedAt !== null)
@@ -167,11 +162,10 @@ export async function countryOverview(p: Principal, country: string): Promise<Bu
 }
 
 /** The latest published overall risk per country that `p` can see (for the map). */
-export async function riskMap(p: Principal) {
-  await assessmentCatalog.fresh();
+export async function riskMap(domain: Domain, p: Principal) {
   const canRead = assessmentReader(p);
   const latest = new Map<string, AssessmentDoc>();
-  for (const live of assessmentCatalog.live()) {
+  for (const live of await domain.repos.assessments.live()) {
     const a = canRead(live) ? publicView(live) : null;
     if (!a || !a.publishedAt) continue;
     const seen = latest.get(a.country);

@@ -1,19 +1,15 @@
-import mongoose from 'mongoose';
-import type { Config } from '../../config/index.js';
-import type { Principal } from '../auth/principal.js';
-import { principalChanged } from '../auth/principalCache.js';
-import { hashPassword, verifyPassword } from '../auth/passwords.js';
-import { generateTotpSecret, otpauthUrl } from '../auth/totp.js';
-import { newRecoveryCodes } from '../auth/recoveryCodes.js';
-import { HttpError } from '../http/errors.js';
-import { SpentRecoveryCode } from '../models/spentRecoveryCode.js';
-import { User } from '../models/user.js';
-import { presentOrganisation } from '../presenters/organisation.js';
-import { presentUser } from '../presenters/user.js';
-import { recordAudit } from './audit.js';
-import { accountLocked, checkOtp, mfaBox } from './auth.js';
-import { reserveLoginSlot } from './lockout.js';
-import { actorOf, type ActionContext } from './context.js';
+import type { Principal } from '../../auth/principal.js';
+import { principalChanged } from '../../auth/principalCache.js';
+import { hashPassword, verifyPassword } from '../../auth/passwords.js';
+import { newRecoveryCodes } from '../../auth/recoveryCodes.js';
+import { generateTotpSecret, otpauthUrl } from '../../auth/totp.js';
+import type { Domain } from '../../domain.js';
+import { HttpError } from '../../http/errors.js';
+import { presentOrganisation } from '../../presenters/organisation.js';
+import { presentUser } from '../../presenters/user.js';
+import { recordAudit } from '../audit.js';
+import { actorOf, type ActionContext } from '../context.js';
+import { accountLocked, checkOtp, mfaBox } from './login.js';
 import { revokeUserSessions } from './sessions.js';
 
 type Signed = ActionContext & { principal: Principal };
@@ -32,8 +28,8 @@ export function describeMe(p: Principal) {
 }
 
 /** `PATCH /api/me`: the user's own name and language. */
-export async function updateMe(ctx: Signed, change: { name?: string; locale?: string }) {
-  const user = await User.findByIdAndUpdate(ctx.principal.user._id, { $set: change }, { new: true }).lean();
+export async function updateMe(domain: Domain, ctx: Signed, change: { name?: string; locale?: string }) {
+  const user = await domain.repos.users.update(ctx.principal.user._id, change);
   if (!user) throw new HttpError('unauthenticated', 'This account no longer exists.');
   await principalChanged({ userId: user._id.toString() });
   await audit(ctx, 'user.update_self');
@@ -41,15 +37,15 @@ export async function updateMe(ctx: Signed, change: { name?: string; locale?: st
 }
 
 /** `POST /api/me/password`: checks the current password, then ends every other session of the user. */
-export async function changePassword(ctx: Signed, currentPassword: string, newPassword: string): Promise<void> {
+export async function changePassword(domain: Domain, ctx: Signed, currentPassword: string, newPassword: string): Promise<void> {
   const user = ctx.principal.user;
   if (!(await verifyPassword(user.passwordHash, currentPassword))) {
     await audit(ctx, 'auth.password_change', 'failure');
     throw new HttpError('invalid_request', 'currentPassword: the current password is not correct.');
   }
   const passwordHash = await hashPassword(newPassword);
-  await User.updateOne({ _id: user._id }, { $set: { passwordHash, passwordChangedAt: new Date() } });
-  await revokeUserSessions(user._id.toString(), 'password changed', ctx.principal.sessionId);
+  await domain.repos.users.update(user._id, { passwordHash, passwordChangedAt: new Date() });
+  await revokeUserSessions(domain, user._id.toString(), 'password changed', ctx.principal.sessionId);
   await audit(ctx, 'auth.password_change');
 }
 
@@ -58,10 +54,10 @@ export async function changePassword(ctx: Signed, currentPassword: string, newPa
  * it is locked; a wrong or missing current password (unless an enrolment token stands in for it) or a
  * wrong code keeps the slot as a failed sign-in and answers 400; success gives the slot back.
  */
-async function proveIdentity(ctx: Signed, action: string, proof: MfaProof, code?: () => Promise<boolean>): Promise<void> {
+async function proveIdentity(domain: Domain, ctx: Signed, action: string, proof: MfaProof, code?: () => Promise<boolean>): Promise<void> {
   const user = ctx.principal.user;
-  const slot = await reserveLoginSlot(user.email);
-  if (!slot) throw await accountLocked(user.email);
+  const slot = await domain.lockout.reserve(user.email);
+  if (!slot) throw await accountLocked(domain, user.email);
   let failure: string | null = null;
   try {
     const passwordOk = proof.enrolment || (!!proof.currentPassword && await verifyPassword(user.passwordHash, proof.currentPassword));
@@ -86,12 +82,12 @@ export interface MfaProof {
 }
 
 /** `POST /api/me/mfa/setup`: a new secret, pending until a code from it is confirmed. */
-export async function setupMfa(config: Config, ctx: Signed, proof: MfaProof) {
+export async function setupMfa(domain: Domain, ctx: Signed, proof: MfaProof) {
   const user = ctx.principal.user;
   if (user.mfaEnabled) throw new HttpError('conflict', 'Two-step verification is already on; turn it off first.');
-  await proveIdentity(ctx, 'auth.mfa_setup', proof);
+  await proveIdentity(domain, ctx, 'auth.mfa_setup', proof);
   const secret = generateTotpSecret();
-  await User.updateOne({ _id: user._id }, { $set: { mfaPendingSecret: mfaBox(config).seal(secret) } });
+  await domain.repos.users.update(user._id, { mfaPendingSecret: mfaBox(domain.config).seal(secret) });
   return { secret, otpauthUrl: otpauthUrl(secret, user.email) };
 }
 
@@ -100,31 +96,29 @@ export async function setupMfa(config: Config, ctx: Signed, proof: MfaProof) {
  * codes (only their hashes are kept) and ends every other session of the user, like a password change:
  * whoever was signed in before the second factor existed must prove it now.
  */
-export async function enableMfa(config: Config, ctx: Signed, otp: string, proof: MfaProof): Promise<{ recoveryCodes: string[] }> {
-  const user = await User.findById(ctx.principal.user._id).lean();
+export async function enableMfa(domain: Domain, ctx: Signed, otp: string, proof: MfaProof): Promise<{ recoveryCodes: string[] }> {
+  const user = await domain.repos.users.find(ctx.principal.user._id);
   if (!user) throw new HttpError('unauthenticated', 'This account no longer exists.');
   if (user.mfaEnabled) throw new HttpError('conflict', 'Two-step verification is already on.');
   if (!user.mfaPendingSecret) throw new HttpError('invalid_request', 'Start the set-up first (POST /api/me/mfa/setup).');
-  await proveIdentity(ctx, 'auth.mfa_enable', proof, () => checkOtp(config, user, otp, user.mfaPendingSecret, false));
+  await proveIdentity(domain, ctx, 'auth.mfa_enable', proof, () => checkOtp(domain, user, otp, user.mfaPendingSecret, false));
   const userId = user._id.toString();
   const { codes, hashes } = newRecoveryCodes(userId);
-  await SpentRecoveryCode.deleteMany({ _id: mongoose.trusted({ $in: (user.mfaRecoveryHashes ?? []).map((h) => `${userId}:${h}`) }) });
-  await User.updateOne({ _id: user._id }, {
-    $set: { mfaEnabled: true, mfaSecret: user.mfaPendingSecret, mfaPendingSecret: null, mfaRecoveryHashes: hashes },
-  });
-  await revokeUserSessions(userId, 'mfa enabled', ctx.principal.sessionId || undefined);
+  await domain.repos.sessions.forgetRecoveryCodes(userId, user.mfaRecoveryHashes ?? []);
+  await domain.repos.users.update(user._id, { mfaEnabled: true, mfaSecret: user.mfaPendingSecret, mfaPendingSecret: null, mfaRecoveryHashes: hashes });
+  await revokeUserSessions(domain, userId, 'mfa enabled', ctx.principal.sessionId || undefined);
   await principalChanged({ userId });
   await audit(ctx, 'auth.mfa_enable');
   return { recoveryCodes: codes };
 }
 
 /** `POST /api/me/mfa/disable`: turns the second factor off, proven with the password and a current code. */
-export async function disableMfa(config: Config, ctx: Signed, otp: string, proof: MfaProof): Promise<void> {
-  const user = await User.findById(ctx.principal.user._id).lean();
+export async function disableMfa(domain: Domain, ctx: Signed, otp: string, proof: MfaProof): Promise<void> {
+  const user = await domain.repos.users.find(ctx.principal.user._id);
   if (!user) throw new HttpError('unauthenticated', 'This account no longer exists.');
   if (!user.mfaEnabled) throw new HttpError('conflict', 'Two-step verification is not on.');
-  await proveIdentity(ctx, 'auth.mfa_disable', proof, () => checkOtp(config, user, otp, user.mfaSecret, false));
-  await User.updateOne({ _id: user._id }, { $set: { mfaEnabled: false, mfaSecret: null, mfaPendingSecret: null, mfaRecoveryHashes: [] } });
+  await proveIdentity(domain, ctx, 'auth.mfa_disable', proof, () => checkOtp(domain, user, otp, user.mfaSecret, false));
+  await domain.repos.users.update(user._id, { mfaEnabled: false, mfaSecret: null, mfaPendingSecret: null, mfaRecoveryHashes: [] });
   await principalChanged({ userId: user._id.toString() });
   await audit(ctx, 'auth.mfa_disable');
 }

@@ -1,0 +1,25 @@
+import type { Config } from '../config/index.js';
+import { dummyHash } from './auth/passwords.js';
+import { createRepositories, type Repositories } from './repositories/index.js';
+import { Lockout } from './services/auth/lockout.js';
+import { createDocumentStorage, type DocumentStorage } from './services/documents/storage.js';
+
+/** What the domain's services work with: built once in hub.ts from the Config and handed down. */
+export interface Domain {
+  config: Config;
+  repos: Repositories;
+  /** Where document bytes go, the organisations' data keys and the upload limit. */
+  storage: DocumentStorage;
+  /** What an unknown email's password is checked against (auth/passwords.ts). */
+  dummyHash: Promise<string>;
+  /** The sign-in lockout (its reservations in flight are this process's). */
+  lockout: Lockout;
+}
+
+/** Builds the domain of one hub process. */
+export function createDomain(config: Config): Domain {
+  const repos = createRepositories();
+  return {
+    config, repos, storage: createDocumentStorage(config, repos.documents), dummyHash: dummyHash(), lockout: new Lockout(repos.sessions),
+  };
+}

@@ -1,0 +1,26 @@
+import { AssessmentRepository } from './assessments.js';
+import { DocumentRepository } from './documents.js';
+import { OrganisationRepository } from './organisations.js';
+import { SessionRepository } from './sessions.js';
+import { UserRepository } from './users.js';
+
+/** One repository per entity: the only code that speaks to the database for the domain. */
+export interface Repositories {
+  organisations: OrganisationRepository;
+  users: UserRepository;
+  sessions: SessionRepository;
+  assessments: AssessmentRepository;
+  documents: DocumentRepository;
+}
+
+/** Builds the repositories of one hub process (each holds its own catalog and caches). */
+export function createRepositories(): Repositories {
+  const organisations = new OrganisationRepository();
+  return {
+    organisations,
+    users: new UserRepository(),
+    sessions: new SessionRepository(),
+    assessments: new AssessmentRepository(organisations),
+    documents: new DocumentRepository(organisations),
+  };
+}

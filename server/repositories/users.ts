@@ -1,0 +1,87 @@
+import mongoose from 'mongoose';
+import { User, type UserDoc } from '../models/user.js';
+import { claim } from '../store/claim.js';
+
+/** The fields of a new user. */
+export interface NewUser {
+  email: string;
+  name: string;
+  role: string;
+  organisationId: unknown;
+  passwordHash: string;
+  locale?: string;
+}
+
+/** What may be set on a user. */
+export interface UserChange {
+  name?: string;
+  role?: string;
+  active?: boolean;
+  locale?: string;
+  passwordHash?: string;
+  passwordChangedAt?: Date;
+  mfaEnabled?: boolean;
+  mfaSecret?: string | null;
+  mfaPendingSecret?: string | null;
+  mfaRecoveryHashes?: string[];
+}
+
+/** The people using the hub; emails are unique across it. */
+export class UserRepository {
+  /** One user, or null. */
+  find(id: string | mongoose.Types.ObjectId): Promise<UserDoc | null> {
+    return User.findById(id).lean<UserDoc>().exec();
+  }
+
+  /** The user of an email, or null. */
+  findByEmail(email: string): Promise<UserDoc | null> {
+    return User.findOne({ email }).lean<UserDoc>().exec();
+  }
+
+  /** Whether an account has this email. */
+  async emailTaken(email: string): Promise<boolean> {
+    return (await User.exists({ email })) !== null;
+  }
+
+  /** A page of an organisation's users by creation, after the id `after`. */
+  page(organisationId: string, options: { after?: string; limit: number }): Promise<UserDoc[]> {
+    const filter: Record<string, unknown> = { organisationId: new mongoose.Types.ObjectId(organisationId) };
+    if (options.after) filter._id = mongoose.trusted({ $gt: new mongoose.Types.ObjectId(options.after) });
+    return User.find(filter).sort({ _id: 1 }).limit(options.limit).lean<UserDoc[]>().exec();
+  }
+
+  /** The ids of an organisation's users. */
+  async idsOf(organisationId: mongoose.Types.ObjectId): Promise<string[]> {
+    const rows = await User.find({ organisationId }, { _id: 1 }).lean();
+    return rows.map((u) => u._id.toString());
+  }
+
+  /** Stores a new user; null when the email is taken. */
+  async create(fields: NewUser): Promise<UserDoc | null> {
+    let created: UserDoc | undefined;
+    const stored = await claim(async () => {
+      created = (await User.create(fields)).toObject() as UserDoc;
+    });
+    return stored ? created! : null;
+  }
+
+  /** Stores many users at once (demo data). */
+  async createMany(users: NewUser[]): Promise<void> {
+    await User.insertMany(users);
+  }
+
+  /** Sets fields of a user; answers the user as changed (null if unknown). */
+  update(id: string | mongoose.Types.ObjectId, change: UserChange): Promise<UserDoc | null> {
+    return User.findByIdAndUpdate(id, { $set: change }, { new: true }).lean<UserDoc>().exec();
+  }
+
+  /** Sets fields of a user, leaving `updatedAt` as it was (a re-sealed secret is no change of the user). */
+  async rewrite(id: mongoose.Types.ObjectId, change: UserChange): Promise<void> {
+    await User.updateOne({ _id: id }, { $set: change }, { timestamps: false });
+  }
+
+  /** Every user's sealed TOTP secrets (master-key rotation). */
+  secrets(): Promise<Pick<UserDoc, '_id' | 'mfaSecret' | 'mfaPendingSecret'>[]> {
+    return User.find({}, { mfaSecret: 1, mfaPendingSecret: 1 }).lean<Pick<UserDoc, '_id' | 'mfaSecret' | 'mfaPendingSecret'>[]>().exec();
+  }
+}

@@ -1,0 +1,51 @@
+import { principalChanged } from '../../auth/principalCache.js';
+import type { Domain } from '../../domain.js';
+import { HttpError, notFound } from '../../http/errors.js';
+import { presentOrganisation } from '../../presenters/organisation.js';
+import { recordAudit } from '../audit.js';
+import { revokeUserSessions } from '../auth/sessions.js';
+import { actorOf, type ActionContext } from '../context.js';
+import { findOrganisation } from './queries.js';
+
+/** `POST /api/organisations`: a new partner organisation; the slug is unique (409). */
+export async function createOrganisation(domain: Domain, ctx: ActionContext, body: { slug: string; name: string; kind: string; parentId?: string | null }) {
+  const { organisations } = domain.repos;
+  if (body.parentId) {
+    const parent = await organisations.find(body.parentId);
+    if (!parent || !parent.active) throw new HttpError('invalid_request', 'parentId: must be an active organisation.');
+  }
+  const organisation = await organisations.create({ slug: body.slug, name: body.name, kind: body.kind, parentId: body.parentId ?? null });
+  if (!organisation) throw new HttpError('conflict', `slug: "${body.slug}" is already taken.`);
+  const id = organisation._id.toString();
+  await recordAudit({
+    actor: actorOf(ctx), action: 'organisation.create', target: { type: 'organisation', id, organisationId: id },
+    ip: ctx.ip, outcome: 'success', details: { slug: body.slug, kind: body.kind },
+  });
+  return presentOrganisation(organisation);
+}
+
+/** `PATCH /api/organisations/:id`: rename, (de)activate or require MFA; deactivating ends its users' sessions. */
+export async function updateOrganisation(domain: Domain, ctx: ActionContext, id: string, change: { name?: string; active?: boolean; requireMfa?: boolean }) {
+  const before = await findOrganisation(domain, id);
+  if (before.kind === 'office' && change.active === false) {
+    throw new HttpError('forbidden', 'The Office cannot be deactivated.');
+  }
+  const organisation = await domain.repos.organisations.update(id, change);
+  if (!organisation) throw notFound('organisation');
+  if (before.active && change.active === false) {
+    for (const userId of await domain.repos.users.idsOf(organisation._id)) await revokeUserSessions(domain, userId, 'organisation deactivated');
+  }
+  await principalChanged({ organisationId: id });
+  await recordAudit({
+    actor: actorOf(ctx), action: 'organisation.update', target: { type: 'organisation', id, organisationId: id },
+    ip: ctx.ip, outcome: 'success', details: describeChange(change),
+  });
+  return presentOrganisation(organisation);
+}
+
+/** Flattens a change for the audit trail's details. */
+export function describeChange(change: Record<string, string | boolean | undefined>) {
+  const details: Record<string, string | boolean> = {};
+  for (const [key, value] of Object.entries(change)) if (value !== undefined) details[key] = value;
+  return details;
+}
