@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import { ERROR_STATUS, type ErrorCode } from '../shared/errors.js';
+import { type ErrorCode } from '../shared/errors.js';
 import { ask } from './helpers/ask.js';
 import { createUser } from './helpers/factories.js';
 import { closeSockets, connectError, connectSocket, record, type ClientSocket, type SeenEvent } from './helpers/sockets.js';

@@ -125,7 +125,6 @@ const FLAT_MIB = 5;
 export function soakSection(input: SoakInput): string {
   const { minutes, delivery: d, api } = input;
   const health = api[0]!;
-  const allApi = api.flatMap((t) => t.minutes.flat());
   const apiFailures = api.reduce((n, t) => n + Object.values(t.failures).reduce((a, b) => a + b, 0), 0);
   const sent = minutes.reduce((n, m) => n + m.sent, 0);
   const refused = minutes.reduce((n, m) => n + m.refused, 0);

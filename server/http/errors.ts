@@ -17,7 +17,6 @@ export class HttpError extends Error {
 
 export const notFound = (what = 'resource') => new HttpError('not_found', `No such ${what}.`);
 export const forbidden = (message = 'You may not do this.') => new HttpError('forbidden', message);
-export const badRequest = (message: string) => new HttpError('invalid_request', message);
 
 /** 429 `rate_limited`, answered with `Retry-After` of `retryAfterMs` rounded up to a whole second (at least 1). */
 export function rateLimited(message: string, retryAfterMs: number): HttpError {
