@@ -139,14 +139,14 @@ describe('Prometheus metrics on their own listener (issue 7)', function () {
     expect((await requestAt(hub, 'GET', `/API/Organisations/${organisationId}/users`, undefined, token)).status).to.equal(200);
     const unknownId = 'ffffffffffffffffffffffff';
     expect((await requestAt(hub, 'GET', `/api/organisations/${unknownId}/users`, undefined, token)).status).to.equal(404);
-    expect((await requestAt(hub, 'GET', '/api/me')).status).to.equal(401);
+    expect((await requestAt(hub, 'GET', '/api/audit')).status).to.equal(401);
 
     const { text, samples } = await scrape();
     const count = 'hub_http_request_duration_seconds_count';
     expect(valueOf(samples, count, series) - valueOf(before, count, series)).to.equal(3);
     expect(valueOf(samples, count, missing) - valueOf(before, count, missing)).to.equal(1);
     // auth() refused it before any route was chosen: labelled by the router it reached.
-    expect(valueOf(samples, count, { method: 'GET', route: '/api/me/*', status_class: '4xx' })).to.be.at.least(1);
+    expect(valueOf(samples, count, { method: 'GET', route: '/api/audit/*', status_class: '4xx' })).to.be.at.least(1);
     expect(valueOf(samples, 'hub_http_request_duration_seconds_sum', series)).to.be.above(0);
     expect(valueOf(samples, 'hub_http_request_duration_seconds_bucket', { ...series, le: '+Inf' })).to.equal(valueOf(samples, count, series));
     expect(text).to.not.include(organisationId);
