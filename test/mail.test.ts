@@ -49,7 +49,8 @@ describe('notification mails (§11 e-mail)', function () {
   let readerOrg: Org;
   const store = new FakeNotifications();
   const counts = { sent: 0, failed: 0, givenUp: 0 };
-  let clock = new Date();
+  // Real time unless a test shifts it.
+  let clock: Date | undefined;
   const mailers: Mailer[] = [];
   const repos = createRepositories();
 
@@ -60,7 +61,7 @@ describe('notification mails (§11 e-mail)', function () {
       settings: { from: 'Partner Hub <no-reply@hub.example.org>', publicUrl: PUBLIC_URL, digestHour: 6 },
       log: pino({ level: 'silent' }),
       counters: { sent: () => counts.sent++, failed: () => counts.failed++, givenUp: () => counts.givenUp++ },
-      timings: { now: () => clock, pollMs: 200, retryBaseMs: 300, retryMaxMs: 1000 },
+      timings: { now: () => clock ?? new Date(), pollMs: 200, retryBaseMs: 300, retryMaxMs: 1000 },
     });
     mailers.push(m);
     return m;
@@ -101,16 +102,15 @@ describe('notification mails (§11 e-mail)', function () {
     const admin = await asOfficeAdmin();
     expect((await patch(`/api/users/${gone!.id}`, { active: false }, admin.token)).status).to.equal(200);
 
-    clock = new Date();
     const m = mailer(mailpit.smtpUrl);
-    const confidential = () => notification('room.mention', 'room', 'confidential', actor, clock);
+    const confidential = () => notification('room.mention', 'room', 'confidential', actor, new Date());
     for (const u of [en!, fr!, ar!]) deliver(m, u, confidential());
     deliver(m, off!, confidential());
     deliver(m, gone!, confidential());
-    const readFirst = notification('access.decided', 'access-request', 'unclassified', actor, clock, 'Read already');
+    const readFirst = notification('access.decided', 'access-request', 'unclassified', actor, new Date(), 'Read already');
     deliver(m, reader!, readFirst);
     store.read.add(readFirst.id);
-    const open = notification('access.requested', 'access-request', 'unclassified', actor, clock, 'Report <script>alert(1)</script> & annex');
+    const open = notification('access.requested', 'access-request', 'unclassified', actor, new Date(), 'Report <script>alert(1)</script> & annex');
     deliver(m, reader!, open);
     await m.flush();
     m.worker.start();
@@ -138,6 +138,7 @@ describe('notification mails (§11 e-mail)', function () {
     expect(await mailpit.to(off!.email)).to.have.length(0);
     expect(await mailpit.to(gone!.email)).to.have.length(0);
     expect(await repos.mail.find(`n:${readFirst.id}:${reader!.id}`)).to.equal(null);
+    expect(await mailpit.to(reader!.email), 'the one read before it left never arrives').to.have.length(1);
   });
 
   it('sends one digest per user per day at the digest hour, of what is still unread', async () => {
@@ -183,12 +184,11 @@ describe('notification mails (§11 e-mail)', function () {
     expect(await mailpit.to(user.email)).to.have.length(2);
     const next = digests.find((d) => d.ID !== digest!.ID)!;
     expect(next.Text).to.include('Evening comment').and.include('New version').and.not.include('Weekly overview');
-    clock = new Date();
+    clock = undefined;
   });
 
   it('keeps mails while the mail server is down and delivers each once when it is back; the hand-over never waits for it', async () => {
     const users = await Promise.all(Array.from({ length: 3 }, () => createUser(readerOrg.id, 'member')));
-    clock = new Date();
     const [a, b] = [mailer(mailpit.smtpUrl), mailer(mailpit.smtpUrl)];
     a.worker.start();
     b.worker.start();
@@ -196,9 +196,9 @@ describe('notification mails (§11 e-mail)', function () {
     const failedBefore = counts.failed;
     const sentBefore = counts.sent;
     const started = performance.now();
-    for (const u of users) for (const m of [a, b]) deliver(m, u, notification('room.added', 'room', 'unclassified', actor, clock, `Room for ${u.email}`));
+    for (const u of users) for (const m of [a, b]) deliver(m, u, notification('room.added', 'room', 'unclassified', actor, new Date(), `Room for ${u.email}`));
     const handOver = performance.now() - started;
-    expect(handOver, 'notify returns at once').to.be.below(20);
+    expect(handOver, 'notify returns at once').to.be.below(100);
     await Promise.all([a.flush(), b.flush()]);
     // Refused at least once each, and still queued.
     const deadline = Date.now() + 10_000;
@@ -224,13 +224,12 @@ describe('notification mails (§11 e-mail)', function () {
     try {
       // Only this mailer may see the mail (the others would deliver it through Mailpit).
       await Promise.all(mailers.map((other) => other.stop()));
-      clock = new Date();
       const user = await createUser(readerOrg.id, 'member');
       const m = mailer(`smtp://127.0.0.1:${port}`, { connectMs: 1500, socketMs: 1500 });
       m.worker.start();
       const failedBefore = counts.failed;
       const started = performance.now();
-      deliver(m, user, notification('room.mention', 'room', 'unclassified', actor, clock, 'Hello'));
+      deliver(m, user, notification('room.mention', 'room', 'unclassified', actor, new Date(), 'Hello'));
       await m.flush();
       expect(performance.now() - started, 'queued without waiting for the server').to.be.below(1000);
       const deadline = Date.now() + 10_000;

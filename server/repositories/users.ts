@@ -37,7 +37,8 @@ export class UserRepository {
 
   /** The users of these ids that exist (one query for a batch). */
   findMany(ids: string[]): Promise<UserDoc[]> {
-    return User.find({ _id: mongoose.trusted({ $in: ids.map((id) => new mongoose.Types.ObjectId(id)) }) }).lean<UserDoc[]>().exec();
+    const valid = ids.filter((id) => mongoose.isValidObjectId(id)).map((id) => new mongoose.Types.ObjectId(id));
+    return User.find({ _id: mongoose.trusted({ $in: valid }) }).lean<UserDoc[]>().exec();
   }
 
   /** The user of an email, or null. */

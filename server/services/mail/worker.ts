@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { LOCALES, type Locale } from '../../../shared/limits.js';
 import { emailGroupOf, type Notification } from '../../../shared/schemas/notifications.js';
@@ -11,6 +12,8 @@ import type { MailTransport } from './transport.js';
 const BATCH = 50;
 const CONCURRENCY = 4;
 const DAY_MS = 24 * 60 * 60_000;
+// Well inside the lease (timings.leaseMs), after which another process would take the mail as lost.
+const REMOVE_PATIENCE_MS = 60_000;
 
 /** Why a due mail is not sent: it is dropped, not retried. */
 type Verdict = { send: RenderedMail; to: string } | { drop: string };
@@ -117,7 +120,19 @@ export class MailWorker {
       return this.failed(current, error);
     }
     this.counters.sent();
-    await outbox.remove(current._id);
+    await this.forget(current._id);
+  }
+
+  // Sent: it must leave the outbox, or another process would send it again once the lease ends.
+  private async forget(id: string): Promise<void> {
+    for (let wait = 500; ; wait *= 2) {
+      try {
+        return await this.deps.outbox.remove(id);
+      } catch (error) {
+        if (wait > REMOVE_PATIENCE_MS) throw error;
+        await sleep(wait);
+      }
+    }
   }
 
   private async failed(mail: QueuedMail, error: unknown): Promise<void> {
