@@ -5,8 +5,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import type { Notification, NotificationType, SubjectKind } from '../shared/schemas/notifications.js';
 import { createRepositories } from '../server/repositories/index.js';
-import { createMailer, type Mailer } from '../server/services/mail/index.js';
+import { loadConfig } from '../config/index.js';
+import { createDomain } from '../server/domain.js';
+import { createMailer, startMailer, type Mailer } from '../server/services/mail/index.js';
 import { smtpTransport } from '../server/services/mail/transport.js';
+import { testEnv } from './helpers/hub.js';
 import { asOfficeAdmin, createOrganisation, createUser, type Org, type TestUser } from './helpers/factories.js';
 import { get, patch } from './helpers/http.js';
 import { startMailpit, type Mailpit } from './helpers/mailpit.js';
@@ -185,6 +188,27 @@ describe('notification mails (§11 e-mail)', function () {
     const next = digests.find((d) => d.ID !== digest!.ID)!;
     expect(next.Text).to.include('Evening comment').and.include('New version').and.not.include('Weekly overview');
     clock = undefined;
+  });
+
+  it('the hub mails what the fan-out stores when SMTP_URL is set, and says once that it does not when unset', async () => {
+    const lines: Array<{ level: number; msg: string }> = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }) });
+    const listeners: Array<(userId: string, n: Notification) => void> = [];
+    const source = { onStored: (l: (userId: string, n: Notification) => void) => listeners.push(l), isUnread: store.isUnread, unreadSince: store.unreadSince };
+    const unset = loadConfig(testEnv());
+    expect(startMailer(unset, createDomain(unset), source, log)).to.equal(undefined);
+    expect(lines.filter((l) => /SMTP_URL is not set/.test(l.msg))).to.have.length(1);
+    expect(listeners).to.have.length(0);
+
+    const config = loadConfig(testEnv({ SMTP_URL: mailpit.smtpUrl, HUB_PUBLIC_URL: 'https://partners.example.org/' }));
+    const hubMailer = startMailer(config, createDomain(config), source, log)!;
+    mailers.push(hubMailer);
+    const user = await createUser(readerOrg.id, 'member');
+    const stored = store.add(user.id, notification('risk.escalation', 'assessment', 'unclassified', actor, new Date(), 'Escalation'));
+    for (const listener of listeners) listener(user.id, stored);
+    const [mail] = await mailpit.waitFor(user.email);
+    expect(mail!.HTML).to.include(`href="https://partners.example.org/assessments/${stored.subject.id}"`);
+    expect((await mailpit.message(mail!.ID)).Subject).to.include('Risk escalation');
   });
 
   it('keeps mails while the mail server is down and delivers each once when it is back; the hand-over never waits for it', async () => {
