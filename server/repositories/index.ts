@@ -1,5 +1,6 @@
 import { AssessmentRepository } from './assessments.js';
 import { DocumentRepository } from './documents.js';
+import { MailRepository } from './mail.js';
 import { OrganisationRepository } from './organisations.js';
 import { SessionRepository } from './sessions.js';
 import { UserRepository } from './users.js';
@@ -11,6 +12,8 @@ export interface Repositories {
   sessions: SessionRepository;
   assessments: AssessmentRepository;
   documents: DocumentRepository;
+  /** The outbox of notification mails (§11). */
+  mail: MailRepository;
 }
 
 /** Builds the repositories of one hub process (each holds its own catalog and caches). */
@@ -22,5 +25,6 @@ export function createRepositories(): Repositories {
     sessions: new SessionRepository(),
     assessments: new AssessmentRepository(organisations),
     documents: new DocumentRepository(organisations),
+    mail: new MailRepository(),
   };
 }

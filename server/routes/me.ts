@@ -1,10 +1,12 @@
 import { Router, type Request, type Response } from 'express';
+import { PreferencesBody } from '../../shared/schemas/notifications.js';
 import { ChangePasswordBody, MfaCodeBody, MfaSetupBody, UpdateMeBody } from '../../shared/schemas/auth.js';
 import { auth, authOrEnrolment, principalOf } from '../auth/passport.js';
 import type { Domain } from '../domain.js';
 import { input, validate } from '../http/validate.js';
 import { changePassword, describeMe, disableMfa, enableMfa, setupMfa, updateMe, type MfaProof } from '../services/auth/account.js';
 import { contextOf } from '../services/context.js';
+import { readPreferences, updatePreferences } from '../services/users/preferences.js';
 
 /** `/api/me`: the signed-in user's own account (§3). */
 export function meRouter(domain: Domain): Router {
@@ -42,6 +44,14 @@ export function meRouter(domain: Domain): Router {
     const body = input(req, 'body', MfaCodeBody);
     await disableMfa(domain, signed(req), body.otp, proofOf(res, body.currentPassword));
     res.status(204).end();
+  });
+
+  router.get('/preferences', signedIn, async (req, res) => {
+    res.json(await readPreferences(domain, contextOf(req)));
+  });
+
+  router.patch('/preferences', signedIn, validate({ body: PreferencesBody }), async (req, res) => {
+    res.json(await updatePreferences(domain, contextOf(req), input(req, 'body', PreferencesBody)));
   });
 
   // Any other path under /api/me answers 401 before 404, as it did when auth() guarded the whole router.
