@@ -8,7 +8,7 @@ import { sharePrincipalChanges } from './auth/principalFanout.js';
 import { connectDatabase, disconnectDatabase, ensureIndexes } from './db/connection.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
 import { loadDemoData } from './demo/index.js';
-import { createDomain } from './domain.js';
+import { createDomain, type Domain } from './domain.js';
 import { Drain } from './drain.js';
 import { createMetrics, createMetricsServer } from './metrics.js';
 import { attachRealtime, type Realtime } from './realtime/index.js';
@@ -30,6 +30,8 @@ export interface Hub {
   metricsPort: number | undefined;
   /** The socket.io server. */
   io: HubServer;
+  /** What this process's services work with (its repositories, its principal cache). */
+  domain: Domain;
   /** Graceful stop: refuse new work, let what runs finish (up to HUB_DRAIN_SECONDS), then let go of everything. */
   close(): Promise<void>;
 }
@@ -66,11 +68,11 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
     if (metrics) started.push(() => metrics.stop());
     const rateLimits = await createRateLimits(config, log);
     started.push(() => rateLimits.close());
-    // Cached principals are dropped on every process before a change is answered (auth/principalCache.ts).
-    if (config.redisUrl) started.push(await sharePrincipalChanges(config, log));
+    // Cached principals are dropped on every process before a change is answered (domain.principals, auth/principalCache.ts).
+    if (config.redisUrl) started.push(await sharePrincipalChanges(config, domain.principals, log));
     // The rooms' limiter, read markers gathered in memory, writer and room copies; closed (the markers
     // written) after the sockets and before the database.
-    const rooms = createRoomRuntime(await createMessageLimiter(config, log));
+    const rooms = createRoomRuntime(await createMessageLimiter(config, log), domain.repos);
     started.push(() => rooms.close());
     const app = createApp(domain, log, rateLimits.handler, { rooms }, { drain, metrics });
     const server = createServer(app);
@@ -79,7 +81,7 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
     server.keepAliveTimeout = 65_000;
     server.headersTimeout = 66_000;
     server.requestTimeout = 0; // uploads may be long; idle sockets are bounded by the two above
-    const realtime = await attachRealtime(server, config, log, { writes: rateLimits.writes }, rooms);
+    const realtime = await attachRealtime(server, domain, log, { writes: rateLimits.writes }, rooms);
     started.push(() => realtime.close());
     drain.watchSockets(realtime.io);
     metrics?.countSockets(() => realtime.io.of('/').sockets.size);
@@ -108,6 +110,7 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
       port,
       metricsPort,
       io: realtime.io,
+      domain,
       close() {
         closing ??= (async () => {
           housekeeping.stop();
