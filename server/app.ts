@@ -41,7 +41,7 @@ export function createApp(domain: Domain, log: Logger, rateLimit: RequestHandler
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy ? (/^\d+$/.test(config.trustProxy) ? Number(config.trustProxy) : config.trustProxy) : false);
   app.set('query parser', 'simple');
-  initialisePassport(config);
+  initialisePassport(domain);
 
   if (metrics) app.use(metrics.httpMiddleware);
 

@@ -1,5 +1,7 @@
 import type { Config } from '../config/index.js';
 import { dummyHash } from './auth/passwords.js';
+import { PrincipalCache } from './auth/principalCache.js';
+import { readPrincipal } from './auth/principalLoader.js';
 import { createRepositories, type Repositories } from './repositories/index.js';
 import { Lockout } from './services/auth/lockout.js';
 import { createDocumentStorage, type DocumentStorage } from './services/documents/storage.js';
@@ -14,6 +16,8 @@ export interface Domain {
   dummyHash: Promise<string>;
   /** The sign-in lockout (its reservations in flight are this process's). */
   lockout: Lockout;
+  /** The principals this process keeps (HTTP reads, sockets); services drop them on every change. */
+  principals: PrincipalCache;
 }
 
 /** Builds the domain of one hub process. */
@@ -21,5 +25,6 @@ export function createDomain(config: Config): Domain {
   const repos = createRepositories();
   return {
     config, repos, storage: createDocumentStorage(config, repos.documents), dummyHash: dummyHash(), lockout: new Lockout(repos.sessions),
+    principals: new PrincipalCache((claims) => readPrincipal(repos, claims)),
   };
 }

@@ -8,7 +8,7 @@ import { sharePrincipalChanges } from './auth/principalFanout.js';
 import { connectDatabase, disconnectDatabase, ensureIndexes } from './db/connection.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
 import { loadDemoData } from './demo/index.js';
-import { createDomain } from './domain.js';
+import { createDomain, type Domain } from './domain.js';
 import { Drain } from './drain.js';
 import { createMetrics, createMetricsServer } from './metrics.js';
 import { attachRealtime, type Realtime } from './realtime/index.js';
@@ -33,6 +33,8 @@ export interface Hub {
   io: HubServer;
   /** The notification mailer of this process (SMTP_URL set and stored notifications wired). */
   mailer: Mailer | undefined;
+  /** What this process's services work with (its repositories, its principal cache). */
+  domain: Domain;
   /** Graceful stop: refuse new work, let what runs finish (up to HUB_DRAIN_SECONDS), then let go of everything. */
   close(): Promise<void>;
 }
@@ -75,11 +77,11 @@ export async function startHub(config: Config, log: Logger, options: HubOptions 
     if (metrics) started.push(() => metrics.stop());
     const rateLimits = await createRateLimits(config, log);
     started.push(() => rateLimits.close());
-    // Cached principals are dropped on every process before a change is answered (auth/principalCache.ts).
-    if (config.redisUrl) started.push(await sharePrincipalChanges(config, log));
+    // Cached principals are dropped on every process before a change is answered (domain.principals, auth/principalCache.ts).
+    if (config.redisUrl) started.push(await sharePrincipalChanges(config, domain.principals, log));
     // The rooms' limiter, read markers gathered in memory, writer and room copies; closed (the markers
     // written) after the sockets and before the database.
-    const rooms = createRoomRuntime(await createMessageLimiter(config, log));
+    const rooms = createRoomRuntime(await createMessageLimiter(config, log), domain.repos);
     started.push(() => rooms.close());
     const app = createApp(domain, log, rateLimits.handler, { rooms }, { drain, metrics });
     const server = createServer(app);
@@ -88,7 +90,7 @@ export async function startHub(config: Config, log: Logger, options: HubOptions 
     server.keepAliveTimeout = 65_000;
     server.headersTimeout = 66_000;
     server.requestTimeout = 0; // uploads may be long; idle sockets are bounded by the two above
-    const realtime = await attachRealtime(server, config, log, { writes: rateLimits.writes }, rooms);
+    const realtime = await attachRealtime(server, domain, log, { writes: rateLimits.writes }, rooms);
     started.push(() => realtime.close());
     drain.watchSockets(realtime.io);
     metrics?.countSockets(() => realtime.io.of('/').sockets.size);
@@ -123,6 +125,7 @@ export async function startHub(config: Config, log: Logger, options: HubOptions 
       metricsPort,
       io: realtime.io,
       mailer,
+      domain,
       close() {
         closing ??= (async () => {
           housekeeping.stop();

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
-import { usePrincipalFanout } from '../server/auth/principalCache.js';
 import { Session } from '../server/models/session.js';
 import { asOfficeAdmin, createOrganisation, createUser, type TestUser } from './helpers/factories.js';
+import { testDomain } from './helpers/hub.js';
 import { get, patch, post } from './helpers/http.js';
 
 /** Ends the session of `user`'s access token straight in the database, without the notice a service sends. */
@@ -38,7 +38,7 @@ describe('principal cache (HTTP, one process)', () => {
   it('uses no kept copy while this process cannot hear the other processes\' notices (Redis away)', async () => {
     const user = await createUser(organisationId, 'member');
     let listening = true;
-    const uninstall = usePrincipalFanout({ announce: async () => undefined, listening: () => listening });
+    const uninstall = testDomain().principals.useFanout({ announce: async () => undefined, listening: () => listening });
     try {
       await warm(user);
       listening = false;

@@ -5,7 +5,7 @@ import { domainEvents } from '../server/events.js';
 import { Session } from '../server/models/session.js';
 import { sweepSessions } from '../server/realtime/sessionSweep.js';
 import { asOfficeAdmin, createOrganisation, createTenant, createUser, login, type TestUser } from './helpers/factories.js';
-import { baseUrl, testConfig, testIo } from './helpers/hub.js';
+import { baseUrl, testConfig, testDomain, testIo } from './helpers/hub.js';
 import { patch, post } from './helpers/http.js';
 import { closeSockets, connectError, connectSocket, record, until, untilSeen, type SeenEvent } from './helpers/sockets.js';
 
@@ -169,7 +169,7 @@ describe('real time: socket.io base (§8)', () => {
       const { sid } = jwt.decode(user.token) as { sid: string };
       await Session.updateOne({ _id: sid }, { $set: { revokedAt: new Date(), revokedReason: 'test' } });
       expect(socket.connected).to.equal(true);
-      expect(await sweepSessions(testIo())).to.equal(1);
+      expect(await sweepSessions(testIo(), testDomain().repos)).to.equal(1);
       await untilSeen(seen, 'disconnect');
       expect(names(seen)).to.deep.equal(['session:revoked', 'disconnect']);
       expect(other.connected).to.equal(true);

@@ -16,8 +16,8 @@ import { fileURLToPath } from 'node:url';
 import mongoose from 'mongoose';
 import { pino } from 'pino';
 import type { Principal } from '../../server/auth/principal.js';
-import { cachedPrincipal } from '../../server/auth/principalCache.js';
-import { loadPrincipal } from '../../server/auth/principalLoader.js';
+import { PrincipalCache } from '../../server/auth/principalCache.js';
+import { readPrincipal } from '../../server/auth/principalLoader.js';
 import { asAccessClaims } from '../../server/auth/tokens.js';
 import { disconnectDatabase } from '../../server/db/connection.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../server/db/embedded.js';
@@ -26,12 +26,19 @@ import { AssessmentVersion, versionKey } from '../../server/models/assessmentVer
 import { visibleAssessmentFilter } from '../../server/policies/assessment.js';
 import { presentCurrent } from '../../server/presenters/assessment.js';
 import { ASSESSMENT_FEED } from '../../server/repositories/assessments.js';
+import { OrganisationRepository } from '../../server/repositories/organisations.js';
+import { SessionRepository } from '../../server/repositories/sessions.js';
+import { UserRepository } from '../../server/repositories/users.js';
 import { feedHead, hasEntry } from '../../server/store/changeFeed.js';
 import { analyseProfile, type Window } from './cpuProfile.js';
 import { startHub, type BenchHub } from './hub.js';
 import { stats, writeSection, type Stats } from './report.js';
 import { section, type Load, type Measured, type Target } from './section.js';
 import { BENCH_ANALYST, BENCH_PASSWORD, seed, type Seeded } from './seed.js';
+
+// The principal reads the hub's requests make, measured outside it (server/domain.ts builds the same).
+const principalRepos = { users: new UserRepository(), sessions: new SessionRepository(), organisations: new OrganisationRepository() };
+const principals = new PrincipalCache((claims) => readPrincipal(principalRepos, claims));
 
 const ASSESSMENTS = 10_000;
 const CONNECTIONS = 10;
@@ -129,8 +136,8 @@ async function pieces(port: number, token: string, seeded: Seeded, readId: strin
     idFirst: stats(await timed(3, () => Assessment.findById(seeded.firstId).lean())),
     idLast: stats(await timed(3, () => Assessment.findById(sample[0]!._id).lean())),
     idMiss: stats(await timed(3, () => AssessmentVersion.findById(versionKey(readId, 2)).lean())),
-    auth: stats(await timed(50, () => loadPrincipal(claims))),
-    authCached: stats(await timed(50, () => cachedPrincipal(claims))),
+    auth: stats(await timed(50, () => principals.load(claims))),
+    authCached: stats(await timed(50, () => principals.cached(claims))),
     feedCheck: stats(await timed(50, () => feedHead(ASSESSMENT_FEED))),
     nextEntryCheck: stats(await timed(50, () => hasEntry(ASSESSMENT_FEED, head + 1))),
     present: stats(await timed(200, () => sample.map(presentCurrent))),
@@ -176,7 +183,7 @@ async function main(): Promise<void> {
     step(`hub restarted on the seeded database; its first list answered ${(coldMs / 1000).toFixed(1)} s after the restart`);
     const pageIds = (JSON.parse(cold.body) as { items: { id: string }[] }).items.map((a) => a.id);
     if (pageIds.length !== 50) throw new Error(`the analyst's first page holds ${pageIds.length} assessments, not 50`);
-    const principal = (await loadPrincipal(asAccessClaims(jwt.decode(token))!))!;
+    const principal = (await principals.load(asAccessClaims(jwt.decode(token))!))!;
 
     step(`before: the naive database list, up to ${NAIVE_CALLS} calls or ${NAIVE_BUDGET_MS / 1000} s`);
     const before = await naiveList(principal);

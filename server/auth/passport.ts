@@ -1,12 +1,9 @@
 import type { Request, RequestHandler } from 'express';
 import passport from 'passport';
 import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
-import type { Config } from '../../config/index.js';
+import type { Domain } from '../domain.js';
 import { HttpError } from '../http/errors.js';
 import type { Principal } from './principal.js';
-import { cachedPrincipal, freshPrincipal } from './principalCache.js';
-import { Organisation } from '../models/organisation.js';
-import { User } from '../models/user.js';
 import { asAccessClaims, signingKey, verifyEnrolmentToken, verifyOptions } from './tokens.js';
 
 // A read may use the principal kept for a few seconds (principalCache.ts); a write is always authorised
@@ -14,7 +11,8 @@ import { asAccessClaims, signingKey, verifyEnrolmentToken, verifyOptions } from 
 const READS = new Set(['GET', 'HEAD']);
 
 /** Registers the JWT strategy: bearer tokens, HS256 only, our issuer and audience, then the principal. */
-export function initialisePassport(config: Config): void {
+export function initialisePassport(domain: Pick<Domain, 'config' | 'principals'>): void {
+  const { config, principals } = domain;
   const { algorithms, issuer, audience, maxAge } = verifyOptions();
   passport.use(new JwtStrategy({
     jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
@@ -28,7 +26,7 @@ export function initialisePassport(config: Config): void {
   }, (req: Request, payload: unknown, done: (error: unknown, user?: Principal | false) => void) => {
     const claims = asAccessClaims(payload);
     if (!claims) return done(null, false);
-    const principal = READS.has(req.method) ? cachedPrincipal(claims) : freshPrincipal(claims);
+    const principal = READS.has(req.method) ? principals.cached(claims) : principals.fresh(claims);
     principal.then((found) => done(null, found ?? false), done);
   }));
 }
@@ -49,13 +47,14 @@ export function auth(): RequestHandler {
  * Like auth(), but also takes an enrolment token (§3 v2) for its user while MFA is still off; the
  * principal then has no session (`sessionId` empty) and `res.locals.enrolment` is true.
  */
-export function authOrEnrolment(config: Config): RequestHandler {
+export function authOrEnrolment(domain: Pick<Domain, 'config' | 'repos'>): RequestHandler {
+  const { config, repos } = domain;
   const plain = auth();
   return (req, res, next) => {
     const bearer = /^Bearer (\S+)$/.exec(req.get('authorization') ?? '')?.[1];
     const claims = bearer ? verifyEnrolmentToken(config.jwtSecret, bearer) : null;
     if (!claims) return plain(req, res, next);
-    enrolmentPrincipal(claims).then((principal) => {
+    enrolmentPrincipal(repos, claims).then((principal) => {
       if (!principal) return next(new HttpError('unauthenticated', 'This enrolment has ended; sign in again.'));
       req.user = principal;
       res.locals.enrolment = true;
@@ -64,12 +63,12 @@ export function authOrEnrolment(config: Config): RequestHandler {
   };
 }
 
-async function enrolmentPrincipal(claims: { sub: string; iat: number }): Promise<Principal | null> {
-  const user = await User.findById(claims.sub).lean();
+async function enrolmentPrincipal(repos: Domain['repos'], claims: { sub: string; iat: number }): Promise<Principal | null> {
+  const user = await repos.users.find(claims.sub);
   if (!user || !user.active || user.mfaEnabled) return null;
   // A password changed since the token was given out ends it, like every session.
   if (user.passwordChangedAt && user.passwordChangedAt.getTime() > claims.iat * 1000) return null;
-  const organisation = await Organisation.findById(user.organisationId).lean();
+  const organisation = await repos.organisations.find(user.organisationId);
   if (!organisation?.active) return null;
   return { user, organisation, sessionId: '' };
 }

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { createClient } from 'redis';
 import { ConfigError, type Config } from '../../config/index.js';
-import { forgetPrincipals, usePrincipalFanout, type PrincipalChange } from './principalCache.js';
+import type { PrincipalCache, PrincipalChange } from './principalCache.js';
 
 type RedisClient = ReturnType<typeof createClient>;
 
@@ -28,7 +28,7 @@ interface Notice {
  * many that is. A process whose subscription is down trusts no copy (the cache reads the database),
  * and drops them all when it is back, since it may have missed notices. Returns the function that stops it.
  */
-export async function sharePrincipalChanges(config: Pick<Config, 'redisUrl' | 'jwtSecret'>, log: Logger): Promise<() => Promise<void>> {
+export async function sharePrincipalChanges(config: Pick<Config, 'redisUrl' | 'jwtSecret'>, principals: PrincipalCache, log: Logger): Promise<() => Promise<void>> {
   const pub: RedisClient = createClient({ url: config.redisUrl!, socket: { reconnectStrategy: (retries: number) => Math.min(100 * (retries + 1), 2000) } });
   const sub = pub.duplicate();
   // A digest of the hub's secret: hubs sharing one Redis (the tests') never hear each other.
@@ -44,12 +44,12 @@ export async function sharePrincipalChanges(config: Pick<Config, 'redisUrl' | 'j
   // Back after an outage (resubscribed): notices sent meanwhile were missed, so every copy goes.
   sub.on('ready', () => {
     healthy = true;
-    forgetPrincipals('all');
+    principals.forget('all');
   });
 
   const onNotice = (message: string) => {
     const notice = JSON.parse(message) as Notice;
-    if (notice.from !== self) forgetPrincipals(notice.change);
+    if (notice.from !== self) principals.forget(notice.change);
     pub.publish(`${channel}:ack:${notice.from}`, notice.id).catch((error: unknown) => {
       log.warn({ err: (error as Error).message }, 'principal notices: an acknowledgement was not sent');
     });
@@ -60,7 +60,7 @@ export async function sharePrincipalChanges(config: Pick<Config, 'redisUrl' | 'j
   const onBeat = () => {
     lastBeat = performance.now();
     // Notices may have been lost while nothing came through: every copy goes.
-    if (deaf) forgetPrincipals('all');
+    if (deaf) principals.forget('all');
     deaf = false;
   };
   const hearing = () => {
@@ -124,6 +124,6 @@ export async function sharePrincipalChanges(config: Pick<Config, 'redisUrl' | 'j
     if (pub.isReady) pub.publish(`${channel}:beat:${self}`, '').catch(() => undefined);
   }, BEAT_MS);
   beating.unref();
-  uninstall = usePrincipalFanout({ announce, listening: hearing });
+  uninstall = principals.useFanout({ announce, listening: hearing });
   return stop;
 }

@@ -1,6 +1,4 @@
-import { Organisation } from '../models/organisation.js';
-import { Session } from '../models/session.js';
-import { User } from '../models/user.js';
+import type { Repositories } from '../repositories/index.js';
 import type { AccessClaims } from './tokens.js';
 import type { Principal } from './principal.js';
 
@@ -14,19 +12,14 @@ export interface PrincipalRead {
  * Reads the principal of verified claims from the database: null unless the session was not ended and
  * the user and the organisation are still active.
  */
-export async function readPrincipal(claims: Pick<AccessClaims, 'sub' | 'sid'>): Promise<PrincipalRead | null> {
-  const [user, session] = await Promise.all([
-    User.findById(claims.sub).lean(),
-    Session.findById(claims.sid).lean(),
-  ]);
+export async function readPrincipal(
+  repos: Pick<Repositories, 'users' | 'sessions' | 'organisations'>,
+  claims: Pick<AccessClaims, 'sub' | 'sid'>,
+): Promise<PrincipalRead | null> {
+  const [user, session] = await Promise.all([repos.users.find(claims.sub), repos.sessions.find(claims.sid)]);
   if (!user || !session || !user.active) return null;
   if (!session.userId.equals(user._id) || session.revokedAt || session.expiresAt <= new Date()) return null;
-  const organisation = await Organisation.findById(user.organisationId).lean();
+  const organisation = await repos.organisations.find(user.organisationId);
   if (!organisation || !organisation.active) return null;
   return { principal: { user, organisation, sessionId: claims.sid }, sessionExpiresAt: session.expiresAt };
-}
-
-/** The principal of verified claims, read from the database now (never from a cache). */
-export async function loadPrincipal(claims: Pick<AccessClaims, 'sub' | 'sid'>): Promise<Principal | null> {
-  return (await readPrincipal(claims))?.principal ?? null;
 }

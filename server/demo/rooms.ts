@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.js';
-import { Organisation } from '../models/organisation.js';
-import { Room } from '../models/room.js';
-import { User } from '../models/user.js';
+import type { Domain } from '../domain.js';
+import { hasRooms } from '../repositories/rooms.js';
 import type { ActionContext } from '../services/context.js';
 import { createRoom, editMessage, markRead, sendMessage } from '../services/rooms/commands.js';
 import { localMessageLimiter } from '../services/rooms/limits.js';
@@ -70,30 +69,27 @@ const ROOMS: DemoRoom[] = [
 ];
 
 /** A demo user (`role@slug`) as the principal the services act for. */
-async function principalOf(speaker: string): Promise<Principal> {
+async function principalOf(repos: Domain['repos'], speaker: string): Promise<Principal> {
   const [role, slug] = speaker.split('@');
-  const [user, organisation] = await Promise.all([
-    User.findOne({ email: `${role}@${slug}.demo` }).lean(),
-    Organisation.findOne({ slug }).lean(),
-  ]);
+  const [user, organisation] = await Promise.all([repos.users.findByEmail(`${role}@${slug}.demo`), repos.organisations.findBySlug(slug!)]);
   if (!user || !organisation) throw new Error(`the demo user ${speaker} is missing`);
   return { user, organisation, sessionId: 'demo-loader' };
 }
 
 /** One room: created by the Office's analyst, then its conversation line by line, an edit and read markers. */
-async function loadRoom(rooms: RoomRuntime, demo: DemoRoom, people: Map<string, Principal>): Promise<number> {
+async function loadRoom(repos: Domain['repos'], rooms: RoomRuntime, demo: DemoRoom, people: Map<string, Principal>): Promise<number> {
   const person = async (speaker: string) => {
-    if (!people.has(speaker)) people.set(speaker, await principalOf(speaker));
+    if (!people.has(speaker)) people.set(speaker, await principalOf(repos, speaker));
     return people.get(speaker)!;
   };
   const creator = await person('analyst@osapg');
   const partners = await Promise.all(demo.partners.map(async (slug) => {
-    const organisation = await Organisation.findOne({ slug }, { _id: 1 }).lean();
+    const organisation = await repos.organisations.findBySlug(slug);
     if (!organisation) throw new Error(`the demo organisation ${slug} is missing`);
     return organisation;
   }));
   const ctx: ActionContext & { principal: Principal } = { principal: creator, ip: null, userAgent: 'demo loader' };
-  const created = await createRoom(ctx, { name: demo.name, country: demo.country, organisations: partners.map((o) => o._id.toString()) });
+  const created = await createRoom(rooms, ctx, { name: demo.name, country: demo.country, organisations: partners.map((o) => o._id.toString()) });
   const room = await findRoom(created.id);
   const ids: string[] = [];
   for (const [speaker, body] of demo.lines) ids.push((await sendMessage(rooms, await person(speaker), room, { body })).id);
@@ -107,15 +103,15 @@ async function loadRoom(rooms: RoomRuntime, demo: DemoRoom, people: Map<string, 
  * each with a short invented conversation in English, French and Arabic. Expects the demo
  * organisations and users to exist.
  */
-export async function loadDemoRooms(log: Logger): Promise<void> {
-  if (await Room.exists({})) return;
+export async function loadDemoRooms(domain: Domain, log: Logger): Promise<void> {
+  if (await hasRooms()) return;
   const people = new Map<string, Principal>();
   let messages = 0;
   // One room after the other: a speaker's messages then stay well under the per-user rate limit.
   // Before the hub serves: this process alone, its own limiter; the senders' read markers are written at the end.
-  const rooms = createRoomRuntime(localMessageLimiter());
+  const rooms = createRoomRuntime(localMessageLimiter(), domain.repos);
   try {
-    for (const demo of ROOMS) messages += await loadRoom(rooms, demo, people);
+    for (const demo of ROOMS) messages += await loadRoom(domain.repos, rooms, demo, people);
   } finally {
     await rooms.close();
   }

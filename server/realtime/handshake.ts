@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { ErrorCode } from '../../shared/errors.js';
 import type { SocketPrincipal } from '../../shared/events.js';
 import type { Principal } from '../auth/principal.js';
-import { loadPrincipal } from '../auth/principalLoader.js';
+import type { PrincipalCache } from '../auth/principalCache.js';
 import { verifyAccessToken } from '../auth/tokens.js';
 import { dbState } from '../db/connection.js';
 import { isDatabaseDown } from '../http/errors.js';
@@ -40,19 +40,19 @@ export function toSocketPrincipal(principal: Principal): SocketPrincipal {
 }
 
 /** The same check as HTTP: token signature and claims, then session, user and organisation in the database. */
-async function principalFor(auth: Record<string, unknown>, secret: string): Promise<Principal | ErrorCode> {
+async function principalFor(principals: PrincipalCache, auth: Record<string, unknown>, secret: string): Promise<Principal | ErrorCode> {
   const token = auth.token;
   if (typeof token !== 'string' || token.length === 0 || token.length > TOKEN_MAX_LENGTH) return 'unauthenticated';
   const claims = verifyAccessToken(secret, token);
   if (!claims) return 'unauthenticated';
   if (!dbState.up) return 'unavailable';
-  return (await loadPrincipal(claims)) ?? 'unauthenticated';
+  return (await principals.load(claims)) ?? 'unauthenticated';
 }
 
 /** The `io.use` middleware: authenticates the handshake, then joins the user's, organisation's and session's rooms. */
-export function authenticateHandshake(secret: string, log: Logger) {
+export function authenticateHandshake(principals: PrincipalCache, secret: string, log: Logger) {
   return (socket: HubSocket, next: (error?: ExtendedError) => void): void => {
-    principalFor(socket.handshake.auth, secret).then(
+    principalFor(principals, socket.handshake.auth, secret).then(
       (result) => {
         if (typeof result === 'string') return next(refusal(result));
         const principal = toSocketPrincipal(result);
@@ -74,10 +74,10 @@ export function authenticateHandshake(secret: string, log: Logger) {
  * Re-checks a just-connected socket's session. Broadcasts skip sockets still in the handshake, so a
  * revocation published between the middleware's check and the connection would otherwise be missed.
  */
-export async function confirmSession(socket: HubSocket, secret: string, log: Logger): Promise<void> {
+export async function confirmSession(principals: PrincipalCache, socket: HubSocket, secret: string, log: Logger): Promise<void> {
   let result: Principal | ErrorCode;
   try {
-    result = await principalFor(socket.handshake.auth, secret);
+    result = await principalFor(principals, socket.handshake.auth, secret);
   } catch (error) {
     log.warn({ err: (error as Error).message }, 'socket session re-check failed; disconnecting');
     socket.disconnect(true);

@@ -1,12 +1,11 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
-import type { Config } from '../../config/index.js';
+import type { Domain } from '../domain.js';
 import { connectRedisFanout, type RedisFanout } from './adapter.js';
 import { domainEvents } from '../events.js';
 import { bridgeDomainEvents } from './domainEvents.js';
 import { authenticateHandshake, confirmSession, refusal } from './handshake.js';
-import { forgetPrincipalsOf } from './principals.js';
 import { hubRedisPrefix } from '../http/rateLimits.js';
 import { secureSocketIoAnswers } from '../http/security.js';
 import type { RoomRuntime } from '../services/rooms/runtime.js';
@@ -28,7 +27,8 @@ export interface Realtime {
  * Attaches socket.io to the hub's HTTP server: same-origin only, the HTTP token check at the handshake,
  * domain events mapped to rooms, and (with REDIS_URL) fan-out across processes through Redis.
  */
-export async function attachRealtime(server: HttpServer, config: Config, log: Logger, limits: SocketLimits, rooms: RoomRuntime): Promise<Realtime> {
+export async function attachRealtime(server: HttpServer, domain: Domain, log: Logger, limits: SocketLimits, rooms: RoomRuntime): Promise<Realtime> {
+  const { config, principals } = domain;
   const redis: RedisFanout | undefined = config.redisUrl ? await connectRedisFanout(config.redisUrl, log) : undefined;
   // No `cors` option: the web app is served from the same origin, so no CORS header is ever sent.
   const io: HubServer = new Server(server, {
@@ -42,7 +42,7 @@ export async function attachRealtime(server: HttpServer, config: Config, log: Lo
 
   // A user's sockets on this process are capped: a client opening connections without end is refused.
   const socketsOf = new Map<string, number>();
-  io.use(authenticateHandshake(config.jwtSecret, log));
+  io.use(authenticateHandshake(principals, config.jwtSecret, log));
   io.use((socket, next) => {
     next((socketsOf.get(socket.data.principal.userId) ?? 0) >= MAX_SOCKETS_PER_USER ? refusal('rate_limited') : undefined);
   });
@@ -57,17 +57,17 @@ export async function attachRealtime(server: HttpServer, config: Config, log: Lo
       else socketsOf.delete(userId);
       log.debug({ userId, socketId: socket.id, reason }, 'socket disconnected');
     });
-    attachRoomHandlers(socket, log, { ...limits, ...perSocket }, rooms);
-    void confirmSession(socket, config.jwtSecret, log);
+    attachRoomHandlers(socket, principals, log, { ...limits, ...perSocket }, rooms);
+    void confirmSession(principals, socket, config.jwtSecret, log);
   });
   const unsubscribe = bridgeDomainEvents(io, log);
-  const stopSweep = startSessionSweep(io, log);
+  const stopSweep = startSessionSweep(io, domain.repos, log);
   // Sockets keep their principal between events (principals.ts): a changed user is re-read everywhere.
   const unsubscribeUsers = domainEvents.subscribe('user.changed', (event) => {
-    forgetPrincipalsOf(event.userId);
+    principals.forget({ userId: event.userId });
     if (redis) io.serverSideEmit('user:changed', event.userId);
   });
-  io.on('user:changed', (userId) => forgetPrincipalsOf(userId));
+  io.on('user:changed', (userId) => principals.forget({ userId }));
   // The other processes keep rooms in memory too (services/rooms/roomCache.ts): tell them of a change.
   const unsubscribeRooms = redis
     ? domainEvents.subscribe('room.changed', (event) => io.serverSideEmit('room:changed', event.roomId))

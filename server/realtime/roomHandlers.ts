@@ -5,6 +5,7 @@ import {
   DeletePayload, EditPayload, HistoryPayload, RoomIdPayload, SendPayload, TypingPayload,
 } from '../../shared/schemas/rooms.js';
 import type { Principal } from '../auth/principal.js';
+import type { PrincipalCache } from '../auth/principalCache.js';
 import { notFound, rateLimited, toHttpError } from '../http/errors.js';
 import { parseOrThrow } from '../http/validate.js';
 import { isRoomMember } from '../policies/room.js';
@@ -60,7 +61,7 @@ async function memberRoom(rooms: RoomRuntime, p: Principal, roomId: string) {
  * `{ok: true, ...}` or `{ok: false, error}` with the codes of §2 — never a stack trace.
  */
 function handle<S extends z.ZodType>(
-  socket: HubSocket, log: Logger, calls: RateLimiter, event: string, schema: S,
+  socket: HubSocket, principals: PrincipalCache, log: Logger, calls: RateLimiter, event: string, schema: S,
   action: (payload: z.infer<S>, p: Principal) => Promise<object>,
 ): void {
   const on = socket.on.bind(socket) as unknown as (name: string, listener: (payload: unknown, ack: unknown) => void) => void;
@@ -71,7 +72,7 @@ function handle<S extends z.ZodType>(
         const call = await calls.attempt(socket.id);
         if (!call.allowed) throw rateLimited('Too many requests on this connection; slow down.', call.retryAfterMs);
         const valid = parseOrThrow(schema, payload, 'payload');
-        const result = await action(valid, await principalOf(socket));
+        const result = await action(valid, await principalOf(principals, socket));
         reply({ ok: true, ...result });
       } catch (error) {
         const http = toHttpError(error);
@@ -83,9 +84,9 @@ function handle<S extends z.ZodType>(
 }
 
 /** The situation-room events of §8 on one socket. */
-export function attachRoomHandlers(socket: HubSocket, log: Logger, limits: SocketLimits & PerSocket, rooms: RoomRuntime): void {
+export function attachRoomHandlers(socket: HubSocket, principals: PrincipalCache, log: Logger, limits: SocketLimits & PerSocket, rooms: RoomRuntime): void {
   const on = <S extends z.ZodType>(event: string, schema: S, action: (payload: z.infer<S>, p: Principal) => Promise<object>) => {
-    handle(socket, log, limits.calls, event, schema, action);
+    handle(socket, principals, log, limits.calls, event, schema, action);
   };
   on('room:join', RoomIdPayload, async (roomId, p) => {
     await memberRoom(rooms, p, roomId);

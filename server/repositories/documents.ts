@@ -103,6 +103,12 @@ export class DocumentRepository {
     return doc;
   }
 
+  /** Who may see a document (its audience, as stored) and whether it is deleted; null when there is none. */
+  async audience(id: string): Promise<{ audience: string[]; deleted: boolean } | null> {
+    const doc = mongoose.isValidObjectId(id) ? await Document.findById(id, { audience: 1, deletedAt: 1 }).lean() : null;
+    return doc ? { audience: doc.audience, deleted: !!doc.deletedAt } : null;
+  }
+
   /** Whether no document was ever stored. */
   async isEmpty(): Promise<boolean> {
     return (await Document.exists({})) === null;

@@ -26,9 +26,20 @@ export class OrganisationRepository {
     return Organisation.findOne({ slug }).lean<OrganisationDoc>().exec();
   }
 
+  /** Whether each of these organisations is active (the socket sweep); unknown ids are left out. */
+  states(ids: mongoose.Types.ObjectId[]): Promise<Pick<OrganisationDoc, '_id' | 'active'>[]> {
+    return Organisation.find({ _id: mongoose.trusted({ $in: ids }) }, { active: 1 }).lean<Pick<OrganisationDoc, '_id' | 'active'>[]>().exec();
+  }
+
   /** Whether `id` names an active organisation. */
   async isActive(id: string): Promise<boolean> {
     return (await Organisation.findById(id, { active: 1 }).lean())?.active === true;
+  }
+
+  /** The ids among `ids` that are not an active organisation (in order). */
+  async inactiveAmong(ids: string[]): Promise<string[]> {
+    const found = await Promise.all(ids.map((id) => (mongoose.isValidObjectId(id) ? Organisation.findById(id, { active: 1 }).lean() : null)));
+    return ids.filter((_, i) => !found[i]?.active);
   }
 
   /** A page of organisations by creation, after the id `after`; only active ones unless `includeInactive`. */

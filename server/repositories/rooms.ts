@@ -1,6 +1,4 @@
 import mongoose from 'mongoose';
-import { Document } from '../models/document.js';
-import { Organisation } from '../models/organisation.js';
 import { ReadMarker, Room, type RoomDoc } from '../models/room.js';
 import { isDuplicateKey } from '../store/claim.js';
 
@@ -13,6 +11,11 @@ export type { RoomDoc } from '../models/room.js';
 export async function roomOrNull(id: string): Promise<RoomDoc | null> {
   if (!mongoose.isValidObjectId(id)) return null;
   return Room.findById(id).lean();
+}
+
+/** Whether any room was ever created (the demo rooms load only on a database without). */
+export async function hasRooms(): Promise<boolean> {
+  return (await Room.exists({})) !== null;
 }
 
 /**
@@ -29,12 +32,6 @@ export async function roomsPage(members: { organisations: mongoose.Types.ObjectI
     .sort({ _id: -1 })
     .limit(limit + 1)
     .lean();
-}
-
-/** The ids among `ids` that are not an active organisation (in order). */
-export async function inactiveOrganisations(ids: string[]): Promise<string[]> {
-  const found = await Promise.all(ids.map((id) => (mongoose.isValidObjectId(id) ? Organisation.findById(id, { active: 1 }).lean() : null)));
-  return ids.filter((_, i) => !found[i]?.active);
 }
 
 /** What a room stores when it is created (its id is given by the database). */
@@ -57,12 +54,6 @@ export function updateRoom(id: mongoose.Types.ObjectId, change: { name?: string;
   if (change.archived !== undefined) set.archived = change.archived;
   if (change.organisations !== undefined) set.organisations = change.organisations.map((org) => new mongoose.Types.ObjectId(org));
   return Room.findByIdAndUpdate(id, { $set: set }, { new: true }).lean();
-}
-
-/** Who may see a document (its audience) and whether it is deleted; null when there is none. */
-export async function documentAudience(id: string): Promise<{ audience: string[]; deleted: boolean } | null> {
-  const doc = mongoose.isValidObjectId(id) ? await Document.findById(id, { audience: 1, deletedAt: 1 }).lean() : null;
-  return doc ? { audience: doc.audience, deleted: !!doc.deletedAt } : null;
 }
 
 const markerKey = (roomId: string, userId: string) => `${roomId}:${userId}`;

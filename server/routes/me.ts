@@ -12,7 +12,7 @@ import { readPreferences, updatePreferences } from '../services/users/preference
 export function meRouter(domain: Domain): Router {
   const router = Router();
   // An enrolment token (§3 v2) is taken by MFA set-up and enable only; auth() refuses it everywhere else.
-  const enrolling = authOrEnrolment(domain.config);
+  const enrolling = authOrEnrolment(domain);
   const signedIn = auth();
   const signed = (req: Request) => ({ ...contextOf(req), principal: principalOf(req) });
   const proofOf = (res: Response, currentPassword: string | undefined): MfaProof => ({ currentPassword, enrolment: res.locals.enrolment === true });

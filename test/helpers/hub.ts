@@ -60,6 +60,12 @@ export function testIo(): Hub['io'] {
   return hub.io;
 }
 
+/** The running test hub's domain: its repositories and its principal cache. */
+export function testDomain(): Hub['domain'] {
+  if (!hub) throw new Error('the test hub is not running');
+  return hub.domain;
+}
+
 /** The running test hub's configuration (secrets included, for tests that forge tokens). */
 export function testConfig(): Config {
   if (!hubConfig) throw new Error('the test hub is not running');

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-export { GENESIS_HASH } from '../../models/auditRecord.js';
+export { GENESIS_HASH } from '../../repositories/audit.js';
 
 /** The fields a record's hash covers, as loosely as they may read back from the database. */
 export interface HashedFields {

@@ -1,5 +1,4 @@
 import type { Principal } from '../../auth/principal.js';
-import { principalChanged } from '../../auth/principalCache.js';
 import { hashPassword, verifyPassword } from '../../auth/passwords.js';
 import { newRecoveryCodes } from '../../auth/recoveryCodes.js';
 import { generateTotpSecret, otpauthUrl } from '../../auth/totp.js';
@@ -31,7 +30,7 @@ export function describeMe(p: Principal) {
 export async function updateMe(domain: Domain, ctx: Signed, change: { name?: string; locale?: string }) {
   const user = await domain.repos.users.update(ctx.principal.user._id, change);
   if (!user) throw new HttpError('unauthenticated', 'This account no longer exists.');
-  await principalChanged({ userId: user._id.toString() });
+  await domain.principals.changed({ userId: user._id.toString() });
   await audit(ctx, 'user.update_self');
   return { user: presentUser(user) };
 }
@@ -107,7 +106,7 @@ export async function enableMfa(domain: Domain, ctx: Signed, otp: string, proof:
   await domain.repos.sessions.forgetRecoveryCodes(userId, user.mfaRecoveryHashes ?? []);
   await domain.repos.users.update(user._id, { mfaEnabled: true, mfaSecret: user.mfaPendingSecret, mfaPendingSecret: null, mfaRecoveryHashes: hashes });
   await revokeUserSessions(domain, userId, 'mfa enabled', ctx.principal.sessionId || undefined);
-  await principalChanged({ userId });
+  await domain.principals.changed({ userId });
   await audit(ctx, 'auth.mfa_enable');
   return { recoveryCodes: codes };
 }
@@ -119,6 +118,6 @@ export async function disableMfa(domain: Domain, ctx: Signed, otp: string, proof
   if (!user.mfaEnabled) throw new HttpError('conflict', 'Two-step verification is not on.');
   await proveIdentity(domain, ctx, 'auth.mfa_disable', proof, () => checkOtp(domain, user, otp, user.mfaSecret, false));
   await domain.repos.users.update(user._id, { mfaEnabled: false, mfaSecret: null, mfaPendingSecret: null, mfaRecoveryHashes: [] });
-  await principalChanged({ userId: user._id.toString() });
+  await domain.principals.changed({ userId: user._id.toString() });
   await audit(ctx, 'auth.mfa_disable');
 }

@@ -1,5 +1,4 @@
 import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_DAYS } from '../../../shared/limits.js';
-import { principalChanged } from '../../auth/principalCache.js';
 import { hashRefreshToken, newRefreshToken, signAccessToken } from '../../auth/tokens.js';
 import type { Domain } from '../../domain.js';
 import { domainEvents } from '../../events.js';
@@ -80,7 +79,7 @@ export async function rotateRefreshToken(domain: Domain, token: string): Promise
  */
 export async function revokeSession(domain: Domain, sessionId: string, reason: string): Promise<void> {
   const ended = await domain.repos.sessions.revoke(sessionId, reason);
-  if (ended) await principalChanged({ userId: ended.userId });
+  if (ended) await domain.principals.changed({ userId: ended.userId });
 }
 
 /** Finds the session a refresh token belongs to (for logout); null for an unknown token. */

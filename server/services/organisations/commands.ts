@@ -1,4 +1,3 @@
-import { principalChanged } from '../../auth/principalCache.js';
 import type { Domain } from '../../domain.js';
 import { HttpError, notFound } from '../../http/errors.js';
 import { presentOrganisation } from '../../presenters/organisation.js';
@@ -35,7 +34,7 @@ export async function updateOrganisation(domain: Domain, ctx: ActionContext, id:
   if (before.active && change.active === false) {
     for (const userId of await domain.repos.users.idsOf(organisation._id)) await revokeUserSessions(domain, userId, 'organisation deactivated');
   }
-  await principalChanged({ organisationId: id });
+  await domain.principals.changed({ organisationId: id });
   await recordAudit({
     actor: actorOf(ctx), action: 'organisation.update', target: { type: 'organisation', id, organisationId: id },
     ip: ctx.ip, outcome: 'success', details: describeChange(change),

@@ -23,9 +23,9 @@ export interface Outgoing {
 }
 
 /** Checks the organisations of a room: existing and active; the creator's is always added. */
-async function roomOrganisations(ids: string[], creatorOrganisation: string): Promise<string[]> {
+async function roomOrganisations(rooms: RoomRuntime, ids: string[], creatorOrganisation: string): Promise<string[]> {
   const unique = [...new Set([creatorOrganisation, ...ids])];
-  const [bad] = await roomStore.inactiveOrganisations(unique);
+  const [bad] = await rooms.repos.organisations.inactiveAmong(unique);
   if (bad) throw new HttpError('invalid_request', `organisations: ${bad} is not an active organisation.`);
   return unique;
 }
@@ -39,12 +39,12 @@ function notifyAdded(room: RoomDoc, organisationIds: string[]): void {
 }
 
 /** `POST /api/rooms`: a room for a situation; the creator's organisation is always a member. */
-export async function createRoom(ctx: Signed, body: { name: string; country?: string | null; organisations: string[] }) {
+export async function createRoom(rooms: RoomRuntime, ctx: Signed, body: { name: string; country?: string | null; organisations: string[] }) {
   const p = ctx.principal;
   if (body.country && !isCountryCode(body.country))
     throw new HttpError('invalid_request', `country: ${body.country} is not an ISO 3166-1 alpha-3 country code.`);
   const creatorOrganisation = p.organisation._id.toString();
-  const organisations = await roomOrganisations(body.organisations, creatorOrganisation);
+  const organisations = await roomOrganisations(rooms, body.organisations, creatorOrganisation);
   const room = await roomStore.insertRoom({
     name: body.name,
     country: body.country ?? null,
@@ -76,7 +76,7 @@ export async function createRoom(ctx: Signed, body: { name: string; country?: st
 export async function updateRoom(rooms: RoomRuntime, ctx: Signed, room: RoomDoc, change: { name?: string; organisations?: string[]; archived?: boolean }) {
   const before = room.organisations.map(String);
   const creatorOrganisation = room.createdByOrganisation.toString();
-  const organisations = change.organisations === undefined ? undefined : await roomOrganisations(change.organisations, creatorOrganisation);
+  const organisations = change.organisations === undefined ? undefined : await roomOrganisations(rooms, change.organisations, creatorOrganisation);
   const updated = await roomStore.updateRoom(room._id, { name: change.name, archived: change.archived, organisations });
   if (!updated) throw notFound('room');
   const after = updated.organisations.map(String);
@@ -109,7 +109,7 @@ export async function markRead(p: Principal, room: RoomDoc, seq: number): Promis
  */
 export async function sendMessage(rooms: RoomRuntime, p: Principal, room: RoomDoc, outgoing: Outgoing) {
   if (room.archived) throw new HttpError('forbidden', 'This room is archived; it takes no new messages.');
-  const attachments = await checkAttachments(room, outgoing.attachments ?? []);
+  const attachments = await checkAttachments(rooms.repos.documents, room, outgoing.attachments ?? []);
   const userId = p.user._id.toString();
   const slot = await rooms.limiter.attempt(userId);
   if (!slot.allowed) throw rateLimited('You are sending too fast: at most 20 messages in 10 seconds.', slot.retryAfterMs);

@@ -1,3 +1,4 @@
+import type { Repositories } from '../../repositories/index.js';
 import type { RateLimiter } from '../rateLimit.js';
 import { ReadMarkers } from './readMarkers.js';
 import { RoomCache } from './roomCache.js';
@@ -14,12 +15,14 @@ export interface RoomRuntime {
   markers: ReadMarkers;
   writer: MessageWriter;
   cache: RoomCache;
+  /** What rooms check against: documents' audiences (attachments) and organisations' states (members). */
+  repos: Pick<Repositories, 'documents' | 'organisations'>;
   /** Writes the gathered read markers and lets go of the limiter (before the database closes). */
   close(): Promise<void>;
 }
 
-/** Builds a process's room runtime around its message limiter. */
-export function createRoomRuntime(limiter: RateLimiter): RoomRuntime {
+/** Builds a process's room runtime around its message limiter and the repositories rooms check against. */
+export function createRoomRuntime(limiter: RateLimiter, repos: RoomRuntime['repos']): RoomRuntime {
   const markers = new ReadMarkers();
   const writer = new MessageWriter(markers);
   const cache = new RoomCache();
@@ -28,6 +31,7 @@ export function createRoomRuntime(limiter: RateLimiter): RoomRuntime {
     markers,
     writer,
     cache,
+    repos,
     async close() {
       writer.close();
       cache.close();

@@ -1,5 +1,4 @@
 import { hashPassword } from '../../auth/passwords.js';
-import { principalChanged } from '../../auth/principalCache.js';
 import type { Domain } from '../../domain.js';
 import { domainEvents } from '../../events.js';
 import { HttpError, notFound } from '../../http/errors.js';
@@ -37,7 +36,7 @@ export async function updateUser(domain: Domain, ctx: ActionContext, id: string,
   const user = await domain.repos.users.update(id, change);
   if (!user) throw notFound('user');
   if (before.active && change.active === false) await revokeUserSessions(domain, id, 'deactivated');
-  await principalChanged({ userId: id });
+  await domain.principals.changed({ userId: id });
   domainEvents.publish('user.changed', { userId: id });
   await recordAudit({
     actor: actorOf(ctx), action: 'user.update',
