@@ -40,6 +40,10 @@ const BINARY_CHARACTER = /[\u0000-\u0008\u000E-\u001A\u001C-\u001F\u007F]/;
 // A PDF's first object; what comes before it is the header and its comment lines.
 const PDF_OBJECT = /(?:^|[^0-9])\d{1,10}[\0\t\n\f\r ]+\d{1,5}[\0\t\n\f\r ]+obj(?![A-Za-z0-9])/;
 const PDF_OBJECT_CARRY = 40;
+// A real PDF's first object follows its header within a few hundred bytes. Past this many bytes without
+// one the scan stops: a browser sniffs only a file's first bytes as HTML, and an unbounded scan would let
+// any upload starting with `%PDF-` cost seconds of CPU per GB on the main thread.
+const PDF_HEADER_SCAN_MAX = 1024 * 1024;
 
 type Mode = 'pending' | 'pdf' | 'png' | 'jpeg' | 'zip' | 'text';
 
@@ -71,6 +75,7 @@ export class TypeSniffer extends Transform {
   private readonly pdfMarkup = new MarkupScanner({ declarations: false, encodedValues: false });
   // The last characters of a PDF's header not yet scanned (an object's start may be split); null once its first object is seen.
   private pdfCarry: string | null = '';
+  private pdfScanned = 0;
 
   constructor(private readonly filename: string) {
     super();
@@ -176,9 +181,11 @@ export class TypeSniffer extends Transform {
     const object = PDF_OBJECT.exec(text);
     const upTo = object ? object.index : end ? text.length : Math.max(0, text.length - PDF_OBJECT_CARRY);
     this.pdfMarkup.feed(text.slice(0, upTo));
-    const found = object || end ? this.pdfMarkup.finish() : this.pdfMarkup.markup;
+    this.pdfScanned += upTo;
+    const done = object !== null || end || this.pdfScanned >= PDF_HEADER_SCAN_MAX;
+    const found = done ? this.pdfMarkup.finish() : this.pdfMarkup.markup;
     if (found) throw unsupported(`the file is a PDF carrying HTML or XML markup before its first object (${found.slice(0, 24)})`);
-    this.pdfCarry = object ? null : text.slice(upTo);
+    this.pdfCarry = done ? null : text.slice(upTo);
   }
 
   private looksLikeCsv(): boolean {
