@@ -13,8 +13,8 @@ export type StoredListener = (userId: string, notification: Notification) => voi
 const TURN_MS = 30_000;
 /** How often every process looks for jobs nobody runs (a crashed claimer's, another process's). */
 const POLL_MS = 1_000;
-/** Recipients written at once. */
-const PARALLEL = 16;
+/** Recipients written at once (each is one insert into that user's own log). */
+const PARALLEL = 32;
 
 /**
  * Stored notifications (§11). An action stores one job (`request`) and answers; a worker in every
