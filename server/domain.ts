@@ -4,6 +4,7 @@ import { PrincipalCache } from './auth/principalCache.js';
 import { readPrincipal } from './auth/principalLoader.js';
 import { createRepositories, type Repositories } from './repositories/index.js';
 import { Lockout } from './services/auth/lockout.js';
+import { NotificationService } from './services/notifications/service.js';
 import { createDocumentStorage, type DocumentStorage } from './services/documents/storage.js';
 
 /** What the domain's services work with: built once in hub.ts from the Config and handed down. */
@@ -18,6 +19,8 @@ export interface Domain {
   lockout: Lockout;
   /** The principals this process keeps (HTTP reads, sockets); services drop them on every change. */
   principals: PrincipalCache;
+  /** Stored notifications: jobs asked for by actions, the worker that fans them out, the `onStored` listeners. */
+  notifications: NotificationService;
 }
 
 /** Builds the domain of one hub process. */
@@ -26,5 +29,6 @@ export function createDomain(config: Config): Domain {
   return {
     config, repos, storage: createDocumentStorage(config, repos.documents), dummyHash: dummyHash(), lockout: new Lockout(repos.sessions),
     principals: new PrincipalCache((claims) => readPrincipal(repos, claims)),
+    notifications: new NotificationService(repos),
   };
 }

@@ -81,7 +81,7 @@ export async function startHub(config: Config, log: Logger, options: HubOptions 
     if (config.redisUrl) started.push(await sharePrincipalChanges(config, domain.principals, log));
     // The rooms' limiter, read markers gathered in memory, writer and room copies; closed (the markers
     // written) after the sockets and before the database.
-    const rooms = createRoomRuntime(await createMessageLimiter(config, log), domain.repos);
+    const rooms = createRoomRuntime(await createMessageLimiter(config, log), domain.repos, domain.notifications);
     started.push(() => rooms.close());
     const app = createApp(domain, log, rateLimits.handler, { rooms }, { drain, metrics });
     const server = createServer(app);
@@ -103,11 +103,13 @@ export async function startHub(config: Config, log: Logger, options: HubOptions 
       });
     }
     await listen(server, config.port, config.host, 'PORT');
+    // Every process fans out stored notifications (jobs claimed once each); stopped before the database.
+    domain.notifications.start(log);
+    started.push(() => domain.notifications.close());
     const housekeeping = startHousekeeping(domain.repos.sessions, log);
     const stopBlobSweeper = startBlobSweeper(domain.repos.documents, domain.storage.blobs, log);
-    // MERGE (notif-core): the stored notifications' repository is the source — pass
-    // `options.notifications ?? domain.repos.notifications` (it offers onStored, isUnread, unreadSince).
-    const mailer = startMailer(config, domain, options.notifications, log, metrics?.mail);
+    // Stored notifications are mailed as each is stored (a test may hand the mailer a source of its own).
+    const mailer = startMailer(config, domain, options.notifications ?? domain.notifications, log, metrics?.mail);
     if (mailer) started.push(() => mailer.stop());
     metrics?.countMailQueue(() => domain.repos.mail.count());
     // Warm the catalogs in the background: on FerretDB their first full load can take many seconds.

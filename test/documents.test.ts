@@ -66,7 +66,7 @@ function extendedFilename(disposition: string): string | null {
 }
 
 const sharedTo = (id: string) => (seen: SeenEvent[]) => seen.some((e) => e.name === 'notification'
-  && (e.payload as { type: string }).type === 'document.shared' && (e.payload as { documentId: string }).documentId === id);
+  && (e.payload as { type: string }).type === 'document.shared' && (e.payload as { subject: { id: string } }).subject.id === id);
 
 describe('documents (§7)', () => {
   let owner: Tenant;
@@ -381,8 +381,9 @@ describe('documents (§7)', () => {
       expect(res.body.sharing).to.deep.equal({ scope: 'selected', organisations: [partner.organisation.id] });
       await until(partnerSeen, sharedTo(doc.id));
       await until(officeSeen, sharedTo(doc.id));
-      const note = partnerSeen.find((e) => sharedTo(doc.id)([e]))!.payload as Record<string, unknown>;
-      expect(note).to.include({ type: 'document.shared', documentId: doc.id, title: 'Shared report', organisationId: owner.organisation.id });
+      const note = partnerSeen.find((e) => sharedTo(doc.id)([e]))!.payload as { subject: Record<string, unknown>; actor: Record<string, unknown> };
+      expect(note.subject).to.include({ kind: 'document', id: doc.id, country: 'TZA' });
+      expect(note.actor).to.include({ id: owner.analyst.id, organisationId: owner.organisation.id });
       await sleep(300);
       expect(sharedTo(doc.id)(strangerSeen)).to.equal(false);
       expect((await get(`/api/documents/${doc.id}`, partner.member.token)).status).to.equal(200);

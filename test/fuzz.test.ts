@@ -291,6 +291,8 @@ describe('fuzzing with bad input (issue 7)', function () {
     { route: 'POST /api/me/mfa/setup', path: () => '/api/me/mfa/setup', base: () => ({ currentPassword: credentials.password }), as: () => credentials, runs: 5 },
     { route: 'POST /api/me/mfa/enable', path: () => '/api/me/mfa/enable', base: () => ({ otp: '123456', currentPassword: credentials.password }), as: () => credentials, runs: 5 },
     { route: 'POST /api/me/mfa/disable', path: () => '/api/me/mfa/disable', base: () => ({ otp: '123456', currentPassword: credentials.password }), as: () => credentials, runs: 5 },
+    { route: 'PUT /api/me/watch', path: () => '/api/me/watch', base: () => ({ countries: ['SDN', 'TCD'] }), as: () => owner },
+    { route: 'POST /api/notifications/read', path: () => '/api/notifications/read', base: () => ({ ids: ['1.0123456789abcdef01234567'] }), as: () => owner },
     { route: 'POST /api/organisations', path: () => '/api/organisations', base: () => ({ slug: 'fuzzed-org', name: 'Fuzzed', kind: 'regional' }), as: () => office },
     { route: 'PATCH /api/organisations/:id', path: () => `/api/organisations/${orgId}`, base: () => ({ name: 'Fuzzed', active: true }), as: () => office },
     {

@@ -109,7 +109,7 @@ export async function loadDemoRooms(domain: Domain, log: Logger): Promise<void> 
   let messages = 0;
   // One room after the other: a speaker's messages then stay well under the per-user rate limit.
   // Before the hub serves: this process alone, its own limiter; the senders' read markers are written at the end.
-  const rooms = createRoomRuntime(localMessageLimiter(), domain.repos);
+  const rooms = createRoomRuntime(localMessageLimiter(), domain.repos, domain.notifications);
   try {
     for (const demo of ROOMS) messages += await loadRoom(domain.repos, rooms, demo, people);
   } finally {

@@ -1,9 +1,12 @@
 import { AssessmentRepository } from './assessments.js';
 import { DocumentRepository } from './documents.js';
 import { MailRepository } from './mail.js';
+import { NotificationJobRepository } from './notificationJobs.js';
+import { NotificationRepository } from './notifications.js';
 import { OrganisationRepository } from './organisations.js';
 import { SessionRepository } from './sessions.js';
 import { UserRepository } from './users.js';
+import { WatchRepository } from './watches.js';
 
 /** One repository per entity: the only code that speaks to the database for the domain. */
 export interface Repositories {
@@ -14,6 +17,9 @@ export interface Repositories {
   documents: DocumentRepository;
   /** The outbox of notification mails (§11). */
   mail: MailRepository;
+  notifications: NotificationRepository;
+  notificationJobs: NotificationJobRepository;
+  watches: WatchRepository;
 }
 
 /** Builds the repositories of one hub process (each holds its own catalog and caches). */
@@ -26,5 +32,8 @@ export function createRepositories(): Repositories {
     assessments: new AssessmentRepository(organisations),
     documents: new DocumentRepository(organisations),
     mail: new MailRepository(),
+    notifications: new NotificationRepository(),
+    notificationJobs: new NotificationJobRepository(),
+    watches: new WatchRepository(),
   };
 }

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { PreferencesBody } from '../../shared/schemas/notifications.js';
+import { PreferencesBody, WatchBody } from '../../shared/schemas/notifications.js';
 import { ChangePasswordBody, MfaCodeBody, MfaSetupBody, UpdateMeBody } from '../../shared/schemas/auth.js';
 import { auth, authOrEnrolment, principalOf } from '../auth/passport.js';
 import type { Domain } from '../domain.js';
@@ -7,6 +7,8 @@ import { input, validate } from '../http/validate.js';
 import { changePassword, describeMe, disableMfa, enableMfa, setupMfa, updateMe, type MfaProof } from '../services/auth/account.js';
 import { contextOf } from '../services/context.js';
 import { readPreferences, updatePreferences } from '../services/users/preferences.js';
+import { watchCountries } from '../services/notifications/commands.js';
+import { watchedCountries } from '../services/notifications/queries.js';
 
 /** `/api/me`: the signed-in user's own account (§3). */
 export function meRouter(domain: Domain): Router {
@@ -52,6 +54,14 @@ export function meRouter(domain: Domain): Router {
 
   router.patch('/preferences', signedIn, validate({ body: PreferencesBody }), async (req, res) => {
     res.json(await updatePreferences(domain, contextOf(req), input(req, 'body', PreferencesBody)));
+  });
+
+  router.get('/watch', signedIn, async (req, res) => {
+    res.json(await watchedCountries(domain, principalOf(req)));
+  });
+
+  router.put('/watch', signedIn, validate({ body: WatchBody }), async (req, res) => {
+    res.json(await watchCountries(domain, principalOf(req), input(req, 'body', WatchBody).countries));
   });
 
   // Any other path under /api/me answers 401 before 404, as it did when auth() guarded the whole router.

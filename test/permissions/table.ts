@@ -176,6 +176,12 @@ export const HTTP_ROWS: HttpRow[] = [
     },
   }),
 
+  row({ route: 'GET /api/me/watch', subjects: NONE, verdict: anyUser, ok: 200, send: json('GET', '/api/me/watch') }),
+  row({ route: 'PUT /api/me/watch', subjects: NONE, verdict: anyUser, ok: 200, send: json('PUT', '/api/me/watch', { countries: ['SDN'] }) }),
+  row({ route: 'GET /api/notifications', subjects: NONE, verdict: anyUser, ok: 200, send: json('GET', '/api/notifications?limit=5') }),
+  row({ route: 'GET /api/notifications/summary', subjects: NONE, verdict: anyUser, ok: 200, send: json('GET', '/api/notifications/summary') }),
+  row({ route: 'POST /api/notifications/read', subjects: NONE, verdict: anyUser, ok: 204, send: json('POST', '/api/notifications/read', { all: true }) }),
+
   row({
     route: 'GET /api/organisations', subjects: NONE, verdict: anyUser, ok: 200, send: json('GET', '/api/organisations?includeInactive=1&limit=100'),
     inspect: (c, body) => (!isOfficeAdmin(c.actor) && (body as Page).items.some((o) => o.active === false) ? 'an inactive organisation is listed' : null),

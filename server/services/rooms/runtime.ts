@@ -1,4 +1,5 @@
 import type { Repositories } from '../../repositories/index.js';
+import type { NotificationService } from '../notifications/service.js';
 import type { RateLimiter } from '../rateLimit.js';
 import { ReadMarkers } from './readMarkers.js';
 import { RoomCache } from './roomCache.js';
@@ -17,12 +18,14 @@ export interface RoomRuntime {
   cache: RoomCache;
   /** What rooms check against: documents' audiences (attachments) and organisations' states (members). */
   repos: Pick<Repositories, 'documents' | 'organisations'>;
+  /** Where `room.added` (and later `room.mention`) are asked for. */
+  notifications: NotificationService;
   /** Writes the gathered read markers and lets go of the limiter (before the database closes). */
   close(): Promise<void>;
 }
 
-/** Builds a process's room runtime around its message limiter and the repositories rooms check against. */
-export function createRoomRuntime(limiter: RateLimiter, repos: RoomRuntime['repos']): RoomRuntime {
+/** Builds a process's room runtime around its message limiter, the repositories rooms check against and the notifications it asks for. */
+export function createRoomRuntime(limiter: RateLimiter, repos: RoomRuntime['repos'], notifications: NotificationService): RoomRuntime {
   const markers = new ReadMarkers();
   const writer = new MessageWriter(markers);
   const cache = new RoomCache();
@@ -32,6 +35,7 @@ export function createRoomRuntime(limiter: RateLimiter, repos: RoomRuntime['repo
     writer,
     cache,
     repos,
+    notifications,
     async close() {
       writer.close();
       cache.close();
