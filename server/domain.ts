@@ -2,6 +2,7 @@ import type { Config } from '../config/index.js';
 import { dummyHash } from './auth/passwords.js';
 import { createRepositories, type Repositories } from './repositories/index.js';
 import { Lockout } from './services/auth/lockout.js';
+import { NotificationService } from './services/notifications/service.js';
 import { createDocumentStorage, type DocumentStorage } from './services/documents/storage.js';
 
 /** What the domain's services work with: built once in hub.ts from the Config and handed down. */
@@ -14,6 +15,8 @@ export interface Domain {
   dummyHash: Promise<string>;
   /** The sign-in lockout (its reservations in flight are this process's). */
   lockout: Lockout;
+  /** Stored notifications: jobs asked for by actions, the worker that fans them out, the `onStored` listeners. */
+  notifications: NotificationService;
 }
 
 /** Builds the domain of one hub process. */
@@ -21,5 +24,6 @@ export function createDomain(config: Config): Domain {
   const repos = createRepositories();
   return {
     config, repos, storage: createDocumentStorage(config, repos.documents), dummyHash: dummyHash(), lockout: new Lockout(repos.sessions),
+    notifications: new NotificationService(repos),
   };
 }

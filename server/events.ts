@@ -1,11 +1,9 @@
 import { EventEmitter } from 'node:events';
+import type { Notification } from '../shared/schemas/notifications.js';
 import type { MessageView } from './presenters/room.js';
 
-/** A notification as the `notification` socket event carries it (§8). */
-export interface NotificationPayload {
-  type: 'assessment.shared' | 'assessment.updated' | 'document.shared' | 'assessment.comment' | 'room.added';
-  [key: string]: unknown;
-}
+/** The kinds of item whose lists stay live through `<kind>.changed` (§11). */
+export type ListedKind = 'assessment' | 'document' | 'room';
 
 /** Domain events: services publish them after storing a change; server/realtime maps them to sockets. */
 export interface DomainEvents {
@@ -24,8 +22,10 @@ export interface DomainEvents {
   'room.changed': { roomId: string };
   /** A user's name or role changed (copies of their principal kept in memory are stale). */
   'user.changed': { userId: string };
-  /** Something an organisation's or a user's connected people should hear about. */
-  'notification': { organisationIds?: string[]; userIds?: string[]; payload: NotificationPayload };
+  /** A notification was stored for a user: their sockets get it (§11). */
+  'notification': { userId: string; notification: Notification };
+  /** An item was created or changed, or its audience was: sockets of these organisations hear `<kind>.changed`. */
+  'item.changed': { kind: ListedKind; id: string; organisationIds: string[] };
 }
 
 type Listener<K extends keyof DomainEvents> = (event: DomainEvents[K]) => void;

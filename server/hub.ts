@@ -70,7 +70,7 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
     if (config.redisUrl) started.push(await sharePrincipalChanges(config, log));
     // The rooms' limiter, read markers gathered in memory, writer and room copies; closed (the markers
     // written) after the sockets and before the database.
-    const rooms = createRoomRuntime(await createMessageLimiter(config, log));
+    const rooms = createRoomRuntime(await createMessageLimiter(config, log), domain.notifications);
     started.push(() => rooms.close());
     const app = createApp(domain, log, rateLimits.handler, { rooms }, { drain, metrics });
     const server = createServer(app);
@@ -92,6 +92,9 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
       });
     }
     await listen(server, config.port, config.host, 'PORT');
+    // Every process fans out stored notifications (jobs claimed once each); stopped before the database.
+    domain.notifications.start(log);
+    started.push(() => domain.notifications.close());
     const housekeeping = startHousekeeping(domain.repos.sessions, log);
     const stopBlobSweeper = startBlobSweeper(domain.repos.documents, domain.storage.blobs, log);
     // Warm the catalogs in the background: on FerretDB their first full load can take many seconds.

@@ -1,18 +1,13 @@
 import type { ErrorBody } from './errors.js';
 import type { OrganisationKind, Role } from './roles.js';
+import type { Notification } from './schemas/notifications.js';
 import type { RoomMessage } from './schemas/rooms.js';
 
 // Typed socket.io event maps (contract §8), used by the server and the web app alike. Rooms and
 // messages (`room:join`, `message:send`, `message:new`, …) are added to these maps in their own issue.
 
-/** The kinds of `notification` the server sends. */
-export type NotificationType = 'assessment.shared' | 'assessment.updated' | 'document.shared' | 'assessment.comment' | 'room.added';
-
-/** The `notification` event's payload: a `type` and whatever that type carries. */
-export interface NotificationPayload {
-  type: NotificationType;
-  [key: string]: unknown;
-}
+/** The `notification` event's payload: the stored notification (§11). */
+export type NotificationPayload = Notification;
 
 /** The `session:revoked` event's payload, sent just before the server cuts the socket. */
 export interface SessionRevokedPayload {
@@ -39,6 +34,10 @@ export interface ServerToClientEvents {
   'message:deleted': (payload: { roomId: string; messageId: string }) => void;
   'room:removed': (payload: { roomId: string }) => void;
   typing: (payload: TypingPayload) => void;
+  /** An item the user sees was created or changed, or its audience was (§11 live lists): reload it. */
+  'assessment.changed': (payload: { id: string }) => void;
+  'document.changed': (payload: { id: string }) => void;
+  'room.changed': (payload: { id: string }) => void;
 }
 
 type Ack<T extends object = object> = (answer: AckAnswer<T>) => void;

@@ -96,7 +96,7 @@ describe('assessment audiences: versions, comments, draft revisions, bulk reads 
     expect((await listed(owner.member, '&q=revised')).map((x) => x.id)).to.deep.equal([a.id]);
     // Narrower sharing in the revision too takes effect on publish; keep it wide to see the update.
     await patch(`/api/assessments/${a.id}`, { version: 3, sharing: { scope: 'all', organisations: [] } }, owner.analyst.token);
-    const updated = (s: typeof seen) => s.some((e) => e.name === 'notification' && (e.payload as { type: string; assessmentId: string }).type === 'assessment.updated' && (e.payload as { assessmentId: string }).assessmentId === a.id);
+    const updated = (s: typeof seen) => s.some((e) => e.name === 'notification' && (e.payload as { type: string }).type === 'assessment.updated' && (e.payload as { subject: { id: string } }).subject.id === a.id);
     expect(updated(seen)).to.equal(false);
     const published = await post(`/api/assessments/${a.id}/publish`, {}, owner.analyst.token);
     expect(published.body).to.include({ version: 5, status: 'published', publishedVersion: 5 });

@@ -308,7 +308,7 @@ describe('country assessments (§5, §6)', () => {
       const [partnerSocket, strangerSocket, officeSocket] = await Promise.all([connectSocket(partner.member.token), connectSocket(stranger.member.token), connectSocket(officeMember.token)]);
       const [partnerSeen, strangerSeen, officeSeen] = [record(partnerSocket), record(strangerSocket), record(officeSocket)];
       await post(`/api/assessments/${a.id}/publish`, {}, owner.analyst.token);
-      const shared = (s: { name: string; payload: unknown }[]) => s.some((e) => e.name === 'notification' && (e.payload as { type: string; assessmentId: string }).type === 'assessment.shared' && (e.payload as { assessmentId: string }).assessmentId === a.id);
+      const shared = (s: { name: string; payload: unknown }[]) => s.some((e) => e.name === 'notification' && (e.payload as { type: string }).type === 'assessment.shared' && (e.payload as { subject: { id: string } }).subject.id === a.id);
       await until(partnerSeen, shared);
       await until(officeSeen, shared);
       await new Promise((resolve) => setTimeout(resolve, 300));

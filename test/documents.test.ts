@@ -66,7 +66,7 @@ function extendedFilename(disposition: string): string | null {
 }
 
 const sharedTo = (id: string) => (seen: SeenEvent[]) => seen.some((e) => e.name === 'notification'
-  && (e.payload as { type: string }).type === 'document.shared' && (e.payload as { documentId: string }).documentId === id);
+  && (e.payload as { type: string }).type === 'document.shared' && (e.payload as { subject: { id: string } }).subject.id === id);
 
 describe('documents (§7)', () => {
   let owner: Tenant;

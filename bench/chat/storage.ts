@@ -6,6 +6,8 @@ import { appendMessage, type MessageDraft, type StoredMessage } from '../../serv
 import { sendMessage } from '../../server/services/rooms/commands.js';
 import { localMessageLimiter } from '../../server/services/rooms/limits.js';
 import { findRoom } from '../../server/services/rooms/queries.js';
+import { createRepositories } from '../../server/repositories/index.js';
+import { NotificationService } from '../../server/services/notifications/service.js';
 import { createRoomRuntime } from '../../server/services/rooms/runtime.js';
 import { BLOCK_SIZE } from '../../server/store/blockLog.js';
 import { stats, type Stats } from '../assessments/report.js';
@@ -74,7 +76,7 @@ export async function measureStorage(token: string, roomId: string, rounds = 12)
     }
     const principal = (await loadPrincipal(claims))!;
     const room = await findRoom(roomId);
-    const rooms = createRoomRuntime(localMessageLimiter());
+    const rooms = createRoomRuntime(localMessageLimiter(), new NotificationService(createRepositories()));
     const send = (i: number) => sendMessage(rooms, principal, room, { body: `storage probe ${i}`, clientMsgId: `storage-${Date.now()}-${i}` });
 
     counter.start();

@@ -33,7 +33,7 @@ export async function loadDemoData(domain: Domain, log: Logger): Promise<void> {
     log.info('loaded the demo organisations and users');
     await loadDemoAssessments(domain, log);
     await loadDemoDocuments(domain, log);
-    await loadDemoRooms(log);
+    await loadDemoRooms(domain, log);
   }
   const lines = [
     '',

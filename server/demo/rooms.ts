@@ -7,6 +7,7 @@ import type { ActionContext } from '../services/context.js';
 import { createRoom, editMessage, markRead, sendMessage } from '../services/rooms/commands.js';
 import { localMessageLimiter } from '../services/rooms/limits.js';
 import { findRoom } from '../services/rooms/queries.js';
+import type { Domain } from '../domain.js';
 import { createRoomRuntime, type RoomRuntime } from '../services/rooms/runtime.js';
 
 // Demo rooms go through the room services like a user's (audit, seq claimed by insert, blocks, head),
@@ -93,7 +94,7 @@ async function loadRoom(rooms: RoomRuntime, demo: DemoRoom, people: Map<string, 
     return organisation;
   }));
   const ctx: ActionContext & { principal: Principal } = { principal: creator, ip: null, userAgent: 'demo loader' };
-  const created = await createRoom(ctx, { name: demo.name, country: demo.country, organisations: partners.map((o) => o._id.toString()) });
+  const created = await createRoom(rooms, ctx, { name: demo.name, country: demo.country, organisations: partners.map((o) => o._id.toString()) });
   const room = await findRoom(created.id);
   const ids: string[] = [];
   for (const [speaker, body] of demo.lines) ids.push((await sendMessage(rooms, await person(speaker), room, { body })).id);
@@ -107,13 +108,13 @@ async function loadRoom(rooms: RoomRuntime, demo: DemoRoom, people: Map<string, 
  * each with a short invented conversation in English, French and Arabic. Expects the demo
  * organisations and users to exist.
  */
-export async function loadDemoRooms(log: Logger): Promise<void> {
+export async function loadDemoRooms(domain: Domain, log: Logger): Promise<void> {
   if (await Room.exists({})) return;
   const people = new Map<string, Principal>();
   let messages = 0;
   // One room after the other: a speaker's messages then stay well under the per-user rate limit.
   // Before the hub serves: this process alone, its own limiter; the senders' read markers are written at the end.
-  const rooms = createRoomRuntime(localMessageLimiter());
+  const rooms = createRoomRuntime(localMessageLimiter(), domain.notifications);
   try {
     for (const demo of ROOMS) messages += await loadRoom(rooms, demo, people);
   } finally {

@@ -6,12 +6,11 @@ import type { HubServer } from './types.js';
 // The one place where domain events become socket.io emissions. `io.to(...)` and `disconnectSockets`
 // go through the adapter, so with Redis they reach the sockets of every process of the hub.
 
-/** Sends a notification to the sockets of the named organisations and users (each socket at most once). */
-export function deliverNotification(io: HubServer, event: DomainEvents['notification']): void {
-  const rooms = [...(event.organisationIds ?? []).map(organisationRoom), ...(event.userIds ?? []).map(userRoom)];
+/** Tells the sockets of the organisations that see an item (before or after its change) that it changed; no content. */
+export function announceChange(io: HubServer, event: DomainEvents['item.changed']): void {
   // io.to([]) would mean every socket of the hub.
-  if (rooms.length === 0) return;
-  io.to(rooms).emit('notification', event.payload);
+  if (event.organisationIds.length === 0) return;
+  io.to(event.organisationIds.map(organisationRoom)).emit(`${event.kind}.changed`, { id: event.id });
 }
 
 /**
@@ -53,7 +52,8 @@ export function bridgeDomainEvents(io: HubServer, log: Logger): () => void {
       }
     });
   const unsubscribers = [
-    safely('notification', (event) => deliverNotification(io, event)),
+    safely('notification', (event) => io.to(userRoom(event.userId)).emit('notification', event.notification)),
+    safely('item.changed', (event) => announceChange(io, event)),
     safely('sessions.revoked', (event) => revokeSessions(io, event)),
     safely('room.message', (event) => io.to(situationRoom(event.roomId)).emit(event.kind === 'new' ? 'message:new' : 'message:updated', event.message)),
     safely('room.message.deleted', (event) => io.to(situationRoom(event.roomId)).emit('message:deleted', event)),

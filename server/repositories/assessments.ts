@@ -120,6 +120,12 @@ export class AssessmentRepository {
     return (await Comment.create(comment)).toObject() as CommentDoc;
   }
 
+  /** The ids of the users who commented on an assessment. */
+  async commenters(assessmentId: mongoose.Types.ObjectId): Promise<string[]> {
+    const rows = await Comment.find({ assessmentId }, { 'author.id': 1 }).lean();
+    return [...new Set(rows.flatMap((c) => (c.author ? [c.author.id.toString()] : [])))];
+  }
+
   /** Whether no assessment was ever stored. */
   async isEmpty(): Promise<boolean> {
     return (await Assessment.exists({})) === null;

@@ -1,8 +1,11 @@
 import { AssessmentRepository } from './assessments.js';
 import { DocumentRepository } from './documents.js';
+import { NotificationJobRepository } from './notificationJobs.js';
+import { NotificationRepository } from './notifications.js';
 import { OrganisationRepository } from './organisations.js';
 import { SessionRepository } from './sessions.js';
 import { UserRepository } from './users.js';
+import { WatchRepository } from './watches.js';
 
 /** One repository per entity: the only code that speaks to the database for the domain. */
 export interface Repositories {
@@ -11,6 +14,9 @@ export interface Repositories {
   sessions: SessionRepository;
   assessments: AssessmentRepository;
   documents: DocumentRepository;
+  notifications: NotificationRepository;
+  notificationJobs: NotificationJobRepository;
+  watches: WatchRepository;
 }
 
 /** Builds the repositories of one hub process (each holds its own catalog and caches). */
@@ -22,5 +28,8 @@ export function createRepositories(): Repositories {
     sessions: new SessionRepository(),
     assessments: new AssessmentRepository(organisations),
     documents: new DocumentRepository(organisations),
+    notifications: new NotificationRepository(),
+    notificationJobs: new NotificationJobRepository(),
+    watches: new WatchRepository(),
   };
 }

@@ -56,6 +56,16 @@ export class UserRepository {
     return rows.map((u) => u._id.toString());
   }
 
+  /** The active users of some organisations and some users named by id (one read): each id and organisation. */
+  async activeAmong(organisationIds: string[], userIds: string[]): Promise<{ id: string; organisationId: string }[]> {
+    const toIds = (ids: string[]) => ids.filter((id) => mongoose.isValidObjectId(id)).map((id) => new mongoose.Types.ObjectId(id));
+    const rows = await User.find(
+      { active: true, $or: [{ organisationId: mongoose.trusted({ $in: toIds(organisationIds) }) }, { _id: mongoose.trusted({ $in: toIds(userIds) }) }] },
+      { _id: 1, organisationId: 1 },
+    ).lean();
+    return rows.map((u) => ({ id: u._id.toString(), organisationId: u.organisationId.toString() }));
+  }
+
   /** Stores a new user; null when the email is taken. */
   async create(fields: NewUser): Promise<UserDoc | null> {
     let created: UserDoc | undefined;

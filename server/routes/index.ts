@@ -6,6 +6,7 @@ import { authRouter } from './auth.js';
 import { documentsRouter } from './documents.js';
 import { frameworkRouter } from './framework.js';
 import { meRouter } from './me.js';
+import { notificationsRouter } from './notifications.js';
 import { organisationsRouter } from './organisations.js';
 import { roomsRouter } from './rooms.js';
 import type { RoomRuntime } from '../services/rooms/runtime.js';
@@ -29,5 +30,6 @@ export function apiRouter(domain: Domain, wired: Wired): Router {
   router.use('/countries', countryOverviewRouter(domain));
   router.use('/rooms', roomsRouter(wired.rooms));
   router.use('/documents', documentsRouter(domain));
+  router.use('/notifications', notificationsRouter(domain, wired.rooms));
   return router;
 }

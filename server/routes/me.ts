@@ -1,10 +1,13 @@
 import { Router, type Request, type Response } from 'express';
 import { ChangePasswordBody, MfaCodeBody, MfaSetupBody, UpdateMeBody } from '../../shared/schemas/auth.js';
+import { WatchBody } from '../../shared/schemas/notifications.js';
 import { auth, authOrEnrolment, principalOf } from '../auth/passport.js';
 import type { Domain } from '../domain.js';
 import { input, validate } from '../http/validate.js';
 import { changePassword, describeMe, disableMfa, enableMfa, setupMfa, updateMe, type MfaProof } from '../services/auth/account.js';
 import { contextOf } from '../services/context.js';
+import { watchCountries } from '../services/notifications/commands.js';
+import { watchedCountries } from '../services/notifications/queries.js';
 
 /** `/api/me`: the signed-in user's own account (§3). */
 export function meRouter(domain: Domain): Router {
@@ -42,6 +45,14 @@ export function meRouter(domain: Domain): Router {
     const body = input(req, 'body', MfaCodeBody);
     await disableMfa(domain, signed(req), body.otp, proofOf(res, body.currentPassword));
     res.status(204).end();
+  });
+
+  router.get('/watch', signedIn, async (req, res) => {
+    res.json(await watchedCountries(domain, principalOf(req)));
+  });
+
+  router.put('/watch', signedIn, validate({ body: WatchBody }), async (req, res) => {
+    res.json(await watchCountries(domain, principalOf(req), input(req, 'body', WatchBody).countries));
   });
 
   // Any other path under /api/me answers 401 before 404, as it did when auth() guarded the whole router.

@@ -30,7 +30,7 @@ export function roomsRouter(rooms: RoomRuntime): Router {
 
   router.post('/', validate({ body: CreateRoomBody }), async (req, res) => {
     authorize({ visible: true, allowed: canCreateRoom(principalOf(req)) }, 'room');
-    res.status(201).json(await createRoom(signed(req), input(req, 'body', CreateRoomBody)));
+    res.status(201).json(await createRoom(rooms, signed(req), input(req, 'body', CreateRoomBody)));
   });
 
   router.get('/:id', validate({ params: IdParams }), async (req, res) => {

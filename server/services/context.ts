@@ -20,3 +20,8 @@ export function actorOf(ctx: ActionContext) {
     ? { userId: p.user._id.toString(), organisationId: p.organisation._id.toString() }
     : { userId: null, organisationId: null };
 }
+
+/** The `actor` of a notification (§11): who acted, by name and organisation. */
+export function actorView(p: Principal) {
+  return { id: p.user._id.toString(), name: p.user.name, organisationId: p.organisation._id.toString() };
+}

@@ -24,7 +24,13 @@ describe('browser: the app shell', function () {
     await signIn(page, analyst);
     // The socket connects once the shell is up; give the handshake a moment, then publish as a service would.
     await page.waitForTimeout(1_000);
-    domainEvents.publish('notification', { userIds: [analyst.id], payload: { type: 'assessment.shared', title: 'Burundi — quarterly assessment' } });
+    domainEvents.publish('notification', {
+      userId: analyst.id,
+      notification: {
+        id: '1.0123456789abcdef01234567', type: 'assessment.shared', createdAt: new Date().toISOString(), readAt: null, actor: null,
+        subject: { kind: 'assessment', id: '0123456789abcdef01234567', country: 'BDI', title: 'Burundi — quarterly assessment', classification: 'unclassified' },
+      },
+    });
 
     const count = page.getByTestId('notifications-count');
     await count.waitFor({ timeout: 10_000 });

@@ -4,10 +4,9 @@ import type { CreateAssessmentBody, UpdateAssessmentBody } from '../../../shared
 import { searchWords } from '../../../shared/search.js';
 import type { Classification, Sharing } from '../../../shared/sharing.js';
 import type { Domain } from '../../domain.js';
-import { domainEvents } from '../../events.js';
 import { HttpError, notFound } from '../../http/errors.js';
 import type { AssessmentDoc } from '../../models/assessment.js';
-import { audienceOf, keptVisible, newlyVisible, orgAudience } from '../../policies/sharing.js';
+import { audienceOf, orgAudience } from '../../policies/sharing.js';
 import { presentCurrent } from '../../presenters/assessment.js';
 import { contentOf } from '../../repositories/assessments.js';
 import { newId } from '../../repositories/ids.js';
@@ -15,6 +14,7 @@ import { recordAudit } from '../audit.js';
 import { actorOf, type ActionContext } from '../context.js';
 import { isCountryCode } from '../countries.js';
 import { checkSharing } from '../sharing.js';
+import { announceAssessment } from './notify.js';
 import { publicView } from './views.js';
 
 type Signed = ActionContext & { principal: Principal };
@@ -53,26 +53,10 @@ const audit = (ctx: Signed, doc: AssessmentDoc, action: string, details: Details
   target: { type: 'assessment', id: doc._id.toString(), organisationId: doc.organisationId.toString() },
 });
 
-/**
- * After a change (the repository told the change feed): the audit record, and the notifications —
- * `assessment.shared` to organisations that newly see it, `assessment.updated` (when `revised`: a
- * revision was published) to the other organisations that saw it before and still do.
- */
-async function announce(domain: Domain, ctx: Signed, doc: AssessmentDoc, before: string[], action: string, details: Details, revised = false) {
+/** After a change (the repository told the change feed): the audit record, then the live lists and notifications. */
+async function announce(domain: Domain, ctx: Signed, doc: AssessmentDoc, previous: AssessmentDoc | null, action: string, details: Details, revised = false) {
   await audit(ctx, doc, action, details);
-  if (doc.deletedAt) return;
-  const active = before.includes('all') || doc.audience.includes('all') ? await domain.repos.organisations.activeIds() : [];
-  const gained = newlyVisible(before, doc.audience, active);
-  const owner = doc.organisationId.toString();
-  const notify = (type: 'assessment.shared' | 'assessment.updated', organisationIds: string[]) => {
-    if (organisationIds.length === 0) return;
-    domainEvents.publish('notification', {
-      organisationIds,
-      payload: { type, assessmentId: doc._id.toString(), title: doc.title, country: doc.country, organisationId: owner, version: doc.version },
-    });
-  };
-  notify('assessment.shared', gained.filter((id) => id !== owner));
-  if (revised) notify('assessment.updated', keptVisible(before, doc.audience, active).filter((id) => id !== owner));
+  await announceAssessment(domain, ctx.principal, doc, previous, revised);
 }
 
 /** `POST /api/assessments`: a new draft, version 1. */
@@ -95,7 +79,7 @@ export async function createAssessment(domain: Domain, ctx: Signed, body: Create
     deletedAt: null, deletedBy: null,
   } as unknown as AssessmentDoc;
   await domain.repos.assessments.create(doc);
-  await announce(domain, ctx, doc, [], 'assessment.create', { country: body.country });
+  await announce(domain, ctx, doc, null, 'assessment.create', { country: body.country });
   return presentCurrent(doc);
 }
 
@@ -110,7 +94,7 @@ async function saveNextVersion(domain: Domain, ctx: Signed, current: AssessmentD
   if (!(await assessments.saveVersion(current, next))) {
     throw new HttpError('conflict', 'Someone else saved this assessment first; reload it to see their changes.');
   }
-  await announce(domain, ctx, next, current.audience, action, details, revised);
+  await announce(domain, ctx, next, current, action, details, revised);
   return presentCurrent(next);
 }
 

@@ -2,7 +2,6 @@ import type { Principal } from '../../auth/principal.js';
 import type { ListAssessmentsQuery } from '../../../shared/schemas/assessments.js';
 import { matchesQuery, searchWords } from '../../../shared/search.js';
 import type { Domain } from '../../domain.js';
-import { domainEvents } from '../../events.js';
 import { notFound } from '../../http/errors.js';
 import { decodeCursor, toPage } from '../../http/paging.js';
 import type { AssessmentDoc } from '../../models/assessment.js';
@@ -14,7 +13,8 @@ import { jsonArray, jsonPage } from '../../presenters/json.js';
 import { toIso } from '../../presenters/user.js';
 import { isId } from '../../repositories/ids.js';
 import { queueAudit, recordAudit } from '../audit.js';
-import { actorOf, type ActionContext } from '../context.js';
+import { actorOf, actorView, type ActionContext } from '../context.js';
+import { assessmentSubject } from './notify.js';
 import { publicView, readerView, versionReader } from './views.js';
 
 type Signed = ActionContext & { principal: Principal };
@@ -129,9 +129,11 @@ export async function addComment(domain: Domain, ctx: Signed, doc: AssessmentDoc
     ip: ctx.ip, outcome: 'success', details: { commentId: comment._id.toString() },
   });
   const presented = presentComment(comment);
-  domainEvents.publish('notification', {
-    organisationIds: [doc.organisationId.toString()],
-    payload: { type: 'assessment.comment', assessmentId: doc._id.toString(), title: doc.title, comment: presented },
+  // The owner organisation and earlier commenters who can see the comment (checked again as it is written).
+  const earlier = await domain.repos.assessments.commenters(doc._id);
+  await domain.notifications.request({
+    type: 'assessment.comment', actor: actorView(p), subject: assessmentSubject(doc),
+    organisationIds: [doc.organisationId.toString()], userIds: earlier,
   });
   return presented;
 }

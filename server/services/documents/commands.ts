@@ -2,11 +2,9 @@ import type { Principal } from '../../auth/principal.js';
 import type { CreateDocumentFields, UpdateDocumentBody } from '../../../shared/schemas/documents.js';
 import { sharingProblem, type Classification, type Sharing } from '../../../shared/sharing.js';
 import type { Domain } from '../../domain.js';
-import { domainEvents } from '../../events.js';
 import { HttpError, notFound } from '../../http/errors.js';
 import type { IncomingFile } from '../../http/multipart.js';
 import type { DocumentDoc } from '../../models/document.js';
-import { newlyVisible } from '../../policies/sharing.js';
 import { presentDocument } from '../../presenters/document.js';
 import type { Metadata, NewVersion } from '../../repositories/documents.js';
 import { newId, toId, type Id } from '../../repositories/ids.js';
@@ -16,6 +14,7 @@ import { isCountryCode } from '../countries.js';
 import { checkSharing } from '../sharing.js';
 import { cleanFilename } from './filename.js';
 import { ingestFile, type IngestedFile } from './ingest.js';
+import { announceDocument } from './notify.js';
 
 /** A request's context with its signed-in principal. */
 export type Signed = ActionContext & { principal: Principal };
@@ -76,19 +75,7 @@ async function announce(domain: Domain, ctx: Signed, doc: DocumentDoc, before: s
     target: { type: 'document', id: doc._id.toString(), organisationId: doc.organisationId.toString() },
     ip: ctx.ip, outcome: 'success', details: { version: doc.version, ...details },
   });
-  if (doc.deletedAt) return;
-  const gained = newlyVisible(before, doc.audience, doc.audience.includes('all') ? await domain.repos.organisations.activeIds() : []);
-  const owner = doc.organisationId.toString();
-  const organisationIds = gained.filter((id) => id !== owner);
-  if (organisationIds.length > 0) {
-    domainEvents.publish('notification', {
-      organisationIds,
-      payload: {
-        type: 'document.shared', documentId: doc._id.toString(), title: doc.title, country: doc.country,
-        organisationId: owner, contentType: doc.contentType, filename: doc.filename,
-      },
-    });
-  }
+  await announceDocument(domain, ctx.principal, doc, before, action === 'document.version');
 }
 
 /** `POST /api/documents`: records version 1 and revision 1 of a new document, then its cache. */

@@ -7,7 +7,7 @@ import { findMessage, lastSeq, updateMessage } from '../../repositories/messages
 import * as roomStore from '../../repositories/rooms.js';
 import type { RoomDoc } from '../../repositories/rooms.js';
 import { recordAudit } from '../audit.js';
-import { actorOf, type ActionContext } from '../context.js';
+import { actorOf, actorView, type ActionContext } from '../context.js';
 import { isCountryCode } from '../countries.js';
 import { checkAttachments } from './attachments.js';
 import { describeRoom } from './queries.js';
@@ -30,16 +30,22 @@ async function roomOrganisations(ids: string[], creatorOrganisation: string): Pr
   return unique;
 }
 
-function notifyAdded(room: RoomDoc, organisationIds: string[]): void {
-  if (organisationIds.length === 0) return;
-  domainEvents.publish('notification', {
-    organisationIds,
-    payload: { type: 'room.added', roomId: room._id.toString(), name: room.name, country: room.country ?? null },
+/** `room.added` for the users of organisations added to a room (never the actor), stored (§11). */
+function notifyAdded(rooms: RoomRuntime, ctx: Signed, room: RoomDoc, organisationIds: string[]): Promise<void> {
+  const roomId = room._id.toString();
+  return rooms.notifications.request({
+    type: 'room.added', actor: actorView(ctx.principal), organisationIds, roomId,
+    subject: { kind: 'room', id: roomId, country: room.country ?? null, title: room.name, classification: null },
   });
 }
 
+/** Tells the sockets of organisations that see a room, before or after a change, that it changed (§11 live lists). */
+function roomChanged(room: RoomDoc, organisationIds: string[]): void {
+  domainEvents.publish('item.changed', { kind: 'room', id: room._id.toString(), organisationIds });
+}
+
 /** `POST /api/rooms`: a room for a situation; the creator's organisation is always a member. */
-export async function createRoom(ctx: Signed, body: { name: string; country?: string | null; organisations: string[] }) {
+export async function createRoom(rooms: RoomRuntime, ctx: Signed, body: { name: string; country?: string | null; organisations: string[] }) {
   const p = ctx.principal;
   if (body.country && !isCountryCode(body.country))
     throw new HttpError('invalid_request', `country: ${body.country} is not an ISO 3166-1 alpha-3 country code.`);
@@ -62,10 +68,8 @@ export async function createRoom(ctx: Signed, body: { name: string; country?: st
     target: { type: 'room', id: room._id.toString(), organisationId: creatorOrganisation },
     details: { organisations: organisations.length },
   });
-  notifyAdded(
-    room,
-    organisations.filter((id) => id !== creatorOrganisation),
-  );
+  roomChanged(room, organisations);
+  await notifyAdded(rooms, ctx, room, organisations.filter((id) => id !== creatorOrganisation));
   return presentRoom(room, 0, 0);
 }
 
@@ -92,7 +96,8 @@ export async function updateRoom(rooms: RoomRuntime, ctx: Signed, room: RoomDoc,
   });
   domainEvents.publish('room.changed', { roomId: room._id.toString() });
   if (removed.length > 0) domainEvents.publish('room.removed', { roomId: room._id.toString(), organisationIds: removed });
-  notifyAdded(updated, added);
+  roomChanged(updated, [...new Set([...before, ...after])]);
+  await notifyAdded(rooms, ctx, updated, added);
   return describeRoom(rooms, ctx.principal, updated);
 }
 

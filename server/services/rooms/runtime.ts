@@ -1,3 +1,4 @@
+import type { NotificationService } from '../notifications/service.js';
 import type { RateLimiter } from '../rateLimit.js';
 import { ReadMarkers } from './readMarkers.js';
 import { RoomCache } from './roomCache.js';
@@ -14,12 +15,14 @@ export interface RoomRuntime {
   markers: ReadMarkers;
   writer: MessageWriter;
   cache: RoomCache;
+  /** Where `room.added` (and later `room.mention`) are asked for. */
+  notifications: NotificationService;
   /** Writes the gathered read markers and lets go of the limiter (before the database closes). */
   close(): Promise<void>;
 }
 
 /** Builds a process's room runtime around its message limiter. */
-export function createRoomRuntime(limiter: RateLimiter): RoomRuntime {
+export function createRoomRuntime(limiter: RateLimiter, notifications: NotificationService): RoomRuntime {
   const markers = new ReadMarkers();
   const writer = new MessageWriter(markers);
   const cache = new RoomCache();
@@ -28,6 +31,7 @@ export function createRoomRuntime(limiter: RateLimiter): RoomRuntime {
     markers,
     writer,
     cache,
+    notifications,
     async close() {
       writer.close();
       cache.close();

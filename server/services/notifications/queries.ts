@@ -1,0 +1,58 @@
+import type { Principal } from '../../auth/principal.js';
+import type { NotificationSummary } from '../../../shared/schemas/notifications.js';
+import type { Domain } from '../../domain.js';
+import { decodeCursor, encodeCursor } from '../../http/paging.js';
+import { memberRoomsFilter } from '../../policies/room.js';
+import { presentNotification } from '../../presenters/notification.js';
+import { lastSeq } from '../../repositories/messages.js';
+import type { StoredNotification } from '../../repositories/notifications.js';
+import { roomsPage } from '../../repositories/rooms.js';
+import type { RoomRuntime } from '../rooms/runtime.js';
+import { subjectReader } from './subjects.js';
+
+/** A user's notifications whose subject they still see, newest first, below `below`, until `enough` says stop. */
+async function visibleNewest(domain: Domain, p: Principal, below: number, unreadOnly: boolean, enough: (rows: StoredNotification[]) => boolean) {
+  const userId = p.user._id.toString();
+  const { notifications } = domain.repos;
+  const [head, watermark] = await Promise.all([notifications.head(userId), notifications.watermark(userId)]);
+  const sees = subjectReader(domain.repos, p);
+  const floor = unreadOnly ? watermark.seq : 0;
+  const out: StoredNotification[] = [];
+  let from = Math.min(below, head + 1);
+  while (!enough(out)) {
+    const rows = await notifications.newest(userId, from, floor, 200, unreadOnly);
+    const visible = await Promise.all(rows.map((row) => sees(row.subject)));
+    out.push(...rows.filter((_, i) => visible[i]));
+    if (rows.length < 200) break;
+    from = rows[rows.length - 1]!.seq;
+  }
+  return { rows: out, watermark };
+}
+
+/** `GET /api/notifications`: the caller's own, newest first, paged by seq; `unread` keeps the unread ones. */
+export async function listNotifications(domain: Domain, p: Principal, query: { unread?: 'true' | 'false'; limit: number; cursor?: string }) {
+  const below = query.cursor ? Number(decodeCursor(query.cursor, ['number'])[0]) : Infinity;
+  const { rows, watermark } = await visibleNewest(domain, p, below, query.unread === 'true', (out) => out.length > query.limit);
+  const page = rows.slice(0, query.limit);
+  const more = rows.length > query.limit;
+  return { items: page.map((row) => presentNotification(row, watermark)), nextCursor: more ? encodeCursor([page[page.length - 1]!.seq]) : null };
+}
+
+/** `GET /api/notifications/summary`: unread notifications, and the rooms with unread messages or mentions. */
+export async function notificationSummary(domain: Domain, rooms: RoomRuntime, p: Principal): Promise<NotificationSummary> {
+  const { rows } = await visibleNewest(domain, p, Infinity, true, () => false);
+  const mentioned = new Set(rows.filter((row) => row.type === 'room.mention' && row.roomId).map((row) => row.roomId!));
+  const userId = p.user._id.toString();
+  const memberOf = (await roomsPage(memberRoomsFilter(p), 1000)) ?? [];
+  const counted = await Promise.all(memberOf.map(async (room) => {
+    const roomId = room._id.toString();
+    const unread = Math.max(0, (await lastSeq(roomId)) - (await rooms.markers.readUpTo(roomId, userId)));
+    return { roomId, unread, mentioned: mentioned.has(roomId) };
+  }));
+  return { unread: rows.length, rooms: counted.filter((r) => r.unread > 0 || r.mentioned) };
+}
+
+/** `GET /api/me/watch`. */
+export async function watchedCountries(domain: Domain, p: Principal) {
+  return { countries: await domain.repos.watches.of(p.user._id.toString()) };
+}
