@@ -7,9 +7,9 @@ import { listen } from '../roomLink.js';
 import type { MessageKey } from './i18n.svelte.js';
 
 const PAGE_SIZE = 20;
-// The summary also moves without an event reaching this tab (a message in a room not open, a read
-// elsewhere): look again now and then while the page is visible.
-const SUMMARY_EVERY_MS = 30_000;
+// The summary also moves without an event reaching this tab (a message in a room not joined, a read
+// elsewhere): look again now and then while the page is visible, and at each page change (nudge).
+const SUMMARY_EVERY_MS = 20_000;
 const EMPTY: NotificationSummary = { unread: 0, rooms: [] };
 
 /** Unread counts and the bell's list, kept in step with the hub and the socket. */
@@ -76,6 +76,11 @@ export class NotificationCenter {
     this.failure = null;
     this.latest = null;
     this.openRoom = null;
+  }
+
+  /** Asks for fresh counts soon (a page change, the window back in front); bursts make one request. */
+  nudge(): void {
+    if (this.#stops.length > 0) this.#refetch.run();
   }
 
   /** Reads the unread counts again (quietly: a failure keeps the last ones). */
