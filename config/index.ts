@@ -33,6 +33,10 @@ const EnvSchema = z.object({
   METRICS_PORT: optional(z.coerce.number().int().min(1).max(65535).optional()),
   METRICS_HOST: optional(z.string().default('127.0.0.1')),
   HUB_DRAIN_SECONDS: optional(z.coerce.number().int().min(1).max(600).default(20)),
+  SMTP_URL: optional(z.string().refine(isSmtpUrl, 'must be smtp://[user:pass@]host:port or smtps://[user:pass@]host:port').optional()),
+  HUB_MAIL_FROM: optional(z.string().trim().refine(isMailFrom, 'must be an address such as "Partner Hub <no-reply@example.org>" or no-reply@example.org').default('Partner Hub <no-reply@localhost>')),
+  HUB_PUBLIC_URL: optional(z.string().refine(isHttpUrl, 'must be an http:// or https:// URL such as https://hub.example.org').optional()),
+  HUB_DIGEST_HOUR: optional(z.coerce.number().int('must be an hour 0-23 (UTC)').min(0, 'must be an hour 0-23 (UTC)').max(23, 'must be an hour 0-23 (UTC)').default(6)),
 });
 
 const FullEnvSchema = EnvSchema.extend(RateLimitEnv.shape);
@@ -61,6 +65,36 @@ export interface Config {
   version: string;
   /** Budgets of the API's rate limits (writes, failed sign-in steps). */
   rateLimits: RateBudgets;
+  /** Where notification mails go (§11); unset: nothing is mailed. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** The hub's address as users reach it, for links in mails (no trailing slash). */
+  publicUrl: string;
+  /** The UTC hour of the daily digest. */
+  digestHour: number;
+}
+
+function isSmtpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== '' && url.pathname.replace(/^\/$/, '') === '' && !url.search;
+  } catch {
+    return false;
+  }
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' && !url.search && !url.hash;
+  } catch {
+    return false;
+  }
+}
+
+// An address, optionally behind a display name: `Name <a@b>` or `a@b`; no line breaks (header injection).
+function isMailFrom(value: string): boolean {
+  return /^(?:[^<>\r\n]*<[^<>@\s]+@[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+)$/.test(value);
 }
 
 function isMongoUri(value: string): boolean {
@@ -133,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     HUB_ADMIN_EMAIL?: string; HUB_ADMIN_PASSWORD?: string; HUB_MASTER_KEY?: string; JWT_SECRET?: string;
     HUB_MAX_UPLOAD_MB: number; HUB_DEMO: '0' | '1'; LOG_LEVEL: string; FERRETDB_BIN?: string; TRUST_PROXY?: string;
     METRICS_PORT?: number; METRICS_HOST: string; HUB_DRAIN_SECONDS: number;
+    SMTP_URL?: string; HUB_MAIL_FROM: string; HUB_PUBLIC_URL?: string; HUB_DIGEST_HOUR: number;
   };
   if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) {
     throw new ConfigError('METRICS_PORT', 'must differ from PORT (metrics get their own listener, so they can be firewalled)');
@@ -170,5 +205,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     drainMs: e.HUB_DRAIN_SECONDS * 1000,
     version: packageVersion(),
     rateLimits: rateBudgets(parsed.data),
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.HUB_MAIL_FROM,
+    publicUrl: (e.HUB_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    digestHour: e.HUB_DIGEST_HOUR,
   };
 }

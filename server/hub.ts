@@ -17,6 +17,7 @@ import { auditSettled } from './services/audit.js';
 import { bootstrap } from './services/bootstrap.js';
 import { startBlobSweeper } from './services/documents/sweeper.js';
 import { startHousekeeping } from './services/housekeeping.js';
+import { startMailer, type Mailer, type NotificationSource } from './services/mail/index.js';
 import { createRateLimits } from './http/rateLimits.js';
 import type { HubServer } from './realtime/types.js';
 import { createMessageLimiter } from './services/rooms/limits.js';
@@ -30,8 +31,16 @@ export interface Hub {
   metricsPort: number | undefined;
   /** The socket.io server. */
   io: HubServer;
+  /** The notification mailer of this process (SMTP_URL set and stored notifications wired). */
+  mailer: Mailer | undefined;
   /** Graceful stop: refuse new work, let what runs finish (up to HUB_DRAIN_SECONDS), then let go of everything. */
   close(): Promise<void>;
+}
+
+/** What a hub may be started with besides its Config. */
+export interface HubOptions {
+  /** The stored notifications the mailer listens to and reads (§11). */
+  notifications?: NotificationSource;
 }
 
 // A websocket peer that does not answer the close handshake holds the stop this long at most.
@@ -42,7 +51,7 @@ const SOCKET_CLOSE_GRACE_MS = 2000;
  * indexes, the Office and bootstrap admin, demo data; then everything that serves (HTTP app,
  * socket.io, limiters, metrics) is wired before the listener opens, so nothing is answered by half a hub.
  */
-export async function startHub(config: Config, log: Logger): Promise<Hub> {
+export async function startHub(config: Config, log: Logger, options: HubOptions = {}): Promise<Hub> {
   let embedded: EmbeddedDatabase | undefined;
   if (!config.mongodbUri) {
     embedded = await startEmbeddedDatabase({ dataDir: config.dataDir, ferretdbBin: config.ferretdbBin, log });
@@ -97,6 +106,11 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
     started.push(() => domain.notifications.close());
     const housekeeping = startHousekeeping(domain.repos.sessions, log);
     const stopBlobSweeper = startBlobSweeper(domain.repos.documents, domain.storage.blobs, log);
+    // MERGE (notif-core): the stored notifications' repository is the source — pass
+    // `options.notifications ?? domain.repos.notifications` (it offers onStored, isUnread, unreadSince).
+    const mailer = startMailer(config, domain, options.notifications, log, metrics?.mail);
+    if (mailer) started.push(() => mailer.stop());
+    metrics?.countMailQueue(() => domain.repos.mail.count());
     // Warm the catalogs in the background: on FerretDB their first full load can take many seconds.
     for (const catalog of [domain.repos.assessments.catalog, domain.repos.documents.catalog]) {
       catalog.fresh().catch((error: unknown) => log.warn({ err: (error as Error).message }, 'catalog warm-up failed; the first list will load it'));
@@ -111,6 +125,7 @@ export async function startHub(config: Config, log: Logger): Promise<Hub> {
       port,
       metricsPort,
       io: realtime.io,
+      mailer,
       close() {
         closing ??= (async () => {
           housekeeping.stop();

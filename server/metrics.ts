@@ -4,6 +4,7 @@ import mongoose from 'mongoose';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { domainEvents } from './events.js';
 import { observeInserts } from './repositories/messages.js';
+import type { MailCounters } from './services/mail/deps.js';
 
 /** Why a database error was counted. */
 export type DatabaseErrorKind = 'connection' | 'disconnected' | 'request';
@@ -17,6 +18,10 @@ export interface HubMetrics {
   countDatabaseError(kind: DatabaseErrorKind): void;
   /** Reads the number of connected sockets at each scrape. */
   countSockets(read: () => number): void;
+  /** Counts mails sent, failed attempts and mails given up (§11). */
+  mail: MailCounters;
+  /** Reads the outbox's length at each scrape. */
+  countMailQueue(read: () => Promise<number>): void;
   /** Lets go of the event subscriptions (before the database is disconnected on purpose). */
   stop(): void;
 }
@@ -100,6 +105,24 @@ export function createMetrics(): HubMetrics {
     registers: [registry],
   });
   for (const kind of ['connection', 'disconnected', 'request'] as const) databaseErrors.inc({ kind }, 0);
+  const mailSent = new Counter({ name: 'hub_mail_sent_total', help: 'Notification mails the mail server accepted from this process.', registers: [registry] });
+  const mailFailed = new Counter({
+    name: 'hub_mail_failed_total', help: 'Attempts to send a notification mail that failed (refused, no answer); each is retried with backoff.', registers: [registry],
+  });
+  const mailGivenUp = new Counter({
+    name: 'hub_mail_given_up_total', help: 'Notification mails given up after 24 hours of failed attempts (never delivered).', registers: [registry],
+  });
+  let readMailQueue: (() => Promise<number>) | undefined;
+  new Gauge({
+    name: 'hub_mail_queue_length',
+    help: 'Notification mails waiting in the outbox (due or retrying; digests until their hour), all processes together.',
+    registers: [registry],
+    async collect() {
+      // The database may be down: the gauge keeps its last value rather than failing the scrape.
+      const length = await readMailQueue?.().catch(() => undefined);
+      if (length !== undefined) this.set(length);
+    },
+  });
 
   const unsubscribe = domainEvents.subscribe('room.message', (event) => {
     if (event.kind === 'new') messages.inc();
@@ -128,6 +151,10 @@ export function createMetrics(): HubMetrics {
     countDatabaseError: (kind) => databaseErrors.inc({ kind }),
     countSockets: (read) => {
       readSockets = read;
+    },
+    mail: { sent: () => mailSent.inc(), failed: () => mailFailed.inc(), givenUp: () => mailGivenUp.inc() },
+    countMailQueue: (read) => {
+      readMailQueue = read;
     },
     stop() {
       unsubscribe();

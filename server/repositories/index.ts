@@ -2,6 +2,7 @@ import { AssessmentRepository } from './assessments.js';
 import { DocumentRepository } from './documents.js';
 import { NotificationJobRepository } from './notificationJobs.js';
 import { NotificationRepository } from './notifications.js';
+import { MailRepository } from './mail.js';
 import { OrganisationRepository } from './organisations.js';
 import { SessionRepository } from './sessions.js';
 import { UserRepository } from './users.js';
@@ -17,6 +18,8 @@ export interface Repositories {
   notifications: NotificationRepository;
   notificationJobs: NotificationJobRepository;
   watches: WatchRepository;
+  /** The outbox of notification mails (§11). */
+  mail: MailRepository;
 }
 
 /** Builds the repositories of one hub process (each holds its own catalog and caches). */
@@ -31,5 +34,6 @@ export function createRepositories(): Repositories {
     notifications: new NotificationRepository(),
     notificationJobs: new NotificationJobRepository(),
     watches: new WatchRepository(),
+    mail: new MailRepository(),
   };
 }

@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import type { EmailCadence, EmailGroup } from '../../shared/schemas/notifications.js';
 import { User, type UserDoc } from '../models/user.js';
 import { claim } from '../store/claim.js';
 
@@ -24,6 +25,7 @@ export interface UserChange {
   mfaSecret?: string | null;
   mfaPendingSecret?: string | null;
   mfaRecoveryHashes?: string[];
+  emailPreferences?: Partial<Record<EmailGroup, EmailCadence>>;
 }
 
 /** The people using the hub; emails are unique across it. */
@@ -31,6 +33,12 @@ export class UserRepository {
   /** One user, or null. */
   find(id: string | mongoose.Types.ObjectId): Promise<UserDoc | null> {
     return User.findById(id).lean<UserDoc>().exec();
+  }
+
+  /** The users of these ids that exist (one query for a batch). */
+  findMany(ids: string[]): Promise<UserDoc[]> {
+    const valid = ids.filter((id) => mongoose.isValidObjectId(id)).map((id) => new mongoose.Types.ObjectId(id));
+    return User.find({ _id: mongoose.trusted({ $in: valid }) }).lean<UserDoc[]>().exec();
   }
 
   /** The user of an email, or null. */
@@ -83,6 +91,12 @@ export class UserRepository {
   /** Sets fields of a user; answers the user as changed (null if unknown). */
   update(id: string | mongoose.Types.ObjectId, change: UserChange): Promise<UserDoc | null> {
     return User.findByIdAndUpdate(id, { $set: change }, { new: true }).lean<UserDoc>().exec();
+  }
+
+  /** Sets the e-mail cadence of the groups named (each its own field, so two changes of different groups both stay). */
+  setEmailPreferences(id: string | mongoose.Types.ObjectId, change: Partial<Record<EmailGroup, EmailCadence>>): Promise<UserDoc | null> {
+    const set = Object.fromEntries(Object.entries(change).map(([group, cadence]) => [`emailPreferences.${group}`, cadence]));
+    return User.findByIdAndUpdate(id, { $set: set }, { new: true }).lean<UserDoc>().exec();
   }
 
   /** Sets fields of a user, leaving `updatedAt` as it was (a re-sealed secret is no change of the user). */

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { ChangePasswordBody, MfaCodeBody, MfaSetupBody, UpdateMeBody } from '../../shared/schemas/auth.js';
-import { WatchBody } from '../../shared/schemas/notifications.js';
+import { PreferencesBody, WatchBody } from '../../shared/schemas/notifications.js';
 import { auth, authOrEnrolment, principalOf } from '../auth/passport.js';
 import type { Domain } from '../domain.js';
 import { input, validate } from '../http/validate.js';
@@ -8,6 +8,7 @@ import { changePassword, describeMe, disableMfa, enableMfa, setupMfa, updateMe, 
 import { contextOf } from '../services/context.js';
 import { watchCountries } from '../services/notifications/commands.js';
 import { watchedCountries } from '../services/notifications/queries.js';
+import { readPreferences, updatePreferences } from '../services/users/preferences.js';
 
 /** `/api/me`: the signed-in user's own account (§3). */
 export function meRouter(domain: Domain): Router {
@@ -53,6 +54,14 @@ export function meRouter(domain: Domain): Router {
 
   router.put('/watch', signedIn, validate({ body: WatchBody }), async (req, res) => {
     res.json(await watchCountries(domain, principalOf(req), input(req, 'body', WatchBody).countries));
+  });
+
+  router.get('/preferences', signedIn, async (req, res) => {
+    res.json(await readPreferences(domain, contextOf(req)));
+  });
+
+  router.patch('/preferences', signedIn, validate({ body: PreferencesBody }), async (req, res) => {
+    res.json(await updatePreferences(domain, contextOf(req), input(req, 'body', PreferencesBody)));
   });
 
   // Any other path under /api/me answers 401 before 404, as it did when auth() guarded the whole router.
