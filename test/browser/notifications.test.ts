@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
+import { domainEvents } from '../../server/events.js';
 import { createAssessment, createOrganisation, createUser, type Org, type TestUser } from '../helpers/factories.js';
 import { baseUrl } from '../helpers/hub.js';
 import { post } from '../helpers/http.js';
@@ -112,6 +113,36 @@ describe('browser: notifications, unread state and live lists (§11)', function 
     await page.getByText(title).waitFor({ timeout: 15_000 });
     expect(await page.getByText(/Kenya outlook/).count(), 'the country filter still holds').to.equal(0);
     expect(new URL(page.url()).search).to.equal('?country=SDN');
+
+    // A burst of fifty changes is one quiet refetch, not fifty.
+    await page.waitForTimeout(1_000);
+    let fetches = 0;
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/assessments') fetches += 1;
+    });
+    for (let i = 0; i < 50; i += 1) domainEvents.publish('item.changed', { kind: 'assessment', id: '0123456789abcdef01234567', organisationIds: [readerOrg.id] });
+    await page.waitForTimeout(2_000);
+    expect(fetches).to.equal(1);
+    expect(errors).to.deep.equal([]);
+    await context.close();
+  });
+
+  it('saves the e-mail preferences of the six groups with a confirmation, kept across a reload', async () => {
+    const { reader } = await twoPartners();
+    const { context, page, errors } = await openPage(browser);
+    await signIn(page, reader);
+    await page.getByTestId('nav-account').click();
+    const form = page.getByTestId('email-preferences');
+    await form.getByTestId('prefs-documents-daily').and(page.locator(':checked:enabled')).waitFor();
+    expect(await form.locator('fieldset').count()).to.equal(6);
+    await form.getByTestId('prefs-documents-off').check();
+    await form.getByTestId('prefs-rooms-daily').check();
+    await form.getByTestId('prefs-submit').click();
+    expect(await page.getByTestId('prefs-saved').innerText()).to.contain('Your e-mail preferences were saved.');
+    await page.reload();
+    await form.getByTestId('prefs-documents-off').and(page.locator(':checked:enabled')).waitFor();
+    expect(await form.getByTestId('prefs-rooms-daily').isChecked()).to.equal(true);
+    expect(await form.getByTestId('prefs-assessments-daily').isChecked(), 'untouched groups keep their default').to.equal(true);
     expect(errors).to.deep.equal([]);
     await context.close();
   });
