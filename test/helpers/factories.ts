@@ -24,7 +24,7 @@ export interface TestUser {
   refreshToken: string;
 }
 
-let officeAdmin: { token: string; organisationId: string; id: string } | undefined;
+let officeAdmin: { token: string; organisationId: string; id: string; renewAt: number } | undefined;
 
 const unique = () => randomBytes(4).toString('hex');
 
@@ -35,11 +35,15 @@ export async function login(email: string, password: string, otp?: string) {
   return res.body as { accessToken: string; refreshToken: string; expiresIn: number; user: { id: string; organisationId: string } };
 }
 
-/** The bootstrap Office admin, signed in once per run. */
+/**
+ * The bootstrap Office admin, signed in once and again before its access token expires: on a slow,
+ * shared machine the suite can outlast one token (15 minutes), and every later test would see 401.
+ */
 export async function asOfficeAdmin() {
-  if (!officeAdmin) {
+  if (!officeAdmin || Date.now() >= officeAdmin.renewAt) {
     const res = await login(ADMIN_EMAIL, ADMIN_PASSWORD);
-    officeAdmin = { token: res.accessToken, organisationId: res.user.organisationId, id: res.user.id };
+    const renewAt = Date.now() + (res.expiresIn * 1000) / 2;
+    officeAdmin = { token: res.accessToken, organisationId: res.user.organisationId, id: res.user.id, renewAt };
   }
   return officeAdmin;
 }
