@@ -18,7 +18,8 @@ import type { Page } from '../../../shared/schemas/common.js';
 import type { DocumentWithVersions, HubDocument } from '../../../shared/schemas/documents.js';
 import type { CountryItem, RiskFactorView } from '../../../shared/schemas/framework.js';
 import type { Health } from '../../../shared/schemas/health.js';
-import type { EmailCadence, EmailGroup, Notification, NotificationSummary } from '../../../shared/schemas/notifications.js';
+import type { z } from 'zod';
+import type { EmailCadence, EmailGroup, Notification, NotificationSummary, PreferencesAnswer, WatchAnswer } from '../../../shared/schemas/notifications.js';
 import type { Organisation, User } from '../../../shared/schemas/organisations.js';
 import type { Room, RoomMessage } from '../../../shared/schemas/rooms.js';
 import type { Classification, Sharing } from '../../../shared/sharing.js';
@@ -464,22 +465,22 @@ export class ApiClient {
   }
 
   /** GET /api/me/watch: the countries the person watches (alpha-3). */
-  watchedCountries(): Promise<{ countries: string[] }> {
+  watchedCountries(): Promise<z.infer<typeof WatchAnswer>> {
     return this.request('GET', '/api/me/watch');
   }
 
   /** PUT /api/me/watch: replaces the watched countries. */
-  setWatchedCountries(countries: string[]): Promise<{ countries: string[] }> {
+  setWatchedCountries(countries: string[]): Promise<z.infer<typeof WatchAnswer>> {
     return this.request('PUT', '/api/me/watch', { body: { countries } });
   }
 
   /** GET /api/me/preferences: the e-mail cadence of each group. */
-  preferences(): Promise<{ email: EmailPreferences }> {
+  preferences(): Promise<z.infer<typeof PreferencesAnswer>> {
     return this.request('GET', '/api/me/preferences');
   }
 
   /** PATCH /api/me/preferences: changes the cadence of some groups. */
-  updatePreferences(email: Partial<EmailPreferences>): Promise<{ email: EmailPreferences }> {
+  updatePreferences(email: Partial<EmailPreferences>): Promise<z.infer<typeof PreferencesAnswer>> {
     return this.request('PATCH', '/api/me/preferences', { body: { email } });
   }
 
