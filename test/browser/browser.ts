@@ -124,3 +124,8 @@ export function englishMessages(): Map<string, string> {
   const ar = read('ar');
   return new Map(Object.entries(en).filter(([key, text]) => text !== ar[key]));
 }
+
+/** Text as a reader sees it: without the invisible isolates around user text, spaces collapsed. */
+export function plain(text: string): string {
+  return text.replace(/[\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim();
+}

@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
-import { domainEvents } from '../../server/events.js';
-import { createTenant } from '../helpers/factories.js';
-import { ensureBuilt, hasChromium, launch, openPage, screenshot, signIn } from './browser.js';
+import { createAssessment, createTenant } from '../helpers/factories.js';
+import { ensureBuilt, hasChromium, launch, openPage, plain, signIn } from './browser.js';
 
 describe('browser: the app shell', function () {
   this.timeout(60_000);
@@ -18,31 +17,26 @@ describe('browser: the app shell', function () {
     await browser?.close();
   });
 
-  it('rings the bell when a notification arrives on the socket', async () => {
-    const { analyst } = await createTenant();
+  it('rings the bell when a notification is stored for the person, live, and clears it on "mark all as read"', async () => {
+    const [{ analyst, organisation }, { analyst: author }] = await Promise.all([createTenant(), createTenant()]);
     const { context, page, errors } = await openPage(browser);
     await signIn(page, analyst);
-    // The socket connects once the shell is up; give the handshake a moment, then publish as a service would.
+    // The socket connects once the shell is up; give the handshake a moment, then share as a partner would.
     await page.waitForTimeout(1_000);
-    domainEvents.publish('notification', {
-      userId: analyst.id,
-      notification: {
-        id: '1.0123456789abcdef01234567', type: 'assessment.shared', createdAt: new Date().toISOString(), readAt: null, actor: null,
-        subject: { kind: 'assessment', id: '0123456789abcdef01234567', country: 'BDI', title: 'Burundi — quarterly assessment', classification: 'unclassified' },
-      },
-    });
+    await createAssessment(author, { country: 'BDI', title: 'Burundi — quarterly assessment', classification: 'unclassified', sharing: { scope: 'selected', organisations: [organisation.id] } }, true);
 
     const count = page.getByTestId('notifications-count');
     await count.waitFor({ timeout: 10_000 });
     expect(await count.innerText()).to.equal('1');
     await page.getByTestId('notifications-button').click();
     const panel = page.getByTestId('notifications-panel');
-    await panel.waitFor();
-    expect(await panel.innerText()).to.contain('An assessment was shared with your organisation').and.contain('Burundi — quarterly assessment');
-    await screenshot(page, 'en-notifications');
+    await page.getByTestId('notification-item').waitFor();
+    expect(plain(await panel.innerText())).to.contain('shared an assessment on Burundi').and.contain('Burundi — quarterly assessment');
+    await page.getByTestId('notifications-read-all').click();
+    await count.waitFor({ state: 'detached' });
+    expect(await page.getByTestId('notification-item').getAttribute('data-unread')).to.equal('false');
     await page.keyboard.press('Escape');
     await panel.waitFor({ state: 'detached' });
-    expect(await count.count(), 'read once the panel was seen').to.equal(0);
     expect(await page.evaluate<string | null>("document.activeElement?.getAttribute('data-testid') ?? null")).to.equal('notifications-button');
     expect(errors).to.deep.equal([]);
     await context.close();

@@ -18,6 +18,8 @@ import type { Page } from '../../../shared/schemas/common.js';
 import type { DocumentWithVersions, HubDocument } from '../../../shared/schemas/documents.js';
 import type { CountryItem, RiskFactorView } from '../../../shared/schemas/framework.js';
 import type { Health } from '../../../shared/schemas/health.js';
+import type { z } from 'zod';
+import type { EmailCadence, EmailGroup, Notification, NotificationSummary, PreferencesAnswer, WatchAnswer } from '../../../shared/schemas/notifications.js';
 import type { Organisation, User } from '../../../shared/schemas/organisations.js';
 import type { Room, RoomMessage } from '../../../shared/schemas/rooms.js';
 import type { Classification, Sharing } from '../../../shared/sharing.js';
@@ -36,6 +38,8 @@ export type {
   CountryOverview,
   DocumentWithVersions,
   HubDocument,
+  Notification,
+  NotificationSummary,
   Organisation,
   Page,
   RiskFactorView,
@@ -87,6 +91,9 @@ export interface DocumentQuery {
   limit?: number;
   cursor?: string;
 }
+
+/** The e-mail cadence of each group of notifications (§11). */
+export type EmailPreferences = Record<EmailGroup, EmailCadence>;
 
 /** Why a call failed: a contract error code, or `network` when the hub could not be reached. */
 export type ApiErrorCode = ErrorCode | 'network';
@@ -440,6 +447,41 @@ export class ApiClient {
     }
     if (status === 0) return new ApiError(0, 'network', 'The hub could not be reached.');
     return new ApiError(status, error?.code ?? fallbackCode(status), error?.message ?? String(status), error?.details ?? []);
+  }
+
+  /** GET /api/notifications (one page, newest first, the caller's own). */
+  notifications(query: { unread?: boolean; limit?: number; cursor?: string } = {}): Promise<Page<Notification>> {
+    return this.request('GET', '/api/notifications', { query: { unread: query.unread ? 'true' : undefined, limit: query.limit, cursor: query.cursor } });
+  }
+
+  /** GET /api/notifications/summary: unread notifications and, per room, unread messages and mentions. */
+  notificationSummary(): Promise<NotificationSummary> {
+    return this.request('GET', '/api/notifications/summary');
+  }
+
+  /** POST /api/notifications/read: these notifications, or all of them, are read. */
+  readNotifications(which: { ids: string[] } | { all: true }): Promise<void> {
+    return this.request('POST', '/api/notifications/read', { body: which });
+  }
+
+  /** GET /api/me/watch: the countries the person watches (alpha-3). */
+  watchedCountries(): Promise<z.infer<typeof WatchAnswer>> {
+    return this.request('GET', '/api/me/watch');
+  }
+
+  /** PUT /api/me/watch: replaces the watched countries. */
+  setWatchedCountries(countries: string[]): Promise<z.infer<typeof WatchAnswer>> {
+    return this.request('PUT', '/api/me/watch', { body: { countries } });
+  }
+
+  /** GET /api/me/preferences: the e-mail cadence of each group. */
+  preferences(): Promise<z.infer<typeof PreferencesAnswer>> {
+    return this.request('GET', '/api/me/preferences');
+  }
+
+  /** PATCH /api/me/preferences: changes the cadence of some groups. */
+  updatePreferences(email: Partial<EmailPreferences>): Promise<z.infer<typeof PreferencesAnswer>> {
+    return this.request('PATCH', '/api/me/preferences', { body: { email } });
   }
 
   /** GET /api/health (no authentication). */

@@ -39,12 +39,6 @@ export function targetTypeLabel(i18n: I18n, type: string): string {
   return i18n.has(key) ? i18n.t(key) : type;
 }
 
-/** A notification type (`assessment.shared`…) as a sentence. */
-export function notificationLabel(i18n: I18n, type: string): string {
-  const key = `notification_${type.replace(/[.:-]/g, '_')}`;
-  return i18n.has(key) ? i18n.t(key) : i18n.t('notification_unknown');
-}
-
 // The Office is created by the hub itself with its official English name; show its official name in
 // the reader's language instead, unless an administrator has renamed it.
 const OFFICE_DEFAULT_NAMES = new Set([

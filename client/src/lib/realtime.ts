@@ -1,4 +1,4 @@
-/** The socket.io connection of the signed-in person: notifications, session revocation and situation rooms (contract §8). */
+/** The socket.io connection of the signed-in person: notifications (§11), session revocation and situation rooms (§8). */
 import { io, type Socket } from 'socket.io-client';
 import { tokens } from './api.js';
 import { startRooms, stopRooms } from './roomsRuntime.js';
@@ -15,7 +15,6 @@ export function connectRealtime(): void {
     auth: (cb) => cb({ token: tokens.access ?? '' }),
     reconnectionDelayMax: 30_000,
   });
-  current.on('notification', (payload: unknown) => notifications.add(payload));
   current.on('session:revoked', () => {
     disconnectRealtime();
     session.end('session_revoked');
@@ -40,10 +39,12 @@ export function connectRealtime(): void {
   });
   socket = current;
   startRooms(current, session.user?.id ?? null);
+  notifications.start(session.user?.id ?? null);
 }
 
 /** Closes the socket (sign-out). */
 export function disconnectRealtime(): void {
+  notifications.stop();
   stopRooms();
   socket?.removeAllListeners();
   socket?.disconnect();

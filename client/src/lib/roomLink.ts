@@ -35,6 +35,11 @@ export interface LinkEvents {
   'room:removed': ServerToClientEvents['room:removed'];
   typing: ServerToClientEvents['typing'];
   notification: ServerToClientEvents['notification'];
+  /** §11: something the person sees was created, changed, shared with them or taken from them (no content). */
+  'assessment.changed': (payload: { id: string }) => void;
+  'document.changed': (payload: { id: string }) => void;
+  'room.changed': (payload: { id: string }) => void;
+  'alert.changed': (payload: { id: string }) => void;
 }
 
 type EventName = keyof LinkEvents;
@@ -43,7 +48,18 @@ type Handler = (...args: never[]) => void;
 // A store that takes longer than this to acknowledge is treated as "not yet": the message stays in the
 // outbox and its clientMsgId makes the retry harmless.
 const CALL_TIMEOUT_MS = 10_000;
-const FORWARDED: EventName[] = ['message:new', 'message:updated', 'message:deleted', 'room:removed', 'typing', 'notification'];
+const FORWARDED: EventName[] = [
+  'message:new',
+  'message:updated',
+  'message:deleted',
+  'room:removed',
+  'typing',
+  'notification',
+  'assessment.changed',
+  'document.changed',
+  'room.changed',
+  'alert.changed',
+];
 
 let current: HubSocket | null = null;
 let unbind: (() => void) | null = null;

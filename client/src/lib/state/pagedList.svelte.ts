@@ -1,4 +1,5 @@
 /** A list the hub sends a page at a time: its filters, the rows loaded so far, "load more" and the last failure. */
+import { PAGE_LIMIT_MAX } from '../../../../shared/limits.js';
 import type { Page } from '../api.js';
 import { errorKey } from '../errors.js';
 import type { MessageKey } from './i18n.svelte.js';
@@ -31,6 +32,8 @@ export class PagedList<Item, Values extends object = Record<string, never>> {
   loaded = $state(false);
   failure = $state<MessageKey | null>(null);
   #generation = 0;
+  /** The filters of the last load, so a quiet refresh ignores what is typed but not yet applied. */
+  #applied: Values | null = null;
   readonly #source: PagedListSource<Item, Values>;
 
   constructor(source: PagedListSource<Item, Values>) {
@@ -43,6 +46,7 @@ export class PagedList<Item, Values extends object = Record<string, never>> {
     const mine = ++this.#generation;
     this.loading = true;
     this.failure = null;
+    if (!cursor) this.#applied = $state.snapshot(this.values) as Values;
     try {
       const page = await this.#source.fetch(this.values, { limit: this.#source.pageSize, cursor });
       if (mine !== this.#generation) return;
@@ -55,6 +59,25 @@ export class PagedList<Item, Values extends object = Record<string, never>> {
       if (mine === this.#generation) this.failure = errorKey(error);
     } finally {
       if (mine === this.#generation) this.loading = false;
+    }
+  }
+
+  /**
+   * Fetches again as many rows as are shown, under the filters last applied, without a spinner: a live
+   * event said something changed. A failure keeps the rows; a load under way wins.
+   */
+  async refresh(): Promise<void> {
+    if (!this.loaded || this.loading || !this.#applied) return;
+    const mine = ++this.#generation;
+    const limit = Math.min(PAGE_LIMIT_MAX, Math.max(this.#source.pageSize, this.items.length));
+    try {
+      const page = await this.#source.fetch(this.#applied, { limit });
+      if (mine !== this.#generation) return;
+      this.items = page.items;
+      this.nextCursor = page.nextCursor;
+      this.#source.onpage?.(page.items);
+    } catch {
+      // Quiet: the rows on screen stay; the next event or the person's own action tries again.
     }
   }
 

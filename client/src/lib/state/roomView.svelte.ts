@@ -9,6 +9,7 @@ import { errorKey } from '../errors.js';
 import { currentSocket, deleteMessage, editMessage, isConnected, joinRoom, LinkError, leaveRoom, listen, roomHistory, sendTyping } from '../roomLink.js';
 import { Timeline } from '../roomTimeline.js';
 import type { MessageKey } from './i18n.svelte.js';
+import { notifications } from './notifications.svelte.js';
 import { outbox } from './outbox.svelte.js';
 import { session } from './session.svelte.js';
 
@@ -51,6 +52,8 @@ export class RoomView {
   typing = $state.raw<RoomPerson[]>([]);
   recent = $state.raw<RoomPerson[]>([]);
   actionError = $state<MessageKey | null>(null);
+  /** The first message that was unread when the person came back (the "New messages" line), if any. */
+  firstUnreadSeq = $state<number | null>(null);
   /** The latest message from someone else, for screen readers. */
   arrival = $state.raw<RoomMessage | null>(null);
   readonly pending = $derived.by(() => {
@@ -77,6 +80,7 @@ export class RoomView {
 
   /** Loads the room and its latest messages, then joins it over the socket whenever the link is up. */
   async start(): Promise<void> {
+    notifications.openRoom = this.id;
     this.#stops.push(
       listen('connect', () => void this.#onConnect()),
       listen('disconnect', () => {
@@ -102,6 +106,7 @@ export class RoomView {
   /** Leaves the room (the page closes). */
   stop(): void {
     this.#stopped = true;
+    if (notifications.openRoom === this.id) notifications.openRoom = null;
     for (const stop of this.#stops) stop();
     this.#stops = [];
     if (this.#tick) clearInterval(this.#tick);
@@ -185,7 +190,7 @@ export class RoomView {
       const target = this.#timeline.top;
       if (target <= this.#readSent || this.#stopped) return;
       this.#readSent = target;
-      api.markRoomRead(this.id, target).catch(() => {
+      api.markRoomRead(this.id, target).then(() => notifications.roomRead(this.id), () => {
         this.#readSent = 0; // tried again on the next message or visit
       });
     }, READ_DELAY_MS);
@@ -197,6 +202,7 @@ export class RoomView {
         const room = await api.room(this.id);
         const page = await api.roomMessages(this.id, { before: room.lastSeq + 1, limit: PAGE_SIZE });
         this.room = room;
+        if (room.unread && room.unread > 0) this.firstUnreadSeq = room.lastSeq - room.unread + 1;
         this.#timeline.startAt(page.items[0] ? page.items[0].seq - 1 : room.lastSeq);
         this.#merge(page.items);
         this.loaded = true;

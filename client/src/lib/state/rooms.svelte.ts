@@ -1,6 +1,8 @@
 /** The rooms list: the rooms of the person's organisation with their unread counts, and new invitations. */
 import { api, type Room } from '../api.js';
+import { refreshOn } from '../liveLists.js';
 import { listen } from '../roomLink.js';
+import { session } from './session.svelte.js';
 import { PagedList } from './pagedList.svelte.js';
 
 const PAGE_SIZE = 50;
@@ -29,21 +31,37 @@ export class RoomList extends PagedList<Room> {
     });
   }
 
-  /** Loads the first page and follows `room.added` notifications and reconnections. */
+  /** Loads the first page and follows `room.added` notifications, room changes, new messages and reconnections. */
   start(): void {
     this.#stops.push(
       listen('notification', (payload) => {
         if (payload.type !== 'room.added') return;
-        const roomId = typeof payload.roomId === 'string' ? payload.roomId : '';
-        this.added = { roomId, name: typeof payload.name === 'string' ? payload.name : null };
-        void this.load();
+        const subject = (payload.subject ?? {}) as { id?: unknown; title?: unknown };
+        const roomId = typeof payload.roomId === 'string' ? payload.roomId : typeof subject.id === 'string' ? subject.id : '';
+        this.added = { roomId, name: typeof subject.title === 'string' ? subject.title : null };
       }),
-      // Unread counts move while the link is down; refresh them when it is back.
-      listen('connect', () => {
-        if (this.loaded) void this.load();
+      // A message in a room shown here (the socket hears those of rooms joined elsewhere in the tab).
+      listen('message:new', (message) => {
+        if (message.author.id === session.user?.id) return;
+        this.items = this.items.map((room) => (room.id === message.roomId && room.lastSeq < message.seq ? { ...room, lastSeq: message.seq, unread: (room.unread ?? 0) + 1 } : room));
       }),
+      // Rooms added, renamed, archived or taken away, and unread counts that moved while the link was down.
+      refreshOn(['room.changed'], () => void this.refresh()),
     );
     void this.load();
+  }
+
+  /** Takes the unread counts of the notification summary (they move with messages this tab does not hear). */
+  applyUnread(rooms: readonly { roomId: string; unread: number }[]): void {
+    const counts = new Map(rooms.map((room) => [room.roomId, room.unread]));
+    let changed = false;
+    const next = this.items.map((room) => {
+      const unread = counts.get(room.id) ?? 0;
+      if ((room.unread ?? 0) === unread) return room;
+      changed = true;
+      return { ...room, unread };
+    });
+    if (changed) this.items = next;
   }
 
   /** Stops following (the page closes). */
