@@ -31,7 +31,9 @@ const CATEGORIES: [string, RegExp][] = [
   ['logging (pino)', /node_modules\/(pino|pino-http|pino-std-serializers|sonic-boom|fast-redact|quick-format-unescaped)/],
   ['validation (zod)', /node_modules\/zod\//],
   ['Express, helmet', /node_modules\/(express|router|helmet|body-parser|finalhandler|send|on-finished|qs|content-type|type-is|accepts|negotiator|mime|etag|fresh|range-parser|depd|debug)/],
-  ['catalog walk, visibility, search', /server\/(services\/assessment(Catalog|Queries)|policies\/|services\/changeFeed)|shared\/search/],
+  // Both layouts: before issue 11 (services/assessmentCatalog.ts, …) and after it (repositories/, store/).
+  ['audit trail', /server\/(services\/audit|repositories\/audit|models\/auditRecord)/],
+  ['catalog walk, visibility, search', /server\/(services\/assessment(Catalog|Queries)|services\/assessments\/(queries|views)|repositories\/assessments|store\/(catalog|changeFeed)|policies\/|services\/(catalog|changeFeed))|shared\/search/],
   ['presenters', /server\/presenters\//],
   ['other hub code', /\/work\/|server\/|shared\//],
   ['Node core (http, net, streams)', /^node:/],
