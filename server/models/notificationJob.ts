@@ -1,4 +1,4 @@
-import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+import mongoose, { Schema } from 'mongoose';
 
 // A fan-out job: what an action stores (one insert) instead of a notification per recipient. Jobs are
 // removed when done, so the collection holds only those in flight and stays small.
@@ -14,7 +14,6 @@ const notificationJobSchema = new Schema({
   createdAt: { type: Date, required: true },
 }, { strict: 'throw', versionKey: false });
 
-export type NotificationJobDoc = InferSchemaType<typeof notificationJobSchema>;
 /** A notification waiting to be written for each of its recipients. */
 export const NotificationJob = mongoose.model('NotificationJob', notificationJobSchema);
 
@@ -32,6 +31,5 @@ const watchSchema = new Schema({
   countries: { type: [String], default: [] },
 }, { strict: 'throw', versionKey: false });
 
-export type WatchDoc = InferSchemaType<typeof watchSchema>;
 /** The countries a user watches (`_id` is the user's id). */
 export const Watch = mongoose.model('Watch', watchSchema);
