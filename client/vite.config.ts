@@ -12,10 +12,7 @@ export default defineConfig({
   plugins: [svelte({ configFile: false, emitCss: true, compilerOptions: { css: 'external', runes: true } })],
   server: {
     fs: { allow: [fileURLToPath(new URL('..', import.meta.url))] },
-    proxy: {
-      '/api': `http://127.0.0.1:${process.env.HUB_PORT ?? 8080}`,
-      '/socket.io': { target: `ws://127.0.0.1:${process.env.HUB_PORT ?? 8080}`, ws: true },
-    },
+    proxy: { '/api': `http://127.0.0.1:${process.env.HUB_PORT ?? 8080}`, '/socket.io': { target: `ws://127.0.0.1:${process.env.HUB_PORT ?? 8080}`, ws: true } },
   },
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),

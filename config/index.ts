@@ -8,7 +8,10 @@ import { RateLimitEnv, rateBudgets, type RateBudgets } from './rateLimits.js';
 
 /** A configuration problem: the process prints `message` on one line and exits with code 1. */
 export class ConfigError extends Error {
-  constructor(readonly variable: string, message: string) {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
     super(`${variable}: ${message}`);
   }
 }
@@ -20,7 +23,13 @@ const EnvSchema = z.object({
   HOST: optional(z.string().default('0.0.0.0')),
   MONGODB_URI: optional(z.string().refine(isMongoUri, 'is not a valid mongodb:// or mongodb+srv:// connection string').optional()),
   DATA_DIR: optional(z.string().default('./data')),
-  REDIS_URL: optional(z.string().url('must be a redis:// URL').refine((u) => /^rediss?:\/\//.test(u), 'must be a redis:// URL').optional()),
+  REDIS_URL: optional(
+    z
+      .string()
+      .url('must be a redis:// URL')
+      .refine((u) => /^rediss?:\/\//.test(u), 'must be a redis:// URL')
+      .optional(),
+  ),
   HUB_ADMIN_EMAIL: optional(z.string().trim().toLowerCase().email('must be an email address').optional()),
   HUB_ADMIN_PASSWORD: optional(z.string().min(12, 'must be at least 12 characters').optional()),
   HUB_MASTER_KEY: optional(z.string().refine(isKey32, 'must be 32 bytes encoded in base64').optional()),
@@ -29,14 +38,31 @@ const EnvSchema = z.object({
   HUB_DEMO: optional(z.enum(['0', '1']).default('0')),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   FERRETDB_BIN: optional(z.string().optional()),
-  TRUST_PROXY: optional(z.string().trim().refine(isTrustProxy, 'must be the number of proxies in front (e.g. 1) or their addresses or ranges, comma-separated; not true, which would let any client choose its address').optional()),
+  TRUST_PROXY: optional(
+    z
+      .string()
+      .trim()
+      .refine(
+        isTrustProxy,
+        'must be the number of proxies in front (e.g. 1) or their addresses or ranges, comma-separated; not true, which would let any client choose its address',
+      )
+      .optional(),
+  ),
   METRICS_PORT: optional(z.coerce.number().int().min(1).max(65535).optional()),
   METRICS_HOST: optional(z.string().default('127.0.0.1')),
   HUB_DRAIN_SECONDS: optional(z.coerce.number().int().min(1).max(600).default(20)),
   SMTP_URL: optional(z.string().refine(isSmtpUrl, 'must be smtp://[user:pass@]host:port or smtps://[user:pass@]host:port').optional()),
-  HUB_MAIL_FROM: optional(z.string().trim().refine(isMailFrom, 'must be an address such as "Partner Hub <no-reply@example.org>" or no-reply@example.org').default('Partner Hub <no-reply@localhost>')),
+  HUB_MAIL_FROM: optional(
+    z
+      .string()
+      .trim()
+      .refine(isMailFrom, 'must be an address such as "Partner Hub <no-reply@example.org>" or no-reply@example.org')
+      .default('Partner Hub <no-reply@localhost>'),
+  ),
   HUB_PUBLIC_URL: optional(z.string().refine(isHttpUrl, 'must be an http:// or https:// URL such as https://hub.example.org').optional()),
-  HUB_DIGEST_HOUR: optional(z.coerce.number().int('must be an hour 0-23 (UTC)').min(0, 'must be an hour 0-23 (UTC)').max(23, 'must be an hour 0-23 (UTC)').default(6)),
+  HUB_DIGEST_HOUR: optional(
+    z.coerce.number().int('must be an hour 0-23 (UTC)').min(0, 'must be an hour 0-23 (UTC)').max(23, 'must be an hour 0-23 (UTC)').default(6),
+  ),
 });
 
 const FullEnvSchema = EnvSchema.extend(RateLimitEnv.shape);
@@ -163,11 +189,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
   }
   const e = parsed.data as {
-    PORT: number; HOST: string; MONGODB_URI?: string; DATA_DIR: string; REDIS_URL?: string;
-    HUB_ADMIN_EMAIL?: string; HUB_ADMIN_PASSWORD?: string; HUB_MASTER_KEY?: string; JWT_SECRET?: string;
-    HUB_MAX_UPLOAD_MB: number; HUB_DEMO: '0' | '1'; LOG_LEVEL: string; FERRETDB_BIN?: string; TRUST_PROXY?: string;
-    METRICS_PORT?: number; METRICS_HOST: string; HUB_DRAIN_SECONDS: number;
-    SMTP_URL?: string; HUB_MAIL_FROM: string; HUB_PUBLIC_URL?: string; HUB_DIGEST_HOUR: number;
+    PORT: number;
+    HOST: string;
+    MONGODB_URI?: string;
+    DATA_DIR: string;
+    REDIS_URL?: string;
+    HUB_ADMIN_EMAIL?: string;
+    HUB_ADMIN_PASSWORD?: string;
+    HUB_MASTER_KEY?: string;
+    JWT_SECRET?: string;
+    HUB_MAX_UPLOAD_MB: number;
+    HUB_DEMO: '0' | '1';
+    LOG_LEVEL: string;
+    FERRETDB_BIN?: string;
+    TRUST_PROXY?: string;
+    METRICS_PORT?: number;
+    METRICS_HOST: string;
+    HUB_DRAIN_SECONDS: number;
+    SMTP_URL?: string;
+    HUB_MAIL_FROM: string;
+    HUB_PUBLIC_URL?: string;
+    HUB_DIGEST_HOUR: number;
   };
   if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) {
     throw new ConfigError('METRICS_PORT', 'must differ from PORT (metrics get their own listener, so they can be firewalled)');
@@ -181,8 +223,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } catch (error) {
     throw new ConfigError('DATA_DIR', `cannot create ${dataDir}: ${(error as Error).message}`);
   }
-  const masterKey = e.HUB_MASTER_KEY
-    ?? generatedSecret(dataDir, 'master.key', () => randomBytes(32).toString('base64'));
+  const masterKey = e.HUB_MASTER_KEY ?? generatedSecret(dataDir, 'master.key', () => randomBytes(32).toString('base64'));
   if (!isKey32(masterKey)) throw new ConfigError('HUB_MASTER_KEY', `the key in ${dataDir}/secrets/master.key is not 32 bytes of base64`);
   const jwtSecret = e.JWT_SECRET ?? generatedSecret(dataDir, 'jwt.secret', () => randomBytes(48).toString('base64url'));
   return {

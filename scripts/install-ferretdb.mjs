@@ -48,9 +48,7 @@ function main() {
   say(`building FerretDB ${VERSION} with ${go.stdout.trim()} (a few minutes the first time)`);
 
   say(`downloading ${MODULE}@${VERSION}`);
-  const download = spawnSync('go', ['mod', 'download', '-json', `${MODULE}@${VERSION}`], {
-    encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const download = spawnSync('go', ['mod', 'download', '-json', `${MODULE}@${VERSION}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   let info = {};
   try {
     info = JSON.parse(download.stdout);
@@ -76,7 +74,9 @@ function main() {
     say('compiling (go build ./cmd/ferretdb)');
     // The SQLite backend is pure Go, so no C compiler is needed unless the caller asks for cgo.
     const build = spawnSync('go', ['build', '-o', partial, './cmd/ferretdb'], {
-      cwd: src, stdio: 'inherit', env: { ...process.env, CGO_ENABLED: process.env.CGO_ENABLED ?? '0' },
+      cwd: src,
+      stdio: 'inherit',
+      env: { ...process.env, CGO_ENABLED: process.env.CGO_ENABLED ?? '0' },
     });
     if (build.status !== 0) {
       rmSync(partial, { force: true });

@@ -47,7 +47,8 @@ function goInstall() {
   try {
     say(`go install ${MODULE}@${VERSION}`);
     const r = spawnSync('go', ['install', `${MODULE}@${VERSION}`], {
-      stdio: 'inherit', env: { ...process.env, GOBIN: bin, CGO_ENABLED: process.env.CGO_ENABLED ?? '0' },
+      stdio: 'inherit',
+      env: { ...process.env, GOBIN: bin, CGO_ENABLED: process.env.CGO_ENABLED ?? '0' },
     });
     const built = path.join(bin, 'mailpit');
     if (r.status !== 0 || !works(built)) return false;
@@ -61,9 +62,7 @@ function goInstall() {
 /** Builds from a writable copy of the module with the embedded UI folder stubbed when it is missing. */
 function buildFromSource() {
   say(`downloading ${MODULE}@${VERSION}`);
-  const download = spawnSync('go', ['mod', 'download', '-json', `${MODULE}@${VERSION}`], {
-    encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const download = spawnSync('go', ['mod', 'download', '-json', `${MODULE}@${VERSION}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   let info = {};
   try {
     info = JSON.parse(download.stdout);
@@ -87,7 +86,9 @@ function buildFromSource() {
     const partial = `${target}.${process.pid}.tmp`;
     say('compiling (go build .)');
     const build = spawnSync('go', ['build', '-o', partial, '.'], {
-      cwd: src, stdio: 'inherit', env: { ...process.env, CGO_ENABLED: process.env.CGO_ENABLED ?? '0' },
+      cwd: src,
+      stdio: 'inherit',
+      env: { ...process.env, CGO_ENABLED: process.env.CGO_ENABLED ?? '0' },
     });
     if (build.status !== 0) {
       rmSync(partial, { force: true });

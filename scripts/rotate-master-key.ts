@@ -71,8 +71,11 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (error: unknown) => {
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`rotate-master-key: ${message.split('\n')[0]}\n`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`rotate-master-key: ${message.split('\n')[0]}\n`);
+    process.exit(1);
+  },
+);

@@ -50,9 +50,7 @@ function whyBuild() {
 function npmRun(script) {
   // Under `npm start`, npm_execpath is the npm that started us; reuse it rather than whatever is on PATH.
   const npmCli = process.env.npm_execpath;
-  const [command, args] = npmCli && npmCli.endsWith('.js')
-    ? [process.execPath, [npmCli, 'run', script]]
-    : ['npm', ['run', script]];
+  const [command, args] = npmCli && npmCli.endsWith('.js') ? [process.execPath, [npmCli, 'run', script]] : ['npm', ['run', script]];
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
   return result.status === 0;
 }

@@ -45,17 +45,20 @@ export function createApp(domain: Domain, log: Logger, rateLimit: RequestHandler
 
   if (metrics) app.use(metrics.httpMiddleware);
 
-  app.use(pinoHttp({
-    logger: log,
-    genReqId: (req, res) => requestId(req, res),
-    customLogLevel: (_req, res, err) => (res.statusCode === 503 ? 'warn' : err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-    // 503 is the database (or a draining process) being away: one line per request, no stack trace.
-    customErrorObject: (_req, res, _error, value: Record<string, unknown>) => (res.statusCode === 503 ? { res: value.res, responseTime: value.responseTime } : value),
-    serializers: {
-      req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-  }));
+  app.use(
+    pinoHttp({
+      logger: log,
+      genReqId: (req, res) => requestId(req, res),
+      customLogLevel: (_req, res, err) => (res.statusCode === 503 ? 'warn' : err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      // 503 is the database (or a draining process) being away: one line per request, no stack trace.
+      customErrorObject: (_req, res, _error, value: Record<string, unknown>) =>
+        res.statusCode === 503 ? { res: value.res, responseTime: value.responseTime } : value,
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
   app.use(securityHeaders());
   app.use(requireWellFormedPath);
   if (drain) app.use(drain.middleware);

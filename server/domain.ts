@@ -27,7 +27,11 @@ export interface Domain {
 export function createDomain(config: Config): Domain {
   const repos = createRepositories();
   return {
-    config, repos, storage: createDocumentStorage(config, repos.documents), dummyHash: dummyHash(), lockout: new Lockout(repos.sessions),
+    config,
+    repos,
+    storage: createDocumentStorage(config, repos.documents),
+    dummyHash: dummyHash(),
+    lockout: new Lockout(repos.sessions),
     principals: new PrincipalCache((claims) => readPrincipal(repos, claims)),
     notifications: new NotificationService(repos),
   };

@@ -23,7 +23,7 @@ export interface DomainEvents {
   /** A user's name or role changed (copies of their principal kept in memory are stale). */
   'user.changed': { userId: string };
   /** A notification was stored for a user: their sockets get it (§11). */
-  'notification': { userId: string; notification: Notification };
+  notification: { userId: string; notification: Notification };
   /** An item was created or changed, or its audience was: sockets of these organisations hear `<kind>.changed`. */
   'item.changed': { kind: ListedKind; id: string; organisationIds: string[] };
 }

@@ -2,9 +2,20 @@ import { pino, type Logger } from 'pino';
 
 /** Paths never written to a log: credentials, tokens, one-time passwords and secrets. */
 const REDACT = [
-  'req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]',
-  '*.password', '*.currentPassword', '*.newPassword', '*.refreshToken', '*.accessToken',
-  '*.token', '*.otp', '*.secret', '*.auth', 'password', 'token',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.currentPassword',
+  '*.newPassword',
+  '*.refreshToken',
+  '*.accessToken',
+  '*.token',
+  '*.otp',
+  '*.secret',
+  '*.auth',
+  'password',
+  'token',
 ];
 
 /** Creates the hub's structured logger. */

@@ -107,10 +107,14 @@ export function createMetrics(): HubMetrics {
   for (const kind of ['connection', 'disconnected', 'request'] as const) databaseErrors.inc({ kind }, 0);
   const mailSent = new Counter({ name: 'hub_mail_sent_total', help: 'Notification mails the mail server accepted from this process.', registers: [registry] });
   const mailFailed = new Counter({
-    name: 'hub_mail_failed_total', help: 'Attempts to send a notification mail that failed (refused, no answer); each is retried with backoff.', registers: [registry],
+    name: 'hub_mail_failed_total',
+    help: 'Attempts to send a notification mail that failed (refused, no answer); each is retried with backoff.',
+    registers: [registry],
   });
   const mailGivenUp = new Counter({
-    name: 'hub_mail_given_up_total', help: 'Notification mails given up after 24 hours of failed attempts (never delivered).', registers: [registry],
+    name: 'hub_mail_given_up_total',
+    help: 'Notification mails given up after 24 hours of failed attempts (never delivered).',
+    registers: [registry],
   });
   let readMailQueue: (() => Promise<number>) | undefined;
   new Gauge({

@@ -25,9 +25,11 @@ describe('assessment audiences: versions, comments, draft revisions, bulk reads 
   it('the reproduction: a secret first draft, edited, widened to all and published, stays with its owner', async () => {
     const secret = 'Informant: Jane Doe, Nyala market';
     const a = await createAssessment(owner.analyst, { summary: secret, classification: 'strictly-confidential' });
-    const edited = await patch(`/api/assessments/${a.id}`, {
-      version: 1, summary: 'Names removed.', classification: 'confidential', sharing: { scope: 'all', organisations: [] },
-    }, owner.analyst.token);
+    const edited = await patch(
+      `/api/assessments/${a.id}`,
+      { version: 1, summary: 'Names removed.', classification: 'confidential', sharing: { scope: 'all', organisations: [] } },
+      owner.analyst.token,
+    );
     expect(edited.body).to.include({ version: 2, status: 'draft', publishedVersion: null });
     const published = await post(`/api/assessments/${a.id}/publish`, {}, owner.analyst.token);
     expect(published.body).to.include({ version: 3, status: 'published', publishedVersion: 3 });
@@ -72,16 +74,29 @@ describe('assessment audiences: versions, comments, draft revisions, bulk reads 
   });
 
   it('a PATCH of a published assessment is a draft revision: others read the published version everywhere until publish notifies them', async () => {
-    const a = await createAssessment(owner.analyst, { country: 'CAF', title: 'Original reading', overallRisk: 1, sharing: { scope: 'all', organisations: [] } }, true);
+    const a = await createAssessment(
+      owner.analyst,
+      { country: 'CAF', title: 'Original reading', overallRisk: 1, sharing: { scope: 'all', organisations: [] } },
+      true,
+    );
     const socket = await connectSocket(stranger.member.token);
     const seen = record(socket);
-    const revision = await patch(`/api/assessments/${a.id}`, { version: 2, title: 'Revised reading', overallRisk: 4, sharing: { scope: 'organisation', organisations: [] } }, owner.analyst.token);
+    const revision = await patch(
+      `/api/assessments/${a.id}`,
+      { version: 2, title: 'Revised reading', overallRisk: 4, sharing: { scope: 'organisation', organisations: [] } },
+      owner.analyst.token,
+    );
     expect(revision.body).to.include({ version: 3, status: 'draft', publishedVersion: 2, title: 'Revised reading' });
     expect((await get(`/api/assessments/${a.id}`, owner.member.token)).body).to.include({ status: 'draft', publishedVersion: 2, title: 'Revised reading' });
     const listed = async (user: { token: string }, query: string) =>
-      ((await get(`/api/assessments?country=CAF&organisation=${owner.organisation.id}${query}`, user.token)).body.items as { id: string; title: string }[]);
+      (await get(`/api/assessments?country=CAF&organisation=${owner.organisation.id}${query}`, user.token)).body.items as { id: string; title: string }[];
     for (const reader of [stranger.member, partner.analyst, officeMember]) {
-      expect((await get(`/api/assessments/${a.id}`, reader.token)).body).to.include({ title: 'Original reading', status: 'published', version: 2, publishedVersion: 2 });
+      expect((await get(`/api/assessments/${a.id}`, reader.token)).body).to.include({
+        title: 'Original reading',
+        status: 'published',
+        version: 2,
+        publishedVersion: 2,
+      });
       expect((await listed(reader, '')).map((x) => x.title)).to.deep.equal(['Original reading']);
       expect(await listed(reader, '&q=revised')).to.deep.equal([]);
       expect(await listed(reader, '&minRisk=4')).to.deep.equal([]);
@@ -96,7 +111,13 @@ describe('assessment audiences: versions, comments, draft revisions, bulk reads 
     expect((await listed(owner.member, '&q=revised')).map((x) => x.id)).to.deep.equal([a.id]);
     // Narrower sharing in the revision too takes effect on publish; keep it wide to see the update.
     await patch(`/api/assessments/${a.id}`, { version: 3, sharing: { scope: 'all', organisations: [] } }, owner.analyst.token);
-    const updated = (s: typeof seen) => s.some((e) => e.name === 'notification' && (e.payload as { type: string }).type === 'assessment.updated' && (e.payload as { subject: { id: string } }).subject.id === a.id);
+    const updated = (s: typeof seen) =>
+      s.some(
+        (e) =>
+          e.name === 'notification' &&
+          (e.payload as { type: string }).type === 'assessment.updated' &&
+          (e.payload as { subject: { id: string } }).subject.id === a.id,
+      );
     expect(updated(seen)).to.equal(false);
     const published = await post(`/api/assessments/${a.id}/publish`, {}, owner.analyst.token);
     expect(published.body).to.include({ version: 5, status: 'published', publishedVersion: 5 });
@@ -136,7 +157,10 @@ describe('assessment audiences: versions, comments, draft revisions, bulk reads 
     const overview = await get('/api/countries/TCD/overview', reader.token);
     const office = await asOfficeAdmin();
     const recorded = async (action: string) =>
-      (await get(`/api/audit?action=${action}&actor=${reader.id}`, office.token)).body.items as { target: { type: string; id: string | null }; details: { ids: string[]; count: number } }[];
+      (await get(`/api/audit?action=${action}&actor=${reader.id}`, office.token)).body.items as {
+        target: { type: string; id: string | null };
+        details: { ids: string[]; count: number };
+      }[];
     const [listed] = await recorded('assessment.list');
     expect(listed!.details).to.deep.equal({ ids: list.body.items.map((x: { id: string }) => x.id), count: list.body.items.length });
     expect(listed!.details.ids).to.include(a.id);

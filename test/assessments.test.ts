@@ -4,9 +4,7 @@ import { Assessment } from '../server/models/assessment.js';
 import { ASSESSMENT_FEED } from '../server/repositories/assessments.js';
 import { publishChange } from '../server/store/changeFeed.js';
 import { del, get, patch, post } from './helpers/http.js';
-import {
-  asOfficeAdmin, assessmentBody, createAssessment, createOrganisation, createTenant, createUser, type TestUser,
-} from './helpers/factories.js';
+import { asOfficeAdmin, assessmentBody, createAssessment, createOrganisation, createTenant, createUser, type TestUser } from './helpers/factories.js';
 import { closeSockets, connectSocket, record, until } from './helpers/sockets.js';
 
 type Tenant = Awaited<ReturnType<typeof createTenant>>;
@@ -16,7 +14,10 @@ async function listIds(token: string, query = ''): Promise<string[]> {
   const ids: string[] = [];
   let cursor: string | null = null;
   do {
-    const res: { status: number; body: { items: { id: string }[]; nextCursor: string | null } } = await get(`/api/assessments?limit=100${query}${cursor ? `&cursor=${cursor}` : ''}`, token);
+    const res: { status: number; body: { items: { id: string }[]; nextCursor: string | null } } = await get(
+      `/api/assessments?limit=100${query}${cursor ? `&cursor=${cursor}` : ''}`,
+      token,
+    );
     expect(res.status).to.equal(200);
     ids.push(...res.body.items.map((a) => a.id));
     cursor = res.body.nextCursor;
@@ -71,7 +72,10 @@ describe('country assessments (§5, §6)', () => {
             const versions = await get(`/api/assessments/${a.id}/versions`, user.token);
             expect(versions.status, `${who} versions`).to.equal(visible ? 200 : 404);
             const overview = await get('/api/countries/KEN/overview', user.token);
-            expect(overview.body.history.some((h: { assessmentId: string }) => h.assessmentId === a.id), `${who} overview`).to.equal(visible && published);
+            expect(
+              overview.body.history.some((h: { assessmentId: string }) => h.assessmentId === a.id),
+              `${who} overview`,
+            ).to.equal(visible && published);
           }
         });
       }
@@ -79,7 +83,15 @@ describe('country assessments (§5, §6)', () => {
 
     it('no token: 401 on every assessment call', async () => {
       const a = await createAssessment(owner.analyst, {}, true);
-      for (const [method, path] of [['GET', '/api/assessments'], ['GET', `/api/assessments/${a.id}`], ['POST', '/api/assessments'], ['PATCH', `/api/assessments/${a.id}`], ['GET', '/api/countries/KEN/overview'], ['GET', '/api/framework'], ['GET', '/api/countries']]) {
+      for (const [method, path] of [
+        ['GET', '/api/assessments'],
+        ['GET', `/api/assessments/${a.id}`],
+        ['POST', '/api/assessments'],
+        ['PATCH', `/api/assessments/${a.id}`],
+        ['GET', '/api/countries/KEN/overview'],
+        ['GET', '/api/framework'],
+        ['GET', '/api/countries'],
+      ]) {
         const res = await (method === 'GET' ? get(path!) : method === 'POST' ? post(path!, {}) : patch(path!, {}));
         expect(res.status, `${method} ${path}`).to.equal(401);
       }
@@ -148,7 +160,11 @@ describe('country assessments (§5, §6)', () => {
 
     it('a stale version is 409; of concurrent edits from one version exactly one wins', async () => {
       const a = await createAssessment(owner.analyst);
-      const edits = await Promise.all(Array.from({ length: 6 }, (_, i) => patch(`/api/assessments/${a.id}`, { version: 1, title: `Edit ${i}` }, i % 2 ? owner.analyst.token : owner.admin.token)));
+      const edits = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          patch(`/api/assessments/${a.id}`, { version: 1, title: `Edit ${i}` }, i % 2 ? owner.analyst.token : owner.admin.token),
+        ),
+      );
       const statuses = edits.map((e) => e.status).sort();
       expect(statuses.filter((s) => s === 200)).to.have.length(1);
       expect(statuses.filter((s) => s === 409)).to.have.length(5);
@@ -171,7 +187,15 @@ describe('country assessments (§5, §6)', () => {
       ['overallRisk 2.5', { overallRisk: 2.5 }],
       ['overallRisk as text', { overallRisk: '2' }],
       ['factor 15', { riskFactors: [{ number: 15, level: 1, trend: 'stable', indicators: [], notes: '' }] }],
-      ['factor twice', { riskFactors: [{ number: 1, level: 1, trend: 'stable' }, { number: 1, level: 2, trend: 'stable' }] }],
+      [
+        'factor twice',
+        {
+          riskFactors: [
+            { number: 1, level: 1, trend: 'stable' },
+            { number: 1, level: 2, trend: 'stable' },
+          ],
+        },
+      ],
       ['level -1', { riskFactors: [{ number: 1, level: -1, trend: 'stable' }] }],
       ['bad trend', { riskFactors: [{ number: 1, level: 1, trend: 'worse' }] }],
       ['indicator of another factor', { riskFactors: [{ number: 1, level: 1, trend: 'stable', indicators: ['8.7'] }] }],
@@ -211,7 +235,13 @@ describe('country assessments (§5, §6)', () => {
 
     it('PATCH needs the version, refuses country and bad values, and changes nothing on 400', async () => {
       const a = await createAssessment(owner.analyst, { title: 'Unchanged' });
-      for (const body of [{ title: 'x' }, { version: 1, country: 'TZA' }, { version: 1, overallRisk: 9 }, { version: 'one', title: 'x' }, { version: 1, sharing: { scope: 'selected', organisations: [] } }]) {
+      for (const body of [
+        { title: 'x' },
+        { version: 1, country: 'TZA' },
+        { version: 1, overallRisk: 9 },
+        { version: 'one', title: 'x' },
+        { version: 1, sharing: { scope: 'selected', organisations: [] } },
+      ]) {
         expect((await patch(`/api/assessments/${a.id}`, body, owner.analyst.token)).status, JSON.stringify(body)).to.equal(400);
       }
       expect((await get(`/api/assessments/${a.id}`, owner.analyst.token)).body).to.include({ title: 'Unchanged', version: 1 });
@@ -250,7 +280,13 @@ describe('country assessments (§5, §6)', () => {
       const changed = await patch(`/api/assessments/${a.id}`, { version: current.version, title: 'After the change', overallRisk: 4 }, tenant.analyst.token);
       expect(changed.status).to.equal(200);
       const { versions: _w, ...after } = await read();
-      expect(after).to.include({ title: 'After the change', overallRisk: 4, version: (current.version as number) + 1, status: 'draft', publishedVersion: current.version });
+      expect(after).to.include({
+        title: 'After the change',
+        overallRisk: 4,
+        version: (current.version as number) + 1,
+        status: 'draft',
+        publishedVersion: current.version,
+      });
       expect(await listed()).to.deep.equal([after]);
       expect((await overview()).find((x) => x.id === a.id)).to.deep.equal(current);
       expect((await post(`/api/assessments/${a.id}/publish`, {}, tenant.analyst.token)).status).to.equal(200);
@@ -263,8 +299,10 @@ describe('country assessments (§5, §6)', () => {
     it('a list sees every change stored before it began, also one this process was never told of', async () => {
       const tenant = await createTenant();
       const a = await createAssessment(tenant.analyst, { country: 'RWA', title: 'Stored by this hub' }, true);
-      const titles = async () => ((await get(`/api/assessments?country=RWA&organisation=${tenant.organisation.id}`, tenant.member.token))
-        .body.items as { title: string }[]).map((x) => x.title);
+      const titles = async () =>
+        ((await get(`/api/assessments?country=RWA&organisation=${tenant.organisation.id}`, tenant.member.token)).body.items as { title: string }[]).map(
+          (x) => x.title,
+        );
       expect(await titles()).to.deep.equal(['Stored by this hub']);
       // As another process would: the document and the change feed, written without this hub's services.
       for (const title of ['Stored elsewhere', 'Stored elsewhere again']) {
@@ -305,10 +343,20 @@ describe('country assessments (§5, §6)', () => {
 
     it('organisations that gain sight of an assessment are notified, and only those', async () => {
       const a = await createAssessment(owner.analyst, { sharing: { scope: 'selected', organisations: [partner.organisation.id] } });
-      const [partnerSocket, strangerSocket, officeSocket] = await Promise.all([connectSocket(partner.member.token), connectSocket(stranger.member.token), connectSocket(officeMember.token)]);
+      const [partnerSocket, strangerSocket, officeSocket] = await Promise.all([
+        connectSocket(partner.member.token),
+        connectSocket(stranger.member.token),
+        connectSocket(officeMember.token),
+      ]);
       const [partnerSeen, strangerSeen, officeSeen] = [record(partnerSocket), record(strangerSocket), record(officeSocket)];
       await post(`/api/assessments/${a.id}/publish`, {}, owner.analyst.token);
-      const shared = (s: { name: string; payload: unknown }[]) => s.some((e) => e.name === 'notification' && (e.payload as { type: string }).type === 'assessment.shared' && (e.payload as { subject: { id: string } }).subject.id === a.id);
+      const shared = (s: { name: string; payload: unknown }[]) =>
+        s.some(
+          (e) =>
+            e.name === 'notification' &&
+            (e.payload as { type: string }).type === 'assessment.shared' &&
+            (e.payload as { subject: { id: string } }).subject.id === a.id,
+        );
       await until(partnerSeen, shared);
       await until(officeSeen, shared);
       await new Promise((resolve) => setTimeout(resolve, 300));

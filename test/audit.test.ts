@@ -64,7 +64,9 @@ async function startWriter(action: string, count: number) {
   });
   let out = '';
   let err = '';
-  child.stderr.on('data', (chunk: Buffer) => { err += chunk.toString(); });
+  child.stderr.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+  });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
@@ -81,12 +83,17 @@ async function runLegacy(): Promise<Record<string, unknown>> {
   const uri = new URL(testConfig().mongodbUri ?? '');
   uri.pathname = `/audit_legacy_${randomBytes(4).toString('hex')}`;
   const child = spawn(process.execPath, ['--import', 'tsx', LEGACY], {
-    env: { ...process.env, AUDIT_LEGACY_URI: uri.toString() }, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, AUDIT_LEGACY_URI: uri.toString() },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   let err = '';
-  child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
-  child.stderr.on('data', (chunk: Buffer) => { err += chunk.toString(); });
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+  });
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   expect(code, err).to.equal(0);
   return JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>;
@@ -98,7 +105,10 @@ async function listAll(action: string, limit: number): Promise<number[]> {
   const seen: number[] = [];
   let cursor: string | null = null;
   do {
-    const res: { status: number; body: { items: { seq: number }[]; nextCursor: string | null } } = await get(`/api/audit?action=${action}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, office.token);
+    const res: { status: number; body: { items: { seq: number }[]; nextCursor: string | null } } = await get(
+      `/api/audit?action=${action}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+      office.token,
+    );
     expect(res.status).to.equal(200);
     seen.push(...res.body.items.map((r) => r.seq));
     cursor = res.body.nextCursor;
@@ -366,7 +376,10 @@ describe('audit trail (§9)', () => {
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const res: { status: number; body: { items: { seq: number }[]; nextCursor: string | null } } = await list(`?action=${paged}&limit=2${cursor ? `&cursor=${cursor}` : ''}`, office);
+        const res: { status: number; body: { items: { seq: number }[]; nextCursor: string | null } } = await list(
+          `?action=${paged}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+          office,
+        );
         expect(res.status).to.equal(200);
         expect(res.body.items.length).to.be.at.most(2);
         seen.push(...res.body.items.map((r) => r.seq));
@@ -392,9 +405,19 @@ describe('audit trail (§9)', () => {
 
     it('rejects bad parameters with 400', async () => {
       const bad = [
-        '?unknown=1', '?actor=not-an-id', '?target=123', '?after=yesterday', '?before=2024-13-45',
-        '?limit=0', '?limit=101', '?cursor=garbage', '?action=Auth%20login', '?action=auth.login&action=x',
-        '?actor[$ne]=x', '?$where=1', `?cursor=${Buffer.from('[{"$gt":0}]').toString('base64url')}`,
+        '?unknown=1',
+        '?actor=not-an-id',
+        '?target=123',
+        '?after=yesterday',
+        '?before=2024-13-45',
+        '?limit=0',
+        '?limit=101',
+        '?cursor=garbage',
+        '?action=Auth%20login',
+        '?action=auth.login&action=x',
+        '?actor[$ne]=x',
+        '?$where=1',
+        `?cursor=${Buffer.from('[{"$gt":0}]').toString('base64url')}`,
       ];
       for (const query of bad) {
         const res = await list(query, office);

@@ -19,7 +19,15 @@ describe('authentication (§3)', () => {
       expect(res.status).to.equal(200);
       expect(res.body).to.include.keys('accessToken', 'refreshToken', 'expiresIn', 'user');
       expect(res.body.expiresIn).to.be.within(1, 900);
-      expect(res.body.user).to.include({ id: user.id, email: user.email, organisationId: org.id, role: 'analyst', active: true, locale: 'en', mfaEnabled: false });
+      expect(res.body.user).to.include({
+        id: user.id,
+        email: user.email,
+        organisationId: org.id,
+        role: 'analyst',
+        active: true,
+        locale: 'en',
+        mfaEnabled: false,
+      });
       expect(res.body.user).to.not.have.any.keys('passwordHash', 'mfaSecret', 'mfaPendingSecret');
       const claims = jwt.decode(res.body.accessToken, { complete: true })!;
       expect(claims.header.alg).to.equal('HS256');
@@ -85,7 +93,13 @@ describe('authentication (§3)', () => {
     });
 
     it('rejects bad bodies with 400 naming the field', async () => {
-      for (const body of [{}, { email: 'a@b.c' }, { email: 'a@b.c', password: 'x', extra: 1 }, { email: { $gt: '' }, password: 'x' }, { email: 'a@b.c', password: { $ne: null } }]) {
+      for (const body of [
+        {},
+        { email: 'a@b.c' },
+        { email: 'a@b.c', password: 'x', extra: 1 },
+        { email: { $gt: '' }, password: 'x' },
+        { email: 'a@b.c', password: { $ne: null } },
+      ]) {
         const res = await post('/api/auth/login', body);
         expect(res.status, JSON.stringify(body)).to.equal(400);
         expect(res.body.error.code).to.equal('invalid_request');
@@ -206,8 +220,12 @@ describe('authentication (§3)', () => {
       const setup = await post('/api/me/mfa/setup', { currentPassword }, user.token);
       expect(setup.status).to.equal(200);
       expect(setup.body.secret).to.match(/^[A-Z2-7]{32}$/);
-      expect(setup.body.otpauthUrl).to.match(/^otpauth:\/\/totp\//).and.contain(`secret=${setup.body.secret}`);
-      expect((await post('/api/me/mfa/enable', { otp: '000000' === currentCode(setup.body.secret) ? '111111' : '000000', currentPassword }, user.token)).status).to.equal(400);
+      expect(setup.body.otpauthUrl)
+        .to.match(/^otpauth:\/\/totp\//)
+        .and.contain(`secret=${setup.body.secret}`);
+      expect(
+        (await post('/api/me/mfa/enable', { otp: '000000' === currentCode(setup.body.secret) ? '111111' : '000000', currentPassword }, user.token)).status,
+      ).to.equal(400);
       expect((await post('/api/me/mfa/enable', { otp: currentCode(setup.body.secret), currentPassword }, user.token)).status).to.equal(200);
       expect((await get('/api/me', user.token)).body.user.mfaEnabled).to.equal(true);
 

@@ -29,7 +29,11 @@ const tempDir = (prefix: string) => {
   return dir;
 };
 
-interface Run { code: number | null; stdout: string; stderr: string }
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs a command as an operator would, with only `env` configuring it (the runner's hub variables cleared). */
 function run(command: string, args: string[], env: Record<string, string>): Promise<Run> {
@@ -41,8 +45,12 @@ function run(command: string, args: string[], env: Record<string, string>): Prom
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
-  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, stdout, stderr }));
@@ -50,7 +58,8 @@ function run(command: string, args: string[], env: Record<string, string>): Prom
 }
 
 const npmRun = (script: 'backup' | 'restore', file: string, env: Record<string, string>) => run('npm', ['run', script, '--', file], env);
-const cli = (script: 'backup' | 'restore', args: string[], env: Record<string, string>) => run(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], env);
+const cli = (script: 'backup' | 'restore', args: string[], env: Record<string, string>) =>
+  run(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], env);
 
 /** JSON over HTTP to one hub. */
 async function api(base: string, method: string, urlPath: string, token?: string, body?: unknown) {
@@ -114,12 +123,18 @@ describe('backup and restore (issue 7, item 4)', function () {
     hubA = await spawnHub({ DATA_DIR: dirA });
     baseA = `http://127.0.0.1:${hubA.port}`;
     const office = await login(baseA, PROCESS_ADMIN_EMAIL, PROCESS_ADMIN_PASSWORD);
-    const org = await expectOk(api(baseA, 'POST', '/api/organisations', office, { slug: `bk-${randomBytes(3).toString('hex')}`, name: 'Backup test organisation', kind: 'regional' }), 201);
+    const org = await expectOk(
+      api(baseA, 'POST', '/api/organisations', office, { slug: `bk-${randomBytes(3).toString('hex')}`, name: 'Backup test organisation', kind: 'regional' }),
+      201,
+    );
     for (const role of ['analyst', 'admin'] as const) {
       const user = users[role];
       user.email = `${role}-${randomBytes(3).toString('hex')}@backup.test`;
       user.password = `password-${randomBytes(4).toString('hex')}-long`;
-      await expectOk(api(baseA, 'POST', `/api/organisations/${org.id}/users`, office, { email: user.email, name: `Backup ${role}`, role, password: user.password }), 201);
+      await expectOk(
+        api(baseA, 'POST', `/api/organisations/${org.id}/users`, office, { email: user.email, name: `Backup ${role}`, role, password: user.password }),
+        201,
+      );
       user.token = await login(baseA, user.email, user.password);
     }
     const { analyst, admin } = users;
@@ -141,7 +156,12 @@ describe('backup and restore (issue 7, item 4)', function () {
     }
 
     // Documents: several types, a multi-segment file, a second version, and one deleted (its blobs removed).
-    const files = [...sampleFiles(marker).filter((s) => ['pdf', 'docx', 'png', 'csv'].includes(s.kind)).map((s) => s.file), bigText(marker)];
+    const files = [
+      ...sampleFiles(marker)
+        .filter((s) => ['pdf', 'docx', 'png', 'csv'].includes(s.kind))
+        .map((s) => s.file),
+      bigText(marker),
+    ];
     const uploaded: { id: string; bytes: Buffer[] }[] = [];
     for (const file of files) {
       const res = await uploadDocument(analyst.token, file, documentFields({ title: `Backup ${file.name}` }), baseA);
@@ -151,7 +171,12 @@ describe('backup and restore (issue 7, item 4)', function () {
     const second = Buffer.from(`Second version ${marker}\n`);
     expect((await uploadVersion(analyst.token, uploaded[0]!.id, { name: 'report-v2.txt', bytes: second }, {}, baseA)).status).to.equal(201);
     uploaded[0]!.bytes.push(second);
-    const doomed = await uploadDocument(analyst.token, { name: 'doomed.txt', bytes: Buffer.from('Deleted before the backup.\n') }, documentFields({ title: 'Doomed' }), baseA);
+    const doomed = await uploadDocument(
+      analyst.token,
+      { name: 'doomed.txt', bytes: Buffer.from('Deleted before the backup.\n') },
+      documentFields({ title: 'Doomed' }),
+      baseA,
+    );
     expect(doomed.status).to.equal(201);
     expect((await api(baseA, 'DELETE', `/api/documents/${doomed.body.id}`, admin.token)).status).to.equal(204);
     expected.deletedDocument = doomed.body.id;
@@ -188,7 +213,9 @@ describe('backup and restore (issue 7, item 4)', function () {
     const res = await npmRun('backup', backupFile, { DATA_DIR: dirA });
     expect(res.code, res.stderr).to.equal(0);
     expect(res.stderr).to.contain('the embedded database of the hub running on');
-    expect(res.stdout).to.match(/Backup written: .*hub\.backup/).and.contain('every data key in it unwraps');
+    expect(res.stdout)
+      .to.match(/Backup written: .*hub\.backup/)
+      .and.contain('every data key in it unwraps');
 
     const lines = backupLines(backupFile);
     const header = JSON.parse(lines[0]!);
@@ -199,7 +226,10 @@ describe('backup and restore (issue 7, item 4)', function () {
     expect(end.missingBlobs).to.deep.equal([]);
     // The blobs are copied as stored: sealed. No document's plaintext is anywhere in the file.
     expect(lines.join('\n')).to.not.contain(marker);
-    const data = lines.map((line) => JSON.parse(line)).filter((r) => r.type === 'data').map((r) => Buffer.from(r.b, 'base64').toString('latin1'));
+    const data = lines
+      .map((line) => JSON.parse(line))
+      .filter((r) => r.type === 'data')
+      .map((r) => Buffer.from(r.b, 'base64').toString('latin1'));
     expect(data.join('')).to.not.contain(marker);
   });
 
@@ -272,7 +302,10 @@ describe('backup and restore (issue 7, item 4)', function () {
       const client = new mongoose.mongo.MongoClient(uri);
       try {
         if (seed) await client.db().collection('users').insertOne({ email: 'someone@example.org' });
-        const error = await restoreBackup({ db: client.db(), blobDir, file, masterKey: masterKey() }).then(() => null, (e: Error) => e);
+        const error = await restoreBackup({ db: client.db(), blobDir, file, masterKey: masterKey() }).then(
+          () => null,
+          (e: Error) => e,
+        );
         if (!error) throw new Error('the restore succeeded');
         const collections = (await client.db().listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
         return { error, collections, blobs: filesUnder(blobDir) };
@@ -334,7 +367,12 @@ describe('backup and restore (issue 7, item 4)', function () {
 
   it('takes a document deleted while the backup runs as deleted (its blobs are gone by the time they are copied)', async () => {
     const { analyst, admin } = users;
-    const upload = await uploadDocument(analyst.token, { name: 'late.txt', bytes: Buffer.from(`Deleted during the backup ${marker}\n`) }, documentFields({ title: 'Deleted during the backup' }), baseA);
+    const upload = await uploadDocument(
+      analyst.token,
+      { name: 'late.txt', bytes: Buffer.from(`Deleted during the backup ${marker}\n`) },
+      documentFields({ title: 'Deleted during the backup' }),
+      baseA,
+    );
     expect(upload.status).to.equal(201);
     const address = readEmbeddedAddress(dirA);
     expect(address, 'the running hub publishes its embedded database').to.not.equal(null);

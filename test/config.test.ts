@@ -56,12 +56,24 @@ describe('configuration (§1)', () => {
     expect(failure({ HUB_DRAIN_SECONDS: '0' }).variable).to.equal('HUB_DRAIN_SECONDS');
     expect(failure({ HUB_ADMIN_EMAIL: 'nope' }).variable).to.equal('HUB_ADMIN_EMAIL');
     expect(failure({ HUB_ADMIN_EMAIL: 'a@b.org', HUB_ADMIN_PASSWORD: 'short' }).variable).to.equal('HUB_ADMIN_PASSWORD');
-    for (const [variable, value] of [['SMTP_URL', 'mail.example.org:25'], ['SMTP_URL', 'http://mail.example.org'], ['SMTP_URL', 'smtp://'],
-      ['HUB_MAIL_FROM', 'nobody'], ['HUB_MAIL_FROM', 'Hub <a@b.org>\r\nBcc: x@y.org'], ['HUB_PUBLIC_URL', 'hub.example.org'],
-      ['HUB_PUBLIC_URL', 'ftp://hub.example.org'], ['HUB_DIGEST_HOUR', '24'], ['HUB_DIGEST_HOUR', '-1'], ['HUB_DIGEST_HOUR', 'six'], ['HUB_DIGEST_HOUR', '6.5']]) {
+    for (const [variable, value] of [
+      ['SMTP_URL', 'mail.example.org:25'],
+      ['SMTP_URL', 'http://mail.example.org'],
+      ['SMTP_URL', 'smtp://'],
+      ['HUB_MAIL_FROM', 'nobody'],
+      ['HUB_MAIL_FROM', 'Hub <a@b.org>\r\nBcc: x@y.org'],
+      ['HUB_PUBLIC_URL', 'hub.example.org'],
+      ['HUB_PUBLIC_URL', 'ftp://hub.example.org'],
+      ['HUB_DIGEST_HOUR', '24'],
+      ['HUB_DIGEST_HOUR', '-1'],
+      ['HUB_DIGEST_HOUR', 'six'],
+      ['HUB_DIGEST_HOUR', '6.5'],
+    ]) {
       const error = failure({ [variable!]: value! });
       expect(error.variable, `${variable}=${value}`).to.equal(variable);
-      expect(error.message).to.match(new RegExp(`^${variable}: `)).and.not.include('\n');
+      expect(error.message)
+        .to.match(new RegExp(`^${variable}: `))
+        .and.not.include('\n');
     }
   });
 
@@ -69,16 +81,30 @@ describe('configuration (§1)', () => {
     const defaults = loadConfig({ DATA_DIR: dataDir(), PORT: '9000' });
     expect(defaults).to.include({ smtpUrl: undefined, mailFrom: 'Partner Hub <no-reply@localhost>', publicUrl: 'http://localhost:9000', digestHour: 6 });
     const set = loadConfig({
-      DATA_DIR: dataDir(), SMTP_URL: 'smtps://hub:s3cret@relay.example.org:465', HUB_MAIL_FROM: 'alerts@hub.example.org',
-      HUB_PUBLIC_URL: 'https://hub.example.org/', HUB_DIGEST_HOUR: '0',
+      DATA_DIR: dataDir(),
+      SMTP_URL: 'smtps://hub:s3cret@relay.example.org:465',
+      HUB_MAIL_FROM: 'alerts@hub.example.org',
+      HUB_PUBLIC_URL: 'https://hub.example.org/',
+      HUB_DIGEST_HOUR: '0',
     });
-    expect(set).to.include({ smtpUrl: 'smtps://hub:s3cret@relay.example.org:465', mailFrom: 'alerts@hub.example.org', publicUrl: 'https://hub.example.org', digestHour: 0 });
+    expect(set).to.include({
+      smtpUrl: 'smtps://hub:s3cret@relay.example.org:465',
+      mailFrom: 'alerts@hub.example.org',
+      publicUrl: 'https://hub.example.org',
+      digestHour: 0,
+    });
     expect(loadConfig({ DATA_DIR: dataDir(), SMTP_URL: 'smtp://127.0.0.1:1025' }).smtpUrl).to.equal('smtp://127.0.0.1:1025');
   });
 
   it('accepts a valid master key, MongoDB URIs and empty values as unset', () => {
     const key = Buffer.alloc(32, 7).toString('base64');
-    const config = loadConfig({ DATA_DIR: dataDir(), HUB_MASTER_KEY: key, MONGODB_URI: 'mongodb://127.0.0.1:27017/hub', PORT: '', REDIS_URL: 'redis://127.0.0.1:6379' });
+    const config = loadConfig({
+      DATA_DIR: dataDir(),
+      HUB_MASTER_KEY: key,
+      MONGODB_URI: 'mongodb://127.0.0.1:27017/hub',
+      PORT: '',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+    });
     for (const trustProxy of ['1', 'loopback', '127.0.0.1, 10.0.0.0/8', '::1', '192.168.0.0/255.255.0.0']) {
       expect(loadConfig({ DATA_DIR: dataDir(), TRUST_PROXY: trustProxy }).trustProxy).to.equal(trustProxy);
     }

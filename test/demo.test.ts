@@ -27,8 +27,12 @@ async function startDemoHub(env: Record<string, string>): Promise<DemoHub> {
   });
   let stdout = '';
   let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
-  child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
   const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const hub: DemoHub = {
     port,
@@ -100,7 +104,10 @@ describe('demo data (HUB_DEMO=1)', function () {
     expect(list.status).to.equal(200);
     expect(list.body.items.length).to.be.greaterThan(10);
     for (const item of list.body.items) {
-      expect(FICTIONAL.some((prefix) => item.summary.startsWith(prefix)), item.summary).to.equal(true);
+      expect(
+        FICTIONAL.some((prefix) => item.summary.startsWith(prefix)),
+        item.summary,
+      ).to.equal(true);
     }
     const scopes = new Set(list.body.items.map((a: { sharing: { scope: string } }) => a.sharing.scope));
     expect([...scopes]).to.include.members(['all', 'selected', 'office']);
@@ -132,7 +139,9 @@ describe('demo data (HUB_DEMO=1)', function () {
     expect((await call(hub!, 'GET', `/api/assessments/${draft.id}`, igad.token)).status).to.equal(404);
     const igadKenya = await call(hub!, 'GET', '/api/assessments?country=KEN&limit=100', igad.token);
     expect(igadKenya.body.items.map((a: { id: string }) => a.id)).to.not.include(draft.id);
-    expect(igadKenya.body.items.every((a: { status: string; organisationId: string }) => a.status === 'published' || a.organisationId === igad.organisationId)).to.equal(true);
+    expect(
+      igadKenya.body.items.every((a: { status: string; organisationId: string }) => a.status === 'published' || a.organisationId === igad.organisationId),
+    ).to.equal(true);
 
     // The Office's own Kenya readings are shared with the AU only: IGAD does not see them.
     const office = await signIn(hub!, 'member@osapg.demo');
@@ -158,16 +167,30 @@ describe('demo data (HUB_DEMO=1)', function () {
     expect(darfur!.organisations).to.have.length(4);
     expect(darfur!.unread, 'the AU analyst has not read the last messages').to.be.greaterThan(0);
 
-    const messages = async (room: DemoRoom) => (await call(hub!, 'GET', `/api/rooms/${room.id}/messages?limit=200`, au.token)).body.items as
-      { seq: number; body: string; author: { organisationId: string }; editedAt: string | null }[];
+    const messages = async (room: DemoRoom) =>
+      (await call(hub!, 'GET', `/api/rooms/${room.id}/messages?limit=200`, au.token)).body.items as {
+        seq: number;
+        body: string;
+        author: { organisationId: string };
+        editedAt: string | null;
+      }[];
     const inDarfur = await messages(darfur!);
     expect(inDarfur.map((m) => m.seq)).to.deep.equal(inDarfur.map((_, i) => i + 1));
     expect(inDarfur).to.have.length(darfur!.lastSeq);
     expect(new Set(inDarfur.map((m) => m.author.organisationId)).size).to.be.at.least(3);
     expect(inDarfur[0]!.body.startsWith(FICTIONAL[0]!)).to.equal(true);
-    expect(inDarfur.some((m) => /[\u0600-\u06FF]/.test(m.body)), 'Arabic').to.equal(true);
-    expect(inDarfur.some((m) => m.editedAt !== null), 'an edited message').to.equal(true);
-    expect((await messages(sahel!)).some((m) => m.body.startsWith(FICTIONAL[1]!)), 'French').to.equal(true);
+    expect(
+      inDarfur.some((m) => /[\u0600-\u06FF]/.test(m.body)),
+      'Arabic',
+    ).to.equal(true);
+    expect(
+      inDarfur.some((m) => m.editedAt !== null),
+      'an edited message',
+    ).to.equal(true);
+    expect(
+      (await messages(sahel!)).some((m) => m.body.startsWith(FICTIONAL[1]!)),
+      'French',
+    ).to.equal(true);
 
     const igad = await signIn(hub!, 'member@igad.demo');
     expect((await call(hub!, 'GET', `/api/rooms/${sahel!.id}`, igad.token)).status).to.equal(404);

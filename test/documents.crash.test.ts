@@ -18,7 +18,9 @@ const isUnfinished = (name: string) => name.startsWith('.part-');
 
 async function login(port: number): Promise<string> {
   const res = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: PROCESS_ADMIN_EMAIL, password: PROCESS_ADMIN_PASSWORD }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: PROCESS_ADMIN_EMAIL, password: PROCESS_ADMIN_PASSWORD }),
   });
   expect(res.status).to.equal(200);
   return ((await res.json()) as { accessToken: string }).accessToken;
@@ -28,12 +30,23 @@ async function login(port: number): Promise<string> {
 function startLargeUpload(port: number, token: string, totalBytes: number): void {
   const boundary = `----crash${Date.now()}`;
   const fields = Object.entries(documentFields({ title: 'Killed mid-upload' }))
-    .map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${typeof value === 'string' ? value : JSON.stringify(value)}\r\n`).join('');
+    .map(
+      ([name, value]) =>
+        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${typeof value === 'string' ? value : JSON.stringify(value)}\r\n`,
+    )
+    .join('');
   const head = Buffer.from(`${fields}--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="large.pdf"\r\n\r\n%PDF-1.7\n`);
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   const req = request({
-    host: '127.0.0.1', port, path: '/api/documents', method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + totalBytes + tail.length) },
+    host: '127.0.0.1',
+    port,
+    path: '/api/documents',
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+      'content-length': String(head.length + totalBytes + tail.length),
+    },
   });
   req.on('error', () => undefined); // the hub dies under it
   req.write(head);
@@ -67,7 +80,7 @@ describe('documents: a hub killed mid-upload (its own process)', function () {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('after a restart on the same data directory and database, only the stored documents\' blobs are left and nothing half-stored is listed', async () => {
+  it("after a restart on the same data directory and database, only the stored documents' blobs are left and nothing half-stored is listed", async () => {
     let token = await login(hub!.port);
     const keptBytes = pdf(['Stored before the crash', 'Kept']);
     const kept = await uploadDocument(token, { name: 'kept.pdf', bytes: keptBytes }, documentFields({ title: 'Kept' }), `http://127.0.0.1:${hub!.port}`);

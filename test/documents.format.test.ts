@@ -17,7 +17,12 @@ const SEALED_SEGMENT = SEGMENT_SIZE + TAG_LENGTH;
 async function run(transform: SealStream | OpenStream, bytes: Buffer, chunk = 10_000): Promise<{ out: Buffer; error: unknown }> {
   const parts: Buffer[] = [];
   const pieces = Array.from({ length: Math.ceil(bytes.length / chunk) }, (_, i) => bytes.subarray(i * chunk, (i + 1) * chunk));
-  const sink = new Writable({ write(c: Buffer, _e, done) { parts.push(c); done(); } });
+  const sink = new Writable({
+    write(c: Buffer, _e, done) {
+      parts.push(c);
+      done();
+    },
+  });
   try {
     await pipeline(Readable.from(pieces), transform, sink);
     return { out: Buffer.concat(parts), error: null };
@@ -100,7 +105,7 @@ describe('sealed blob format', () => {
     expect(cut.error).to.be.instanceOf(IntegrityError);
   });
 
-  it('format 2 relabelled as format 1 fails at once (the header is in every segment\'s AAD)', async () => {
+  it("format 2 relabelled as format 1 fails at once (the header is in every segment's AAD)", async () => {
     const { sealed, expected } = await seal(plain);
     const relabelled = Buffer.from(sealed);
     relabelled[4] = 1;

@@ -12,7 +12,16 @@ import { OrganisationRepository } from '../server/repositories/organisations.js'
 import { createBlobStore } from '../server/services/blobs/index.js';
 import { sweepDocuments } from '../server/services/documents/sweeper.js';
 import {
-  abortedUpload, documentFields, download, filesUnder, refusedFiles, sampleFiles, sha256, uploadDocument, uploadVersion, type TestFile,
+  abortedUpload,
+  documentFields,
+  download,
+  filesUnder,
+  refusedFiles,
+  sampleFiles,
+  sha256,
+  uploadDocument,
+  uploadVersion,
+  type TestFile,
 } from './helpers/documents.js';
 import { asOfficeAdmin, createTenant, createUser, type TestUser } from './helpers/factories.js';
 import { baseUrl, freshDatabaseUri, testConfig } from './helpers/hub.js';
@@ -37,7 +46,10 @@ async function listIds(token: string, query = ''): Promise<string[]> {
   const ids: string[] = [];
   let cursor: string | null = null;
   do {
-    const res: Answer<{ items: { id: string }[]; nextCursor: string | null }> = await get(`/api/documents?limit=100${query}${cursor ? `&cursor=${cursor}` : ''}`, token);
+    const res: Answer<{ items: { id: string }[]; nextCursor: string | null }> = await get(
+      `/api/documents?limit=100${query}${cursor ? `&cursor=${cursor}` : ''}`,
+      token,
+    );
     expect(res.status).to.equal(200);
     ids.push(...res.body.items.map((d) => d.id));
     cursor = res.body.nextCursor;
@@ -54,7 +66,9 @@ async function createDocument(user: TestUser, file: TestFile = pdfFile(), overri
 
 /** The blob file of a version, found through the database as the hub sees it. */
 async function blobOf(documentId: string, version = 1): Promise<string> {
-  const record = await mongoose.connection.db!.collection('documentversions').findOne({ _id: `${documentId}:${version}` as unknown as mongoose.Types.ObjectId });
+  const record = await mongoose.connection
+    .db!.collection('documentversions')
+    .findOne({ _id: `${documentId}:${version}` as unknown as mongoose.Types.ObjectId });
   if (!record) throw new Error('no version record');
   return path.join(blobsDir(), String(record.blobId));
 }
@@ -65,8 +79,11 @@ function extendedFilename(disposition: string): string | null {
   return match ? decodeURIComponent(match[1]!) : null;
 }
 
-const sharedTo = (id: string) => (seen: SeenEvent[]) => seen.some((e) => e.name === 'notification'
-  && (e.payload as { type: string }).type === 'document.shared' && (e.payload as { subject: { id: string } }).subject.id === id);
+const sharedTo = (id: string) => (seen: SeenEvent[]) =>
+  seen.some(
+    (e) =>
+      e.name === 'notification' && (e.payload as { type: string }).type === 'document.shared' && (e.payload as { subject: { id: string } }).subject.id === id,
+  );
 
 describe('documents (§7)', () => {
   let owner: Tenant;
@@ -88,8 +105,15 @@ describe('documents (§7)', () => {
         const res = await uploadDocument(owner.analyst.token, sample.file, documentFields({ title: `A ${sample.kind} file` }));
         expect(res.status, JSON.stringify(res.body)).to.equal(201);
         expect(res.body).to.include({
-          organisationId: owner.organisation.id, title: `A ${sample.kind} file`, filename: sample.file.name, contentType: sample.contentType,
-          size: sample.file.bytes.length, sha256: sha256(sample.file.bytes), country: 'KEN', classification: 'confidential', version: 1,
+          organisationId: owner.organisation.id,
+          title: `A ${sample.kind} file`,
+          filename: sample.file.name,
+          contentType: sample.contentType,
+          size: sample.file.bytes.length,
+          sha256: sha256(sample.file.bytes),
+          country: 'KEN',
+          classification: 'confidential',
+          version: 1,
           createdBy: owner.analyst.id,
         });
         expect(res.body.sharing).to.deep.equal({ scope: 'organisation', organisations: [] });
@@ -119,7 +143,10 @@ describe('documents (§7)', () => {
     });
 
     it('an office document whose central directory lies before the 64 KiB tail window is read back from the sealed blob', async () => {
-      const parts = Array.from({ length: 1500 }, (_, i) => ({ name: `word/media/illustration-${String(i).padStart(5, '0')}-${'x'.repeat(40)}.xml`, data: `<p>${i}</p>` }));
+      const parts = Array.from({ length: 1500 }, (_, i) => ({
+        name: `word/media/illustration-${String(i).padStart(5, '0')}-${'x'.repeat(40)}.xml`,
+        data: `<p>${i}</p>`,
+      }));
       const bytes = zip([
         { name: '[Content_Types].xml', data: '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>' },
         { name: 'word/document.xml', data: '<w:document/>' },
@@ -211,8 +238,10 @@ describe('documents (§7)', () => {
       const before = blobCount();
       const boundary = 'xyzBOUNDARY';
       const part = (headers: string, body: string) => `--${boundary}\r\n${headers}\r\n\r\n${body}\r\n`;
-      const fields = part('Content-Disposition: form-data; name="title"', 'Late field') + part('Content-Disposition: form-data; name="classification"', 'unclassified')
-        + part('Content-Disposition: form-data; name="sharing"', '{"scope":"organisation","organisations":[]}');
+      const fields =
+        part('Content-Disposition: form-data; name="title"', 'Late field') +
+        part('Content-Disposition: form-data; name="classification"', 'unclassified') +
+        part('Content-Disposition: form-data; name="sharing"', '{"scope":"organisation","organisations":[]}');
       const file = part('Content-Disposition: form-data; name="file"; filename="a.txt"\r\nContent-Type: text/plain', 'hello');
       for (const body of [
         `${fields}${file}${part('Content-Disposition: form-data; name="country"', 'KEN')}--${boundary}--\r\n`,
@@ -221,7 +250,9 @@ describe('documents (§7)', () => {
         `${fields}${file}`, // no closing boundary
       ]) {
         const raw = await fetch(`${baseUrl()}/api/documents`, {
-          method: 'POST', headers: { authorization: `Bearer ${owner.analyst.token}`, 'content-type': `multipart/form-data; boundary=${boundary}` }, body,
+          method: 'POST',
+          headers: { authorization: `Bearer ${owner.analyst.token}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+          body,
         });
         expect(raw.status, body).to.equal(400);
       }
@@ -240,8 +271,14 @@ describe('documents (§7)', () => {
       const doc = await createDocument(owner.analyst);
       const afterOne = blobCount();
       expect(afterOne).to.equal(before + 1);
-      for (const [method, url] of [['GET', '/api/documents'], ['GET', `/api/documents/${doc.id}`], ['GET', `/api/documents/${doc.id}/content`],
-        ['GET', `/api/documents/${doc.id}/versions/1/content`], ['PATCH', `/api/documents/${doc.id}`], ['DELETE', `/api/documents/${doc.id}`]] as const) {
+      for (const [method, url] of [
+        ['GET', '/api/documents'],
+        ['GET', `/api/documents/${doc.id}`],
+        ['GET', `/api/documents/${doc.id}/content`],
+        ['GET', `/api/documents/${doc.id}/versions/1/content`],
+        ['PATCH', `/api/documents/${doc.id}`],
+        ['DELETE', `/api/documents/${doc.id}`],
+      ] as const) {
         const res = await (method === 'GET' ? get(url) : method === 'PATCH' ? patch(url, { title: 'x' }) : del(url));
         expect(res.status, `${method} ${url}`).to.equal(401);
       }
@@ -330,11 +367,20 @@ describe('documents (§7)', () => {
       const doc = await createDocument(owner.analyst, v1, { sharing: { scope: 'selected', organisations: [partner.organisation.id] } });
       const res = await uploadVersion(owner.admin.token, doc.id, v2);
       expect(res.status, JSON.stringify(res.body)).to.equal(201);
-      expect(res.body).to.include({ id: doc.id, version: 2, filename: 'plan-v2.pdf', contentType: 'application/pdf', size: v2.bytes.length, sha256: sha256(v2.bytes) });
+      expect(res.body).to.include({
+        id: doc.id,
+        version: 2,
+        filename: 'plan-v2.pdf',
+        contentType: 'application/pdf',
+        size: v2.bytes.length,
+        sha256: sha256(v2.bytes),
+      });
       const read = await get(`/api/documents/${doc.id}`, partner.member.token);
       expect(read.status).to.equal(200);
       expect(read.body.version).to.equal(2);
-      expect(read.body.versions.map((v: { version: number; size: number; sha256: string; createdBy: string }) => [v.version, v.size, v.sha256, v.createdBy])).to.deep.equal([
+      expect(
+        read.body.versions.map((v: { version: number; size: number; sha256: string; createdBy: string }) => [v.version, v.size, v.sha256, v.createdBy]),
+      ).to.deep.equal([
         [1, v1.bytes.length, sha256(v1.bytes), owner.analyst.id],
         [2, v2.bytes.length, sha256(v2.bytes), owner.admin.id],
       ]);
@@ -373,9 +419,17 @@ describe('documents (§7)', () => {
   describe('metadata, sharing and notifications', () => {
     it('PATCH changes title, country and sharing; the newly visible organisation is notified, others are not', async () => {
       const doc = await createDocument(owner.analyst, pdfFile(), { sharing: { scope: 'organisation', organisations: [] }, title: 'Quiet report' });
-      const [partnerSocket, strangerSocket, officeSocket] = await Promise.all([connectSocket(partner.member.token), connectSocket(stranger.member.token), connectSocket(officeMember.token)]);
+      const [partnerSocket, strangerSocket, officeSocket] = await Promise.all([
+        connectSocket(partner.member.token),
+        connectSocket(stranger.member.token),
+        connectSocket(officeMember.token),
+      ]);
       const [partnerSeen, strangerSeen, officeSeen] = [record(partnerSocket), record(strangerSocket), record(officeSocket)];
-      const res = await patch(`/api/documents/${doc.id}`, { sharing: { scope: 'selected', organisations: [partner.organisation.id] }, title: 'Shared report', country: 'TZA' }, owner.analyst.token);
+      const res = await patch(
+        `/api/documents/${doc.id}`,
+        { sharing: { scope: 'selected', organisations: [partner.organisation.id] }, title: 'Shared report', country: 'TZA' },
+        owner.analyst.token,
+      );
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       expect(res.body).to.include({ title: 'Shared report', country: 'TZA', version: 1 });
       expect(res.body.sharing).to.deep.equal({ scope: 'selected', organisations: [partner.organisation.id] });
@@ -415,7 +469,11 @@ describe('documents (§7)', () => {
         const res = await patch(`/api/documents/${doc.id}`, body, owner.analyst.token);
         expect(res.status, JSON.stringify(body)).to.equal(400);
       }
-      const cleared = await patch(`/api/documents/${doc.id}`, { country: null, classification: 'strictly-confidential', sharing: { scope: 'office', organisations: [] } }, owner.analyst.token);
+      const cleared = await patch(
+        `/api/documents/${doc.id}`,
+        { country: null, classification: 'strictly-confidential', sharing: { scope: 'office', organisations: [] } },
+        owner.analyst.token,
+      );
       expect(cleared.status).to.equal(200);
       expect(cleared.body).to.include({ country: null, classification: 'strictly-confidential' });
     });
@@ -467,8 +525,16 @@ describe('documents (§7)', () => {
       await download(owner.member.token, `/api/documents/${doc.id}/content`);
       await get(`/api/documents/${doc.id}`, owner.member.token);
       const downloads = await get(`/api/audit?target=${doc.id}&action=document.download`, officeAdmin.token);
-      expect(downloads.body.items.map((r: { details: { version: number }; outcome: string; actor: { userId: string } }) => [r.details.version, r.outcome, r.actor.userId]))
-        .to.deep.equal([[2, 'success', owner.member.id], [1, 'success', owner.member.id]]);
+      expect(
+        downloads.body.items.map((r: { details: { version: number }; outcome: string; actor: { userId: string } }) => [
+          r.details.version,
+          r.outcome,
+          r.actor.userId,
+        ]),
+      ).to.deep.equal([
+        [2, 'success', owner.member.id],
+        [1, 'success', owner.member.id],
+      ]);
       const reads = await get(`/api/audit?target=${doc.id}&action=document.read`, officeAdmin.token);
       expect(reads.body.items[0].details.version).to.equal(2);
       const created = await get(`/api/audit?target=${doc.id}&action=document.create`, officeAdmin.token);
@@ -488,7 +554,9 @@ describe('documents (§7)', () => {
       for (const { name } of await db.listCollections().toArray()) {
         for (const row of await db.collection(name).find({}).toArray()) {
           scanned++;
-          const json = JSON.stringify(row, (_key, value: unknown) => (value instanceof mongoose.mongo.Binary ? Buffer.from(value.buffer).toString('latin1') : value));
+          const json = JSON.stringify(row, (_key, value: unknown) =>
+            value instanceof mongoose.mongo.Binary ? Buffer.from(value.buffer).toString('latin1') : value,
+          );
           for (const needle of needles) expect(json.includes(needle), `${name} holds the marker`).to.equal(false);
         }
       }
@@ -611,17 +679,27 @@ describe('documents (§7)', () => {
       const old = new Date(Date.now() - 2 * 60 * 60 * 1000);
       const [gone, recent] = [new mongoose.Types.ObjectId(), new mongoose.Types.ObjectId()];
       const records = (id: mongoose.Types.ObjectId, at: Date) => [
-        db.collection<StrayRecord>('documentversions').insertOne({ _id: `${id.toString()}:1`, documentId: id, version: 1, blobId: randomBytes(16).toString('hex'), createdAt: at }),
+        db
+          .collection<StrayRecord>('documentversions')
+          .insertOne({ _id: `${id.toString()}:1`, documentId: id, version: 1, blobId: randomBytes(16).toString('hex'), createdAt: at }),
         db.collection<StrayRecord>('documentrevisions').insertOne({ _id: `${id.toString()}:1`, documentId: id, revision: 1, updatedAt: at }),
       ];
       await Promise.all([...records(gone, old), ...records(recent, new Date())]);
       expect((await sweep()).records).to.equal(2);
-      const left = async (collection: string) => (await db.collection(collection).find({ documentId: { $in: [gone, recent, new mongoose.Types.ObjectId(live.id)] } }).toArray())
-        .map((r) => String(r.documentId)).sort();
+      const left = async (collection: string) =>
+        (
+          await db
+            .collection(collection)
+            .find({ documentId: { $in: [gone, recent, new mongoose.Types.ObjectId(live.id)] } })
+            .toArray()
+        )
+          .map((r) => String(r.documentId))
+          .sort();
       const expected = [recent.toString(), live.id].sort();
       expect(await left('documentversions')).to.deep.equal(expected);
       expect(await left('documentrevisions')).to.deep.equal(expected);
-      for (const collection of ['documentversions', 'documentrevisions']) await db.collection<{ _id: string }>(collection).deleteOne({ _id: `${recent.toString()}:1` });
+      for (const collection of ['documentversions', 'documentrevisions'])
+        await db.collection<{ _id: string }>(collection).deleteOne({ _id: `${recent.toString()}:1` });
       const got = await download(owner.member.token, `/api/documents/${live.id}/content`);
       expect(got.bytes!.toString()).to.equal('recorded\n');
     });
@@ -654,7 +732,9 @@ describe('documents (§7)', () => {
       dataDir = mkdtempSync(path.join(tmpdir(), 'hub-docs-limit-'));
       hub = await spawnHub({ DATA_DIR: dataDir, MONGODB_URI: freshDatabaseUri('docslimit'), HUB_MAX_UPLOAD_MB: '1' });
       const res = await fetch(`${base()}/api/auth/login`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: PROCESS_ADMIN_EMAIL, password: PROCESS_ADMIN_PASSWORD }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: PROCESS_ADMIN_EMAIL, password: PROCESS_ADMIN_PASSWORD }),
       });
       token = ((await res.json()) as { accessToken: string }).accessToken;
     });
@@ -678,23 +758,33 @@ describe('documents (§7)', () => {
 
     it('a much larger upload streamed without Content-Length is stopped at the limit: 413, nothing stored', async () => {
       const boundary = 'limitBOUNDARY';
-      const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nHuge\r\n--${boundary}\r\nContent-Disposition: form-data; name="classification"\r\n\r\nunclassified\r\n`
-        + `--${boundary}\r\nContent-Disposition: form-data; name="sharing"\r\n\r\n{"scope":"organisation","organisations":[]}\r\n`
-        + `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.txt"\r\n\r\n`);
+      const head = Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nHuge\r\n--${boundary}\r\nContent-Disposition: form-data; name="classification"\r\n\r\nunclassified\r\n` +
+          `--${boundary}\r\nContent-Disposition: form-data; name="sharing"\r\n\r\n{"scope":"organisation","organisations":[]}\r\n` +
+          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.txt"\r\n\r\n`,
+      );
       const answer = await new Promise<{ status: number; body: string; sent: number }>((resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port: hub.port, path: '/api/documents', method: 'POST', headers: {
-          authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'transfer-encoding': 'chunked',
-        } });
+        const req = request({
+          host: '127.0.0.1',
+          port: hub.port,
+          path: '/api/documents',
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'transfer-encoding': 'chunked' },
+        });
         let sent = 0;
         let stop = false;
         req.on('response', (res) => {
           stop = true;
           let body = '';
-          res.on('data', (c: Buffer) => { body += c.toString(); });
+          res.on('data', (c: Buffer) => {
+            body += c.toString();
+          });
           res.on('end', () => resolve({ status: res.statusCode ?? 0, body, sent }));
           res.on('error', reject);
         });
-        req.on('error', (error) => { if (!stop) reject(error); });
+        req.on('error', (error) => {
+          if (!stop) reject(error);
+        });
         req.write(head);
         const chunk = Buffer.alloc(64 * 1024, 'z');
         // Up to 64 MiB: far more than the limit, so only an early answer ends this. Paced at 1 MiB per 20 ms

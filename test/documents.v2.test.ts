@@ -32,7 +32,9 @@ describe('documents, contract v2 (issue 12)', function () {
   async function seenBy(user: TestUser, id: string, versions: number) {
     const read = await get(`/api/documents/${id}`, user.token);
     if (read.status !== 200) return { status: read.status, listed: [], content: [] };
-    const content = await Promise.all(Array.from({ length: versions }, async (_, i) => (await download(user.token, `/api/documents/${id}/versions/${i + 1}/content`)).status));
+    const content = await Promise.all(
+      Array.from({ length: versions }, async (_, i) => (await download(user.token, `/api/documents/${id}/versions/${i + 1}/content`)).status),
+    );
     return { status: 200, listed: (read.body.versions as { version: number }[]).map((v) => v.version), content };
   }
 
@@ -69,8 +71,18 @@ describe('documents, contract v2 (issue 12)', function () {
   });
 
   it('every answer of GET /api/documents is one document.list audit record naming what it returned', async () => {
-    const mine = await Promise.all([1, 2, 3].map(async (n) =>
-      (await uploadDocument(au.analyst.token, textFile(`listed ${n}\n`), documentFields({ title: `Audited list ${n}`, sharing: sharing('selected', [third.organisation.id]) }))).body.id as string));
+    const mine = await Promise.all(
+      [1, 2, 3].map(
+        async (n) =>
+          (
+            await uploadDocument(
+              au.analyst.token,
+              textFile(`listed ${n}\n`),
+              documentFields({ title: `Audited list ${n}`, sharing: sharing('selected', [third.organisation.id]) }),
+            )
+          ).body.id as string,
+      ),
+    );
     const first = await get(`/api/documents?organisation=${au.organisation.id}&q=audited&limit=2`, third.member.token);
     const second = await get(`/api/documents?organisation=${au.organisation.id}&q=audited&limit=2&cursor=${first.body.nextCursor}`, third.member.token);
     const returned = [...first.body.items, ...second.body.items].map((d: { id: string }) => d.id);
@@ -89,8 +101,10 @@ describe('documents, contract v2 (issue 12)', function () {
 
   describe('markup in uploads', () => {
     const prose = 'Situation report, district by district.\n'.repeat(60); // > 2 KiB without markup
-    const polyglot = Buffer.concat([Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n<html><body><script>alert(document.domain)</script></body></html>\n', 'latin1'),
-      pdf(['Polyglot']).subarray(pdf(['Polyglot']).indexOf('1 0 obj'))]);
+    const polyglot = Buffer.concat([
+      Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n<html><body><script>alert(document.domain)</script></body></html>\n', 'latin1'),
+      pdf(['Polyglot']).subarray(pdf(['Polyglot']).indexOf('1 0 obj')),
+    ]);
     const refused: [string, TestFile][] = [
       ['markup after the first KiB of text', textFile(`${prose}<script>alert(1)</script>\n`)],
       ['markup straddling the first 64 KiB of a long text', textFile(`${'x'.repeat(65_533)}<iframe src=//evil>\n${prose}`)],
@@ -131,7 +145,7 @@ describe('documents, contract v2 (issue 12)', function () {
       expect(await sniff([Buffer.from('if a < b and c<3 then <b>bold</b>; mail <x@example.org>\nanother line\n')])).to.equal('text');
     });
 
-    it('a download is named with the detected type\'s extension; a PDF and UTF-8 names keep theirs', async () => {
+    it("a download is named with the detected type's extension; a PDF and UTF-8 names keep theirs", async () => {
       const cases: [TestFile, string][] = [
         [textFile('no markup, only words\n', 'report.html'), 'report.html.txt'],
         [textFile('تقرير\n', 'تقرير.svg'), 'تقرير.svg.txt'],

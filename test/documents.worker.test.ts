@@ -65,7 +65,9 @@ describe('documents: sealing in a worker thread', () => {
     const stream = new WorkerSealStream(dataKey, keyId);
     let pulled = 0;
     let maxAhead = 0;
-    const source = pieces(plain, 64 * 1024).on('data', (chunk: Buffer) => { pulled += chunk.length; });
+    const source = pieces(plain, 64 * 1024).on('data', (chunk: Buffer) => {
+      pulled += chunk.length;
+    });
     const parts: Buffer[] = [];
     let stored = 0;
     const sink = new Writable({
@@ -87,7 +89,10 @@ describe('documents: sealing in a worker thread', () => {
   it('fails the stream when the worker stops mid-way; the next stream gets a new worker', async () => {
     const stream = new WorkerSealStream(dataKey, keyId);
     const source = new Readable({ read() {} });
-    const done = pipeline(source, stream, slowSink([], 0)).then(() => null, (error: unknown) => error);
+    const done = pipeline(source, stream, slowSink([], 0)).then(
+      () => null,
+      (error: unknown) => error,
+    );
     source.push(randomBytes(3 * 1024 * 1024));
     await sleep(100);
     await stopSealWorker();
@@ -104,24 +109,41 @@ describe('documents: sealing in a worker thread', () => {
     this.timeout(30_000);
     const owner = await createTenant();
     const blobsDir = path.join(testConfig().dataDir, 'blobs');
-    const listed = async () => ((await get(`/api/documents?limit=100&organisation=${owner.organisation.id}`, owner.analyst.token)).body as { items: unknown[] }).items.length;
+    const listed = async () =>
+      ((await get(`/api/documents?limit=100&organisation=${owner.organisation.id}`, owner.analyst.token)).body as { items: unknown[] }).items.length;
     const blobsBefore = filesUnder(blobsDir).length;
     const boundary = `----worker${Date.now()}`;
     const fields = Object.entries(documentFields({ title: 'Worker fails' }))
-      .map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${typeof value === 'string' ? value : JSON.stringify(value)}\r\n`).join('');
+      .map(
+        ([name, value]) =>
+          `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${typeof value === 'string' ? value : JSON.stringify(value)}\r\n`,
+      )
+      .join('');
     const head = Buffer.from(`${fields}--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\n\r\n%PDF-1.7\n`);
     const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
     const body = randomBytes(12 * 1024 * 1024);
     const url = new URL(`${baseUrl()}/api/documents`);
     const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = request({
-        host: url.hostname, port: url.port, path: url.pathname, method: 'POST',
-        headers: { authorization: `Bearer ${owner.analyst.token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + body.length + tail.length) },
-      }, (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => { text += chunk.toString('utf8'); });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      });
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${owner.analyst.token}`,
+            'content-type': `multipart/form-data; boundary=${boundary}`,
+            'content-length': String(head.length + body.length + tail.length),
+          },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => {
+            text += chunk.toString('utf8');
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
       req.on('error', reject);
       req.write(head);
       req.write(body.subarray(0, 4 * 1024 * 1024));

@@ -8,8 +8,18 @@ import mongoose from 'mongoose';
 import { pino } from 'pino';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../server/db/embedded.js';
 import {
-  alive, checkHealth, childPids, freePort, PROCESS_ADMIN_EMAIL, PROCESS_ADMIN_PASSWORD, processesMentioning,
-  runHub, spawnHub, waitForHealth, type Health, type HubProcess,
+  alive,
+  checkHealth,
+  childPids,
+  freePort,
+  PROCESS_ADMIN_EMAIL,
+  PROCESS_ADMIN_PASSWORD,
+  processesMentioning,
+  runHub,
+  spawnHub,
+  waitForHealth,
+  type Health,
+  type HubProcess,
 } from './helpers/process.js';
 
 const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -120,7 +130,10 @@ describe('the hub process with its embedded database (§1, §10)', function () {
   });
 
   /** The fields of API answers these tests read. */
-  interface Answer { status: number; body: { accessToken?: string; items?: Array<{ slug: string }> } | undefined }
+  interface Answer {
+    status: number;
+    body: { accessToken?: string; items?: Array<{ slug: string }> } | undefined;
+  }
 
   async function api(port: number, method: string, route: string, body?: unknown, token?: string): Promise<Answer> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -172,10 +185,12 @@ describe('the hub process with its embedded database (§1, §10)', function () {
 
     it('a PORT already in use, leaving no FerretDB behind', async () => {
       const blocker: Server = createServer();
-      const port = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => {
-        const address = blocker.address();
-        resolve(typeof address === 'object' && address ? address.port : 0);
-      }));
+      const port = await new Promise<number>((resolve) =>
+        blocker.listen(0, '127.0.0.1', () => {
+          const address = blocker.address();
+          resolve(typeof address === 'object' && address ? address.port : 0);
+        }),
+      );
       const dataDir = tempDir('hub-port-');
       try {
         await expectRefusal({ DATA_DIR: dataDir, PORT: String(port) }, 'PORT');

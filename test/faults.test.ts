@@ -6,9 +6,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RoomMessage } from '../shared/events.js';
 import { ask } from './helpers/ask.js';
-import {
-  eventually, Loop, startFaultyFerretdb, startFaultyRedis, timedRequest, type FaultyService, type Outcome,
-} from './helpers/faults.js';
+import { eventually, Loop, startFaultyFerretdb, startFaultyRedis, timedRequest, type FaultyService, type Outcome } from './helpers/faults.js';
 import { assessmentBody } from './helpers/factories.js';
 import { createOrganisationAt, createUserAt, signInAt, startHubPair, urlOf, type HubPair } from './helpers/hubPair.js';
 import { alive, checkHealth, PROCESS_ADMIN_EMAIL, PROCESS_ADMIN_PASSWORD, spawnHub, type HubProcess } from './helpers/process.js';
@@ -49,7 +47,9 @@ async function listedAssessments(hub: HubProcess, token: string): Promise<Set<st
   let cursor: string | null = null;
   do {
     const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
-    const page = await timedRequest<{ items: Array<{ id: string }>; nextCursor: string | null }>(urlOf(hub), 'GET', `/api/assessments?limit=100${query}`, { token });
+    const page = await timedRequest<{ items: Array<{ id: string }>; nextCursor: string | null }>(urlOf(hub), 'GET', `/api/assessments?limit=100${query}`, {
+      token,
+    });
     expect(page.status, JSON.stringify(page.body)).to.equal(200);
     for (const item of page.body.items) ids.add(item.id);
     cursor = page.body.nextCursor;
@@ -76,12 +76,17 @@ describe('faults: the database stops for 30 s under traffic (issue 7)', function
     const admin = (await signInAt(hub, PROCESS_ADMIN_EMAIL, PROCESS_ADMIN_PASSWORD)).accessToken;
     const org = await createOrganisationAt(hub, admin);
     const [writer, talker, chatter] = await Promise.all([
-      createUserAt(hub, admin, org, 'analyst'), createUserAt(hub, admin, org, 'member'), createUserAt(hub, admin, org, 'member'),
+      createUserAt(hub, admin, org, 'analyst'),
+      createUserAt(hub, admin, org, 'member'),
+      createUserAt(hub, admin, org, 'member'),
     ]);
     const room = await timedRequest<{ id: string }>(base, 'POST', '/api/rooms', { body: { name: 'Outage watch', organisations: [] }, token: writer.token });
     expect(room.status, JSON.stringify(room.body)).to.equal(201);
     const roomId = room.body.id;
-    const first = await timedRequest<{ id: string }>(base, 'POST', '/api/assessments', { body: assessmentBody({ title: 'Before the outage' }), token: writer.token });
+    const first = await timedRequest<{ id: string }>(base, 'POST', '/api/assessments', {
+      body: assessmentBody({ title: 'Before the outage' }),
+      token: writer.token,
+    });
     expect(first.status).to.equal(201);
 
     // A quiet room and a socket that only acts on it: what the socket layer remembers of both (the room, the
@@ -139,7 +144,11 @@ describe('faults: the database stops for 30 s under traffic (issue 7)', function
         const at = Date.now();
         const answer = await ask<{ message: RoomMessage }>(socket, 'message:send', { roomId, body, clientMsgId }, 12_000).catch(() => undefined);
         const code = !answer ? 'timeout' : answer.ok ? undefined : answer.error.code;
-        note('message:socket', at, { status: answer?.ok ? 200 : code === 'unavailable' ? 503 : code === 'timeout' ? 0 : 500, ms: Date.now() - at, ...(code ? { code } : {}) });
+        note('message:socket', at, {
+          status: answer?.ok ? 200 : code === 'unavailable' ? 503 : code === 'timeout' ? 0 : 500,
+          ms: Date.now() - at,
+          ...(code ? { code } : {}),
+        });
         if (answer?.ok) acked.messages.set(clientMsgId, answer.message);
         else unacked.socket.set(clientMsgId, body);
       }, 1500),
@@ -175,11 +184,16 @@ describe('faults: the database stops for 30 s under traffic (issue 7)', function
       const restartedAt = Date.now();
       await db.restart();
       const healthyMs = await eventually('/api/health answering 200', async () => (await checkHealth(hub!.port, 5000)).status === 200, 30_000, 200);
-      const writableMs = await eventually('a write succeeding', async () => {
-        const res = await timedRequest(base, 'POST', '/api/assessments', { body: assessmentBody({ title: 'After the outage' }), token: writer.token });
-        if (res.status === 201) acked.assessments.set((res.body as { id: string }).id, 'After the outage');
-        return res.status === 201;
-      }, 30_000, 200);
+      const writableMs = await eventually(
+        'a write succeeding',
+        async () => {
+          const res = await timedRequest(base, 'POST', '/api/assessments', { body: assessmentBody({ title: 'After the outage' }), token: writer.token });
+          if (res.status === 201) acked.assessments.set((res.body as { id: string }).id, 'After the outage');
+          return res.status === 201;
+        },
+        30_000,
+        200,
+      );
       const recoveredAt = Date.now();
       await sleep(3000);
       await Promise.all(loops.map((loop) => loop.stop()));
@@ -187,22 +201,45 @@ describe('faults: the database stops for 30 s under traffic (issue 7)', function
       const during = outcomes.filter((o) => o.at >= noticedAt + 500 && o.at + o.ms <= restartedAt);
       const slowest = (kind: string) => Math.max(0, ...during.filter((o) => o.kind === kind).map((o) => o.ms));
       console.log(`      database frozen → health 503 in ${noticedMs} ms; restarted → health 200 in ${healthyMs} ms, first write in ${writableMs} ms`);
-      console.log(`      slowest answer while down (ms): ${['assessment:create', 'assessment:read', 'messages:read', 'message:rest', 'message:socket'].map((k) => `${k} ${slowest(k)}`).join(', ')}`);
+      console.log(
+        `      slowest answer while down (ms): ${['assessment:create', 'assessment:read', 'messages:read', 'message:rest', 'message:socket'].map((k) => `${k} ${slowest(k)}`).join(', ')}`,
+      );
       const unnoticed = outcomes.filter((o) => o.at >= frozenAt && o.at < noticedAt);
       console.log(`      slowest answer while the frozen database was not yet noticed: ${Math.max(0, ...unnoticed.map((o) => o.ms))} ms`);
       console.log(`      answers: ${outcomes.length}, acknowledged writes: ${acked.assessments.size} assessments, ${acked.messages.size} messages`);
 
-      expect(outcomes.filter((o) => o.code === 'timeout'), 'no request or socket call hung until the client gave up').to.deep.equal([]);
-      expect(outcomes.filter((o) => o.ms >= 10_000), 'every answer within 10 s, even while the outage is not yet noticed (§2)').to.deep.equal([]);
+      expect(
+        outcomes.filter((o) => o.code === 'timeout'),
+        'no request or socket call hung until the client gave up',
+      ).to.deep.equal([]);
+      expect(
+        outcomes.filter((o) => o.ms >= 10_000),
+        'every answer within 10 s, even while the outage is not yet noticed (§2)',
+      ).to.deep.equal([]);
       const refused = outcomes.filter((o) => o.status >= 400);
-      expect(refused.filter((o) => o.code !== 'unavailable' || o.status !== 503), 'every refusal is 503 unavailable').to.deep.equal([]);
+      expect(
+        refused.filter((o) => o.code !== 'unavailable' || o.status !== 503),
+        'every refusal is 503 unavailable',
+      ).to.deep.equal([]);
       expect(during.length, 'traffic ran while the database was down').to.be.above(20);
-      expect(during.filter((o) => o.status < 400), 'nothing succeeds while the database is down').to.deep.equal([]);
-      expect(during.filter((o) => o.ms >= (o.kind === 'message:socket' ? QUICK_SOCKET_MS : QUICK_MS)), 'every answer while down is quick').to.deep.equal([]);
+      expect(
+        during.filter((o) => o.status < 400),
+        'nothing succeeds while the database is down',
+      ).to.deep.equal([]);
+      expect(
+        during.filter((o) => o.ms >= (o.kind === 'message:socket' ? QUICK_SOCKET_MS : QUICK_MS)),
+        'every answer while down is quick',
+      ).to.deep.equal([]);
       const after = outcomes.filter((o) => o.at >= recoveredAt + 1000);
       expect(after.length).to.be.above(5);
-      expect(after.filter((o) => o.status >= 400), 'everything succeeds again after recovery').to.deep.equal([]);
-      expect(seen.filter((e) => e.name === 'disconnect'), 'the socket stayed connected').to.deep.equal([]);
+      expect(
+        after.filter((o) => o.status >= 400),
+        'everything succeeds again after recovery',
+      ).to.deep.equal([]);
+      expect(
+        seen.filter((e) => e.name === 'disconnect'),
+        'the socket stayed connected',
+      ).to.deep.equal([]);
       expect(socket.connected).to.equal(true);
 
       // A client resends what was not acknowledged, with the same clientMsgId: each lands exactly once.
@@ -232,20 +269,31 @@ describe('faults: the database stops for 30 s under traffic (issue 7)', function
         expect(res.body.title).to.equal(title);
       }
       const listed = await listedAssessments(hub, writer.token);
-      expect([...acked.assessments.keys()].filter((id) => !listed.has(id)), 'every acknowledged assessment is listed').to.deep.equal([]);
+      expect(
+        [...acked.assessments.keys()].filter((id) => !listed.has(id)),
+        'every acknowledged assessment is listed',
+      ).to.deep.equal([]);
 
       const stored = await allMessages(hub, roomId, talker.token);
-      expect(stored.map((m) => m.seq), 'seq 1, 2, 3… without gaps or repeats').to.deep.equal(stored.map((_m, i) => i + 1));
+      expect(
+        stored.map((m) => m.seq),
+        'seq 1, 2, 3… without gaps or repeats',
+      ).to.deep.equal(stored.map((_m, i) => i + 1));
       const byClientMsgId = new Map<string, RoomMessage[]>();
       for (const message of stored) byClientMsgId.set(message.clientMsgId ?? '', [...(byClientMsgId.get(message.clientMsgId ?? '') ?? []), message]);
-      expect([...byClientMsgId].filter(([, list]) => list.length > 1).map(([id]) => id), 'no clientMsgId stored twice').to.deep.equal([]);
+      expect(
+        [...byClientMsgId].filter(([, list]) => list.length > 1).map(([id]) => id),
+        'no clientMsgId stored twice',
+      ).to.deep.equal([]);
       for (const [clientMsgId, message] of acked.messages) {
         const found = byClientMsgId.get(clientMsgId)?.[0];
         expect(found, `acknowledged message ${message.body}`).to.not.equal(undefined);
         expect([found!.seq, found!.body]).to.deep.equal([message.seq, message.body]);
       }
-      expect((await quietAnswers).map((answer) => (answer.ok ? 'ok' : answer.error.code)), 'a room that cannot be read is unavailable, not not_found')
-        .to.deep.equal(['unavailable', 'unavailable']);
+      expect(
+        (await quietAnswers).map((answer) => (answer.ok ? 'ok' : answer.error.code)),
+        'a room that cannot be read is unavailable, not not_found',
+      ).to.deep.equal(['unavailable', 'unavailable']);
     } finally {
       await Promise.all(loops.map((loop) => loop.stop()));
     }
@@ -270,7 +318,11 @@ describe('faults: Redis stops under two hub processes (issue 7)', function () {
     const admin = (await signInAt(a)).accessToken;
     const org = await createOrganisationAt(a, admin);
     const [sender, readerOnA, readerOnB, talkerOnB, burster] = await Promise.all([
-      createUserAt(a, admin, org), createUserAt(a, admin, org), createUserAt(b, admin, org), createUserAt(b, admin, org), createUserAt(a, admin, org),
+      createUserAt(a, admin, org),
+      createUserAt(a, admin, org),
+      createUserAt(b, admin, org),
+      createUserAt(b, admin, org),
+      createUserAt(a, admin, org),
     ]);
     const room = await timedRequest<{ id: string }>(urlOf(a), 'POST', '/api/rooms', { body: { name: 'Fan-out watch', organisations: [org] }, token: admin });
     expect(room.status, JSON.stringify(room.body)).to.equal(201);
@@ -329,8 +381,11 @@ describe('faults: Redis stops under two hub processes (issue 7)', function () {
 
     // The message limit falls back to each process's own count: still 20 in 10 s for a user on one process.
     // All at once, so that they fall in one window however slow the machine is.
-    const burst = await Promise.all(Array.from({ length: 21 }, (_v, i) =>
-      timedRequest(urlOf(a), 'POST', `/api/rooms/${roomId}/messages`, { body: { body: `burst ${i}` }, token: burster.token })));
+    const burst = await Promise.all(
+      Array.from({ length: 21 }, (_v, i) =>
+        timedRequest(urlOf(a), 'POST', `/api/rooms/${roomId}/messages`, { body: { body: `burst ${i}` }, token: burster.token }),
+      ),
+    );
     expect(burst.map((res) => res.status).sort(), 'one message of 21 within 10 s is refused').to.deep.equal([...Array(20).fill(201), 429]);
     expect(alive(a.pid) && alive(b.pid), 'both processes still run').to.equal(true);
 
@@ -338,16 +393,21 @@ describe('faults: Redis stops under two hub processes (issue 7)', function () {
     await redis.restart();
     // Fan-out resumes by itself: a message sent on A reaches B again (poll with fresh messages).
     let crossed = 0;
-    await eventually('a message on A reaching B', async () => {
-      const probe = await sendOnA('probe after the outage');
-      try {
-        await sees(onB.seen, probe.seq, 1000);
-        crossed = probe.seq;
-        return true;
-      } catch {
-        return false;
-      }
-    }, 30_000, 0);
+    await eventually(
+      'a message on A reaching B',
+      async () => {
+        const probe = await sendOnA('probe after the outage');
+        try {
+          await sees(onB.seen, probe.seq, 1000);
+          crossed = probe.seq;
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      30_000,
+      0,
+    );
     const fanoutMs = Date.now() - restartedAt;
     const back = await sendOnB('on B after the outage');
     await sees(onA.seen, back.seq);
@@ -359,8 +419,13 @@ describe('faults: Redis stops under two hub processes (issue 7)', function () {
     if (!caughtUp.ok) throw new Error(JSON.stringify(caughtUp));
     const stored = (await allMessages(b, roomId, readerOnB.token)).map((m) => m.seq);
     expect(stored, 'seq 1, 2, 3… without gaps or repeats').to.deep.equal(stored.map((_s, i) => i + 1));
-    expect(caughtUp.messages.map((m) => m.seq), 'room:history after the last seq seen gives every later message').to.deep.equal(stored.filter((seq) => seq > lastBefore));
-    const rest = await timedRequest<{ items: RoomMessage[] }>(urlOf(b), 'GET', `/api/rooms/${roomId}/messages?after=${lastBefore}&limit=200`, { token: readerOnB.token });
+    expect(
+      caughtUp.messages.map((m) => m.seq),
+      'room:history after the last seq seen gives every later message',
+    ).to.deep.equal(stored.filter((seq) => seq > lastBefore));
+    const rest = await timedRequest<{ items: RoomMessage[] }>(urlOf(b), 'GET', `/api/rooms/${roomId}/messages?after=${lastBefore}&limit=200`, {
+      token: readerOnB.token,
+    });
     expect(rest.body.items.map((m) => m.seq)).to.deep.equal(stored.filter((seq) => seq > lastBefore));
     const missed = stored.filter((seq) => seq > lastBefore && seq < crossed && !seqsSeen(onB.seen).includes(seq));
     expect(missed.length, 'B really missed messages while Redis was down').to.be.above(0);

@@ -1,7 +1,5 @@
 import { expect } from 'chai';
-import {
-  INDICATOR_CODES_BY_FACTOR, isIndicatorOf, RISK_FACTORS, RISK_LEVELS, riskFactorsIn, TRENDS, type RiskFactorView,
-} from '../shared/framework/index.js';
+import { INDICATOR_CODES_BY_FACTOR, isIndicatorOf, RISK_FACTORS, RISK_LEVELS, riskFactorsIn, TRENDS, type RiskFactorView } from '../shared/framework/index.js';
 import { LOCALES } from '../shared/limits.js';
 import { LangQuery } from '../shared/schemas/framework.js';
 import { countryName, isCountryCode, listCountries, numericToAlpha3, type CountryView } from '../server/services/countries.js';
@@ -89,10 +87,19 @@ describe('Framework of Analysis and countries (§6)', () => {
       for (const lang of LOCALES) {
         const items = listCountries(lang);
         expect(items.length, lang).to.be.greaterThan(190);
-        expect(items.every((item) => /^[A-Z]{3}$/.test(item.code) && item.name.length > 0), lang).to.equal(true);
+        expect(
+          items.every((item) => /^[A-Z]{3}$/.test(item.code) && item.name.length > 0),
+          lang,
+        ).to.equal(true);
         expect(new Set(items.map((item) => item.code)).size, lang).to.equal(items.length);
-        expect(items.map((item) => item.code), lang).to.include.members(['KEN', 'TZA', 'SDN', 'SSD']);
-        expect(items.map((item) => item.code), lang).to.not.include('XKK');
+        expect(
+          items.map((item) => item.code),
+          lang,
+        ).to.include.members(['KEN', 'TZA', 'SDN', 'SSD']);
+        expect(
+          items.map((item) => item.code),
+          lang,
+        ).to.not.include('XKK');
       }
     });
 

@@ -31,9 +31,19 @@ class FakeNotifications {
   unreadSince = async (userId: string, since: Date) => (this.byUser.get(userId) ?? []).filter((n) => !this.read.has(n.id) && new Date(n.createdAt) > since);
 }
 
-function notification(type: NotificationType, kind: SubjectKind, classification: 'unclassified' | 'confidential', actor: TestUser, createdAt: Date, title: string | null = SECRET): Notification {
+function notification(
+  type: NotificationType,
+  kind: SubjectKind,
+  classification: 'unclassified' | 'confidential',
+  actor: TestUser,
+  createdAt: Date,
+  title: string | null = SECRET,
+): Notification {
   return {
-    id: randomBytes(12).toString('hex'), type, createdAt: createdAt.toISOString(), readAt: null,
+    id: randomBytes(12).toString('hex'),
+    type,
+    createdAt: createdAt.toISOString(),
+    readAt: null,
     actor: { id: actor.id, name: 'Actor', organisationId: actor.organisationId },
     // A title on a confidential subject should never reach the mailer; it is given here to prove the mail leaves it out anyway.
     subject: { kind, id: randomBytes(12).toString('hex'), country: 'SDN', title, classification },
@@ -261,7 +271,10 @@ describe('notification mails (§11 e-mail)', function () {
       expect(counts.failed).to.be.above(failedBefore);
       expect(open.size).to.be.at.least(1);
       await m.stop();
-      expect((await repos.mail.due(new Date(Date.now() + 3_600_000), 1000)).some((mail) => mail.userId === user.id), 'still queued for a retry').to.equal(true);
+      expect(
+        (await repos.mail.due(new Date(Date.now() + 3_600_000), 1000)).some((mail) => mail.userId === user.id),
+        'still queued for a retry',
+      ).to.equal(true);
     } finally {
       for (const s of open) s.destroy();
       silent.close();

@@ -23,8 +23,12 @@ function rotate(env: Record<string, string>): Promise<{ code: number | null; std
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
-  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
 }
 
@@ -35,7 +39,7 @@ async function upload(hub: HubProcess, token: string, text: string): Promise<str
   form.append('sharing', JSON.stringify({ scope: 'organisation', organisations: [] }));
   form.append('file', new Blob([text]), 'notes.txt');
   const res = await fetch(`${urlOf(hub)}/api/documents`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
-  const body = await res.json() as { id: string };
+  const body = (await res.json()) as { id: string };
   expect(res.status, JSON.stringify(body)).to.equal(201);
   return body.id;
 }
@@ -63,14 +67,26 @@ describe('npm run rotate-master-key (issue 7)', function () {
     const partnerId = await createOrganisationAt(hub, admin.accessToken);
     const analystEmail = `rotation-${randomBytes(4).toString('hex')}@hub.test`;
     const analystPassword = 'rotation-analyst-password';
-    const created = await requestAt(hub, 'POST', `/api/organisations/${partnerId}/users`, { email: analystEmail, name: 'Rotation analyst', role: 'analyst', password: analystPassword }, admin.accessToken);
+    const created = await requestAt(
+      hub,
+      'POST',
+      `/api/organisations/${partnerId}/users`,
+      { email: analystEmail, name: 'Rotation analyst', role: 'analyst', password: analystPassword },
+      admin.accessToken,
+    );
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     const analyst = { token: (await signInAt(hub, analystEmail, analystPassword)).accessToken };
     const officeDocument = await upload(hub, admin.accessToken, 'Office notes, sealed under the Office key.\n');
     const partnerDocument = await upload(hub, analyst.token, 'Partner notes, sealed under the partner key.\n');
     // The analyst turns the second factor on (mfaSecret); the admin starts and leaves it pending (mfaPendingSecret).
     const setup = await requestAt<{ secret: string }>(hub, 'POST', '/api/me/mfa/setup', { currentPassword: analystPassword }, analyst.token);
-    const enabled = await requestAt(hub, 'POST', '/api/me/mfa/enable', { otp: hotp(base32Decode(setup.body.secret), totpStep()), currentPassword: analystPassword }, analyst.token);
+    const enabled = await requestAt(
+      hub,
+      'POST',
+      '/api/me/mfa/enable',
+      { otp: hotp(base32Decode(setup.body.secret), totpStep()), currentPassword: analystPassword },
+      analyst.token,
+    );
     expect(enabled.status, JSON.stringify(enabled.body)).to.equal(200);
     expect((await requestAt(hub, 'POST', '/api/me/mfa/setup', { currentPassword: ADMIN_PASSWORD }, admin.accessToken)).status).to.equal(200);
     expect(await hub.stop()).to.equal(0);
@@ -123,9 +139,21 @@ describe('npm run rotate-master-key (issue 7)', function () {
     const client = new mongoose.mongo.MongoClient(env.MONGODB_URI!);
     try {
       const keys = client.db().collection<OrganisationKeyDoc>(OrganisationKey.collection.collectionName);
-      await keys.insertOne({ _id: organisationId, generation: 1, algorithm: 'aes-256-gcm', createdAt: new Date(), wrapped: wrap(oldKey, organisationId.toString(), 1, dataKey) });
+      await keys.insertOne({
+        _id: organisationId,
+        generation: 1,
+        algorithm: 'aes-256-gcm',
+        createdAt: new Date(),
+        wrapped: wrap(oldKey, organisationId.toString(), 1, dataKey),
+      });
       // A key wrapped under some third master key: the run names it, exits 1 and keeps the old key file.
-      await keys.insertOne({ _id: stranger, generation: 1, algorithm: 'aes-256-gcm', createdAt: new Date(), wrapped: wrap(randomBytes(32), stranger.toString(), 1, dataKey) });
+      await keys.insertOne({
+        _id: stranger,
+        generation: 1,
+        algorithm: 'aes-256-gcm',
+        createdAt: new Date(),
+        wrapped: wrap(randomBytes(32), stranger.toString(), 1, dataKey),
+      });
       const refused = await rotate({ ...env, HUB_MASTER_KEY: '', HUB_NEW_MASTER_KEY: newKey.toString('base64') });
       expect(refused.code).to.equal(1);
       expect(refused.stderr).to.include(`organisation ${stranger.toString()} opens with neither key`);

@@ -32,23 +32,26 @@ function startRelay(target: { host: string; port: number }): Promise<Relay> {
     }
     client.pipe(upstream).pipe(client);
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    const address = server.address();
-    resolve({
-      port: typeof address === 'object' && address ? address.port : 0,
-      cut() {
-        up = false;
-        for (const socket of open) socket.destroy();
-      },
-      restore() {
-        up = true;
-      },
-      close: () => new Promise<void>((done) => {
-        for (const socket of open) socket.destroy();
-        server.close(() => done());
-      }),
-    });
-  }));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve({
+        port: typeof address === 'object' && address ? address.port : 0,
+        cut() {
+          up = false;
+          for (const socket of open) socket.destroy();
+        },
+        restore() {
+          up = true;
+        },
+        close: () =>
+          new Promise<void>((done) => {
+            for (const socket of open) socket.destroy();
+            server.close(() => done());
+          }),
+      });
+    }),
+  );
 }
 
 /** One sample of a Prometheus text exposition: its metric name, labels and value. */

@@ -4,7 +4,13 @@ import { createAssessment, createTenant } from './helpers/factories.js';
 import { closeSockets, connectSocket, record, until, type SeenEvent } from './helpers/sockets.js';
 
 type Tenant = Awaited<ReturnType<typeof createTenant>>;
-interface Item { id: string; type: string; readAt: string | null; actor: { id: string } | null; subject: { kind: string; id: string; title: string | null } }
+interface Item {
+  id: string;
+  type: string;
+  readAt: string | null;
+  actor: { id: string } | null;
+  subject: { kind: string; id: string; title: string | null };
+}
 
 const put = (path: string, body: unknown, token: string) => call('PUT', path, body, { token });
 const list = async (token: string, query = '') => (await get<{ items: Item[] }>(`/api/notifications${query}`, token)).body.items;
@@ -36,11 +42,18 @@ describe('stored notifications (§11)', () => {
     const socket = await connectSocket(partner.analyst.token);
     const seen = record(socket);
     const home = await createAssessment(owner.analyst, { classification: 'unclassified', sharing: { scope: 'organisation', organisations: [] } }, true);
-    const shared = await createAssessment(owner.analyst, { classification: 'unclassified', sharing: { scope: 'selected', organisations: [partner.organisation.id] } }, true);
+    const shared = await createAssessment(
+      owner.analyst,
+      { classification: 'unclassified', sharing: { scope: 'selected', organisations: [partner.organisation.id] } },
+      true,
+    );
     const everyone = await createAssessment(owner.analyst, { sharing: { scope: 'all', organisations: [] } }, true);
 
     // The partner's member was not connected: it is stored for them all the same.
-    const mine = await eventually(() => list(partner.member.token), (items) => about(items, 'assessment.shared', everyone.id).length === 1);
+    const mine = await eventually(
+      () => list(partner.member.token),
+      (items) => about(items, 'assessment.shared', everyone.id).length === 1,
+    );
     expect(about(mine, 'assessment.shared', shared.id)).to.have.length(1);
     expect(about(mine, 'assessment.shared', home.id)).to.have.length(0);
     const [first] = about(mine, 'assessment.shared', shared.id);
@@ -51,7 +64,10 @@ describe('stored notifications (§11)', () => {
     expect(mine.map((n) => n.subject.id).slice(0, 2), 'newest first').to.deep.equal([everyone.id, shared.id]);
 
     // The stranger only hears of what was shared with everyone; the actor and their colleagues (the owner) of nothing.
-    const theirs = await eventually(() => list(stranger.member.token), (items) => items.length > 0);
+    const theirs = await eventually(
+      () => list(stranger.member.token),
+      (items) => items.length > 0,
+    );
     expect(theirs.map((n) => n.subject.id)).to.deep.equal([everyone.id]);
     expect(await list(owner.analyst.token)).to.deep.equal([]);
     expect(await list(owner.member.token)).to.deep.equal([]);
@@ -88,7 +104,10 @@ describe('stored notifications (§11)', () => {
   it('pages newest first with a cursor; refuses bad queries and bodies with 400, strangers with 401', async () => {
     const a = await createAssessment(owner.analyst, { sharing: { scope: 'selected', organisations: [partner.organisation.id] } }, true);
     const b = await createAssessment(owner.analyst, { sharing: { scope: 'selected', organisations: [partner.organisation.id] } }, true);
-    await eventually(() => list(partner.admin.token), (items) => items.some((n) => n.subject.id === b.id));
+    await eventually(
+      () => list(partner.admin.token),
+      (items) => items.some((n) => n.subject.id === b.id),
+    );
     const page1 = await get('/api/notifications?limit=1', partner.admin.token);
     expect(page1.body.items.map((n: Item) => n.subject.id)).to.deep.equal([b.id]);
     const page2 = await get(`/api/notifications?limit=1&cursor=${page1.body.nextCursor}`, partner.admin.token);
@@ -110,7 +129,9 @@ describe('stored notifications (§11)', () => {
 
   it('live lists: *.changed reaches members of the audience, not outsiders', async () => {
     const [partnerSocket, strangerSocket, ownerSocket] = await Promise.all([
-      connectSocket(partner.member.token), connectSocket(stranger.member.token), connectSocket(owner.member.token),
+      connectSocket(partner.member.token),
+      connectSocket(stranger.member.token),
+      connectSocket(owner.member.token),
     ]);
     const [partnerSeen, strangerSeen, ownerSeen] = [record(partnerSocket), record(strangerSocket), record(ownerSocket)];
     const draft = await createAssessment(owner.analyst, { sharing: { scope: 'selected', organisations: [partner.organisation.id] } });
@@ -122,7 +143,10 @@ describe('stored notifications (§11)', () => {
     await until(strangerSeen, changed('room.changed', room.body.id));
     expect(strangerSeen.some((e) => e.name === 'assessment.changed')).to.equal(false);
     expect(partnerSeen.some((e) => e.name === 'room.changed')).to.equal(false);
-    const added = await eventually(() => list(stranger.member.token), (items) => about(items, 'room.added', room.body.id).length === 1);
+    const added = await eventually(
+      () => list(stranger.member.token),
+      (items) => about(items, 'room.added', room.body.id).length === 1,
+    );
     expect(about(added, 'room.added', room.body.id)[0]).to.have.property('roomId', room.body.id);
   });
 
@@ -131,14 +155,18 @@ describe('stored notifications (§11)', () => {
     expect((await put('/api/me/watch', { countries: ['SDN', 'TCD', 'SDN'] }, watcher.token)).body).to.deep.equal({ countries: ['SDN', 'TCD'] });
     expect((await get('/api/me/watch', watcher.token)).body).to.deep.equal({ countries: ['SDN', 'TCD'] });
     expect((await put('/api/me/watch', { countries: ['SDN'] }, owner.analyst.token)).status).to.equal(200);
-    const publish = (overallRisk: number) => createAssessment(owner.analyst, { country: 'SDN', overallRisk, sharing: { scope: 'all', organisations: [] } }, true);
+    const publish = (overallRisk: number) =>
+      createAssessment(owner.analyst, { country: 'SDN', overallRisk, sharing: { scope: 'all', organisations: [] } }, true);
     const low = await publish(2);
     const higher = await publish(3);
     const same = await publish(3);
     const top = await publish(4);
     const topAgain = await publish(4);
     const escalations = (items: Item[]) => items.filter((n) => n.type === 'risk.escalation').map((n) => n.subject.id);
-    const got = await eventually(() => list(watcher.token), (items) => escalations(items).includes(topAgain.id));
+    const got = await eventually(
+      () => list(watcher.token),
+      (items) => escalations(items).includes(topAgain.id),
+    );
     expect(escalations(got)).to.deep.equal([topAgain.id, top.id, higher.id]);
     expect([low.id, same.id].some((id) => escalations(got).includes(id))).to.equal(false);
     expect(escalations(await list(owner.analyst.token)), 'never the actor').to.deep.equal([]);

@@ -14,7 +14,10 @@ describe('organisations and users (§4)', () => {
       const all: { slug: string; kind: string; active: boolean }[] = [];
       let cursor: string | null = null;
       do {
-        const page: { body: { items: typeof all; nextCursor: string | null } } = await get(`/api/organisations?limit=100${cursor ? `&cursor=${cursor}` : ''}`, member.token);
+        const page: { body: { items: typeof all; nextCursor: string | null } } = await get(
+          `/api/organisations?limit=100${cursor ? `&cursor=${cursor}` : ''}`,
+          member.token,
+        );
         all.push(...page.body.items);
         cursor = page.body.nextCursor;
       } while (cursor);
@@ -34,7 +37,10 @@ describe('organisations and users (§4)', () => {
       const adminView: string[] = [];
       let cursor: string | null = null;
       do {
-        const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await get(`/api/organisations?limit=100&includeInactive=1${cursor ? `&cursor=${cursor}` : ''}`, admin.token);
+        const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await get(
+          `/api/organisations?limit=100&includeInactive=1${cursor ? `&cursor=${cursor}` : ''}`,
+          admin.token,
+        );
         adminView.push(...page.body.items.map((o) => o.id));
         cursor = page.body.nextCursor;
       } while (cursor);
@@ -133,7 +139,11 @@ describe('organisations and users (§4)', () => {
   describe('users of an organisation', () => {
     it('an organisation admin lists and creates its own users', async () => {
       const { organisation, admin } = await createTenant();
-      const created = await post(`/api/organisations/${organisation.id}/users`, { email: `New.${Date.now()}@Hub.test`, name: 'New analyst', role: 'analyst', password: 'initial-password-1' }, admin.token);
+      const created = await post(
+        `/api/organisations/${organisation.id}/users`,
+        { email: `New.${Date.now()}@Hub.test`, name: 'New analyst', role: 'analyst', password: 'initial-password-1' },
+        admin.token,
+      );
       expect(created.status).to.equal(201);
       expect(created.body).to.include({ organisationId: organisation.id, role: 'analyst', active: true, mfaEnabled: false });
       expect(created.body.email).to.equal(created.body.email.toLowerCase());
@@ -142,7 +152,11 @@ describe('organisations and users (§4)', () => {
       expect(list.status).to.equal(200);
       expect(list.body.items.map((u: { id: string }) => u.id)).to.include(created.body.id);
       expect(list.body.items.every((u: { organisationId: string }) => u.organisationId === organisation.id)).to.equal(true);
-      const dup = await post(`/api/organisations/${organisation.id}/users`, { email: created.body.email, name: 'Dup', role: 'member', password: 'initial-password-1' }, admin.token);
+      const dup = await post(
+        `/api/organisations/${organisation.id}/users`,
+        { email: created.body.email, name: 'Dup', role: 'member', password: 'initial-password-1' },
+        admin.token,
+      );
       expect(dup.status).to.equal(409);
     });
 
@@ -150,7 +164,11 @@ describe('organisations and users (§4)', () => {
       const a = await createTenant();
       const b = await createTenant();
       expect((await get(`/api/organisations/${b.organisation.id}/users`, a.admin.token)).status).to.equal(404);
-      const res = await post(`/api/organisations/${b.organisation.id}/users`, { email: `intruder-${Date.now()}@hub.test`, name: 'Intruder', role: 'admin', password: 'intruder-password' }, a.admin.token);
+      const res = await post(
+        `/api/organisations/${b.organisation.id}/users`,
+        { email: `intruder-${Date.now()}@hub.test`, name: 'Intruder', role: 'admin', password: 'intruder-password' },
+        a.admin.token,
+      );
       expect(res.status).to.equal(404);
       expect(res.body.error.code).to.equal('not_found');
       const list = await get(`/api/organisations/${b.organisation.id}/users?limit=100`, b.admin.token);
@@ -162,12 +180,20 @@ describe('organisations and users (§4)', () => {
       const b = await createTenant();
       for (const user of [a.analyst, a.member]) {
         expect((await get(`/api/organisations/${a.organisation.id}/users`, user.token)).status).to.equal(403);
-        expect((await post(`/api/organisations/${a.organisation.id}/users`, { email: `x-${Date.now()}@hub.test`, name: 'X', role: 'member', password: 'some-password-1' }, user.token)).status).to.equal(403);
+        expect(
+          (
+            await post(
+              `/api/organisations/${a.organisation.id}/users`,
+              { email: `x-${Date.now()}@hub.test`, name: 'X', role: 'member', password: 'some-password-1' },
+              user.token,
+            )
+          ).status,
+        ).to.equal(403);
         expect((await get(`/api/organisations/${b.organisation.id}/users`, user.token)).status).to.equal(404);
       }
     });
 
-    it('the Office admin sees and manages every organisation\'s users', async () => {
+    it("the Office admin sees and manages every organisation's users", async () => {
       const admin = await asOfficeAdmin();
       const { organisation, member } = await createTenant();
       const list = await get(`/api/organisations/${organisation.id}/users`, admin.token);
@@ -217,7 +243,7 @@ describe('organisations and users (§4)', () => {
       expect((await patch(`/api/users/${admin.id}`, { name: 'Still me' }, admin.token)).status).to.equal(200);
     });
 
-    it("an admin of another organisation gets 404 and changes nothing", async () => {
+    it('an admin of another organisation gets 404 and changes nothing', async () => {
       const a = await createTenant();
       const b = await createTenant();
       const res = await patch(`/api/users/${b.member.id}`, { role: 'admin' }, a.admin.token);
@@ -229,7 +255,14 @@ describe('organisations and users (§4)', () => {
 
     it('400 for unknown fields, wrong types and operators; 404 for unknown ids', async () => {
       const { admin, member } = await createTenant();
-      for (const body of [{ email: 'x@y.z' }, { role: 1 }, { active: 'no' }, { organisationId: admin.organisationId }, { name: { $set: 'x' } }, { 'profile.name': 'x' }]) {
+      for (const body of [
+        { email: 'x@y.z' },
+        { role: 1 },
+        { active: 'no' },
+        { organisationId: admin.organisationId },
+        { name: { $set: 'x' } },
+        { 'profile.name': 'x' },
+      ]) {
         expect((await patch(`/api/users/${member.id}`, body, admin.token)).status, JSON.stringify(body)).to.equal(400);
       }
       expect((await patch('/api/users/0123456789abcdef01234567', { name: 'x' }, admin.token)).status).to.equal(404);

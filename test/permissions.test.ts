@@ -36,13 +36,21 @@ interface Planned<S> {
   verdict: Verdict | null;
 }
 
-function plan<S>(world: World, subjects: { all: (w: World) => Built<S>[]; relation: (a: Actor, s: S) => string }, verdict: (a: Actor, s: S) => Verdict, what: string): Planned<S>[] {
-  return ACTORS.flatMap((key) => subjects.all(world).map((subject) => {
-    const actor = world.actors[key];
-    const signedIn = actor.org !== null;
-    const about = subject.spec === null ? '' : ` on ${subject.name.replace(/^Matrix \S+ /, '')}${signedIn ? ` (${subjects.relation(actor, subject.spec)})` : ''}`;
-    return { actor, subject, name: `${what} as ${key}${about}`, verdict: signedIn ? verdict(actor, subject.spec) : null };
-  }));
+function plan<S>(
+  world: World,
+  subjects: { all: (w: World) => Built<S>[]; relation: (a: Actor, s: S) => string },
+  verdict: (a: Actor, s: S) => Verdict,
+  what: string,
+): Planned<S>[] {
+  return ACTORS.flatMap((key) =>
+    subjects.all(world).map((subject) => {
+      const actor = world.actors[key];
+      const signedIn = actor.org !== null;
+      const about =
+        subject.spec === null ? '' : ` on ${subject.name.replace(/^Matrix \S+ /, '')}${signedIn ? ` (${subjects.relation(actor, subject.spec)})` : ''}`;
+      return { actor, subject, name: `${what} as ${key}${about}`, verdict: signedIn ? verdict(actor, subject.spec) : null };
+    }),
+  );
 }
 
 const describeAnswer = (status: number, body: unknown) => `${status} ${JSON.stringify(body).slice(0, 160)}`;
@@ -65,12 +73,24 @@ describe('permission matrix (issues 7, 12)', function () {
     // A row may name the body field it is about after the route: `PATCH /api/organisations/:id {requireMfa}`.
     const rows = HTTP_ROWS.map((r) => r.route.replace(/ \{\w+\}$/, '')).sort();
     const mounted = await mountedApiRoutes();
-    expect(mounted.filter((r) => !rows.includes(r)), 'mounted routes without a row in test/permissions/table.ts').to.deep.equal([]);
-    expect(rows.filter((r) => !mounted.includes(r)), 'rows for routes the app does not mount').to.deep.equal([]);
+    expect(
+      mounted.filter((r) => !rows.includes(r)),
+      'mounted routes without a row in test/permissions/table.ts',
+    ).to.deep.equal([]);
+    expect(
+      rows.filter((r) => !mounted.includes(r)),
+      'rows for routes the app does not mount',
+    ).to.deep.equal([]);
     const events = SOCKET_ROWS.map((r) => r.event).sort();
     const declared = declaredClientEvents();
-    expect(declared.filter((e) => !events.includes(e)), 'client events without a row').to.deep.equal([]);
-    expect(events.filter((e) => !declared.includes(e)), 'rows for events shared/events.ts does not declare').to.deep.equal([]);
+    expect(
+      declared.filter((e) => !events.includes(e)),
+      'client events without a row',
+    ).to.deep.equal([]);
+    expect(
+      events.filter((e) => !declared.includes(e)),
+      'rows for events shared/events.ts does not declare',
+    ).to.deep.equal([]);
   });
 
   describe('HTTP', () => {
@@ -98,7 +118,8 @@ describe('permission matrix (issues 7, 12)', function () {
     if (!expectOk) {
       const code = CODE_OF[expected]!;
       const error = (res.body as { error?: { code?: string; message?: unknown } }).error;
-      if (error?.code !== code || typeof error.message !== 'string') return `${p.name}: expected {error: {code: ${code}, message}}, got ${describeAnswer(res.status, res.body)}`;
+      if (error?.code !== code || typeof error.message !== 'string')
+        return `${p.name}: expected {error: {code: ${code}, message}}, got ${describeAnswer(res.status, res.body)}`;
     }
     const shown = expectOk && p.actor.org !== null ? row.inspect?.(cell, res.body) : null;
     if (shown) return `${p.name}: ${shown}`;
@@ -174,7 +195,8 @@ describe('permission matrix (issues 7, 12)', function () {
   describe('afterwards', () => {
     it('refused writes changed nothing, and every write landed exactly when it was allowed', async () => {
       const now = await snapshot(world);
-      const changed = Object.keys(untouched).filter((key) => JSON.stringify(now[key]) !== JSON.stringify(untouched[key]))
+      const changed = Object.keys(untouched)
+        .filter((key) => JSON.stringify(now[key]) !== JSON.stringify(untouched[key]))
         .map((key) => `${key}: was ${JSON.stringify(untouched[key])}, now ${JSON.stringify(now[key])}`);
       expect(changed, 'fixtures changed by refused writes').to.deep.equal([]);
       const cache = new Map<string, Promise<unknown[]>>();

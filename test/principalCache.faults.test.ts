@@ -31,7 +31,9 @@ describe('principal cache while Redis is frozen (REDIS_URL)', function () {
     const organisationId = await createOrganisationAt(a, admin);
     const email = `frozen-${randomBytes(4).toString('hex')}@hub.test`;
     const password = `password-${randomBytes(4).toString('hex')}-long`;
-    expect((await requestAt(a, 'POST', `/api/organisations/${organisationId}/users`, { email, name: 'Frozen', role: 'member', password }, admin)).status).to.equal(201);
+    expect(
+      (await requestAt(a, 'POST', `/api/organisations/${organisationId}/users`, { email, name: 'Frozen', role: 'member', password }, admin)).status,
+    ).to.equal(201);
     const session = await requestAt<{ accessToken: string; refreshToken: string }>(a, 'POST', '/api/auth/login', { email, password });
     expect(session.status).to.equal(200);
 

@@ -7,7 +7,13 @@ import { createOrganisationAt, createUserAt, requestAt, signInAt, startHubPair, 
 async function newUser(hub: HubProcess, adminToken: string, organisationId: string) {
   const email = `cache-${randomBytes(4).toString('hex')}@hub.test`;
   const password = `password-${randomBytes(4).toString('hex')}-long`;
-  const created = await requestAt<{ id: string }>(hub, 'POST', `/api/organisations/${organisationId}/users`, { email, name: 'Cache user', role: 'member', password }, adminToken);
+  const created = await requestAt<{ id: string }>(
+    hub,
+    'POST',
+    `/api/organisations/${organisationId}/users`,
+    { email, name: 'Cache user', role: 'member', password },
+    adminToken,
+  );
   expect(created.status).to.equal(201);
   const session = await requestAt<{ accessToken: string; refreshToken: string }>(hub, 'POST', '/api/auth/login', { email, password });
   expect(session.status).to.equal(200);
@@ -53,7 +59,10 @@ describe('principal cache across hub processes (REDIS_URL)', function () {
     expect((await requestAt(pair.b, 'GET', '/api/me', undefined, rotated.body.accessToken)).status).to.equal(401);
   });
 
-  for (const [from, to] of [['A', 'B'], ['B', 'A']] as const) {
+  for (const [from, to] of [
+    ['A', 'B'],
+    ['B', 'A'],
+  ] as const) {
     it(`deactivating a user through ${from}: ${to} refuses their token at once`, async () => {
       const [via, other] = from === 'A' ? [pair.a, pair.b] : [pair.b, pair.a];
       const user = await createUserAt(via, adminToken, organisationId);
@@ -79,5 +88,4 @@ describe('principal cache across hub processes (REDIS_URL)', function () {
     expect((await requestAt(pair.a, 'PATCH', `/api/organisations/${organisation}`, { active: false }, adminToken)).status).to.equal(200);
     expect((await requestAt(pair.b, 'GET', '/api/me', undefined, user.token)).status).to.equal(401);
   });
-
 });

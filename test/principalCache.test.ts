@@ -25,7 +25,7 @@ describe('principal cache (HTTP, one process)', () => {
     organisationId = (await createOrganisation()).id;
   });
 
-  it('keeps a read principal for a few seconds: a session ended behind the services\' back still reads, a write does not', async () => {
+  it("keeps a read principal for a few seconds: a session ended behind the services' back still reads, a write does not", async () => {
     const user = await createUser(organisationId, 'member');
     await warm(user);
     // Only the cache can still answer 200 now.
@@ -35,7 +35,7 @@ describe('principal cache (HTTP, one process)', () => {
     expect((await patch('/api/me', { name: 'Still here?' }, user.token)).status).to.equal(401);
   });
 
-  it('uses no kept copy while this process cannot hear the other processes\' notices (Redis away)', async () => {
+  it("uses no kept copy while this process cannot hear the other processes' notices (Redis away)", async () => {
     const user = await createUser(organisationId, 'member');
     let listening = true;
     const uninstall = testDomain().principals.useFanout({ announce: async () => undefined, listening: () => listening });

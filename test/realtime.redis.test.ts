@@ -65,7 +65,13 @@ describe('real time across hub processes (REDIS_URL, §8)', function () {
     a = await spawnHub(envA);
     b = await spawnHub(envB);
     adminToken = (await signIn(a, ADMIN_EMAIL, ADMIN_PASSWORD)).accessToken;
-    const org = await requestAt<{ id: string }>(a, 'POST', '/api/organisations', { slug: `org-${unique()}`, name: 'Redis fan-out', kind: 'regional' }, adminToken);
+    const org = await requestAt<{ id: string }>(
+      a,
+      'POST',
+      '/api/organisations',
+      { slug: `org-${unique()}`, name: 'Redis fan-out', kind: 'regional' },
+      adminToken,
+    );
     expect(org.status, JSON.stringify(org.body)).to.equal(201);
     organisationId = org.body.id;
   });
@@ -81,12 +87,21 @@ describe('real time across hub processes (REDIS_URL, §8)', function () {
   async function newUser(via: HubProcess) {
     const email = `redis-${unique()}@hub.test`;
     const password = `password-${unique()}-long`;
-    const res = await requestAt<{ id: string }>(via, 'POST', `/api/organisations/${organisationId}/users`, { email, name: 'Redis user', role: 'member', password }, adminToken);
+    const res = await requestAt<{ id: string }>(
+      via,
+      'POST',
+      `/api/organisations/${organisationId}/users`,
+      { email, name: 'Redis user', role: 'member', password },
+      adminToken,
+    );
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     return { id: res.body.id, email, password };
   }
 
-  for (const [from, to] of [['A', 'B'], ['B', 'A']] as const) {
+  for (const [from, to] of [
+    ['A', 'B'],
+    ['B', 'A'],
+  ] as const) {
     it(`deactivating a user through process ${from} cuts their socket on process ${to}: session:revoked, then disconnect`, async () => {
       const via = from === 'A' ? a! : b!;
       const other = from === 'A' ? b! : a!;
@@ -110,11 +125,19 @@ describe('real time across hub processes (REDIS_URL, §8)', function () {
     const current = await signIn(a!, user.email, user.password);
     const older = await signIn(b!, user.email, user.password);
     const [keptOnB, cutOnA, cutOnB] = await Promise.all([
-      connectSocket(current.accessToken, urlOf(b!)), connectSocket(older.accessToken, urlOf(a!)), connectSocket(older.accessToken, urlOf(b!)),
+      connectSocket(current.accessToken, urlOf(b!)),
+      connectSocket(older.accessToken, urlOf(a!)),
+      connectSocket(older.accessToken, urlOf(b!)),
     ]);
     const seen = { keptOnB: record(keptOnB), cutOnA: record(cutOnA), cutOnB: record(cutOnB) };
 
-    const res = await requestAt(a!, 'POST', '/api/me/password', { currentPassword: user.password, newPassword: `${user.password}-changed` }, current.accessToken);
+    const res = await requestAt(
+      a!,
+      'POST',
+      '/api/me/password',
+      { currentPassword: user.password, newPassword: `${user.password}-changed` },
+      current.accessToken,
+    );
     expect(res.status, JSON.stringify(res.body)).to.equal(204);
 
     await untilSeen(seen.cutOnA, 'disconnect', 10_000);

@@ -26,7 +26,11 @@ const names = (seen: SeenEvent[]) => seen.map((e) => e.name);
 
 /** A stored notification as the worker hands it to the sockets (§11), told apart by its id. */
 const stored = (id: string) => ({
-  id, type: 'room.added' as const, createdAt: '2026-01-01T00:00:00.000Z', readAt: null, actor: null,
+  id,
+  type: 'room.added' as const,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  readAt: null,
+  actor: null,
   subject: { kind: 'room' as const, id: 'r1', country: null, title: 'Room', classification: null },
 });
 
@@ -170,7 +174,9 @@ describe('real time: socket.io base (§8)', () => {
       const sessionA = await login(user.email, user.password);
       const sessionB = await login(user.email, user.password);
       const [socketA, socketB, socketOld] = await Promise.all([
-        connectSocket(sessionA.accessToken), connectSocket(sessionB.accessToken), connectSocket(user.token),
+        connectSocket(sessionA.accessToken),
+        connectSocket(sessionB.accessToken),
+        connectSocket(user.token),
       ]);
       const seen = { a: record(socketA), b: record(socketB), old: record(socketOld) };
 

@@ -3,9 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RoomMessage } from '../shared/events.js';
 import { ask, errorCode } from './helpers/ask.js';
-import {
-  createOrganisationAt, createUserAt, requestAt, signInAt, startHubPair, urlOf, type HubPair,
-} from './helpers/hubPair.js';
+import { createOrganisationAt, createUserAt, requestAt, signInAt, startHubPair, urlOf, type HubPair } from './helpers/hubPair.js';
 import type { HubProcess } from './helpers/process.js';
 import { closeSockets, connectSocket, record, until, type SeenEvent } from './helpers/sockets.js';
 
@@ -35,7 +33,13 @@ describe('situation rooms across hub processes (REDIS_URL, §8)', function () {
 
   /** A room of the Office (its creator, through `via`) and `organisations`. */
   async function createRoom(via: HubProcess, organisations: string[]): Promise<string> {
-    const res = await requestAt<{ id: string }>(via, 'POST', '/api/rooms', { name: `Across ${randomUUID().slice(0, 6)}`, country: 'SDN', organisations }, admin);
+    const res = await requestAt<{ id: string }>(
+      via,
+      'POST',
+      '/api/rooms',
+      { name: `Across ${randomUUID().slice(0, 6)}`, country: 'SDN', organisations },
+      admin,
+    );
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     return res.body.id;
   }
@@ -59,7 +63,10 @@ describe('situation rooms across hub processes (REDIS_URL, §8)', function () {
     expect(ack.ok, JSON.stringify(ack)).to.equal(true);
 
     await until(onB.seen, (s) => news(s).length === 2, 10_000);
-    expect(news(onB.seen).map((m) => [m.seq, m.body])).to.deep.equal([[1, 'by REST on A'], [2, 'by socket on A']]);
+    expect(news(onB.seen).map((m) => [m.seq, m.body])).to.deep.equal([
+      [1, 'by REST on A'],
+      [2, 'by socket on A'],
+    ]);
     await sleep(200);
     expect(news(onB.seen), 'each message once').to.have.length(2);
   });
@@ -107,17 +114,19 @@ describe('situation rooms across hub processes (REDIS_URL, §8)', function () {
     const senders = await Promise.all(Array.from({ length: 6 }, (_, i) => createUserAt(i % 2 ? b : a, admin, i % 3 ? orgX : orgY)));
     const sockets = await Promise.all(senders.map((user, i) => connectSocket(user.token, urlOf(i % 2 ? b : a))));
     const PER_SENDER = 8;
-    const sends = senders.flatMap((user, i) => Array.from({ length: PER_SENDER }, async (_, k) => {
-      // Socket sends go through the sender's own process; REST sends through the other one.
-      if (k % 2 === 0) {
-        const answer = await ask<{ message: RoomMessage }>(sockets[i]!, 'message:send', { roomId, body: `${i}-${k}`, clientMsgId: randomUUID() });
-        if (!answer.ok) throw new Error(JSON.stringify(answer));
-        return answer.message.seq;
-      }
-      const res = await requestAt<RoomMessage>(i % 2 ? a : b, 'POST', `/api/rooms/${roomId}/messages`, { body: `${i}-${k}` }, user.token);
-      expect(res.status, JSON.stringify(res.body)).to.equal(201);
-      return res.body.seq;
-    }));
+    const sends = senders.flatMap((user, i) =>
+      Array.from({ length: PER_SENDER }, async (_, k) => {
+        // Socket sends go through the sender's own process; REST sends through the other one.
+        if (k % 2 === 0) {
+          const answer = await ask<{ message: RoomMessage }>(sockets[i]!, 'message:send', { roomId, body: `${i}-${k}`, clientMsgId: randomUUID() });
+          if (!answer.ok) throw new Error(JSON.stringify(answer));
+          return answer.message.seq;
+        }
+        const res = await requestAt<RoomMessage>(i % 2 ? a : b, 'POST', `/api/rooms/${roomId}/messages`, { body: `${i}-${k}` }, user.token);
+        expect(res.status, JSON.stringify(res.body)).to.equal(201);
+        return res.body.seq;
+      }),
+    );
     const seqs = await Promise.all(sends);
     const expected = Array.from({ length: senders.length * PER_SENDER }, (_, i) => i + 1);
     expect([...seqs].sort((x, y) => x - y)).to.deep.equal(expected);
@@ -152,8 +161,9 @@ describe('situation rooms across hub processes (REDIS_URL, §8)', function () {
     const user = await createUserAt(a, admin, orgX);
     const [onA, onB] = await Promise.all([connectSocket(user.token, urlOf(a)), connectSocket(user.token, urlOf(b))]);
     const started = Date.now();
-    const answers = await Promise.all(Array.from({ length: 24 }, (_, i) =>
-      ask(i % 2 ? onB : onA, 'message:send', { roomId, body: `burst ${i}`, clientMsgId: randomUUID() })));
+    const answers = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => ask(i % 2 ? onB : onA, 'message:send', { roomId, body: `burst ${i}`, clientMsgId: randomUUID() })),
+    );
     expect(Date.now() - started, 'all within the 10 s window').to.be.lessThan(10_000);
     expect(answers.filter((x) => x.ok)).to.have.length(20);
     expect(answers.filter((x) => !x.ok).map(errorCode)).to.deep.equal(['rate_limited', 'rate_limited', 'rate_limited', 'rate_limited']);

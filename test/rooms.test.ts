@@ -47,7 +47,13 @@ describe('situation rooms (§8)', () => {
       expect(room.organisations).to.have.members([office.organisationId, a.organisation.id]);
       expect(room).to.include({ archived: false, lastSeq: 0, country: 'SDN' });
       expect((await post('/api/rooms', { name: 'x', organisations: [] }, a.member.token)).status).to.equal(403);
-      for (const body of [{ name: '', organisations: [] }, { name: 'x', organisations: ['nope'] }, { name: 'x', organisations: [], country: 'XYZ' }, { name: 'x', organisations: ['0123456789abcdef01234567'] }, { name: 'x', organisations: [], extra: 1 }]) {
+      for (const body of [
+        { name: '', organisations: [] },
+        { name: 'x', organisations: ['nope'] },
+        { name: 'x', organisations: [], country: 'XYZ' },
+        { name: 'x', organisations: ['0123456789abcdef01234567'] },
+        { name: 'x', organisations: [], extra: 1 },
+      ]) {
         expect((await post('/api/rooms', body, a.analyst.token)).status, JSON.stringify(body)).to.equal(400);
       }
     });
@@ -57,8 +63,19 @@ describe('situation rooms (§8)', () => {
       expect((await get(`/api/rooms/${room.id}`, a.member.token)).status).to.equal(200);
       const listed = await get('/api/rooms?limit=100', a.member.token);
       expect(listed.body.items.map((r: { id: string }) => r.id)).to.include(room.id);
-      for (const [method, path, body] of [['GET', `/api/rooms/${room.id}`], ['GET', `/api/rooms/${room.id}/messages`], ['POST', `/api/rooms/${room.id}/messages`, { body: 'hi' }], ['POST', `/api/rooms/${room.id}/read`, { seq: 1 }], ['PATCH', `/api/rooms/${room.id}`, { name: 'x' }]] as const) {
-        const res = method === 'GET' ? await get(path, outsider.admin.token) : method === 'POST' ? await post(path, body, outsider.admin.token) : await patch(path, body, outsider.admin.token);
+      for (const [method, path, body] of [
+        ['GET', `/api/rooms/${room.id}`],
+        ['GET', `/api/rooms/${room.id}/messages`],
+        ['POST', `/api/rooms/${room.id}/messages`, { body: 'hi' }],
+        ['POST', `/api/rooms/${room.id}/read`, { seq: 1 }],
+        ['PATCH', `/api/rooms/${room.id}`, { name: 'x' }],
+      ] as const) {
+        const res =
+          method === 'GET'
+            ? await get(path, outsider.admin.token)
+            : method === 'POST'
+              ? await post(path, body, outsider.admin.token)
+              : await patch(path, body, outsider.admin.token);
         expect(res.status, `${method} ${path}`).to.equal(404);
       }
       expect((await get('/api/rooms?limit=100', outsider.admin.token)).body.items.map((r: { id: string }) => r.id)).to.not.include(room.id);
@@ -145,9 +162,15 @@ describe('situation rooms (§8)', () => {
       const room = await createRoom(office, [a.organisation.id, b.organisation.id]);
       const senders = [a.member, a.analyst, b.member, b.analyst, office];
       const sockets = await Promise.all(senders.map((u) => connectSocket(u.token)));
-      const sends = senders.flatMap((user, i) => Array.from({ length: 8 }, (_, k) => (k % 2
-        ? send(user, room.id, `${i}-${k}`).then((r) => r.body.seq as number)
-        : ask<{ message: RoomMessage }>(sockets[i]!, 'message:send', { roomId: room.id, body: `${i}-${k}`, clientMsgId: randomUUID() }).then((r) => (r as { message: RoomMessage }).message.seq))));
+      const sends = senders.flatMap((user, i) =>
+        Array.from({ length: 8 }, (_, k) =>
+          k % 2
+            ? send(user, room.id, `${i}-${k}`).then((r) => r.body.seq as number)
+            : ask<{ message: RoomMessage }>(sockets[i]!, 'message:send', { roomId: room.id, body: `${i}-${k}`, clientMsgId: randomUUID() }).then(
+                (r) => (r as { message: RoomMessage }).message.seq,
+              ),
+        ),
+      );
       const seqs = await Promise.all(sends);
       expect([...seqs].sort((x, y) => x - y)).to.deep.equal(Array.from({ length: 40 }, (_, i) => i + 1));
       const history = await get(`/api/rooms/${room.id}/messages?limit=200`, a.member.token);
@@ -160,7 +183,8 @@ describe('situation rooms (§8)', () => {
       const socket = await connectSocket(b.member.token);
       const caught = await ask<{ messages: RoomMessage[] }>(socket, 'room:history', { roomId: room.id, afterSeq: 2, limit: 10 });
       expect((caught as { messages: RoomMessage[] }).messages.map((m) => m.seq)).to.deep.equal([3, 4, 5]);
-      const unread = async () => ((await get('/api/rooms?limit=100', b.member.token)).body.items.find((r: { id: string }) => r.id === room.id) as { unread: number }).unread;
+      const unread = async () =>
+        ((await get('/api/rooms?limit=100', b.member.token)).body.items.find((r: { id: string }) => r.id === room.id) as { unread: number }).unread;
       expect(await unread()).to.equal(5);
       expect((await post(`/api/rooms/${room.id}/read`, { seq: 3 }, b.member.token)).status).to.equal(204);
       expect(await unread()).to.equal(2);
@@ -169,23 +193,28 @@ describe('situation rooms (§8)', () => {
       expect((await post(`/api/rooms/${room.id}/read`, { seq: -1 }, b.member.token)).status).to.equal(400);
     });
 
-    it('edit by the author only; delete by the author or an admin of the author\'s organisation', async () => {
+    it("edit by the author only; delete by the author or an admin of the author's organisation", async () => {
       const room = await createRoom(a.analyst, [b.organisation.id]);
       const m = (await send(a.member, room.id, 'original')).body as RoomMessage;
-      const [author, other, admin, foreignAdmin] = await Promise.all([connectSocket(a.member.token), connectSocket(b.member.token), connectSocket(a.admin.token), connectSocket(b.admin.token)]);
+      const [author, other, admin, foreignAdmin] = await Promise.all([
+        connectSocket(a.member.token),
+        connectSocket(b.member.token),
+        connectSocket(a.admin.token),
+        connectSocket(b.admin.token),
+      ]);
       await ask(other, 'room:join', room.id);
       const seen = record(other);
-      expect((await ask(other, 'message:edit', { messageId: m.id, body: 'hijack' }) as { error: { code: string } }).error.code).to.equal('forbidden');
+      expect(((await ask(other, 'message:edit', { messageId: m.id, body: 'hijack' })) as { error: { code: string } }).error.code).to.equal('forbidden');
       const edited = await ask<{ message: RoomMessage }>(author, 'message:edit', { messageId: m.id, body: 'corrected' });
       expect((edited as { message: RoomMessage }).message).to.include({ body: 'corrected' });
       expect((edited as { message: RoomMessage }).message.editedAt).to.be.a('string');
       await until(seen, (s) => s.some((e) => e.name === 'message:updated'));
-      expect((await ask(foreignAdmin, 'message:delete', { messageId: m.id }) as { error: { code: string } }).error.code).to.equal('forbidden');
+      expect(((await ask(foreignAdmin, 'message:delete', { messageId: m.id })) as { error: { code: string } }).error.code).to.equal('forbidden');
       expect(await ask(admin, 'message:delete', { messageId: m.id })).to.deep.equal({ ok: true });
       await until(seen, (s) => s.some((e) => e.name === 'message:deleted'));
       const after = (await get(`/api/rooms/${room.id}/messages`, b.member.token)).body.items[0];
       expect(after).to.include({ seq: 1, deleted: true, body: '' });
-      expect((await ask(author, 'message:edit', { messageId: `${room.id}:99`, body: 'x' }) as { error: { code: string } }).error.code).to.equal('not_found');
+      expect(((await ask(author, 'message:edit', { messageId: `${room.id}:99`, body: 'x' })) as { error: { code: string } }).error.code).to.equal('not_found');
     });
 
     it('archived rooms take no new messages (403), also on a socket that was sending just before', async () => {
@@ -195,18 +224,20 @@ describe('situation rooms (§8)', () => {
       expect((await patch(`/api/rooms/${room.id}`, { archived: true }, a.analyst.token)).status).to.equal(200);
       const res = await send(a.member, room.id, 'too late');
       expect(res.status).to.equal(403);
-      expect((await ask(socket, 'message:send', { roomId: room.id, body: 'x', clientMsgId: randomUUID() }) as { error: { code: string } }).error.code).to.equal('forbidden');
+      expect(
+        ((await ask(socket, 'message:send', { roomId: room.id, body: 'x', clientMsgId: randomUUID() })) as { error: { code: string } }).error.code,
+      ).to.equal('forbidden');
       expect((await get(`/api/rooms/${room.id}/messages`, a.member.token)).body.items.map((m: RoomMessage) => m.body)).to.deep.equal(['before']);
     });
 
-    it('a role change counts at once on a connected socket (an admin demoted to member may no longer delete others\' messages)', async () => {
+    it("a role change counts at once on a connected socket (an admin demoted to member may no longer delete others' messages)", async () => {
       const room = await createRoom(a.analyst, []);
       const [first, second] = [(await send(a.member, room.id, 'one')).body as RoomMessage, (await send(a.member, room.id, 'two')).body as RoomMessage];
       const admin = await createUser(a.organisation.id, 'admin');
       const socket = await connectSocket(admin.token);
       expect(await ask(socket, 'message:delete', { messageId: first.id })).to.deep.equal({ ok: true });
       expect((await patch(`/api/users/${admin.id}`, { role: 'member' }, a.admin.token)).status).to.equal(200);
-      expect((await ask(socket, 'message:delete', { messageId: second.id }) as { error: { code: string } }).error.code).to.equal('forbidden');
+      expect(((await ask(socket, 'message:delete', { messageId: second.id })) as { error: { code: string } }).error.code).to.equal('forbidden');
     });
 
     it('a send whose insert failed although the database stored it is announced once when the room is read again; its retry stores nothing new', async () => {
@@ -237,7 +268,10 @@ describe('situation rooms (§8)', () => {
       expect(retry.message.seq).to.equal(2);
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(seen.filter((e) => e.name === 'message:new').map((e) => (e.payload as RoomMessage).seq)).to.deep.equal([2]);
-      expect((await get(`/api/rooms/${room.id}/messages`, a.member.token)).body.items.map((m: RoomMessage) => m.body)).to.deep.equal(['first', 'stored, unanswered']);
+      expect((await get(`/api/rooms/${room.id}/messages`, a.member.token)).body.items.map((m: RoomMessage) => m.body)).to.deep.equal([
+        'first',
+        'stored, unanswered',
+      ]);
     });
 
     it('more than 20 messages in 10 seconds: rate_limited and nothing stored', async () => {

@@ -2,9 +2,7 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import type { RoomMessage } from '../shared/events.js';
 import { ask } from './helpers/ask.js';
-import {
-  createOrganisationAt, createUserAt, requestAt, signInAt, startHubPair, urlOf, type HubPair,
-} from './helpers/hubPair.js';
+import { createOrganisationAt, createUserAt, requestAt, signInAt, startHubPair, urlOf, type HubPair } from './helpers/hubPair.js';
 import type { HubProcess } from './helpers/process.js';
 import { closeSockets, connectSocket, record, until, type SeenEvent } from './helpers/sockets.js';
 
@@ -41,7 +39,13 @@ describe('one writer per room across hub processes (REDIS_URL, §8)', function (
   });
 
   async function createRoom(): Promise<string> {
-    const res = await requestAt<{ id: string }>(a, 'POST', '/api/rooms', { name: `Writers ${randomUUID().slice(0, 6)}`, country: 'MLI', organisations: [org] }, admin);
+    const res = await requestAt<{ id: string }>(
+      a,
+      'POST',
+      '/api/rooms',
+      { name: `Writers ${randomUUID().slice(0, 6)}`, country: 'MLI', organisations: [org] },
+      admin,
+    );
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     return res.body.id;
   }
@@ -68,8 +72,13 @@ describe('one writer per room across hub processes (REDIS_URL, §8)', function (
     const sockets = await Promise.all(senders.map((user, i) => connectSocket(user.token, urlOf(i % 2 ? b : a))));
     const PER_SENDER = 10;
     const before = await Promise.all([storedBy(pair!.metricsPorts!.a), storedBy(pair!.metricsPorts!.b)]);
-    const answers = await Promise.all(sockets.flatMap((socket, i) => Array.from({ length: PER_SENDER }, (_, k) =>
-      ask<{ message: RoomMessage }>(socket, 'message:send', { roomId, body: `${i}-${k}`, clientMsgId: randomUUID() }))));
+    const answers = await Promise.all(
+      sockets.flatMap((socket, i) =>
+        Array.from({ length: PER_SENDER }, (_, k) =>
+          ask<{ message: RoomMessage }>(socket, 'message:send', { roomId, body: `${i}-${k}`, clientMsgId: randomUUID() }),
+        ),
+      ),
+    );
     expect(answers.filter((answer) => !answer.ok)).to.deep.equal([]);
     const total = senders.length * PER_SENDER;
     for (const seen of [seenOnA, seenOnB]) {

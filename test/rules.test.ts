@@ -8,7 +8,9 @@ describe('rules every response obeys (§2)', () => {
     const res = await get('/api/no-such-endpoint');
     expect(res.status).to.equal(404);
     expect(res.body).to.deep.equal({ error: { code: 'not_found', message: res.body.error.message } });
-    expect(res.body.error.message).to.be.a('string').and.not.match(/at .*\.ts|Mongo/);
+    expect(res.body.error.message)
+      .to.be.a('string')
+      .and.not.match(/at .*\.ts|Mongo/);
   });
 
   it('every response carries nosniff and a CSP and no X-Powered-By', async () => {
@@ -26,10 +28,18 @@ describe('rules every response obeys (§2)', () => {
     const malformed = await call('PATCH', '/api/me', undefined, { token: member.token, raw: '{"name": ', headers: { 'content-type': 'application/json' } });
     expect(malformed.status).to.equal(400);
     expect(malformed.body.error.code).to.equal('invalid_request');
-    const huge = await call('PATCH', '/api/me', undefined, { token: member.token, raw: JSON.stringify({ name: 'x'.repeat(1024 * 1024 + 10) }), headers: { 'content-type': 'application/json' } });
+    const huge = await call('PATCH', '/api/me', undefined, {
+      token: member.token,
+      raw: JSON.stringify({ name: 'x'.repeat(1024 * 1024 + 10) }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(huge.status).to.equal(413);
     expect(huge.body.error.code).to.equal('payload_too_large');
-    const text = await call('PATCH', '/api/me', undefined, { token: member.token, raw: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const text = await call('PATCH', '/api/me', undefined, {
+      token: member.token,
+      raw: 'name=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(text.status).to.equal(415);
     expect(text.body.error.code).to.equal('unsupported_media_type');
   });
@@ -39,7 +49,13 @@ describe('rules every response obeys (§2)', () => {
     const unknown = await patch('/api/me', { name: 'A', role: 'admin' }, member.token);
     expect(unknown.status).to.equal(400);
     expect(unknown.body.error.message).to.contain('role');
-    for (const raw of ['{"name": {"$gt": ""}}', '{"$set": {"role": "admin"}}', '{"a.b": 1}', '{"__proto__": {"admin": true}}', '{"name": ' + '['.repeat(200) + ']'.repeat(200) + '}']) {
+    for (const raw of [
+      '{"name": {"$gt": ""}}',
+      '{"$set": {"role": "admin"}}',
+      '{"a.b": 1}',
+      '{"__proto__": {"admin": true}}',
+      '{"name": ' + '['.repeat(200) + ']'.repeat(200) + '}',
+    ]) {
       const res = await call('PATCH', '/api/me', undefined, { token: member.token, raw, headers: { 'content-type': 'application/json' } });
       expect(res.status, raw.slice(0, 40)).to.equal(400);
       expect(res.body.error.code).to.equal('invalid_request');

@@ -7,7 +7,10 @@ import { uploadDocument, documentFields } from './helpers/documents.js';
 import { closeSockets, connectError, connectSocket } from './helpers/sockets.js';
 import { spawnHub, type HubProcess } from './helpers/process.js';
 
-interface Sent { token?: string; headers?: Record<string, string> }
+interface Sent {
+  token?: string;
+  headers?: Record<string, string>;
+}
 
 describe('secrets never reach the log (issue 7 §6)', function () {
   this.timeout(60_000);
@@ -59,10 +62,17 @@ describe('secrets never reach the log (issue 7 §6)', function () {
     const adminToken = keep('refreshed access token', refreshed.body.accessToken);
     keep('rotated refresh token', refreshed.body.refreshToken);
 
-    const org = await call('POST', '/api/organisations', { slug: `org-${randomBytes(4).toString('hex')}`, name: 'Logged', kind: 'regional' }, { token: adminToken });
+    const org = await call(
+      'POST',
+      '/api/organisations',
+      { slug: `org-${randomBytes(4).toString('hex')}`, name: 'Logged', kind: 'regional' },
+      { token: adminToken },
+    );
     const email = `logged-${randomBytes(4).toString('hex')}@hub.test`;
     const password = keep('user password', `first-${randomBytes(6).toString('hex')}-pass`);
-    expect((await call('POST', `/api/organisations/${org.body.id}/users`, { email, name: 'Analyst', role: 'analyst', password }, { token: adminToken })).status).to.equal(201);
+    expect(
+      (await call('POST', `/api/organisations/${org.body.id}/users`, { email, name: 'Analyst', role: 'analyst', password }, { token: adminToken })).status,
+    ).to.equal(201);
     const user = await call('POST', '/api/auth/login', { email, password });
     const token = keep('user access token', user.body.accessToken);
     keep('user refresh token', user.body.refreshToken);

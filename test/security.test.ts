@@ -17,7 +17,10 @@ const WINDOW_SECONDS = 3;
 const WRITES = 6;
 const AUTH_FAILURES = 4;
 
-interface Options { token?: string; ip?: string }
+interface Options {
+  token?: string;
+  ip?: string;
+}
 
 /** One JSON call to a spawned hub, optionally as if from `ip` (the hub trusts one proxy hop). */
 async function at(hub: HubProcess, method: string, route: string, body?: unknown, options: Options = {}) {
@@ -43,7 +46,13 @@ async function signIn(hub: HubProcess, email: string, password: string): Promise
 /** `count` analysts of a new organisation, created by the Office admin of `hub` (1 + count of the admin's writes). */
 async function analysts(hub: HubProcess, count: number) {
   const admin = await signIn(hub, ADMIN_EMAIL, ADMIN_PASSWORD);
-  const org = await at(hub, 'POST', '/api/organisations', { slug: `org-${randomBytes(4).toString('hex')}`, name: 'Rate-limited', kind: 'regional' }, { token: admin });
+  const org = await at(
+    hub,
+    'POST',
+    '/api/organisations',
+    { slug: `org-${randomBytes(4).toString('hex')}`, name: 'Rate-limited', kind: 'regional' },
+    { token: admin },
+  );
   expect(org.status).to.equal(201);
   const users = [];
   for (let i = 0; i < count; i++) {
@@ -74,8 +83,11 @@ describe('rate limits (issue 7 §6): a hub with tiny budgets', function () {
 
   before(async () => {
     const { PORT: _port, ...rest } = testEnv({
-      HUB_RATE_WINDOW_SECONDS: String(WINDOW_SECONDS), HUB_RATE_WRITES: String(WRITES), HUB_RATE_AUTH_FAILURES: String(AUTH_FAILURES),
-      TRUST_PROXY: '1', LOG_LEVEL: 'warn',
+      HUB_RATE_WINDOW_SECONDS: String(WINDOW_SECONDS),
+      HUB_RATE_WRITES: String(WRITES),
+      HUB_RATE_AUTH_FAILURES: String(AUTH_FAILURES),
+      TRUST_PROXY: '1',
+      LOG_LEVEL: 'warn',
     });
     env = rest;
     hub = await spawnHub(env);
@@ -115,7 +127,13 @@ describe('rate limits (issue 7 §6): a hub with tiny budgets', function () {
     const ip = freshIp();
     for (let i = 0; i < AUTH_FAILURES; i++) {
       // A new unknown email each time, so the per-account lockout plays no part.
-      const wrong = await at(hub, 'POST', '/api/auth/login', { email: `nobody-${i}-${randomBytes(3).toString('hex')}@hub.test`, password: 'not the password' }, { ip });
+      const wrong = await at(
+        hub,
+        'POST',
+        '/api/auth/login',
+        { email: `nobody-${i}-${randomBytes(3).toString('hex')}@hub.test`, password: 'not the password' },
+        { ip },
+      );
       expect(wrong.status).to.equal(401);
     }
     expectLimited(await at(hub, 'POST', '/api/auth/login', { email: ADMIN_EMAIL, password: ADMIN_PASSWORD }, { ip }));
@@ -144,10 +162,22 @@ describe('rate limits (issue 7 §6): a hub with tiny budgets', function () {
   it('stops guessing of the current password on a stolen session after 5 failures, from any address', async () => {
     const victim = users[3];
     for (let i = 0; i < 5; i++) {
-      const wrong = await at(hub, 'POST', '/api/me/password', { currentPassword: `guess-number-${i}-long`, newPassword: 'a new long passphrase' }, { token: victim!.token, ip: freshIp() });
+      const wrong = await at(
+        hub,
+        'POST',
+        '/api/me/password',
+        { currentPassword: `guess-number-${i}-long`, newPassword: 'a new long passphrase' },
+        { token: victim!.token, ip: freshIp() },
+      );
       expect(wrong.status).to.equal(400);
     }
-    const right = await at(hub, 'POST', '/api/me/password', { currentPassword: victim!.password, newPassword: 'a new long passphrase' }, { token: victim!.token, ip: freshIp() });
+    const right = await at(
+      hub,
+      'POST',
+      '/api/me/password',
+      { currentPassword: victim!.password, newPassword: 'a new long passphrase' },
+      { token: victim!.token, ip: freshIp() },
+    );
     expect(right.status).to.equal(429);
     expect(right.body.error.code).to.equal('rate_limited');
     expect(Number(right.headers.get('retry-after'))).to.be.above(WINDOW_SECONDS);
@@ -176,13 +206,16 @@ describe('rate limits across hub processes (REDIS_URL)', function () {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('shares one user\'s budget between the processes', async () => {
+  it("shares one user's budget between the processes", async () => {
     const [a, b] = hubs as [HubProcess, HubProcess];
     const token = await signIn(a, ADMIN_EMAIL, ADMIN_PASSWORD);
     const statuses = [];
     for (let i = 0; i < WRITES + 2; i++) {
       const hub = i % 2 === 0 ? a : b;
-      statuses.push((await at(hub, 'POST', '/api/organisations', { slug: `org-${randomBytes(4).toString('hex')}`, name: 'Shared budget', kind: 'regional' }, { token })).status);
+      statuses.push(
+        (await at(hub, 'POST', '/api/organisations', { slug: `org-${randomBytes(4).toString('hex')}`, name: 'Shared budget', kind: 'regional' }, { token }))
+          .status,
+      );
     }
     expect(statuses).to.deep.equal([...Array<number>(WRITES).fill(201), 429, 429]);
   });
@@ -219,20 +252,36 @@ describe('rate-limit configuration', () => {
 
   it('defaults to budgets a busy analyst and a test suite stay under, and reads the variables', () => {
     expect(loadConfig(env({})).rateLimits).to.deep.equal({ windowMs: 60_000, writes: 1200, authFailures: 300 });
-    expect(loadConfig(env({ HUB_RATE_WINDOW_SECONDS: '5', HUB_RATE_WRITES: '7', HUB_RATE_AUTH_FAILURES: '' })).rateLimits)
-      .to.deep.equal({ windowMs: 5000, writes: 7, authFailures: 300 });
+    expect(loadConfig(env({ HUB_RATE_WINDOW_SECONDS: '5', HUB_RATE_WRITES: '7', HUB_RATE_AUTH_FAILURES: '' })).rateLimits).to.deep.equal({
+      windowMs: 5000,
+      writes: 7,
+      authFailures: 300,
+    });
   });
 
   it('names the variable of a bad budget', () => {
-    for (const [name, value] of [['HUB_RATE_WRITES', '0'], ['HUB_RATE_AUTH_FAILURES', 'many'], ['HUB_RATE_WINDOW_SECONDS', '-1']] as const) {
-      expect(() => loadConfig(env({ [name]: value }))).to.throw(ConfigError).with.property('variable', name);
+    for (const [name, value] of [
+      ['HUB_RATE_WRITES', '0'],
+      ['HUB_RATE_AUTH_FAILURES', 'many'],
+      ['HUB_RATE_WINDOW_SECONDS', '-1'],
+    ] as const) {
+      expect(() => loadConfig(env({ [name]: value })))
+        .to.throw(ConfigError)
+        .with.property('variable', name);
     }
   });
 });
 
 describe('Content-Security-Policy (issue 7 §6)', () => {
   /** The policy's directives, by name. */
-  const directives = (header: string | null) => new Map((header ?? '').split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([name, ...values]) => [name!, values]));
+  const directives = (header: string | null) =>
+    new Map(
+      (header ?? '')
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .filter((d) => d[0])
+        .map(([name, ...values]) => [name!, values]),
+    );
 
   it('is strict on the app, its assets and the API: no inline or eval script, no plugins, no framing, no foreign base or form target', async () => {
     ensureBuilt();

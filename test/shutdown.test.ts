@@ -61,10 +61,12 @@ class RawConnection {
     let end: number;
     while ((end = this.buffer.indexOf('\r\n\r\n')) < 0) await this.more(deadline);
     const [statusLine, ...lines] = this.buffer.subarray(0, end).toString('latin1').split('\r\n');
-    const headers = Object.fromEntries(lines.map((line) => {
-      const colon = line.indexOf(':');
-      return [line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()];
-    }));
+    const headers = Object.fromEntries(
+      lines.map((line) => {
+        const colon = line.indexOf(':');
+        return [line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()];
+      }),
+    );
     const length = Number(headers['content-length'] ?? 0);
     while (this.buffer.length < end + 4 + length) await this.more(deadline);
     const body = this.buffer.subarray(end + 4, end + 4 + length).toString('utf8');
@@ -93,15 +95,17 @@ class RawConnection {
 function uploadParts(token: string, content: Buffer): { head: string; file: Buffer; tail: string } {
   const boundary = `----shutdown${randomBytes(8).toString('hex')}`;
   const field = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-  const preamble = field('title', 'Uploaded across a SIGTERM')
-    + field('classification', 'confidential')
-    + field('sharing', JSON.stringify({ scope: 'organisation', organisations: [] }))
-    + `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="notes.txt"\r\nContent-Type: text/plain\r\n\r\n`;
+  const preamble =
+    field('title', 'Uploaded across a SIGTERM') +
+    field('classification', 'confidential') +
+    field('sharing', JSON.stringify({ scope: 'organisation', organisations: [] })) +
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="notes.txt"\r\nContent-Type: text/plain\r\n\r\n`;
   const tail = `\r\n--${boundary}--\r\n`;
   const length = Buffer.byteLength(preamble) + content.length + Buffer.byteLength(tail);
-  const head = 'POST /api/documents HTTP/1.1\r\nHost: hub.test\r\n'
-    + `Authorization: Bearer ${token}\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\n`
-    + `Content-Length: ${length}\r\nExpect: 100-continue\r\n\r\n${preamble}`;
+  const head =
+    'POST /api/documents HTTP/1.1\r\nHost: hub.test\r\n' +
+    `Authorization: Bearer ${token}\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\n` +
+    `Content-Length: ${length}\r\nExpect: 100-continue\r\n\r\n${preamble}`;
   return { head, file: content, tail };
 }
 
@@ -170,7 +174,12 @@ describe('graceful stop on SIGTERM (issue 7)', function () {
     const running = await startHubProcess();
     const { accessToken } = await signInAt(running);
 
-    const socket = io(`http://127.0.0.1:${running.port}`, { auth: { token: accessToken }, transports: ['websocket'], forceNew: true, reconnectionDelay: 60_000 });
+    const socket = io(`http://127.0.0.1:${running.port}`, {
+      auth: { token: accessToken },
+      transports: ['websocket'],
+      forceNew: true,
+      reconnectionDelay: 60_000,
+    });
     opened.push(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);

@@ -5,7 +5,13 @@ describe('TOTP (RFC 6238)', () => {
   const secret = Buffer.from('12345678901234567890');
 
   it('matches the RFC 6238 SHA-1 test vectors', () => {
-    const vectors: [number, string][] = [[59, '94287082'], [1111111109, '07081804'], [1111111111, '14050471'], [1234567890, '89005924'], [2000000000, '69279037']];
+    const vectors: [number, string][] = [
+      [59, '94287082'],
+      [1111111109, '07081804'],
+      [1111111111, '14050471'],
+      [1234567890, '89005924'],
+      [2000000000, '69279037'],
+    ];
     for (const [seconds, code] of vectors) expect(hotp(secret, Math.floor(seconds / 30), 8)).to.equal(code);
   });
 

@@ -11,7 +11,11 @@ interface CpuProfile {
 }
 
 /** A window of the hub's run, in the benchmark's wall-clock ms. */
-export interface Window { name: string; from: number; to: number }
+export interface Window {
+  name: string;
+  from: number;
+  to: number;
+}
 
 /** CPU time of the hub in one window, by category, in ms. */
 export interface WindowProfile {
@@ -30,10 +34,16 @@ const CATEGORIES: [string, RegExp][] = [
   ['auth: passport, JWT', /node_modules\/(passport|passport-jwt|jsonwebtoken|jws|jwa|ecdsa-sig-formatter)\//],
   ['logging (pino)', /node_modules\/(pino|pino-http|pino-std-serializers|sonic-boom|fast-redact|quick-format-unescaped)/],
   ['validation (zod)', /node_modules\/zod\//],
-  ['Express, helmet', /node_modules\/(express|router|helmet|body-parser|finalhandler|send|on-finished|qs|content-type|type-is|accepts|negotiator|mime|etag|fresh|range-parser|depd|debug)/],
+  [
+    'Express, helmet',
+    /node_modules\/(express|router|helmet|body-parser|finalhandler|send|on-finished|qs|content-type|type-is|accepts|negotiator|mime|etag|fresh|range-parser|depd|debug)/,
+  ],
   // Both layouts: before issue 11 (services/assessmentCatalog.ts, …) and after it (repositories/, store/).
   ['audit trail', /server\/(services\/audit|repositories\/audit|models\/auditRecord)/],
-  ['catalog walk, visibility, search', /server\/(services\/assessment(Catalog|Queries)|services\/assessments\/(queries|views)|repositories\/assessments|store\/(catalog|changeFeed)|policies\/|services\/(catalog|changeFeed))|shared\/search/],
+  [
+    'catalog walk, visibility, search',
+    /server\/(services\/assessment(Catalog|Queries)|services\/assessments\/(queries|views)|repositories\/assessments|store\/(catalog|changeFeed)|policies\/|services\/(catalog|changeFeed))|shared\/search/,
+  ],
   ['presenters', /server\/presenters\//],
   ['other hub code', /\/work\/|server\/|shared\//],
   ['Node core (http, net, streams)', /^node:/],

@@ -25,14 +25,26 @@ export async function startHub(options: { dataDir: string; mongodbUri: string; p
     env: {
       ...process.env,
       // Emptied so neither this shell nor a .env picks anything else (the hub reads '' as unset).
-      REDIS_URL: '', HUB_MASTER_KEY: '', JWT_SECRET: '', HUB_DEMO: '', TRUST_PROXY: '', TEST_MONGODB_URI: '',
-      HOST: '127.0.0.1', PORT: String(port), DATA_DIR: options.dataDir, MONGODB_URI: options.mongodbUri,
-      HUB_ADMIN_EMAIL: 'bench-admin@bench.test', HUB_ADMIN_PASSWORD: 'bench-admin-password-1', LOG_LEVEL: 'warn',
+      REDIS_URL: '',
+      HUB_MASTER_KEY: '',
+      JWT_SECRET: '',
+      HUB_DEMO: '',
+      TRUST_PROXY: '',
+      TEST_MONGODB_URI: '',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATA_DIR: options.dataDir,
+      MONGODB_URI: options.mongodbUri,
+      HUB_ADMIN_EMAIL: 'bench-admin@bench.test',
+      HUB_ADMIN_PASSWORD: 'bench-admin-password-1',
+      LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
   const exited = new Promise<number>((resolve) => child.once('exit', () => resolve(Date.now())));
   const hub: BenchHub = {
     port,

@@ -33,7 +33,12 @@ export function table(head: string[], rows: (string | number)[][]): string {
 }
 
 /** Mean, median and 99th percentile of `n` durations in ms. */
-export interface Stats { mean: number; p50: number; p99: number; n: number }
+export interface Stats {
+  mean: number;
+  p50: number;
+  p99: number;
+  n: number;
+}
 
 /** The Stats of durations in ms. */
 export function stats(ms: number[]): Stats {

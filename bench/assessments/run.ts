@@ -75,7 +75,8 @@ async function timed(n: number, work: () => Promise<unknown> | unknown, budgetMs
 
 async function login(port: number): Promise<string> {
   const res = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: BENCH_ANALYST, password: BENCH_PASSWORD }),
   });
   if (res.status !== 200) throw new Error(`the analyst's login answered ${res.status}`);
@@ -95,22 +96,39 @@ async function load(port: number, target: Target, token: string): Promise<Load> 
   const { bytes } = await once(port, target, token);
   const from = Date.now();
   const result = await autocannon({
-    url: `http://127.0.0.1:${port}${target.path}`, connections: CONNECTIONS, duration: DURATION_S, timeout: 10,
+    url: `http://127.0.0.1:${port}${target.path}`,
+    connections: CONNECTIONS,
+    duration: DURATION_S,
+    timeout: 10,
     headers: target.auth ? { authorization: `Bearer ${token}` } : {},
   });
   return {
-    target, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99,
-    errors: result.errors + result.timeouts, non2xx: result.non2xx, bytes, from, to: Date.now(),
+    target,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    bytes,
+    from,
+    to: Date.now(),
   };
 }
 
 /** "Before": the page as a naive implementation reads it — filtered, sorted and limited by the database. */
 async function naiveList(p: Principal) {
   let ids: string[] = [];
-  const times = await timed(NAIVE_CALLS, async () => {
-    const rows = await Assessment.find(visibleAssessmentFilter(p)).sort({ updatedAt: -1 }).limit(51).lean();
-    ids = rows.slice(0, 50).map(presentCurrent).map((a) => a.id);
-  }, NAIVE_BUDGET_MS);
+  const times = await timed(
+    NAIVE_CALLS,
+    async () => {
+      const rows = await Assessment.find(visibleAssessmentFilter(p)).sort({ updatedAt: -1 }).limit(51).lean();
+      ids = rows
+        .slice(0, 50)
+        .map(presentCurrent)
+        .map((a) => a.id);
+    },
+    NAIVE_BUDGET_MS,
+  );
   return { times, ids };
 }
 
@@ -125,10 +143,12 @@ async function pieces(port: number, token: string, seeded: Seeded, readId: strin
   for (const target of TARGETS) http[target.path] = stats(await timed(25, () => once(port, target, token)));
   // Tolerant: a read slower than the hub's 9 s socket timeout answers 503, which is a finding, not a failure.
   let readFailures = 0;
-  const read = stats(await timed(5, async () => {
-    const { status } = await once(port, { name: 'read', path: `/api/assessments/${readId}`, auth: true }, token, true);
-    if (status !== 200) readFailures++;
-  }));
+  const read = stats(
+    await timed(5, async () => {
+      const { status } = await once(port, { name: 'read', path: `/api/assessments/${readId}`, auth: true }, token, true);
+      if (status !== 200) readFailures++;
+    }),
+  );
   return {
     http,
     read,
@@ -163,7 +183,7 @@ async function main(): Promise<void> {
     void cleanUp().finally(() => process.exit(1));
   }, GIVE_UP_MS);
   try {
-    step('starting FerretDB (the hub\'s embedded database code) and the hub');
+    step("starting FerretDB (the hub's embedded database code) and the hub");
     database = await startEmbeddedDatabase({ dataDir: path.join(dir, 'db'), log });
     // A long socket timeout: the naive list is one silent full scan that outlasts the hub's 9 s.
     await mongoose.connect(database.uri, { socketTimeoutMS: 180_000, serverSelectionTimeoutMS: 10_000, maxPoolSize: 20 });
@@ -190,7 +210,7 @@ async function main(): Promise<void> {
     step(`before: mean ${(stats(before.times).mean / 1000).toFixed(1)} s over ${before.times.length} call(s)`);
     step('timing the pieces of a request');
     const measured: Measured = { ...(await pieces(hub.port, token, seeded, pageIds[0]!)), coldMs, samePage: before.ids.join() === pageIds.join() };
-    if (!measured.samePage) throw new Error('the catalog\'s first page is not the page the database sorts first');
+    if (!measured.samePage) throw new Error("the catalog's first page is not the page the database sorts first");
 
     const loads: Load[] = [];
     for (const target of TARGETS) {
@@ -205,9 +225,22 @@ async function main(): Promise<void> {
     const windows: Window[] = loads.map((l) => ({ name: l.target.path, from: l.from + 1000, to: l.to - 500 }));
     const cpu = profileDir ? analyseProfile(profileDir, exitedAt, windows) : [];
     const file = path.join(root, 'docs', 'benchmarks.md');
-    writeSection(file, 'Assessments (issue 4)', section({
-      seeded, loads, before: stats(before.times), measured, cpu, connections: CONNECTIONS, durationS: DURATION_S, query: QUERY, targets: TARGETS, naiveBudgetS: NAIVE_BUDGET_MS / 1000,
-    }));
+    writeSection(
+      file,
+      'Assessments (issue 4)',
+      section({
+        seeded,
+        loads,
+        before: stats(before.times),
+        measured,
+        cpu,
+        connections: CONNECTIONS,
+        durationS: DURATION_S,
+        query: QUERY,
+        targets: TARGETS,
+        naiveBudgetS: NAIVE_BUDGET_MS / 1000,
+      }),
+    );
     step(`wrote ${path.relative(root, file)}`);
   } finally {
     clearTimeout(giveUp);
@@ -215,7 +248,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (error: unknown) => {
-  process.stderr.write(`benchmark failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`benchmark failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);

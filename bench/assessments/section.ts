@@ -4,10 +4,24 @@ import { ms, table, type Stats } from './report.js';
 import type { Seeded } from './seed.js';
 
 /** One endpoint under load. */
-export interface Target { name: string; path: string; auth: boolean }
+export interface Target {
+  name: string;
+  path: string;
+  auth: boolean;
+}
 
 /** What autocannon measured for one target, and when (wall clock, for the CPU profile). */
-export interface Load { target: Target; rps: number; p50: number; p99: number; errors: number; non2xx: number; bytes: number; from: number; to: number }
+export interface Load {
+  target: Target;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  bytes: number;
+  from: number;
+  to: number;
+}
 
 /** The one-caller timings of a request and of its pieces. */
 export interface Measured {
@@ -59,11 +73,17 @@ function cpuTable(loads: Load[], cpu: WindowProfile[]): string {
 }
 
 function hottest(loads: Load[], cpu: WindowProfile[], paths: string[]): string {
-  return cpu.filter((w) => paths.includes(w.name)).map((w) => {
-    const load = loads.find((l) => l.target.path === w.name)!;
-    const requests = Math.max(1, (load.rps * w.wallMs) / 1000);
-    return `Hottest functions (self time, ms per request) of \`${w.name}\`:\n\n${table(['function', 'ms'], w.hottest.map(([fn, v]) => [`\`${fn}\``, ms(v / requests)]))}`;
-  }).join('\n\n');
+  return cpu
+    .filter((w) => paths.includes(w.name))
+    .map((w) => {
+      const load = loads.find((l) => l.target.path === w.name)!;
+      const requests = Math.max(1, (load.rps * w.wallMs) / 1000);
+      return `Hottest functions (self time, ms per request) of \`${w.name}\`:\n\n${table(
+        ['function', 'ms'],
+        w.hottest.map(([fn, v]) => [`\`${fn}\``, ms(v / requests)]),
+      )}`;
+    })
+    .join('\n\n');
 }
 
 /** The markdown section of docs/benchmarks.md for one run. */
@@ -80,16 +100,27 @@ export function section(input: Input): string {
 \`npx tsx bench/assessments/run.ts\` — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus().length} cores (load average ${os.loadavg()[0]!.toFixed(1)} at the end).
 A hub process (\`node --cpu-prof --import tsx server/index.ts\`; the sampling costs every target alike) on FerretDB 1.24/SQLite started by the hub's embedded-database
 code in a temporary directory; ${seeded.assessments.toLocaleString('en')} assessments of ${seeded.organisationIds.length} organisations with 14 risk factors and notes each,
-inserted in bulk in ${seeded.seconds.toFixed(0)} s (${Object.entries(seeded.byScope).map(([k, v]) => `${v} ${k}`).join(', ')}). The analyst's organisation
+inserted in bulk in ${seeded.seconds.toFixed(0)} s (${Object.entries(seeded.byScope)
+    .map(([k, v]) => `${v} ${k}`)
+    .join(', ')}). The analyst's organisation
 owns 1/12 of them in every scope and state, is chosen in about a third of the \`selected\` ones and sees every published
 \`all\` one: ${seeded.visibleToAnalyst.toLocaleString('en')} visible. autocannon runs in the benchmark process, ${connections} connections × ${durationS} s per target,
 one target after the other; the benchmark, the hub and FerretDB share the 2 cores.
 
 ### After: lists and overview from the in-process catalog
 
-${table(['target', 'req/s', 'p50 ms', 'p99 ms', 'req/s vs health', 'answer', 'errors / non-2xx'], loads.map((l) => [
-    `\`${l.target.name}\``, l.rps.toFixed(0), l.p50, l.p99, pct(l.rps, base.rps), `${(l.bytes / 1024).toFixed(0)} KiB`, `${l.errors} / ${l.non2xx}`,
-  ]))}
+${table(
+  ['target', 'req/s', 'p50 ms', 'p99 ms', 'req/s vs health', 'answer', 'errors / non-2xx'],
+  loads.map((l) => [
+    `\`${l.target.name}\``,
+    l.rps.toFixed(0),
+    l.p50,
+    l.p99,
+    pct(l.rps, base.rps),
+    `${(l.bytes / 1024).toFixed(0)} KiB`,
+    `${l.errors} / ${l.non2xx}`,
+  ]),
+)}
 
 Goal — list ≥ 25 % of health's requests/s with p99 < 100 ms at ${connections} connections: **${listOk ? 'met' : 'missed'}**
 (${pct(list.rps, base.rps)}, p99 ${list.p99} ms).
@@ -108,19 +139,30 @@ ${(m.coldMs / 1000).toFixed(1)} s after the restart (start-up, then the catalog'
 
 One caller, one request at a time (means; ms):
 
-${table(['measured', 'mean', 'p99'], [
+${table(
+  ['measured', 'mean', 'p99'],
+  [
     ...input.targets.map((t) => [`HTTP \`${t.path}\``, ms(one(t.path).mean), ms(one(t.path).p99)]),
-    [`HTTP \`GET /api/assessments/:id\` (the newest; not part of the goal)${m.readFailures ? ` — ${m.readFailures} of ${m.read.n} not 200` : ''}`, ms(m.read.mean), ms(m.read.p99)],
+    [
+      `HTTP \`GET /api/assessments/:id\` (the newest; not part of the goal)${m.readFailures ? ` — ${m.readFailures} of ${m.read.n} not 200` : ''}`,
+      ms(m.read.mean),
+      ms(m.read.p99),
+    ],
     ['`Assessment.findById`, the first assessment inserted', ms(m.idFirst.mean), ms(m.idFirst.p99)],
     ['`Assessment.findById`, one of the last inserted', ms(m.idLast.mean), ms(m.idLast.p99)],
     ['`AssessmentVersion.findById` of a version that does not exist (`settled()` asks one on every read)', ms(m.idMiss.mean), ms(m.idMiss.p99)],
-    ['auth from the database: user + session, then organisation (3 lookups by `_id`; writes, and reads every 5 s per session)', ms(m.auth.mean), ms(m.auth.p99)],
+    [
+      'auth from the database: user + session, then organisation (3 lookups by `_id`; writes, and reads every 5 s per session)',
+      ms(m.auth.mean),
+      ms(m.auth.p99),
+    ],
     ['auth from the principal cache (what a read costs in between)', ms(m.authCached.mean), ms(m.authCached.p99)],
     ['catalog freshness check, full: feed head + next entry (2 lookups by `_id`; once a minute)', ms(m.feedCheck.mean), ms(m.feedCheck.p99)],
     ['catalog freshness check, usual: the entry after the last one seen (1 lookup by `_id`)', ms(m.nextEntryCheck.mean), ms(m.nextEntryCheck.p99)],
     ['presenting the 50 assessments of a page', ms(m.present.mean), ms(m.present.p99)],
     ['`JSON.stringify` of the page', ms(m.json.mean), ms(m.json.p99)],
-  ])}
+  ],
+)}
 
 Over health (${ms(health.mean)} ms, one ping), a list (${ms(listOne.mean)} ms) waits for one database round trip, the
 freshness check (${ms(m.nextEntryCheck.mean)} ms), and spends the rest on CPU: the principal comes from the cache. Under load, the hub's CPU profile split by target (sampled with \`--cpu-prof\`; ms of hub CPU per
@@ -128,7 +170,11 @@ request, from the samples of each target's window):
 
 ${cpuTable(loads, input.cpu)}
 
-${hottest(loads, input.cpu, input.targets.slice(1, 3).map((t) => t.path))}
+${hottest(
+  loads,
+  input.cpu,
+  input.targets.slice(1, 3).map((t) => t.path),
+)}
 
 ### Reading the figures
 

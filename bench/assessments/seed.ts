@@ -23,8 +23,33 @@ export const BENCH_ANALYST = 'bench-analyst@bench.test';
 const BATCH = 250;
 
 // KEN twice: the overview benchmark asks for it, so it gets a country's worth of history and more.
-const COUNTRIES = ['KEN', 'KEN', 'TZA', 'UGA', 'RWA', 'BDI', 'COD', 'SSD', 'SDN', 'ETH', 'SOM', 'MLI', 'BFA', 'NER',
-  'NGA', 'CMR', 'CAF', 'TCD', 'LBY', 'YEM', 'SYR', 'IRQ', 'MMR', 'HTI', 'VEN'];
+const COUNTRIES = [
+  'KEN',
+  'KEN',
+  'TZA',
+  'UGA',
+  'RWA',
+  'BDI',
+  'COD',
+  'SSD',
+  'SDN',
+  'ETH',
+  'SOM',
+  'MLI',
+  'BFA',
+  'NER',
+  'NGA',
+  'CMR',
+  'CAF',
+  'TCD',
+  'LBY',
+  'YEM',
+  'SYR',
+  'IRQ',
+  'MMR',
+  'HTI',
+  'VEN',
+];
 const TOPICS: Record<Locale, string[]> = {
   en: ['electoral violence', 'intercommunal clashes', 'displacement', 'hate speech', 'land disputes', 'militia recruitment'],
   fr: ['violences électorales', 'affrontements intercommunautaires', 'déplacements', 'discours de haine', 'litiges fonciers', 'recrutement de milices'],
@@ -86,15 +111,23 @@ export async function seed(count: number, organisations = 12): Promise<Seeded> {
   const rnd = random(20240914);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
   const officeId = await new OrganisationRepository().officeId();
-  const orgs = await Organisation.insertMany(Array.from({ length: organisations }, (_, i) => ({
-    slug: `bench-${String(i + 1).padStart(2, '0')}`, name: `Benchmark organisation ${i + 1}`, kind: 'regional',
-  })));
+  const orgs = await Organisation.insertMany(
+    Array.from({ length: organisations }, (_, i) => ({
+      slug: `bench-${String(i + 1).padStart(2, '0')}`,
+      name: `Benchmark organisation ${i + 1}`,
+      kind: 'regional',
+    })),
+  );
   const orgIds = orgs.map((o) => o._id);
   const locales: Locale[] = orgIds.map((_, i) => (i < 8 ? 'en' : i < 10 ? 'fr' : 'ar'));
   const authors = orgIds.map(() => new mongoose.Types.ObjectId());
   const analystOrg = orgIds[0]!;
   await User.create({
-    email: BENCH_ANALYST, name: 'Benchmark analyst', role: 'analyst', organisationId: analystOrg, locale: 'en',
+    email: BENCH_ANALYST,
+    name: 'Benchmark analyst',
+    role: 'analyst',
+    organisationId: analystOrg,
+    locale: 'en',
     passwordHash: await hashPassword(BENCH_PASSWORD),
   });
 
@@ -114,12 +147,12 @@ export async function seed(count: number, organisations = 12): Promise<Seeded> {
       const scope: SharingScope = r < 0.15 ? 'organisation' : r < 0.4 ? 'office' : r < 0.7 ? 'selected' : 'all';
       const others = orgIds.filter((_, n) => n !== owner);
       // The analyst's organisation is among the chosen ones in about a third of the `selected` items.
-      const chosen = scope !== 'selected' ? [] : [...new Set([
-        ...(owner !== 0 && rnd() < 0.33 ? [analystOrg] : []),
-        ...Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => pick(others)),
-      ])];
-      const classification: Classification = scope === 'all' ? pick(['unclassified', 'confidential'] as const)
-        : pick(['unclassified', 'confidential', 'strictly-confidential'] as const);
+      const chosen =
+        scope !== 'selected'
+          ? []
+          : [...new Set([...(owner !== 0 && rnd() < 0.33 ? [analystOrg] : []), ...Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => pick(others))])];
+      const classification: Classification =
+        scope === 'all' ? pick(['unclassified', 'confidential'] as const) : pick(['unclassified', 'confidential', 'strictly-confidential'] as const);
       const updatedAt = new Date(now - Math.floor(rnd() * 730 * DAY));
       const createdAt = new Date(updatedAt.getTime() - Math.floor(rnd() * 30 * DAY));
       const country = pick(COUNTRIES);
@@ -127,8 +160,13 @@ export async function seed(count: number, organisations = 12): Promise<Seeded> {
       const title = `${country} — ${topic} — ${updatedAt.toISOString().slice(0, 7)}`;
       const summary = Array.from({ length: 4 }, () => pick(SENTENCES[locale])).join(' ') + ` ${topic}.`;
       const riskFactors = RISK_FACTORS.map((f) => ({
-        number: f.number, level: Math.floor(rnd() * 5), trend: pick(TRENDS),
-        indicators: f.indicators.filter(() => rnd() < 0.2).map((ind) => ind.code).slice(0, 4),
+        number: f.number,
+        level: Math.floor(rnd() * 5),
+        trend: pick(TRENDS),
+        indicators: f.indicators
+          .filter(() => rnd() < 0.2)
+          .map((ind) => ind.code)
+          .slice(0, 4),
         notes: `${pick(SENTENCES[locale])} ${pick(SENTENCES[locale])}`,
       }));
       const sharing = { scope, organisations: chosen };
@@ -136,19 +174,40 @@ export async function seed(count: number, organisations = 12): Promise<Seeded> {
       if (audience.includes(`org:${analystOrg.toString()}`) || audience.includes('all')) visible++;
       byScope[draft ? 'draft' : scope] = (byScope[draft ? 'draft' : scope] ?? 0) + 1;
       const content = {
-        title, summary, periodStart: createdAt.toISOString().slice(0, 10), periodEnd: updatedAt.toISOString().slice(0, 10),
-        overallRisk: Math.floor(rnd() * 5), riskFactors, status: draft ? 'draft' as const : 'published' as const, classification, sharing,
-        version: 1, updatedBy: authors[owner]!, updatedAt, publishedAt: draft ? null : updatedAt,
+        title,
+        summary,
+        periodStart: createdAt.toISOString().slice(0, 10),
+        periodEnd: updatedAt.toISOString().slice(0, 10),
+        overallRisk: Math.floor(rnd() * 5),
+        riskFactors,
+        status: draft ? ('draft' as const) : ('published' as const),
+        classification,
+        sharing,
+        version: 1,
+        updatedBy: authors[owner]!,
+        updatedAt,
+        publishedAt: draft ? null : updatedAt,
       };
       assessments.push({
-        _id: new mongoose.Types.ObjectId(), organisationId: orgIds[owner]!, country, ...content,
-        createdBy: authors[owner]!, createdAt, audience, words: searchWords(title, summary),
+        _id: new mongoose.Types.ObjectId(),
+        organisationId: orgIds[owner]!,
+        country,
+        ...content,
+        createdBy: authors[owner]!,
+        createdAt,
+        audience,
+        words: searchWords(title, summary),
         versions: [{ version: 1, updatedBy: authors[owner]!, updatedAt, status: content.status, audience }],
-        published: draft ? null : content, publishedVersion: draft ? null : 1, deletedAt: null, deletedBy: null,
+        published: draft ? null : content,
+        publishedVersion: draft ? null : 1,
+        deletedAt: null,
+        deletedBy: null,
       });
     }
     const versions = assessments.map(({ _id, audience: _a, words: _w, versions: _v, published: _p, publishedVersion: _n, ...content }) => ({
-      _id: versionKey(_id.toString(), 1), assessmentId: _id, ...content,
+      _id: versionKey(_id.toString(), 1),
+      assessmentId: _id,
+      ...content,
     }));
     await AssessmentVersion.collection.insertMany(versions as unknown as Parameters<typeof AssessmentVersion.collection.insertMany>[0]);
     await Assessment.collection.insertMany(assessments);
@@ -160,7 +219,14 @@ export async function seed(count: number, organisations = 12): Promise<Seeded> {
   // 2,000 changes before reloading), so run.ts measures a hub started after the seeding.
   await publishChange(ASSESSMENT_FEED, lastId);
   return {
-    officeId, organisationIds: orgIds.map(String), analystOrganisationId: analystOrg.toString(),
-    assessments: count, visibleToAnalyst: visible, byScope, seconds: (Date.now() - started) / 1000, sample, firstId,
+    officeId,
+    organisationIds: orgIds.map(String),
+    analystOrganisationId: analystOrg.toString(),
+    assessments: count,
+    visibleToAnalyst: visible,
+    byScope,
+    seconds: (Date.now() - started) / 1000,
+    sample,
+    firstId,
   };
 }

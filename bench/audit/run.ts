@@ -26,7 +26,12 @@ const COUNT = Number(process.env.AUDIT_BENCH_COUNT ?? '150');
 const WRITER = fileURLToPath(new URL('./writer.ts', import.meta.url));
 const step = (message: string) => process.stdout.write(`[audit ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
-interface Scenario { name: string; writers: number; callers: number; count: number }
+interface Scenario {
+  name: string;
+  writers: number;
+  callers: number;
+  count: number;
+}
 const SCENARIOS: Scenario[] = [
   { name: '1 process, 1 caller', writers: 1, callers: 1, count: 30 },
   { name: '1 process, 10 callers', writers: 1, callers: 10, count: 2 * COUNT },
@@ -41,7 +46,9 @@ async function startWriter(uri: string, callers: number, count: number) {
   });
   let out = '';
   let err = '';
-  child.stderr.on('data', (chunk: Buffer) => { err += chunk.toString(); });
+  child.stderr.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+  });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
@@ -74,10 +81,18 @@ async function measure(uri: string, scenario: Scenario) {
 async function grow(from: number, length: number): Promise<void> {
   for (let n = from; n < length;) {
     const chunk = Math.min(2000, length - n);
-    await Promise.all(Array.from({ length: chunk }, (_, i) => recordAudit({
-      actor: { userId: null, organisationId: null }, action: 'bench.seed',
-      target: { type: 'bench', id: null, organisationId: null }, ip: null, outcome: 'success', details: { n: n + i },
-    })));
+    await Promise.all(
+      Array.from({ length: chunk }, (_, i) =>
+        recordAudit({
+          actor: { userId: null, organisationId: null },
+          action: 'bench.seed',
+          target: { type: 'bench', id: null, organisationId: null },
+          ip: null,
+          outcome: 'success',
+          details: { n: n + i },
+        }),
+      ),
+    );
     n += chunk;
   }
 }
@@ -98,15 +113,25 @@ async function main(): Promise<void> {
         const result = await measure(database.uri, scenario);
         length += scenario.writers * scenario.count;
         step(`${target}: ${scenario.name}: p50 ${ms(result.latency.p50)} ms, p99 ${ms(result.latency.p99)} ms, ${result.perSecond.toFixed(0)} records/s`);
-        rows.push([target.toLocaleString('en'), scenario.name, ms(result.first), ms(result.latency.p50), ms(result.latency.p99), ms(result.latency.mean), result.perSecond.toFixed(0)]);
+        rows.push([
+          target.toLocaleString('en'),
+          scenario.name,
+          ms(result.first),
+          ms(result.latency.p50),
+          ms(result.latency.p99),
+          ms(result.latency.mean),
+          result.perSecond.toFixed(0),
+        ]);
       }
     }
     const verifying = performance.now();
     const verified = await verifyAuditTrail();
     const verifySeconds = (performance.now() - verifying) / 1000;
     step(`verify: ${JSON.stringify(verified)} in ${verifySeconds.toFixed(1)} s`);
-    process.stdout.write(`\n${table(['chain length', 'writers', 'first append ms', 'append p50 ms', 'p99 ms', 'mean ms', 'records/s'], rows)}\n\n`
-      + `Verification of the whole chain (${verified.checked.toLocaleString('en')} records, ok: ${verified.ok}): ${verifySeconds.toFixed(1)} s.\n`);
+    process.stdout.write(
+      `\n${table(['chain length', 'writers', 'first append ms', 'append p50 ms', 'p99 ms', 'mean ms', 'records/s'], rows)}\n\n` +
+        `Verification of the whole chain (${verified.checked.toLocaleString('en')} records, ok: ${verified.ok}): ${verifySeconds.toFixed(1)} s.\n`,
+    );
   } finally {
     await disconnectDatabase().catch(() => undefined);
     await database.stop();
@@ -114,7 +139,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (error: unknown) => {
-  process.stderr.write(`audit benchmark failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`audit benchmark failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);

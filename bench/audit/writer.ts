@@ -47,7 +47,10 @@ async function main(): Promise<void> {
 }
 
 // Exits at once: stdin, once read, would keep the process alive.
-main().then(() => process.exit(0), (error: unknown) => {
-  process.stderr.write(`audit bench writer failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`audit bench writer failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -26,10 +26,16 @@ io.on('connection', (socket) => {
     seqs.set(payload.roomId, seq);
     // The same shape (and so about the same bytes) as the hub's message.
     const message = {
-      id: `${payload.roomId}:${seq}`, roomId: payload.roomId, seq,
+      id: `${payload.roomId}:${seq}`,
+      roomId: payload.roomId,
+      seq,
       author: { id: socket.id, name: 'Bare sender', organisationId: '000000000000000000000000' },
-      body: payload.body, attachments: [], clientMsgId: payload.clientMsgId,
-      createdAt: new Date().toISOString(), editedAt: null, deleted: false,
+      body: payload.body,
+      attachments: [],
+      clientMsgId: payload.clientMsgId,
+      createdAt: new Date().toISOString(),
+      editedAt: null,
+      deleted: false,
     };
     io.to(`room:${payload.roomId}`).emit('message:new', message);
     ack({ ok: true, message });

@@ -52,9 +52,13 @@ let phaseNumber = 0;
 function open(seat: Seat): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = io(seat.url, {
-      auth: { token: seat.token }, transports: ['websocket'], reconnection: false, forceNew: true,
+      auth: { token: seat.token },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
       // false reaches ws as is, so the client does not even offer compression (the types only know the threshold form).
-      perMessageDeflate: false as unknown as { threshold: number }, timeout: CONNECT_TIMEOUT_MS,
+      perMessageDeflate: false as unknown as { threshold: number },
+      timeout: CONNECT_TIMEOUT_MS,
     });
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', (error) => {
@@ -95,10 +99,12 @@ export class ChatClients {
     }
     // Joined a few at a time, with a long timeout: a hub just restarted may still share its database with leftover work.
     for (let i = 0; i < group.clients.length; i += concurrency) {
-      await Promise.all(group.clients.slice(i, i + concurrency).map(async ({ socket }) => {
-        const answer = await emitWithAck<{ ok: boolean; error?: unknown }>(socket, 'room:join', roomId, 60_000);
-        if (!answer.ok) throw new Error(`room:join answered ${JSON.stringify(answer)}`);
-      }));
+      await Promise.all(
+        group.clients.slice(i, i + concurrency).map(async ({ socket }) => {
+          const answer = await emitWithAck<{ ok: boolean; error?: unknown }>(socket, 'room:join', roomId, 60_000);
+          if (!answer.ok) throw new Error(`room:join answered ${JSON.stringify(answer)}`);
+        }),
+      );
     }
     return group;
   }
@@ -150,14 +156,22 @@ export class ChatClients {
       const { socket } = this.clients[i % senders]!;
       const at = performance.now();
       sentAt.set(id, at);
-      acks.push(emitWithAck<{ ok: boolean; message?: { seq: number }; error?: { code: string } }>(socket, 'message:send', { roomId: this.roomId, body: `${BODY} #${i}`, clientMsgId: id }).then(
-        (answer) => {
-          ackMs.push(performance.now() - at);
-          if (answer.ok && answer.message) stored.push(answer.message.seq);
-          else refused[answer.error?.code ?? 'unknown'] = (refused[answer.error?.code ?? 'unknown'] ?? 0) + 1;
-        },
-        () => { this.timedOut.add(id); },
-      ));
+      acks.push(
+        emitWithAck<{ ok: boolean; message?: { seq: number }; error?: { code: string } }>(socket, 'message:send', {
+          roomId: this.roomId,
+          body: `${BODY} #${i}`,
+          clientMsgId: id,
+        }).then(
+          (answer) => {
+            ackMs.push(performance.now() - at);
+            if (answer.ok && answer.message) stored.push(answer.message.seq);
+            else refused[answer.error?.code ?? 'unknown'] = (refused[answer.error?.code ?? 'unknown'] ?? 0) + 1;
+          },
+          () => {
+            this.timedOut.add(id);
+          },
+        ),
+      );
     };
     const start = performance.now();
     await new Promise<void>((resolve) => {
@@ -210,12 +224,26 @@ export class ChatClients {
     latencies.sort((a, b) => a - b);
     ackMs.sort((a, b) => a - b);
     return {
-      label, rate, seconds: sendSeconds, senders, clients: this.clients.length, sent: total, stored: stored.length, refused, unanswered: this.timedOut.size,
-      missing, duplicates, outOfOrder, completeClients,
+      label,
+      rate,
+      seconds: sendSeconds,
+      senders,
+      clients: this.clients.length,
+      sent: total,
+      stored: stored.length,
+      refused,
+      unanswered: this.timedOut.size,
+      missing,
+      duplicates,
+      outOfOrder,
+      completeClients,
       deliveries: latencies.length,
       deliveredPerSecond: latencies.length / Math.max(0.001, (lastArrival - start) / 1000),
-      ackP50: percentile(ackMs, 0.5), ackP99: percentile(ackMs, 0.99),
-      p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), max: latencies[latencies.length - 1] ?? NaN,
+      ackP50: percentile(ackMs, 0.5),
+      ackP99: percentile(ackMs, 0.99),
+      p50: percentile(latencies, 0.5),
+      p99: percentile(latencies, 0.99),
+      max: latencies[latencies.length - 1] ?? NaN,
     };
   }
 }
@@ -225,6 +253,5 @@ export class ChatClients {
  * unanswered, p99 within `p99Ms`? (Order is reported, not judged: a client puts messages in seq order.)
  */
 export function sustained(r: PhaseResult, p99Ms: number): boolean {
-  return r.missing === 0 && r.duplicates === 0 && r.unanswered === 0
-    && Object.keys(r.refused).length === 0 && r.stored === r.sent && r.p99 <= p99Ms;
+  return r.missing === 0 && r.duplicates === 0 && r.unanswered === 0 && Object.keys(r.refused).length === 0 && r.stored === r.sent && r.p99 <= p99Ms;
 }

@@ -33,8 +33,8 @@ export async function cpuDuring<T>(pids: Record<string, number>, work: () => Pro
   const started = performance.now();
   const result = await work();
   const wallNs = (performance.now() - started) * 1e6;
-  const share = (key: 'run' | 'wait') => Object.fromEntries(Object.entries(pids).map(([name, pid]) =>
-    [name, (100 * (schedstat(pid)[key] - before[name]![key])) / wallNs]));
+  const share = (key: 'run' | 'wait') =>
+    Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, (100 * (schedstat(pid)[key] - before[name]![key])) / wallNs]));
   return { result, cpu: share('run'), waiting: share('wait') };
 }
 

@@ -60,12 +60,20 @@ async function run(o: LadderOptions, label: string, rate: number, seconds: numbe
   const { result, cpu, waiting } = await cpuDuring(o.target.pids, () => o.target.clients.phase(label, rate, seconds, sendersFor(rate, o)));
   const inside = url && before ? insideBetween(before, await scrapeHub(url), seconds) : undefined;
   const held = sustained(result, o.p99LimitMs) ? 'held' : 'did not hold';
-  step(`${o.server} ${rate} msg/s × ${seconds} s (${result.senders} senders): ${result.deliveredPerSecond.toFixed(0)} deliveries/s, `
-    + `ack p50 ${fmt(result.ackP50)} ms, delivery p50 ${fmt(result.p50)} ms, p99 ${fmt(result.p99)} ms, missing ${result.missing}, out of order ${result.outOfOrder}, `
-    + `refused ${JSON.stringify(result.refused)}, unanswered ${result.unanswered}; CPU ${Object.entries(cpu).map(([k, v]) => `${k} ${v.toFixed(0)} %`).join(', ')}; `
-    + `waiting for a core ${Object.entries(waiting).map(([k, v]) => `${k} ${v.toFixed(0)} %`).join(', ')} — ${held}`
-    + (inside ? `; inside the hub: ${inside.inserts} inserts (${fmt(inside.messagesPerInsert)} messages each), insert p50 ≤ ${fmt(inside.insertP50Ms)} ms, `
-      + `p99 ≤ ${fmt(inside.insertP99Ms)} ms, event loop p99 ${fmt(inside.loopP99Ms)} ms, max ${fmt(inside.loopMaxMs)} ms, GC ${fmt(inside.gcMsPerSecond)} ms/s` : ''));
+  step(
+    `${o.server} ${rate} msg/s × ${seconds} s (${result.senders} senders): ${result.deliveredPerSecond.toFixed(0)} deliveries/s, ` +
+      `ack p50 ${fmt(result.ackP50)} ms, delivery p50 ${fmt(result.p50)} ms, p99 ${fmt(result.p99)} ms, missing ${result.missing}, out of order ${result.outOfOrder}, ` +
+      `refused ${JSON.stringify(result.refused)}, unanswered ${result.unanswered}; CPU ${Object.entries(cpu)
+        .map(([k, v]) => `${k} ${v.toFixed(0)} %`)
+        .join(', ')}; ` +
+      `waiting for a core ${Object.entries(waiting)
+        .map(([k, v]) => `${k} ${v.toFixed(0)} %`)
+        .join(', ')} — ${held}` +
+      (inside
+        ? `; inside the hub: ${inside.inserts} inserts (${fmt(inside.messagesPerInsert)} messages each), insert p50 ≤ ${fmt(inside.insertP50Ms)} ms, ` +
+          `p99 ≤ ${fmt(inside.insertP99Ms)} ms, event loop p99 ${fmt(inside.loopP99Ms)} ms, max ${fmt(inside.loopMaxMs)} ms, GC ${fmt(inside.gcMsPerSecond)} ms/s`
+        : ''),
+  );
   return { ...result, cpu, waiting, inside };
 }
 
@@ -131,9 +139,15 @@ export async function climb(o: LadderOptions): Promise<Ladder> {
       stoppedBy = describe(failed, o);
       break;
     }
-    if (sustainable === 0 && next === last.rate) { stoppedBy = 'no rate held'; break; }
+    if (sustainable === 0 && next === last.rate) {
+      stoppedBy = 'no rate held';
+      break;
+    }
     if (!room()) break;
-    if (Number.isFinite(o.perSenderRate) && next > o.maxSenders * o.perSenderRate) { stoppedBy = `the per-user limit (${o.maxSenders} sending users)`; break; }
+    if (Number.isFinite(o.perSenderRate) && next > o.maxSenders * o.perSenderRate) {
+      stoppedBy = `the per-user limit (${o.maxSenders} sending users)`;
+      break;
+    }
     last = await attempt(next);
   }
   return { server: o.server, steady, ramp, sustainable, stoppedBy, restarts };

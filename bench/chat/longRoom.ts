@@ -60,8 +60,17 @@ async function timed(n: number, work: () => Promise<unknown>, budgetMs = Infinit
 
 function message(roomId: string, seq: number, author: StoredMessage['author']): StoredMessage {
   return {
-    _id: seq, seq, roomId, author, body: `${BODIES[seq % BODIES.length]} (#${seq})`, attachments: [],
-    clientMsgId: `seed-${seq}`, claim: `${author.id}:seed-${seq}`, createdAt: new Date(Date.UTC(2026, 0, 1) + seq * 30_000), editedAt: null, deleted: false,
+    _id: seq,
+    seq,
+    roomId,
+    author,
+    body: `${BODIES[seq % BODIES.length]} (#${seq})`,
+    attachments: [],
+    clientMsgId: `seed-${seq}`,
+    claim: `${author.id}:seed-${seq}`,
+    createdAt: new Date(Date.UTC(2026, 0, 1) + seq * 30_000),
+    editedAt: null,
+    deleted: false,
   };
 }
 
@@ -93,7 +102,8 @@ async function seed(roomId: string, author: StoredMessage['author']) {
 
 async function http<T>(hub: HubProcess, route: string, token: string, method = 'GET', body?: unknown): Promise<T> {
   const res = await fetch(`http://127.0.0.1:${hub.port}${route}`, {
-    method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
@@ -107,7 +117,10 @@ function expectPage(seqs: number[], first: number, what: string): void {
   if (!ok) throw new Error(`${what}: expected seq ${first}..${first + PAGE - 1}, got ${seqs.slice(0, 3).join(',')}… (${seqs.length})`);
 }
 
-interface Row { name: string; positions: (Stats | null)[] }
+interface Row {
+  name: string;
+  positions: (Stats | null)[];
+}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hub-chat-long-'));
@@ -124,13 +137,15 @@ async function main(): Promise<void> {
     void cleanUp().finally(() => process.exit(1));
   }, GIVE_UP_MS);
   try {
-    step('starting FerretDB (the hub\'s embedded database code) and a hub process');
+    step("starting FerretDB (the hub's embedded database code) and a hub process");
     database = await startEmbeddedDatabase({ dataDir: path.join(dir, 'db'), log });
     // A long socket timeout: a naive page is one silent full scan.
     await mongoose.connect(database.uri, { socketTimeoutMS: 300_000, serverSelectionTimeoutMS: 10_000, maxPoolSize: 10 });
     hub = await spawnHub({ MONGODB_URI: database.uri, DATA_DIR: path.join(dir, 'hub') });
     const login = await fetch(`http://127.0.0.1:${hub.port}/api/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: PROCESS_ADMIN_EMAIL, password: PROCESS_ADMIN_PASSWORD }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: PROCESS_ADMIN_EMAIL, password: PROCESS_ADMIN_PASSWORD }),
     });
     const session = (await login.json()) as { accessToken: string; user: { id: string; name: string; organisationId: string } };
     const token = session.accessToken;
@@ -147,13 +162,17 @@ async function main(): Promise<void> {
     const label = ['start', 'middle', 'end'];
 
     const socket = io(`http://127.0.0.1:${hub.port}`, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
-    await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('connect_error', reject); });
-    const history = (afterSeq: number) => new Promise<number[]>((resolve, reject) => {
-      socket.emit('room:history', { roomId: room.id, afterSeq, limit: PAGE }, (answer: { ok: boolean; messages?: { seq: number }[] }) => {
-        if (answer.ok && answer.messages) resolve(answer.messages.map((m) => m.seq));
-        else reject(new Error(JSON.stringify(answer)));
-      });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('connect_error', reject);
     });
+    const history = (afterSeq: number) =>
+      new Promise<number[]>((resolve, reject) => {
+        socket.emit('room:history', { roomId: room.id, afterSeq, limit: PAGE }, (answer: { ok: boolean; messages?: { seq: number }[] }) => {
+          if (answer.ok && answer.messages) resolve(answer.messages.map((m) => m.seq));
+          else reject(new Error(JSON.stringify(answer)));
+        });
+      });
 
     const rows: Row[] = [];
     const measure = async (name: string, positions: number[], call: (n: number) => Promise<number[]>, first: (n: number) => number, budgetMs?: number) => {
@@ -171,22 +190,64 @@ async function main(): Promise<void> {
     const pageOf = (r: { items: { seq: number }[] }) => r.items.map((m) => m.seq);
 
     step(`timing pages of ${PAGE} (${CALLS} calls per position)`);
-    await measure('HTTP `GET /api/rooms/:id/messages?after=n&limit=50`', afters,
-      async (n) => pageOf(await http(hub!, `/api/rooms/${room.id}/messages?after=${n}&limit=${PAGE}`, token)), (n) => n + 1);
-    await measure('HTTP `GET /api/rooms/:id/messages?before=n&limit=50`', befores,
-      async (n) => pageOf(await http(hub!, `/api/rooms/${room.id}/messages?before=${n}&limit=${PAGE}`, token)), (n) => n - PAGE);
+    await measure(
+      'HTTP `GET /api/rooms/:id/messages?after=n&limit=50`',
+      afters,
+      async (n) => pageOf(await http(hub!, `/api/rooms/${room.id}/messages?after=${n}&limit=${PAGE}`, token)),
+      (n) => n + 1,
+    );
+    await measure(
+      'HTTP `GET /api/rooms/:id/messages?before=n&limit=50`',
+      befores,
+      async (n) => pageOf(await http(hub!, `/api/rooms/${room.id}/messages?before=${n}&limit=${PAGE}`, token)),
+      (n) => n - PAGE,
+    );
     await measure('socket.io `room:history {afterSeq: n, limit: 50}`', afters, history, (n) => n + 1);
-    await measure('store: `messagesAfter(room, n, 50)` (blocks; no HTTP, no auth)', afters,
-      async (n) => (await messagesAfter(room.id, n, PAGE)).map((m) => m.seq), (n) => n + 1);
-    await measure('store: `messagesBefore(room, n, 50)` (blocks; no HTTP, no auth)', befores,
-      async (n) => (await messagesBefore(room.id, n, PAGE)).map((m) => m.seq), (n) => n - PAGE);
+    await measure(
+      'store: `messagesAfter(room, n, 50)` (blocks; no HTTP, no auth)',
+      afters,
+      async (n) => (await messagesAfter(room.id, n, PAGE)).map((m) => m.seq),
+      (n) => n + 1,
+    );
+    await measure(
+      'store: `messagesBefore(room, n, 50)` (blocks; no HTTP, no auth)',
+      befores,
+      async (n) => (await messagesBefore(room.id, n, PAGE)).map((m) => m.seq),
+      (n) => n - PAGE,
+    );
 
     const naive = mongoose.connection.db!.collection(NAIVE_COLLECTION);
     step(`naive pages: up to ${CALLS} calls or ${NAIVE_BUDGET_MS / 1000} s per position`);
-    await measure('naive: `find({roomId, seq: {$gt: n}}).sort({seq: 1}).limit(50)`', afters,
-      async (n) => (await naive.find({ roomId: room.id, seq: { $gt: n } }).sort({ seq: 1 }).limit(PAGE).toArray()).map((m) => m.seq as number), (n) => n + 1, NAIVE_BUDGET_MS);
-    await measure('naive: `find({roomId, seq: {$lt: n}}).sort({seq: -1}).limit(50)`', befores,
-      async (n) => (await naive.find({ roomId: room.id, seq: { $lt: n } }).sort({ seq: -1 }).limit(PAGE).toArray()).map((m) => m.seq as number).reverse(), (n) => n - PAGE, NAIVE_BUDGET_MS);
+    await measure(
+      'naive: `find({roomId, seq: {$gt: n}}).sort({seq: 1}).limit(50)`',
+      afters,
+      async (n) =>
+        (
+          await naive
+            .find({ roomId: room.id, seq: { $gt: n } })
+            .sort({ seq: 1 })
+            .limit(PAGE)
+            .toArray()
+        ).map((m) => m.seq as number),
+      (n) => n + 1,
+      NAIVE_BUDGET_MS,
+    );
+    await measure(
+      'naive: `find({roomId, seq: {$lt: n}}).sort({seq: -1}).limit(50)`',
+      befores,
+      async (n) =>
+        (
+          await naive
+            .find({ roomId: room.id, seq: { $lt: n } })
+            .sort({ seq: -1 })
+            .limit(PAGE)
+            .toArray()
+        )
+          .map((m) => m.seq as number)
+          .reverse(),
+      (n) => n - PAGE,
+      NAIVE_BUDGET_MS,
+    );
 
     // Storing into a long room costs what it costs in a new one: the current block only.
     const sendTimes = await timed(10, () => http(hub!, `/api/rooms/${room.id}/messages`, token, 'POST', { body: 'one more' }));
@@ -202,7 +263,9 @@ async function main(): Promise<void> {
       return slow ? `${(slow / fast).toFixed(0)}×` : '—';
     };
     const cells = (r: Row) => r.positions.map((s) => (s ? `${fmt(s.mean)} / ${fmt(s.p99)}${s.n < CALLS ? ` (${s.n} calls)` : ''}` : '—'));
-    writeChatPart('A room of 100,000 messages (issue 5, item 1)', `### A room of 100,000 messages (issue 5, item 1)
+    writeChatPart(
+      'A room of 100,000 messages (issue 5, item 1)',
+      `### A room of 100,000 messages (issue 5, item 1)
 
 \`npx tsx bench/chat/longRoom.ts\` — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus().length} cores (load average ${os.loadavg()[0]!.toFixed(1)} at the end).
 ${MESSAGES.toLocaleString('en')} messages in one room, inserted in bulk as \`repositories/messages.ts\` stores them (blocks of ${BLOCK_SIZE}, one collection per block,
@@ -211,17 +274,21 @@ ${MESSAGES.toLocaleString('en')} messages in one room, inserted in bulk as \`rep
 (the naive ones within ${NAIVE_BUDGET_MS / 1000} s per position); HTTP and socket.io through a hub process, the store and the naive query from the
 benchmark process. ms per page, mean / p99:
 
-${table(['page of 50', ...label.map((l, i) => `${l} (n = ${afters[i]!.toLocaleString('en')} / before ${befores[i]!.toLocaleString('en')})`)], [
+${table(
+  ['page of 50', ...label.map((l, i) => `${l} (n = ${afters[i]!.toLocaleString('en')} / before ${befores[i]!.toLocaleString('en')})`)],
+  [
     ...blocks.map((r) => [r.name, ...cells(r)]),
     ...naiveRows.map((r) => [r.name, ...cells(r)]),
     ['naive ÷ blocks (`after`, store level)', ...label.map((_, i) => ratio(i))],
-  ])}
+  ],
+)}
 
 A page costs the same at the start, the middle and the end of the room: it reads one block of ${BLOCK_SIZE} (two when it straddles
 a boundary), found by arithmetic on the seq, plus the room's head. The naive layout asks FerretDB for a range and a sort it
 does not push down, so every page decodes all ${MESSAGES.toLocaleString('en')} messages and sorts them in memory. Sending into the
 long room (\`POST /api/rooms/:id/messages\`, ${send.n} in a row) took ${fmt(send.mean)} ms (p99 ${fmt(send.p99)}): the current block only.
-`);
+`,
+    );
     step('wrote docs/benchmarks.md (Chat, long room)');
   } finally {
     clearTimeout(giveUp);
@@ -229,7 +296,10 @@ long room (\`POST /api/rooms/:id/messages\`, ${send.n} in a row) took ${fmt(send
   }
 }
 
-main().then(() => process.exit(0), (error: unknown) => {
-  process.stderr.write(`benchmark failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`benchmark failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -61,7 +61,10 @@ const log = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'warn' });
 
 /** Starts the bare broadcast server and resolves with its port once it listens. */
 function startBare(): Promise<{ port: number; pid: number; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bench/chat/bareServer.ts', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bench/chat/bareServer.ts', '0'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -117,8 +120,16 @@ async function main(): Promise<void> {
   const climbOn = async (server: keyof typeof RAMP_BUDGET_S, target: Target, perSenderRate: number, steadySeconds: number, hint?: number) => {
     current = target;
     const ladder = await climb({
-      server, target, steadyRate: RATE, steadySeconds, stepSeconds: STEP_S, p99LimitMs: P99_LIMIT_MS,
-      perSenderRate, minSenders: MIN_SENDERS, maxSenders: USERS, hint,
+      server,
+      target,
+      steadyRate: RATE,
+      steadySeconds,
+      stepSeconds: STEP_S,
+      p99LimitMs: P99_LIMIT_MS,
+      perSenderRate,
+      minSenders: MIN_SENDERS,
+      maxSenders: USERS,
+      hint,
       deadline: Math.min(performance.now() + (steadySeconds + 25 + RAMP_BUDGET_S[server]) * 1000, runEnd - RESERVE_S[server] * 1000),
     });
     target.clients.close();
@@ -126,11 +137,16 @@ async function main(): Promise<void> {
     return ladder;
   };
   try {
-    step('starting FerretDB (the hub\'s embedded database code) and a hub process');
+    step("starting FerretDB (the hub's embedded database code) and a hub process");
     database = await startEmbeddedDatabase({ dataDir: path.join(dir, 'db'), log });
     const ferretdb = () => database?.pid ?? 0;
     await mongoose.connect(database.uri, { monitorCommands: true, socketTimeoutMS: 60_000, serverSelectionTimeoutMS: 10_000, maxPoolSize: 10 });
-    const secrets = { MONGODB_URI: database.uri, JWT_SECRET: randomBytes(48).toString('base64url'), HUB_MASTER_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'warn' };
+    const secrets = {
+      MONGODB_URI: database.uri,
+      JWT_SECRET: randomBytes(48).toString('base64url'),
+      HUB_MASTER_KEY: randomBytes(32).toString('base64'),
+      LOG_LEVEL: 'warn',
+    };
     // The single hub serves its metrics, so each step can say what the hub itself saw (hubInside.ts).
     const metricsPort = await freePort();
     const hubEnv = { ...secrets, DATA_DIR: path.join(dir, 'hub'), METRICS_PORT: String(metricsPort) };
@@ -172,7 +188,10 @@ async function main(): Promise<void> {
     if (PHASES.includes('bare')) {
       const bare = await startBare();
       stops.push(bare.stop);
-      const target: Target = { clients: await connect(tokens.map((token) => ({ url: urlOf(bare.port), token }))), pids: { server: bare.pid, bench: process.pid } };
+      const target: Target = {
+        clients: await connect(tokens.map((token) => ({ url: urlOf(bare.port), token }))),
+        pids: { server: bare.pid, bench: process.pid },
+      };
       step(`${target.clients.size} clients joined; bare socket.io server`);
       ladders.push(await climbOn('bare', target, Infinity, STEADY_S));
       await bare.stop();
@@ -207,7 +226,16 @@ async function main(): Promise<void> {
       ladders.push(await climbOn('redis', target, PER_SENDER_RATE, REDIS_STEADY_S, single || undefined));
     }
 
-    const markdown = chatSection({ users: USERS, clients: CLIENTS, ladders, storage, p99LimitMs: P99_LIMIT_MS, perSenderRate: PER_SENDER_RATE, setupSeconds: audience.seconds, loadBefore });
+    const markdown = chatSection({
+      users: USERS,
+      clients: CLIENTS,
+      ladders,
+      storage,
+      p99LimitMs: P99_LIMIT_MS,
+      perSenderRate: PER_SENDER_RATE,
+      setupSeconds: audience.seconds,
+      loadBefore,
+    });
     if (WRITE) {
       writeChatPart('Real-time delivery (issue 5, item 7)', markdown);
       step('wrote docs/benchmarks.md (Chat, real-time delivery)');
@@ -220,7 +248,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (error: unknown) => {
-  process.stderr.write(`benchmark failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`benchmark failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -15,13 +15,12 @@ interface Input {
   loadBefore: number;
 }
 
-const NAMES: Record<string, string> = {
-  hub: 'hub, 1 process',
-  bare: 'bare socket.io',
-  redis: 'hub, 2 processes + Redis',
-};
+const NAMES: Record<string, string> = { hub: 'hub, 1 process', bare: 'bare socket.io', redis: 'hub, 2 processes + Redis' };
 
-const cpuCell = (m: Measured) => Object.entries(m.cpu).map(([k, v]) => `${k} ${v.toFixed(0)}/${(m.waiting[k] ?? 0).toFixed(0)}`).join(', ');
+const cpuCell = (m: Measured) =>
+  Object.entries(m.cpu)
+    .map(([k, v]) => `${k} ${v.toFixed(0)}/${(m.waiting[k] ?? 0).toFixed(0)}`)
+    .join(', ');
 const refused = (m: Measured) => {
   const codes = Object.entries(m.refused).map(([code, n]) => `${n} ${code}`);
   if (m.unanswered) codes.push(`${m.unanswered} unanswered`);
@@ -31,12 +30,29 @@ const exactly = (m: Measured) => `${m.completeClients}/${m.clients} (missing ${m
 
 function row(name: string, m: Measured): (string | number)[] {
   return [
-    name, `${m.rate} (${m.senders})`, `${m.stored}/${m.sent}`, refused(m), m.deliveredPerSecond.toFixed(0),
-    `${fmt(m.ackP50)} / ${fmt(m.ackP99)}`, `${fmt(m.p50)} / ${fmt(m.p99)} / ${fmt(m.max)}`, exactly(m), cpuCell(m),
+    name,
+    `${m.rate} (${m.senders})`,
+    `${m.stored}/${m.sent}`,
+    refused(m),
+    m.deliveredPerSecond.toFixed(0),
+    `${fmt(m.ackP50)} / ${fmt(m.ackP99)}`,
+    `${fmt(m.p50)} / ${fmt(m.p99)} / ${fmt(m.max)}`,
+    exactly(m),
+    cpuCell(m),
   ];
 }
 
-const HEAD = ['server', 'msg/s (senders)', 'stored/sent', 'refused', 'deliveries/s', 'ack p50 / p99 ms', 'delivery p50 / p99 / max ms', 'clients with every message once, in order', 'CPU / waiting for a core, % of one core'];
+const HEAD = [
+  'server',
+  'msg/s (senders)',
+  'stored/sent',
+  'refused',
+  'deliveries/s',
+  'ack p50 / p99 ms',
+  'delivery p50 / p99 / max ms',
+  'clients with every message once, in order',
+  'CPU / waiting for a core, % of one core',
+];
 
 /** The markdown of the real-time part of the chat section. */
 export function chatSection(input: Input): string {
@@ -47,9 +63,10 @@ export function chatSection(input: Input): string {
   const redis = find('redis');
   const steadyRate = ladders[0]?.steady.rate ?? 50;
   const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b ? `${((100 * a) / b).toFixed(0)} %` : '—');
-  const sustainable = (l: Ladder | undefined) => (l
-    ? `${l.sustainable} msg/s = ${(l.sustainable * clients).toLocaleString('en')} deliveries/s (ramp stopped by ${l.stoppedBy}${l.restarts ? `; restarted ${l.restarts}× to drop a backlog of timed-out sends` : ''})`
-    : 'not run');
+  const sustainable = (l: Ladder | undefined) =>
+    l
+      ? `${l.sustainable} msg/s = ${(l.sustainable * clients).toLocaleString('en')} deliveries/s (ramp stopped by ${l.stoppedBy}${l.restarts ? `; restarted ${l.restarts}× to drop a backlog of timed-out sends` : ''})`
+      : 'not run';
   const p99Goal = hub ? hub.steady.p99 < 100 && hub.steady.missing === 0 : false;
   const throughputGoal = hub && bare ? hub.sustainable >= 0.5 * bare.sustainable : false;
 
@@ -75,7 +92,10 @@ timed out is restarted before the next step. "Out of order" counts arrivals of a
 CPU and waiting come from \`/proc/<pid>/task/*/schedstat\`: time on a core, and time runnable but waiting for one (100 = one
 thread the whole step) — high waiting means the machine, not the process, was the limit.
 
-${table(HEAD, ladders.flatMap((l) => [row(`**${NAMES[l.server]}** steady`, l.steady), ...l.ramp.map((m) => row(`${NAMES[l.server]} ${m.label}`, m))]))}
+${table(
+  HEAD,
+  ladders.flatMap((l) => [row(`**${NAMES[l.server]}** steady`, l.steady), ...l.ramp.map((m) => row(`${NAMES[l.server]} ${m.label}`, m))]),
+)}
 
 | | hub, 1 process | bare socket.io | hub ÷ bare | hub, 2 processes + Redis |
 | --- | --- | --- | --- | --- |
@@ -98,7 +118,10 @@ principal and the room for 5 s. Measured from the benchmark process against the 
 - \`sendMessage\` with a \`clientMsgId\`, one at a time in a room the process knows: **${fmt(s.send.mean)} ms** (p99 ${fmt(s.send.p99)}) and
   **${s.commandsPerMessage.toFixed(1)} database commands** per message:
 
-${table(['command collection', 'per message'], s.commands.map(([name, n]) => [`\`${name}\``, n.toFixed(2)]))}
+${table(
+  ['command collection', 'per message'],
+  s.commands.map(([name, n]) => [`\`${name}\``, n.toFixed(2)]),
+)}
 
 - the reads a socket handler repeats at most every 5 s (principal: user, session, organisation; the room):
   ${s.refresh.commands} commands, ${fmt(s.refresh.stats.mean)} ms; the first send into a room the process has not written to (it reads the head's hint and the
@@ -115,7 +138,9 @@ ${limitAnalysis(input, hub, bare)}
 function benchNote(bare: Ladder | undefined): string {
   const top = bare && [bare.steady, ...bare.ramp].filter((m) => m.rate === bare.sustainable).at(-1);
   const bench = top?.cpu.bench ?? 0;
-  return bench >= 70 ? ` The clients' process ran ${bench.toFixed(0)} % of a core there (decoding ${top!.deliveredPerSecond.toFixed(0)} arrivals a second), so the bare ceiling is at least this.` : '';
+  return bench >= 70
+    ? ` The clients' process ran ${bench.toFixed(0)} % of a core there (decoding ${top!.deliveredPerSecond.toFixed(0)} arrivals a second), so the bare ceiling is at least this.`
+    : '';
 }
 
 /** What the hub itself saw at each step (its metrics: inserts, event loop, garbage collection). */
@@ -142,7 +167,9 @@ function limitAnalysis(input: Input, hub: Ladder | undefined, bare: Ladder | und
   const cpu = (m: Measured, name: string) => `${(m.cpu[name] ?? 0).toFixed(0)} %`;
   const wait = (m: Measured, name: string) => `${(m.waiting[name] ?? 0).toFixed(0)} %`;
   const failed = [...hub.ramp].reverse().find((m) => m.rate > hub.sustainable);
-  const at = (m: Measured) => `at ${m.rate} msg/s the hub ran ${cpu(m, 'hub')} of a core (waiting ${wait(m, 'hub')}), FerretDB ${cpu(m, 'ferretdb')} (waiting ${wait(m, 'ferretdb')}) and the
+  const at = (
+    m: Measured,
+  ) => `at ${m.rate} msg/s the hub ran ${cpu(m, 'hub')} of a core (waiting ${wait(m, 'hub')}), FerretDB ${cpu(m, 'ferretdb')} (waiting ${wait(m, 'ferretdb')}) and the
 clients' process ${cpu(m, 'bench')} (waiting ${wait(m, 'bench')})`;
   const redis = input.ladders.find((l) => l.server === 'redis');
   const contended = redis && [redis.steady, ...redis.ramp].filter((m) => m.rate > redis.sustainable).at(-1);
@@ -152,10 +179,14 @@ A${at(hub.steady).slice(1)}.${failed ? ` Where the ramp stopped, ${at(failed)}.`
 ${insideTable(hub)}
 ${bare ? `The bare server delivered ${bare.steady.rate} msg/s to ${bare.steady.clients} clients on ${cpu(bare.steady, 'server')} of a core. ` : ''}The machine has two cores for
 the hub, FerretDB and the ${input.clients} clients together; "waiting" is time a thread was ready to run and had no core.
-${contended ? `
+${
+  contended
+    ? `
 With two processes each room has one writer (\`server/realtime/roomWriters.ts\`): the process holding the room's lease in
 Redis stores and announces every message, the other hands its senders' messages over (\`room:append\`), so batches never
 collide. Where their ramp stopped, at ${contended.rate} msg/s, hub A ran ${cpu(contended, 'hubA')} of a core (waiting ${wait(contended, 'hubA')}), hub B ${cpu(contended, 'hubB')}
 (waiting ${wait(contended, 'hubB')}), FerretDB ${cpu(contended, 'ferretdb')} (waiting ${wait(contended, 'ferretdb')}) and the clients' process ${cpu(contended, 'bench')}: four busy processes on two cores.
-` : ''}`;
+`
+    : ''
+}`;
 }

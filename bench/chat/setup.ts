@@ -29,12 +29,14 @@ async function signIn(port: number, email: string, password: string) {
 async function pooled<T, R>(items: T[], concurrency: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await work(items[i]!, i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await work(items[i]!, i);
+      }
+    }),
+  );
   return out;
 }
 
@@ -47,15 +49,40 @@ export async function createAudience(port: number, users: number): Promise<Audie
   const started = performance.now();
   const admin = await signIn(port, PROCESS_ADMIN_EMAIL, PROCESS_ADMIN_PASSWORD);
   const run = randomBytes(3).toString('hex');
-  const partners = await Promise.all(['au', 'ecowas', 'igad', 'las'].map((slug) =>
-    call<{ id: string }>(port, 'POST', '/api/organisations', { slug: `bench-${slug}-${run}`, name: `Bench ${slug.toUpperCase()}`, kind: 'regional' }, admin.accessToken)));
+  const partners = await Promise.all(
+    ['au', 'ecowas', 'igad', 'las'].map((slug) =>
+      call<{ id: string }>(
+        port,
+        'POST',
+        '/api/organisations',
+        { slug: `bench-${slug}-${run}`, name: `Bench ${slug.toUpperCase()}`, kind: 'regional' },
+        admin.accessToken,
+      ),
+    ),
+  );
   const organisations = [admin.user.organisationId, ...partners.map((p) => p.id)];
-  const room = await call<{ id: string }>(port, 'POST', '/api/rooms', { name: 'Benchmark situation room', country: 'SDN', organisations: partners.map((p) => p.id) }, admin.accessToken);
-  const tokens = await pooled(Array.from({ length: users }, (_, i) => i), 4, async (i) => {
-    const email = `bench-${run}-${i}@bench.test`;
-    const password = `bench-password-${run}-${i}`;
-    await call(port, 'POST', `/api/organisations/${organisations[i % organisations.length]}/users`, { email, name: `Bench user ${i}`, role: 'member', password }, admin.accessToken);
-    return (await signIn(port, email, password)).accessToken;
-  });
+  const room = await call<{ id: string }>(
+    port,
+    'POST',
+    '/api/rooms',
+    { name: 'Benchmark situation room', country: 'SDN', organisations: partners.map((p) => p.id) },
+    admin.accessToken,
+  );
+  const tokens = await pooled(
+    Array.from({ length: users }, (_, i) => i),
+    4,
+    async (i) => {
+      const email = `bench-${run}-${i}@bench.test`;
+      const password = `bench-password-${run}-${i}`;
+      await call(
+        port,
+        'POST',
+        `/api/organisations/${organisations[i % organisations.length]}/users`,
+        { email, name: `Bench user ${i}`, role: 'member', password },
+        admin.accessToken,
+      );
+      return (await signIn(port, email, password)).accessToken;
+    },
+  );
   return { roomId: room.id, tokens, seconds: (performance.now() - started) / 1000 };
 }

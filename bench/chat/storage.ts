@@ -57,9 +57,17 @@ function commandCounter() {
   client.on('commandStarted', listener);
   return {
     counted,
-    start() { counted.clear(); on = true; },
-    stop() { on = false; return [...counted.values()].reduce((a, b) => a + b, 0); },
-    close() { client.off('commandStarted', listener); },
+    start() {
+      counted.clear();
+      on = true;
+    },
+    stop() {
+      on = false;
+      return [...counted.values()].reduce((a, b) => a + b, 0);
+    },
+    close() {
+      client.off('commandStarted', listener);
+    },
   };
 }
 
@@ -105,8 +113,14 @@ export async function measureStorage(token: string, roomId: string, rounds = 12)
 
     const scratch = new mongoose.Types.ObjectId().toString();
     const draft = (i: number, inRoom = scratch): MessageDraft => ({
-      roomId: inRoom, author: { id: 'bench', name: 'Bench', organisationId: 'bench' }, body: `batch probe ${i}`,
-      attachments: [], clientMsgId: null, createdAt: new Date(), editedAt: null, deleted: false,
+      roomId: inRoom,
+      author: { id: 'bench', name: 'Bench', organisationId: 'bench' },
+      body: `batch probe ${i}`,
+      attachments: [],
+      clientMsgId: null,
+      createdAt: new Date(),
+      editedAt: null,
+      deleted: false,
     });
     const one: number[] = [];
     for (let i = 0; i < 30; i++) {
@@ -132,9 +146,13 @@ export async function measureStorage(token: string, roomId: string, rounds = 12)
     counter.stop();
     const inserts = counter.counted.get('insert roommessages_<room>_<block>') ?? 0;
     return {
-      send: stats(times), commands, commandsPerMessage: commands.reduce((sum, [, n]) => sum + n, 0),
-      refresh: { stats: stats(refreshTimes), commands: refreshCommands }, firstSend,
-      storeOne: stats(one), storeBatchOf10: stats(batch),
+      send: stats(times),
+      commands,
+      commandsPerMessage: commands.reduce((sum, [, n]) => sum + n, 0),
+      refresh: { stats: stats(refreshTimes), commands: refreshCommands },
+      firstSend,
+      storeOne: stats(one),
+      storeBatchOf10: stats(batch),
       concurrent: { messages: CONCURRENT, inserts, ms: raceMs },
     };
   } finally {

@@ -59,7 +59,9 @@ async function watched<T>(pid: number, work: () => Promise<T>): Promise<{ result
   const cpuBefore = cpuSeconds(pid);
   const mainBefore = cpuSeconds(pid, true);
   let peak = before;
-  const timer = setInterval(() => { peak = Math.max(peak, rss(pid)); }, 20);
+  const timer = setInterval(() => {
+    peak = Math.max(peak, rss(pid));
+  }, 20);
   try {
     const result = await work();
     peak = Math.max(peak, rss(pid));
@@ -88,10 +90,16 @@ function makeSource(file: string, size = SIZE): string {
   return hash.digest('hex');
 }
 
-const multipartHead = () => Buffer.from([
-  ['title', 'Benchmark file'], ['classification', 'unclassified'], ['sharing', '{"scope":"organisation","organisations":[]}'],
-].map(([name, value]) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`).join('')
-  + `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="benchmark.pdf"\r\nContent-Type: application/pdf\r\n\r\n`);
+const multipartHead = () =>
+  Buffer.from(
+    [
+      ['title', 'Benchmark file'],
+      ['classification', 'unclassified'],
+      ['sharing', '{"scope":"organisation","organisations":[]}'],
+    ]
+      .map(([name, value]) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`)
+      .join('') + `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="benchmark.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+  );
 const multipartTail = () => Buffer.from(`\r\n--${BOUNDARY}--\r\n`);
 
 /** POSTs the multipart body (fields, then the file streamed from disk) and answers the status, body and seconds. */
@@ -101,12 +109,15 @@ function upload(port: number, urlPath: string, file: string, size: number, token
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = {
-      'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'content-length': String(head.length + size + tail.length),
+      'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+      'content-length': String(head.length + size + tail.length),
     };
     if (token) headers.authorization = `Bearer ${token}`;
     const req = request({ host: '127.0.0.1', port, path: urlPath, method: 'POST', headers }, (res) => {
       let body = '';
-      res.on('data', (chunk: Buffer) => { body += chunk.toString('utf8'); });
+      res.on('data', (chunk: Buffer) => {
+        body += chunk.toString('utf8');
+      });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body, seconds: Number(process.hrtime.bigint() - started) / 1e9 }));
     });
     req.on('error', reject);
@@ -120,7 +131,12 @@ function upload(port: number, urlPath: string, file: string, size: number, token
 }
 
 /** GETs a download, counting (and optionally hashing) the bytes; answers them and the seconds. */
-function fetchBytes(port: number, urlPath: string, token?: string, verify = false): Promise<{ status: number; bytes: number; sha256: string | null; seconds: number }> {
+function fetchBytes(
+  port: number,
+  urlPath: string,
+  token?: string,
+  verify = false,
+): Promise<{ status: number; bytes: number; sha256: string | null; seconds: number }> {
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path: urlPath, headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => {
@@ -130,7 +146,9 @@ function fetchBytes(port: number, urlPath: string, token?: string, verify = fals
         bytes += chunk.length;
         hash?.update(chunk);
       });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, sha256: hash ? hash.digest('hex') : null, seconds: Number(process.hrtime.bigint() - started) / 1e9 }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, bytes, sha256: hash ? hash.digest('hex') : null, seconds: Number(process.hrtime.bigint() - started) / 1e9 }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -139,7 +157,10 @@ function fetchBytes(port: number, urlPath: string, token?: string, verify = fals
 }
 
 async function startBaseline(file: string): Promise<{ port: number; pid: number; stop: () => void }> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/documents/baseline.ts'), file], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/documents/baseline.ts'), file], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the baseline server exited (${code})`)));
     child.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString('utf8').trim())));
@@ -149,13 +170,21 @@ async function startBaseline(file: string): Promise<{ port: number; pid: number;
 
 async function login(port: number): Promise<string> {
   const res = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: PROCESS_ADMIN_EMAIL, password: PROCESS_ADMIN_PASSWORD }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: PROCESS_ADMIN_EMAIL, password: PROCESS_ADMIN_PASSWORD }),
   });
   if (res.status !== 200) throw new Error(`login answered ${res.status}`);
   return ((await res.json()) as { accessToken: string }).accessToken;
 }
 
-interface Run { seconds: number; before: number; peak: number; cpu: number; mainCpu: number }
+interface Run {
+  seconds: number;
+  before: number;
+  peak: number;
+  cpu: number;
+  mainCpu: number;
+}
 const best = (runs: Run[]) => runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
 /** The median run by time (the lower middle one of an even count). */
 const median = (runs: Run[]) => [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor((runs.length - 1) / 2)]!;
@@ -164,7 +193,8 @@ const mib = (bytes: number) => (bytes / (1024 * 1024)).toFixed(0);
 
 /** Replaces (or appends) this benchmark's `## ` section of docs/benchmarks.md, leaving the others as they are. */
 function writeSection(file: string, title: string, section: string): void {
-  const intro = '# Benchmarks\n\nMeasured on the development machine. Each section is written by its benchmark script and replaced when the script runs again.\n';
+  const intro =
+    '# Benchmarks\n\nMeasured on the development machine. Each section is written by its benchmark script and replaced when the script runs again.\n';
   const text = existsSync(file) ? readFileSync(file, 'utf8') : intro;
   const heading = `## ${title}\n`;
   const start = text.indexOf(heading);
@@ -195,7 +225,10 @@ async function main(): Promise<void> {
     // Warm-up: a 5 MB upload and download through each (JIT, the organisation's key, the blob directory).
     const warmFile = path.join(dir, 'warm.pdf');
     makeSource(warmFile, 5 * MB);
-    for (const [port, urlPath, auth] of [[baseline.port, '/upload', undefined], [hub.port, '/api/documents', token]] as const) {
+    for (const [port, urlPath, auth] of [
+      [baseline.port, '/upload', undefined],
+      [hub.port, '/api/documents', token],
+    ] as const) {
       const warm = await upload(port, urlPath, warmFile, 5 * MB, auth);
       if (warm.status !== 201) throw new Error(`warm-up upload answered ${warm.status}: ${warm.body}`);
       const id = auth ? (JSON.parse(warm.body) as { id: string }).id : '';
@@ -227,7 +260,9 @@ async function main(): Promise<void> {
       if (hd.result.status !== 200 || hd.result.bytes !== SIZE) throw new Error(`hub download answered ${hd.result.status} with ${hd.result.bytes} bytes`);
       results.hubDown.push({ seconds: hd.result.seconds, before: hd.before, peak: hd.peak, cpu: hd.cpu, mainCpu: hd.mainCpu });
       if (ferret) ferretPeak = Math.max(ferretPeak, rss(ferret));
-      process.stdout.write(`run ${run + 1}: baseline ↑ ${mbps(bu.result.seconds).toFixed(0)} ↓ ${mbps(bd.result.seconds).toFixed(0)} MB/s (CPU ${bu.cpu.toFixed(1)} / ${bd.cpu.toFixed(1)} s); hub ↑ ${mbps(hu.result.seconds).toFixed(0)} ↓ ${mbps(hd.result.seconds).toFixed(0)} MB/s (CPU ${hu.cpu.toFixed(1)} / ${hd.cpu.toFixed(1)} s, main thread ${hu.mainCpu.toFixed(1)} / ${hd.mainCpu.toFixed(1)} s); hub RSS peak ${mib(Math.max(hu.peak, hd.peak))} MiB; load ${os.loadavg()[0]!.toFixed(1)}\n`);
+      process.stdout.write(
+        `run ${run + 1}: baseline ↑ ${mbps(bu.result.seconds).toFixed(0)} ↓ ${mbps(bd.result.seconds).toFixed(0)} MB/s (CPU ${bu.cpu.toFixed(1)} / ${bd.cpu.toFixed(1)} s); hub ↑ ${mbps(hu.result.seconds).toFixed(0)} ↓ ${mbps(hd.result.seconds).toFixed(0)} MB/s (CPU ${hu.cpu.toFixed(1)} / ${hd.cpu.toFixed(1)} s, main thread ${hu.mainCpu.toFixed(1)} / ${hd.mainCpu.toFixed(1)} s); hub RSS peak ${mib(Math.max(hu.peak, hd.peak))} MiB; load ${os.loadavg()[0]!.toFixed(1)}\n`,
+      );
     }
     // Not timed: the bytes that come back are the bytes that went in.
     const check = await fetchBytes(hub.port, `/api/documents/${documentId}/content`, token, true);
@@ -238,7 +273,7 @@ async function main(): Promise<void> {
     const upRatio = mbps(hu.seconds) / mbps(bu.seconds);
     const downRatio = mbps(hd.seconds) / mbps(bd.seconds);
     const met = upRatio >= 0.5 && downRatio >= 0.5 && growth < 100 * 1024 * 1024;
-    const medianRatio = (base: Run[], hubRuns: Run[]) => (100 * mbps(median(hubRuns).seconds) / mbps(median(base).seconds)).toFixed(0);
+    const medianRatio = (base: Run[], hubRuns: Run[]) => ((100 * mbps(median(hubRuns).seconds)) / mbps(median(base).seconds)).toFixed(0);
     const row = (name: string, base: Run, hubRun: Run, medians: string) => {
       const ratio = mbps(hubRun.seconds) / mbps(base.seconds);
       const perGb = (run: Run) => (run.cpu / (SIZE / 1e9)).toFixed(1);

@@ -42,9 +42,11 @@ const step = (message: string) => process.stdout.write(`[bench ${new Date().toIS
 /** Runs `work` over `items`, `concurrency` at a time. */
 async function pooled<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
 }
 
 /** Polls every user's `/summary` until it counts `unread`; answers the ms from `since` until the last did. */
@@ -88,7 +90,10 @@ async function main(): Promise<void> {
     for (const seat of people.members.filter((_, i) => i % Math.max(1, Math.floor(USERS / SOCKETS)) === 0).slice(0, SOCKETS)) {
       const socket = io(`http://127.0.0.1:${hub.port}`, { auth: { token: seat.token }, transports: ['websocket'], reconnection: false });
       socket.on('notification', (n: { subject: { id: string } }) => arrived.set(n.subject.id, [...(arrived.get(n.subject.id) ?? []), performance.now()]));
-      await new Promise<void>((resolve, reject) => { socket.once('connect', () => resolve()); socket.once('connect_error', reject); });
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', reject);
+      });
       sockets.push(socket);
     }
 
@@ -116,7 +121,13 @@ async function main(): Promise<void> {
     step(`storing ${LOG} notifications for each of 5 users`);
     const readers = (await seedPeople(secret, 1, 5, `${run}r`)).members;
     // Their logs are filled about an assessment they will see once it is published (the worker then appends after them).
-    const visible = await call<{ id: string }>(hub.port, 'POST', '/api/assessments', assessmentBody({ country: 'SDN', sharing: { scope: 'all', organisations: [] } }), people.analyst.token);
+    const visible = await call<{ id: string }>(
+      hub.port,
+      'POST',
+      '/api/assessments',
+      assessmentBody({ country: 'SDN', sharing: { scope: 'all', organisations: [] } }),
+      people.analyst.token,
+    );
     for (const reader of readers) await fillLog(reader.id, LOG, visible.id);
     await call(hub.port, 'POST', `/api/assessments/${visible.id}/publish`, {}, people.analyst.token);
     const reads: Record<string, { stats: Stats; cpu: number }> = {};
@@ -136,7 +147,8 @@ async function main(): Promise<void> {
       reads[name] = { stats: stats(times), cpu: cpu.hub! };
       step(`${name}: p50 ${ms(reads[name].stats.p50)} ms, p99 ${ms(reads[name].stats.p99)} ms, hub CPU ${cpu.hub!.toFixed(0)} %`);
     }
-    if (process.env.BENCH_WRITE !== '0') writeSection(path.join(root, 'docs', 'benchmarks.md'), 'Notifications (issue 13)', report({ toAll, toOne, socketsMs, summaryMs, reads }));
+    if (process.env.BENCH_WRITE !== '0')
+      writeSection(path.join(root, 'docs', 'benchmarks.md'), 'Notifications (issue 13)', report({ toAll, toOne, socketsMs, summaryMs, reads }));
   } finally {
     sockets.forEach((s) => s.close());
     await hub.stop();
@@ -146,7 +158,13 @@ async function main(): Promise<void> {
   }
 }
 
-function report(r: { toAll: number[]; toOne: number[]; socketsMs: number[]; summaryMs: number[]; reads: Record<string, { stats: Stats; cpu: number }> }): string {
+function report(r: {
+  toAll: number[];
+  toOne: number[];
+  socketsMs: number[];
+  summaryMs: number[];
+  reads: Record<string, { stats: Stats; cpu: number }>;
+}): string {
   const row = (name: string, s: Stats) => [name, s.n, ms(s.p50), ms(s.p99)];
   return `## Notifications (issue 13)
 
@@ -161,7 +179,10 @@ ${table(['publish request', 'n', 'p50 ms', 'p99 ms'], [row('shared with all', st
 
 ${table(['after a publish to all', 'n', 'p50 ms', 'p99 ms'], [row(`every connected socket (${SOCKETS}) got \`notification\``, stats(r.socketsMs)), row(`every user's /summary counts it (${USERS})`, stats(r.summaryMs))])}
 
-${table([`with ${LOG} notifications stored per user`, 'n', 'p50 ms', 'p99 ms', 'hub CPU %'], Object.entries(r.reads).map(([name, x]) => [...row(name, x.stats), x.cpu.toFixed(0)]))}
+${table(
+  [`with ${LOG} notifications stored per user`, 'n', 'p50 ms', 'p99 ms', 'hub CPU %'],
+  Object.entries(r.reads).map(([name, x]) => [...row(name, x.stats), x.cpu.toFixed(0)]),
+)}
 `;
 }
 
@@ -170,7 +191,10 @@ const giveUp = setTimeout(() => {
   process.exit(1);
 }, RUN_S * 1000);
 giveUp.unref();
-main().then(() => process.exit(0), (error: unknown) => {
-  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -19,18 +19,24 @@ export interface Seat {
  * take the run's time): each user gets a session and an access token signed with the hub's secret.
  */
 export async function seedPeople(secret: string, organisations: number, users: number, run: string) {
-  const orgs = await Organisation.insertMany(Array.from({ length: organisations + 1 }, (_, i) => ({
-    slug: `bench-${run}-${i}`, name: `Bench organisation ${i}`, kind: 'regional', active: true,
-  })));
+  const orgs = await Organisation.insertMany(
+    Array.from({ length: organisations + 1 }, (_, i) => ({ slug: `bench-${run}-${i}`, name: `Bench organisation ${i}`, kind: 'regional', active: true })),
+  );
   const people = Array.from({ length: users + 1 }, (_, i) => ({
-    email: `bench-${run}-${i}@bench.test`, name: `Bench user ${i}`, role: i === users ? 'analyst' : 'member',
-    organisationId: orgs[i === users ? organisations : i % organisations]!._id, passwordHash: 'not-a-hash: never signs in', active: true,
+    email: `bench-${run}-${i}@bench.test`,
+    name: `Bench user ${i}`,
+    role: i === users ? 'analyst' : 'member',
+    organisationId: orgs[i === users ? organisations : i % organisations]!._id,
+    passwordHash: 'not-a-hash: never signs in',
+    active: true,
   }));
   const stored = await User.insertMany(people);
   const expiresAt = new Date(Date.now() + 86_400_000);
   const sessions = await Session.insertMany(stored.map((u) => ({ userId: u._id, expiresAt })));
   const seats: Seat[] = stored.map((u, i) => ({
-    id: u._id.toString(), organisationId: u.organisationId.toString(), token: signAccessToken(secret, u._id.toString(), sessions[i]!._id.toString()),
+    id: u._id.toString(),
+    organisationId: u.organisationId.toString(),
+    token: signAccessToken(secret, u._id.toString(), sessions[i]!._id.toString()),
   }));
   return { organisationIds: orgs.slice(0, organisations).map((o) => o._id.toString()), members: seats.slice(0, users), analyst: seats[users]! };
 }
@@ -43,8 +49,14 @@ export async function fillLog(userId: string, count: number, assessmentId: strin
     const rows: StoredNotification[] = [];
     for (let seq = first; seq < first + BLOCK_SIZE && seq <= count; seq++) {
       rows.push({
-        _id: seq, seq, key: new mongoose.Types.ObjectId().toString(), type: 'assessment.updated', createdAt: new Date(at + seq * 1000), readAt: null,
-        actor: null, subject: { kind: 'assessment', id: assessmentId, country: 'SDN', title: null, classification: 'confidential' },
+        _id: seq,
+        seq,
+        key: new mongoose.Types.ObjectId().toString(),
+        type: 'assessment.updated',
+        createdAt: new Date(at + seq * 1000),
+        readAt: null,
+        actor: null,
+        subject: { kind: 'assessment', id: assessmentId, country: 'SDN', title: null, classification: 'confidential' },
       });
     }
     await db.collection<StoredNotification>(`notifications_${userId}_${Math.floor((first - 1) / BLOCK_SIZE)}`).insertMany(rows);

@@ -30,9 +30,14 @@ export function apiTargets(world: World, perSecond: number): ApiTarget[] {
   return [
     { name: 'GET /api/health (baseline)', perSecond: 1, request: () => ({ method: 'GET', path: '/api/health' }) },
     { name: 'GET /api/assessments?limit=50', perSecond, request: (n) => ({ method: 'GET', path: '/api/assessments?limit=50', token: member(n * 7).token }) },
-    { name: 'GET /api/assessments/:id', perSecond, request: (n) => ({ method: 'GET', path: `/api/assessments/${pick(world.assessments, n)}`, token: member(n * 11).token }) },
     {
-      name: 'GET /api/rooms/:id/messages?after=…&limit=50', perSecond,
+      name: 'GET /api/assessments/:id',
+      perSecond,
+      request: (n) => ({ method: 'GET', path: `/api/assessments/${pick(world.assessments, n)}`, token: member(n * 11).token }),
+    },
+    {
+      name: 'GET /api/rooms/:id/messages?after=…&limit=50',
+      perSecond,
       request: (n) => {
         // A member of the room (its Office members are members of every room), reading from a point in the history.
         const room = pick(world.rooms, n);
@@ -42,8 +47,14 @@ export function apiTargets(world: World, perSecond: number): ApiTarget[] {
     },
     { name: 'GET /api/documents?limit=50', perSecond, request: (n) => ({ method: 'GET', path: '/api/documents?limit=50', token: member(n * 13).token }) },
     {
-      name: 'POST /api/assessments (draft)', perSecond: Math.max(1, perSecond / 2),
-      request: (n) => ({ method: 'POST', path: '/api/assessments', body: assessmentBody(1000 + n, { scope: 'organisation', organisations: [] }), token: pick(world.analysts, n).token }),
+      name: 'POST /api/assessments (draft)',
+      perSecond: Math.max(1, perSecond / 2),
+      request: (n) => ({
+        method: 'POST',
+        path: '/api/assessments',
+        body: assessmentBody(1000 + n, { scope: 'organisation', organisations: [] }),
+        token: pick(world.analysts, n).token,
+      }),
     },
   ];
 }
@@ -74,12 +85,15 @@ export function startApiLoad(ports: number[], targets: ApiTarget[]) {
       headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
       signal: AbortSignal.timeout(TIMEOUT_MS),
-    }).then(async (res) => {
-      const text = await res.text();
-      while (tally.minutes.length <= minute) tally.minutes.push([]);
-      tally.minutes[minute]!.push(performance.now() - at);
-      if (res.status < 200 || res.status >= 300) fail(res.status, text);
-    }, (error: unknown) => fail(0, error instanceof Error ? error.message : String(error)));
+    }).then(
+      async (res) => {
+        const text = await res.text();
+        while (tally.minutes.length <= minute) tally.minutes.push([]);
+        tally.minutes[minute]!.push(performance.now() - at);
+        if (res.status < 200 || res.status >= 300) fail(res.status, text);
+      },
+      (error: unknown) => fail(0, error instanceof Error ? error.message : String(error)),
+    );
     inFlight.add(request);
     void request.finally(() => inFlight.delete(request));
   };

@@ -46,8 +46,10 @@ async function scrape(port: number): Promise<Partial<MemorySample>> {
       return v === undefined ? undefined : v / MIB;
     };
     return {
-      heapUsed: mib('nodejs_heap_size_used_bytes'), heapTotal: mib('nodejs_heap_size_total_bytes'),
-      external: mib('nodejs_external_memory_bytes'), sockets: value('hub_sockets_connected'),
+      heapUsed: mib('nodejs_heap_size_used_bytes'),
+      heapTotal: mib('nodejs_heap_size_total_bytes'),
+      external: mib('nodejs_external_memory_bytes'),
+      sockets: value('hub_sockets_connected'),
     };
   } catch {
     return {};
@@ -73,18 +75,23 @@ export async function scrapeSeries(port: number, name: string): Promise<Record<s
 /** Samples of every watched process, taken together. */
 export class MemoryLog {
   readonly samples = new Map<string, MemorySample[]>();
-  constructor(private readonly watched: Watched[], private readonly started = performance.now()) {
+  constructor(
+    private readonly watched: Watched[],
+    private readonly started = performance.now(),
+  ) {
     for (const w of watched) this.samples.set(w.name, []);
   }
 
   /** Takes one sample of each process (`at`: seconds since `started`). */
   async sample(): Promise<void> {
     const at = (performance.now() - this.started) / 1000;
-    await Promise.all(this.watched.map(async (w) => {
-      const proc = procMemory(w.pid);
-      const metrics = w.metricsPort ? await scrape(w.metricsPort) : {};
-      this.samples.get(w.name)!.push({ at, ...proc, ...metrics });
-    }));
+    await Promise.all(
+      this.watched.map(async (w) => {
+        const proc = procMemory(w.pid);
+        const metrics = w.metricsPort ? await scrape(w.metricsPort) : {};
+        this.samples.get(w.name)!.push({ at, ...proc, ...metrics });
+      }),
+    );
   }
 }
 

@@ -61,8 +61,11 @@ function seats(world: World, urls: string[]): Seat[] {
   return Array.from({ length: CLIENTS }, (_, i) => {
     const user = i % world.members.length;
     const member = world.members[user]!;
-    const rooms = world.rooms.filter((r) => r.organisations.includes(member.organisationId)).map((r) => r.id)
-      .sort((a, b) => load.get(a)! - load.get(b)!).slice(0, ROOMS_PER_CLIENT);
+    const rooms = world.rooms
+      .filter((r) => r.organisations.includes(member.organisationId))
+      .map((r) => r.id)
+      .sort((a, b) => load.get(a)! - load.get(b)!)
+      .slice(0, ROOMS_PER_CLIENT);
     for (const id of rooms) load.set(id, load.get(id)! + 1);
     return { url: urls[(i + Math.floor(i / world.members.length)) % urls.length]!, user, token: member.token, rooms };
   });
@@ -87,7 +90,11 @@ async function readStored(port: number, world: World, token: string): Promise<Ma
   for (const room of world.rooms) {
     const seqs = new Map<number, string | null>();
     for (let after = 0; ;) {
-      const page = await settled<{ items: { seq: number; clientMsgId: string | null }[] }>(port, `/api/rooms/${room.id}/messages?after=${after}&limit=200`, token);
+      const page = await settled<{ items: { seq: number; clientMsgId: string | null }[] }>(
+        port,
+        `/api/rooms/${room.id}/messages?after=${after}&limit=200`,
+        token,
+      );
       for (const m of page.items) seqs.set(m.seq, m.clientMsgId);
       if (page.items.length === 0) break;
       after = page.items[page.items.length - 1]!.seq;
@@ -123,7 +130,10 @@ function measuredCode(): string {
   if (process.env.SOAK_COMMIT) return `commit ${process.env.SOAK_COMMIT.slice(0, 7)} (a clean export of it)`;
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'server', 'shared', 'config'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).length;
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'server', 'shared', 'config'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter(Boolean).length;
     return dirty ? `the working tree at ${head} with ${dirty} uncommitted server/shared/config files` : `commit ${head}`;
   } catch {
     return 'an unknown commit';
@@ -131,7 +141,8 @@ function measuredCode(): string {
 }
 
 async function main(): Promise<void> {
-  if (SECONDS + 180 > ACCESS_TOKEN_TTL_SECONDS) throw new Error(`SOAK_SECONDS=${SECONDS}: the users' access tokens (${ACCESS_TOKEN_TTL_SECONDS} s) would expire during the soak`);
+  if (SECONDS + 180 > ACCESS_TOKEN_TTL_SECONDS)
+    throw new Error(`SOAK_SECONDS=${SECONDS}: the users' access tokens (${ACCESS_TOKEN_TTL_SECONDS} s) would expire during the soak`);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hub-soak-'));
   const log = pino({ level: 'warn' });
   const loadBefore = os.loadavg()[0]!;
@@ -144,17 +155,27 @@ async function main(): Promise<void> {
     await database?.stop().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   };
-  const giveUp = setTimeout(() => {
-    process.stderr.write('the soak did not finish in time; stopping\n');
-    void cleanUp().finally(() => process.exit(1));
-  }, (SECONDS + 600) * 1000);
+  const giveUp = setTimeout(
+    () => {
+      process.stderr.write('the soak did not finish in time; stopping\n');
+      void cleanUp().finally(() => process.exit(1));
+    },
+    (SECONDS + 600) * 1000,
+  );
   try {
-    step('starting FerretDB (the hub\'s embedded database code) and two hub processes with Redis');
+    step("starting FerretDB (the hub's embedded database code) and two hub processes with Redis");
     database = await startEmbeddedDatabase({ dataDir: path.join(dir, 'db'), log });
-    const secrets = { MONGODB_URI: database.uri, JWT_SECRET: randomBytes(48).toString('base64url'), HUB_MASTER_KEY: randomBytes(32).toString('base64'), REDIS_URL, LOG_LEVEL: 'warn' };
+    const secrets = {
+      MONGODB_URI: database.uri,
+      JWT_SECRET: randomBytes(48).toString('base64url'),
+      HUB_MASTER_KEY: randomBytes(32).toString('base64'),
+      REDIS_URL,
+      LOG_LEVEL: 'warn',
+    };
     const metricsPorts = [await freePort(), await freePort()];
     // One after the other: the first creates the Office and its admin.
-    for (const [i, name] of ['hub-a', 'hub-b'].entries()) hubs.push(await spawnHub({ ...secrets, DATA_DIR: path.join(dir, name), METRICS_PORT: String(metricsPorts[i]) }));
+    for (const [i, name] of ['hub-a', 'hub-b'].entries())
+      hubs.push(await spawnHub({ ...secrets, DATA_DIR: path.join(dir, name), METRICS_PORT: String(metricsPorts[i]) }));
     const [a, b] = hubs as [HubProcess, HubProcess];
     const ferretdb = database.pid ?? 0;
 
@@ -174,8 +195,10 @@ async function main(): Promise<void> {
     step(`${sockets.size} clients joined in ${connectSeconds.toFixed(0)} s; soak of ${SECONDS} s at ${RATE} messages/s and the API load`);
 
     const watched = [
-      { name: 'hub A', pid: a.pid, metricsPort: metricsPorts[0] }, { name: 'hub B', pid: b.pid, metricsPort: metricsPorts[1] },
-      { name: 'FerretDB', pid: ferretdb }, { name: 'benchmark', pid: process.pid },
+      { name: 'hub A', pid: a.pid, metricsPort: metricsPorts[0] },
+      { name: 'hub B', pid: b.pid, metricsPort: metricsPorts[1] },
+      { name: 'FerretDB', pid: ferretdb },
+      { name: 'benchmark', pid: process.pid },
     ];
     const before = Object.fromEntries(watched.map((w) => [w.name, procMemory(w.pid).rss]));
     const memory = new MemoryLog(watched);
@@ -210,20 +233,49 @@ async function main(): Promise<void> {
         if (id && sockets.acked.has(id)) lostButAcked++;
       }
     }
-    for (const loss of delivery.lossesByRoom) step(`room ${loss.roomId}: ${loss.streams}/${loss.of} streams missed seqs ${loss.seqs.slice(0, 20).join(', ')}${loss.seqs.length > 20 ? ', …' : ''}`);
+    for (const loss of delivery.lossesByRoom)
+      step(`room ${loss.roomId}: ${loss.streams}/${loss.of} streams missed seqs ${loss.seqs.slice(0, 20).join(', ')}${loss.seqs.length > 20 ? ', …' : ''}`);
     const storage = await storageCost(database.uri, lastSeqs);
     const hubErrors = hubLog(hubs);
     for (const line of hubErrors.first) step(`hub log: ${line}`);
-    const dbErrors = Object.fromEntries(await Promise.all(watched.filter((w) => w.metricsPort).map(async (w) =>
-      [w.name, await scrapeSeries(w.metricsPort!, 'hub_database_errors_total')] as const)));
+    const dbErrors = Object.fromEntries(
+      await Promise.all(
+        watched.filter((w) => w.metricsPort).map(async (w) => [w.name, await scrapeSeries(w.metricsPort!, 'hub_database_errors_total')] as const),
+      ),
+    );
     const markdown = soakSection({
-      seconds: SECONDS, rate: RATE, clients: sockets.size, users: world.members.length, rooms: world.rooms.length, roomsPerClient: ROOMS_PER_CLIENT,
-      sendersPerRoom: [...byRoom.values()].map((s) => s.length), clientsPerRoom, busiestUserRate, setupSeconds: world.seconds, connectSeconds,
+      seconds: SECONDS,
+      rate: RATE,
+      clients: sockets.size,
+      users: world.members.length,
+      rooms: world.rooms.length,
+      roomsPerClient: ROOMS_PER_CLIENT,
+      sendersPerRoom: [...byRoom.values()].map((s) => s.length),
+      clientsPerRoom,
+      busiestUserRate,
+      setupSeconds: world.seconds,
+      connectSeconds,
       world: { assessments: world.assessments.length, documents: world.documents.length },
-      minutes: sockets.minutes, refusedCodes: sockets.refusedCodes, acked: sockets.acked.size,
-      ackedButNotStored: sockets.ackedButNotStored(stored), stored, lastSeqs, delivery,
-      api: api.tallies, memory: memory.samples, memoryBefore: before, sampleEvery: SAMPLE_EVERY_S,
-      cpu, waiting, loadBefore, drainSeconds, dbErrors, storage, code: measuredCode(), lostButAcked, hubErrors: hubErrors.counts,
+      minutes: sockets.minutes,
+      refusedCodes: sockets.refusedCodes,
+      acked: sockets.acked.size,
+      ackedButNotStored: sockets.ackedButNotStored(stored),
+      stored,
+      lastSeqs,
+      delivery,
+      api: api.tallies,
+      memory: memory.samples,
+      memoryBefore: before,
+      sampleEvery: SAMPLE_EVERY_S,
+      cpu,
+      waiting,
+      loadBefore,
+      drainSeconds,
+      dbErrors,
+      storage,
+      code: measuredCode(),
+      lostButAcked,
+      hubErrors: hubErrors.counts,
     });
     if (WRITE) {
       const file = process.env.SOAK_DOCS || BENCHMARKS_FILE;
@@ -238,7 +290,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (error: unknown) => {
-  process.stderr.write(`soak failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`soak failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);

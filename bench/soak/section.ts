@@ -61,14 +61,19 @@ const pct = (values: number[]) => {
 const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN);
 const mib = (value: number) => (Number.isFinite(value) ? value.toFixed(0) : '—');
 const signed = (value: number, digits = 0) => (Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${value.toFixed(digits)}` : '—');
-const count = (record: Record<string | number, number>) => Object.entries(record).map(([k, n]) => `${n}× ${k}`).join(', ');
+const count = (record: Record<string | number, number>) =>
+  Object.entries(record)
+    .map(([k, n]) => `${n}× ${k}`)
+    .join(', ');
 
 /** What the reads the hub repeats cost at the end: room block reads and the audit tip probe. */
 function storageText(c: StorageCost): string {
   const room = c.busiestRoom;
-  return `in the busiest room's block (${room.messages} messages) a read past a head takes ${fmt(room.catchUpMs)} ms (FerretDB decodes the whole block for a range), `
-    + `an \`_id\` probe ${fmt(room.probeMs)} ms, a history page ${fmt(room.pageMs)} ms; `
-    + `the audit chain holds ${c.audit.records.toLocaleString('en')} records in ${c.audit.blocks} collection(s), a probe of its last record ${fmt(c.audit.probeMs)} ms.`;
+  return (
+    `in the busiest room's block (${room.messages} messages) a read past a head takes ${fmt(room.catchUpMs)} ms (FerretDB decodes the whole block for a range), ` +
+    `an \`_id\` probe ${fmt(room.probeMs)} ms, a history page ${fmt(room.pageMs)} ms; ` +
+    `the audit chain holds ${c.audit.records.toLocaleString('en')} records in ${c.audit.blocks} collection(s), a probe of its last record ${fmt(c.audit.probeMs)} ms.`
+  );
 }
 
 /** Storage checks: each room's seqs are 1..n with no gap, and no clientMsgId was stored twice. */
@@ -90,8 +95,10 @@ function storage(input: SoakInput) {
 function memoryByMinute(samples: MemorySample[], seconds: number, curve: Curve): number[] {
   const minutes = Math.ceil(seconds / 60);
   return Array.from({ length: minutes }, (_, m) => {
-    const values = samples.filter((s) => s.at >= m * 60 && s.at < (m + 1) * 60 && s.at <= seconds + 1)
-      .map(curve.value).filter((v): v is number => v !== undefined && Number.isFinite(v));
+    const values = samples
+      .filter((s) => s.at >= m * 60 && s.at < (m + 1) * 60 && s.at <= seconds + 1)
+      .map(curve.value)
+      .filter((v): v is number => v !== undefined && Number.isFinite(v));
     return values.length === 0 ? NaN : curve.floor ? Math.min(...values) : mean(values);
   });
 }
@@ -112,7 +119,8 @@ const hubCurves = (hub: string): Curve[] => [
   { name: `${hub} heap used (floor)`, process: hub, value: (s) => s.heapUsed, floor: true, judged: true },
 ];
 const CURVES: Curve[] = [
-  ...hubCurves('hub A'), ...hubCurves('hub B'),
+  ...hubCurves('hub A'),
+  ...hubCurves('hub B'),
   { name: 'FerretDB RSS', process: 'FerretDB', value: (s) => s.rss, judged: true },
   { name: 'benchmark RSS', process: 'benchmark', value: (s) => s.rss, judged: false },
 ];
@@ -135,15 +143,30 @@ export function soakSection(input: SoakInput): string {
   const minuteRows = minutes.map((m, i) => {
     const apiThisMinute = api.flatMap((t) => t.minutes[i] ?? []);
     return [
-      i + 1, `${m.stored}/${m.sent}`, `${m.refused} / ${m.unanswered}`, pct(m.acks), m.deliveries.length.toLocaleString('en'), pct(m.deliveries),
-      fmt(Math.max(0, ...m.deliveries)), apiThisMinute.length, pct(apiThisMinute), pct(health.minutes[i] ?? []),
+      i + 1,
+      `${m.stored}/${m.sent}`,
+      `${m.refused} / ${m.unanswered}`,
+      pct(m.acks),
+      m.deliveries.length.toLocaleString('en'),
+      pct(m.deliveries),
+      fmt(Math.max(0, ...m.deliveries)),
+      apiThisMinute.length,
+      pct(apiThisMinute),
+      pct(health.minutes[i] ?? []),
     ];
   });
   const healthP50 = percentile(sorted(health.minutes.flat()), 0.5);
   const apiRows = api.map((t) => {
     const all = sorted(t.minutes.flat());
     const failures = Object.values(t.failures).reduce((a, b) => a + b, 0);
-    return [`\`${t.name}\``, t.perSecond, t.requests, failures ? `${failures} (${count(t.failures)})` : '0', pct(all), `${(percentile(all, 0.5) / healthP50).toFixed(1)}×`];
+    return [
+      `\`${t.name}\``,
+      t.perSecond,
+      t.requests,
+      failures ? `${failures} (${count(t.failures)})` : '0',
+      pct(all),
+      `${(percentile(all, 0.5) / healthP50).toFixed(1)}×`,
+    ];
   });
 
   const curves = CURVES.map((curve) => {
@@ -151,8 +174,13 @@ export function soakSection(input: SoakInput): string {
     const byMinute = memoryByMinute(samples, input.seconds, curve);
     // A major collection comes every minute or two at this load, so a minute may have none: the heap's floor is
     // judged on the first and the last two minutes.
-    const floorOf = (from: number, to: number) => Math.min(...samples.filter((x) => x.at >= from && x.at <= to).map(curve.value)
-      .filter((v): v is number => v !== undefined && Number.isFinite(v)));
+    const floorOf = (from: number, to: number) =>
+      Math.min(
+        ...samples
+          .filter((x) => x.at >= from && x.at <= to)
+          .map(curve.value)
+          .filter((v): v is number => v !== undefined && Number.isFinite(v)),
+      );
     const first = curve.floor && input.seconds >= 240 ? floorOf(0, 120) : byMinute[0]!;
     const last = curve.floor && input.seconds >= 240 ? floorOf(input.seconds - 120, input.seconds + 1) : byMinute[byMinute.length - 1]!;
     const growth = last - first;
@@ -166,20 +194,31 @@ export function soakSection(input: SoakInput): string {
   }).filter((c) => c.known);
   const memoryRows = curves[0]!.byMinute.map((_, i) => [i + 1, ...curves.map((c) => mib(c.byMinute[i]!))]);
   const growthRows = curves.map((c) => [
-    c.curve.name, mib(c.first), mib(c.last), `${signed(c.growth)} MiB (${signed((100 * c.growth) / c.first, 1)} %)`,
-    Number.isFinite(c.slope) ? `${signed(c.slope, 1)} MiB/min` : '—', mib(c.peak), !c.curve.judged ? '(not judged)' : c.flat ? 'flat' : '**growing**',
+    c.curve.name,
+    mib(c.first),
+    mib(c.last),
+    `${signed(c.growth)} MiB (${signed((100 * c.growth) / c.first, 1)} %)`,
+    Number.isFinite(c.slope) ? `${signed(c.slope, 1)} MiB/min` : '—',
+    mib(c.peak),
+    !c.curve.judged ? '(not judged)' : c.flat ? 'flat' : '**growing**',
   ]);
   const judged = curves.filter((c) => c.curve.judged);
   const memoryFlat = judged.length > 0 && judged.every((c) => c.flat);
   const growing = judged.filter((c) => !c.flat).map((c) => c.curve.name);
-  const dbErrorText = Object.entries(input.dbErrors).map(([hub, series]) => `${hub} ${series['kind="request"'] ?? '?'}`).join(', ');
+  const dbErrorText = Object.entries(input.dbErrors)
+    .map(([hub, series]) => `${hub} ${series['kind="request"'] ?? '?'}`)
+    .join(', ');
   const disconnects = d.disconnects.length;
   const errors = apiFailures + refused + unanswered + disconnects;
   const lost = d.missing;
   const goal = errors === 0 && lost === 0 && d.duplicates === 0 && s.gaps === 0 && s.twice === 0 && input.ackedButNotStored === 0 && memoryFlat;
   const perRoom = [...input.lastSeqs.values()];
-  const cpuCell = Object.keys(input.cpu).map((k) => `${k} ${input.cpu[k]!.toFixed(0)} / ${(input.waiting[k] ?? 0).toFixed(0)}`).join(', ');
-  const before = Object.entries(input.memoryBefore).map(([k, v]) => `${k} ${mib(v)}`).join(', ');
+  const cpuCell = Object.keys(input.cpu)
+    .map((k) => `${k} ${input.cpu[k]!.toFixed(0)} / ${(input.waiting[k] ?? 0).toFixed(0)}`)
+    .join(', ');
+  const before = Object.entries(input.memoryBefore)
+    .map(([k, v]) => `${k} ${mib(v)}`)
+    .join(', ');
 
   return `### ${SOAK_TITLE}
 
@@ -205,7 +244,14 @@ ${minuteRows.map((r) => `| ${r.join(' | ')} |`).join('\n')}
 
 ${table(['API target', 'req/s', 'requests', 'non-2xx', 'p50 / p99 ms', 'p50 vs health'], apiRows)}
 
-- **Errors**: ${apiFailures} API answers outside 2xx${apiFailures ? ` (first: ${api.map((t) => t.firstFailure).filter(Boolean)[0]})` : ''}; ${refused} sends refused${refused ? ` (${count(input.refusedCodes)})` : ''}, ${unanswered} unanswered within 10 s; ${disconnects} disconnects${disconnects ? ` (${d.disconnects.slice(0, 3).map((x) => `${x.reason} at ${x.at.toFixed(0)} s`).join(', ')}${disconnects > 3 ? ', …' : ''})` : ''}.
+- **Errors**: ${apiFailures} API answers outside 2xx${apiFailures ? ` (first: ${api.map((t) => t.firstFailure).filter(Boolean)[0]})` : ''}; ${refused} sends refused${refused ? ` (${count(input.refusedCodes)})` : ''}, ${unanswered} unanswered within 10 s; ${disconnects} disconnects${
+    disconnects
+      ? ` (${d.disconnects
+          .slice(0, 3)
+          .map((x) => `${x.reason} at ${x.at.toFixed(0)} s`)
+          .join(', ')}${disconnects > 3 ? ', …' : ''})`
+      : ''
+  }.
   Requests the hubs themselves answered 503 because the database was taken for down (\`hub_database_errors_total{kind="request"}\`, all
   traffic including the set-up): ${dbErrorText}.
 - **Messages**: ${input.acked} of ${sent} sends acknowledged; the rooms hold ${s.total} (${Math.min(...perRoom)}–${Math.max(...perRoom)} a room), seqs without gaps: ${s.gaps === 0 ? 'yes' : `no, ${s.gaps} missing`};
@@ -214,8 +260,21 @@ ${table(['API target', 'req/s', 'requests', 'non-2xx', 'p50 / p99 ms', 'p50 vs h
   (${deliveries.toLocaleString('en')} timed deliveries of ${d.expected.toLocaleString('en')} expected): lost ${d.missing}, duplicated ${d.duplicates}, out of order ${d.outOfOrder}, not stored ${d.unknown}.
   After the load stopped, the benchmark waited ${input.drainSeconds.toFixed(0)} s for the last deliveries (until every stream was complete, or nothing
   arrived for 30 s); a delivery still missing then counts as lost. ${d.reachedNobody} stored messages reached none of their room's sockets;
-  ${input.lostButAcked} of the messages someone missed had been acknowledged to their sender${d.lossesByRoom.length ? `; losses in ${d.lossesByRoom.length} room(s) (${d.lossesByRoom.slice(0, 4).map((l) => `${l.streams}/${l.of} streams missed ${l.seqs.length} seqs from ${l.seqs[0]}`).join('; ')})` : ''}.
-- **Hub log** (level error and above, both processes): ${Object.keys(input.hubErrors).length ? Object.entries(input.hubErrors).map(([msg, n]) => `${n}× ${msg.replace(/\|/g, '/')}`).join('; ') : 'none'}.
+  ${input.lostButAcked} of the messages someone missed had been acknowledged to their sender${
+    d.lossesByRoom.length
+      ? `; losses in ${d.lossesByRoom.length} room(s) (${d.lossesByRoom
+          .slice(0, 4)
+          .map((l) => `${l.streams}/${l.of} streams missed ${l.seqs.length} seqs from ${l.seqs[0]}`)
+          .join('; ')})`
+      : ''
+  }.
+- **Hub log** (level error and above, both processes): ${
+    Object.keys(input.hubErrors).length
+      ? Object.entries(input.hubErrors)
+          .map(([msg, n]) => `${n}× ${msg.replace(/\|/g, '/')}`)
+          .join('; ')
+      : 'none'
+  }.
 - **CPU** over the soak, % of one core on a core / waiting for one (runnable, but the machine's cores were busy): ${cpuCell}.
 - **Database reads at the end** (median of 5, on the soak's database): ${storageText(input.storage)}
 
@@ -230,9 +289,13 @@ ${curves.map((c) => `- ${c.curve.name.replace(' (floor)', '')}: ${c.samples.map(
 ${table(['process', 'minute 1 (heap floor: minutes 1–2)', `minute ${curves[0]!.byMinute.length} (heap floor: the last two)`, 'growth', 'slope after minute 1', 'peak', `verdict (flat: growth ≤ ${FLAT_PERCENT} % or ${FLAT_MIB} MiB)`], growthRows)}
 
 Goal — zero errors, zero lost or duplicated messages, memory flat: **${goal ? 'met' : 'missed'}** (${errors} errors, ${lost} lost, ${d.duplicates} duplicated,
-memory ${memoryFlat ? 'flat' : `growing: ${growing.join(', ')}`}).${growing.includes('FerretDB RSS') ? `
+memory ${memoryFlat ? 'flat' : `growing: ${growing.join(', ')}`}).${
+    growing.includes('FerretDB RSS')
+      ? `
 FerretDB's RSS includes SQLite's page cache, and its database grew during the soak (${s.total.toLocaleString('en')} messages and every
-draft and audit record of the API load): a rise over ${input.seconds} s does not by itself tell a cache from a leak; a longer run would.` : ''}`;
+draft and audit record of the API load): a rise over ${input.seconds} s does not by itself tell a cache from a leak; a longer run would.`
+      : ''
+  }`;
 }
 
 /**

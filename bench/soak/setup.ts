@@ -26,18 +26,21 @@ export interface World {
   seconds: number;
 }
 
-
 /** A valid assessment body (two risk factors), as the API's `POST /api/assessments` takes it. */
 export function assessmentBody(n: number, sharing: { scope: string; organisations: string[] }) {
   return {
-    country: ['SDN', 'KEN', 'MLI', 'ETH', 'NGA'][n % 5], title: `Soak assessment ${n}`,
+    country: ['SDN', 'KEN', 'MLI', 'ETH', 'NGA'][n % 5],
+    title: `Soak assessment ${n}`,
     summary: 'Tensions around the coming elections; incitement on local radio; displacement from the border districts.',
-    periodStart: '2026-07-01', periodEnd: '2026-09-30', overallRisk: n % 5,
+    periodStart: '2026-07-01',
+    periodEnd: '2026-09-30',
+    overallRisk: n % 5,
     riskFactors: [
       { number: 1, level: 2, trend: 'stable', indicators: ['1.1'], notes: 'Localised clashes.' },
       { number: 8, level: 3, trend: 'deteriorating', indicators: ['8.7', '8.8'], notes: 'Elections in March.' },
     ],
-    classification: 'confidential', sharing,
+    classification: 'confidential',
+    sharing,
   };
 }
 
@@ -58,7 +61,10 @@ function partnersOf(r: number, partners: string[]): string[] {
 export async function createWorld(port: number, options: { users: number; rooms: number; perAnalyst: number; documents: number }): Promise<World> {
   const started = performance.now();
   const audience = await createAudience(port, options.users);
-  const admin = await call<{ accessToken: string; user: { organisationId: string } }>(port, 'POST', '/api/auth/login', { email: PROCESS_ADMIN_EMAIL, password: PROCESS_ADMIN_PASSWORD });
+  const admin = await call<{ accessToken: string; user: { organisationId: string } }>(port, 'POST', '/api/auth/login', {
+    email: PROCESS_ADMIN_EMAIL,
+    password: PROCESS_ADMIN_PASSWORD,
+  });
   const office = admin.user.organisationId;
   const first = await call<{ organisations: string[] }>(port, 'GET', `/api/rooms/${audience.roomId}`, undefined, admin.accessToken);
   const partners = first.organisations.filter((id) => id !== office);
@@ -85,7 +91,13 @@ export async function createWorld(port: number, options: { users: number; rooms:
   const assessments: string[] = [];
   for (const [i, analyst] of analysts.entries()) {
     for (let n = 0; n < options.perAnalyst; n++) {
-      const created = await call<{ id: string }>(port, 'POST', '/api/assessments', assessmentBody(i * 100 + n, { scope: 'all', organisations: [] }), analyst.token);
+      const created = await call<{ id: string }>(
+        port,
+        'POST',
+        '/api/assessments',
+        assessmentBody(i * 100 + n, { scope: 'all', organisations: [] }),
+        analyst.token,
+      );
       await call(port, 'POST', `/api/assessments/${created.id}/publish`, {}, analyst.token);
       assessments.push(created.id);
     }
@@ -96,8 +108,16 @@ export async function createWorld(port: number, options: { users: number; rooms:
     form.append('title', `Soak situation report ${n}`);
     form.append('classification', 'unclassified');
     form.append('sharing', JSON.stringify({ scope: 'all', organisations: [] }));
-    form.append('file', new Blob([`Situation report ${n}\nConvoys reached the camps; the market stays closed.\n`.repeat(20)], { type: 'text/plain' }), `report-${n}.txt`);
-    const res = await fetch(`http://127.0.0.1:${port}/api/documents`, { method: 'POST', headers: { authorization: `Bearer ${admin.accessToken}` }, body: form });
+    form.append(
+      'file',
+      new Blob([`Situation report ${n}\nConvoys reached the camps; the market stays closed.\n`.repeat(20)], { type: 'text/plain' }),
+      `report-${n}.txt`,
+    );
+    const res = await fetch(`http://127.0.0.1:${port}/api/documents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin.accessToken}` },
+      body: form,
+    });
     const text = await res.text();
     if (res.status !== 201) throw new Error(`POST /api/documents answered ${res.status}: ${text.slice(0, 200)}`);
     documents.push((JSON.parse(text) as { id: string }).id);

@@ -61,8 +61,12 @@ const ACK_TIMEOUT_MS = 10_000;
 function open(seat: Seat): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = io(seat.url, {
-      auth: { token: seat.token }, transports: ['websocket'], reconnection: false, forceNew: true,
-      perMessageDeflate: false as unknown as { threshold: number }, timeout: 60_000,
+      auth: { token: seat.token },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      perMessageDeflate: false as unknown as { threshold: number },
+      timeout: 60_000,
     });
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', (error) => {
@@ -96,10 +100,14 @@ export class SoakSockets {
       sockets.forEach((socket, k) => group.track(slice[k]!, socket));
     }
     for (let i = 0; i < group.clients.length; i += concurrency) {
-      await Promise.all(group.clients.slice(i, i + concurrency).flatMap(({ socket, seat }) => seat.rooms.map(async (roomId) => {
-        const answer = await socket.timeout(60_000).emitWithAck('room:join', roomId) as { ok: boolean };
-        if (!answer.ok) throw new Error(`room:join answered ${JSON.stringify(answer)}`);
-      })));
+      await Promise.all(
+        group.clients.slice(i, i + concurrency).flatMap(({ socket, seat }) =>
+          seat.rooms.map(async (roomId) => {
+            const answer = (await socket.timeout(60_000).emitWithAck('room:join', roomId)) as { ok: boolean };
+            if (!answer.ok) throw new Error(`room:join answered ${JSON.stringify(answer)}`);
+          }),
+        ),
+      );
     }
     return group;
   }
@@ -116,7 +124,9 @@ export class SoakSockets {
       const sent = m.clientMsgId ? this.sentAt.get(m.clientMsgId) : undefined;
       if (sent !== undefined) this.minute(sent).deliveries.push(at - sent);
     });
-    socket.on('disconnect', (reason) => { client.disconnected ??= { at: performance.now(), reason }; });
+    socket.on('disconnect', (reason) => {
+      client.disconnected ??= { at: performance.now(), reason };
+    });
     this.clients.push(client);
   }
 
@@ -192,22 +202,29 @@ export class SoakSockets {
     this.sentAt.set(clientMsgId, at);
     const minute = this.minute(at);
     minute.sent++;
-    const ack = client.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', { roomId, body: `${BODY} ${clientMsgId}`, clientMsgId }) as
-      Promise<{ ok: boolean; message?: { seq: number }; error?: { code: string } }>;
-    this.pending.push(ack.then(
-      (answer) => {
-        minute.acks.push(performance.now() - at);
-        if (answer.ok && answer.message) {
-          minute.stored++;
-          this.acked.set(clientMsgId, { roomId, seq: answer.message.seq });
-        } else {
-          minute.refused++;
-          const code = answer.error?.code ?? 'unknown';
-          this.refusedCodes[code] = (this.refusedCodes[code] ?? 0) + 1;
-        }
-      },
-      () => { minute.unanswered++; },
-    ));
+    const ack = client.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', { roomId, body: `${BODY} ${clientMsgId}`, clientMsgId }) as Promise<{
+      ok: boolean;
+      message?: { seq: number };
+      error?: { code: string };
+    }>;
+    this.pending.push(
+      ack.then(
+        (answer) => {
+          minute.acks.push(performance.now() - at);
+          if (answer.ok && answer.message) {
+            minute.stored++;
+            this.acked.set(clientMsgId, { roomId, seq: answer.message.seq });
+          } else {
+            minute.refused++;
+            const code = answer.error?.code ?? 'unknown';
+            this.refusedCodes[code] = (this.refusedCodes[code] ?? 0) + 1;
+          }
+        },
+        () => {
+          minute.unanswered++;
+        },
+      ),
+    );
   }
 
   /** Arrivals so far over every client and room. */
@@ -228,8 +245,8 @@ export class SoakSockets {
     let asked = performance.now();
     let seen = this.arrivals();
     let quietSince = performance.now();
-    const done = () => this.clients.every((c) => !c.socket.connected
-      || [...c.streams.entries()].every(([roomId, s]) => s.counts.size >= (last.get(roomId) ?? 0)));
+    const done = () =>
+      this.clients.every((c) => !c.socket.connected || [...c.streams.entries()].every(([roomId, s]) => s.counts.size >= (last.get(roomId) ?? 0)));
     while (performance.now() - started < maxMs && performance.now() - quietSince < quietMs) {
       if (done()) {
         // Complete against what was stored when last asked: ask once more, in case more was stored since.
@@ -258,14 +275,24 @@ export class SoakSockets {
    */
   verify(stored: Map<string, Map<number, string | null>>): Delivery {
     const result: Delivery = {
-      sockets: this.clients.length, socketRooms: 0, complete: 0, expected: 0, missing: 0, duplicates: 0, outOfOrder: 0, unknown: 0, disconnects: [],
-      reachedNobody: 0, lossesByRoom: [],
+      sockets: this.clients.length,
+      socketRooms: 0,
+      complete: 0,
+      expected: 0,
+      missing: 0,
+      duplicates: 0,
+      outOfOrder: 0,
+      unknown: 0,
+      disconnects: [],
+      reachedNobody: 0,
+      lossesByRoom: [],
     };
     // roomId → seq → streams that missed it; and how many connected streams each room has.
     const missedBy = new Map<string, Map<number, number>>();
     const streamsOf = new Map<string, number>();
     for (const client of this.clients) {
-      if (client.disconnected) result.disconnects.push({ at: (client.disconnected.at - this.start) / 1000, reason: client.disconnected.reason, url: client.seat.url });
+      if (client.disconnected)
+        result.disconnects.push({ at: (client.disconnected.at - this.start) / 1000, reason: client.disconnected.reason, url: client.seat.url });
       for (const [roomId, stream] of client.streams) {
         const seqs = stored.get(roomId) ?? new Map<number, string | null>();
         result.socketRooms++;

@@ -33,8 +33,16 @@ export async function storageCost(uri: string, lastSeqs: Map<string, number>): P
     const block = db.collection(`roommessages_${roomId}_0`);
     const catchUpMs = await median(() => block.find({ _id: { $gt: Math.max(0, messages - 2) } as never }).toArray());
     const probeMs = await median(() => block.findOne({ _id: messages as never }));
-    const pageMs = await median(() => block.find({ seq: { $gt: 100, $lte: messages } }).sort({ seq: 1 }).limit(50).toArray());
-    const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((name) => AUDIT_COLLECTION.test(name))
+    const pageMs = await median(() =>
+      block
+        .find({ seq: { $gt: 100, $lte: messages } })
+        .sort({ seq: 1 })
+        .limit(50)
+        .toArray(),
+    );
+    const names = (await db.listCollections({}, { nameOnly: true }).toArray())
+      .map((c) => c.name)
+      .filter((name) => AUDIT_COLLECTION.test(name))
       .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
     let records = 0;
     for (const name of names) records += await db.collection(name).countDocuments();

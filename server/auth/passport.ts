@@ -14,21 +14,26 @@ const READS = new Set(['GET', 'HEAD']);
 export function initialisePassport(domain: Pick<Domain, 'config' | 'principals'>): void {
   const { config, principals } = domain;
   const { algorithms, issuer, audience, maxAge } = verifyOptions();
-  passport.use(new JwtStrategy({
-    jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-    // passport-jwt hands the key to jsonwebtoken, which takes a KeyObject (typed here as a string).
-    secretOrKey: signingKey(config.jwtSecret) as unknown as string,
-    algorithms,
-    issuer: issuer as string,
-    audience: audience as string,
-    jsonWebTokenOptions: { maxAge },
-    passReqToCallback: true,
-  }, (req: Request, payload: unknown, done: (error: unknown, user?: Principal | false) => void) => {
-    const claims = asAccessClaims(payload);
-    if (!claims) return done(null, false);
-    const principal = READS.has(req.method) ? principals.cached(claims) : principals.fresh(claims);
-    principal.then((found) => done(null, found ?? false), done);
-  }));
+  passport.use(
+    new JwtStrategy(
+      {
+        jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+        // passport-jwt hands the key to jsonwebtoken, which takes a KeyObject (typed here as a string).
+        secretOrKey: signingKey(config.jwtSecret) as unknown as string,
+        algorithms,
+        issuer: issuer as string,
+        audience: audience as string,
+        jsonWebTokenOptions: { maxAge },
+        passReqToCallback: true,
+      },
+      (req: Request, payload: unknown, done: (error: unknown, user?: Principal | false) => void) => {
+        const claims = asAccessClaims(payload);
+        if (!claims) return done(null, false);
+        const principal = READS.has(req.method) ? principals.cached(claims) : principals.fresh(claims);
+        principal.then((found) => done(null, found ?? false), done);
+      },
+    ),
+  );
 }
 
 /** Requires a valid access token; 401 `unauthenticated` otherwise (503 if the database is down). */

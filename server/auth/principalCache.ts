@@ -52,8 +52,8 @@ export class PrincipalCache {
   /** Drops this process's copies that `change` makes stale, and the reads of them still in flight. */
   forget(change: PrincipalChange | 'all'): void {
     this.generation++;
-    const stale = (e: { userId: string; organisationId?: string }) => change === 'all'
-      || ('userId' in change ? e.userId === change.userId : e.organisationId === change.organisationId);
+    const stale = (e: { userId: string; organisationId?: string }) =>
+      change === 'all' || ('userId' in change ? e.userId === change.userId : e.organisationId === change.organisationId);
     for (const [key, entry] of this.entries) if (stale(entry)) this.entries.delete(key);
     // A read in flight has no organisation yet: an organisation's change drops them all.
     for (const [key, read] of this.loading) if (change === 'all' || !('userId' in change) || stale(read)) this.loading.delete(key);
@@ -78,24 +78,30 @@ export class PrincipalCache {
   fresh(claims: Claims): Promise<Principal | null> {
     const key = keyOf(claims);
     const startedAt = this.generation;
-    const promise = this.read(claims).then((read) => {
-      if (this.loading.get(key)?.promise === promise) this.loading.delete(key);
-      if (!read) {
-        this.entries.delete(key);
-        return null;
-      }
-      if (this.generation === startedAt) {
-        const { principal } = read;
-        this.keep(key, {
-          principal, userId: claims.sub, organisationId: principal.organisation._id.toString(),
-          readAt: performance.now(), sessionExpiresAt: read.sessionExpiresAt.getTime(),
-        });
-      }
-      return read.principal;
-    }, (error: unknown) => {
-      if (this.loading.get(key)?.promise === promise) this.loading.delete(key);
-      throw error;
-    });
+    const promise = this.read(claims).then(
+      (read) => {
+        if (this.loading.get(key)?.promise === promise) this.loading.delete(key);
+        if (!read) {
+          this.entries.delete(key);
+          return null;
+        }
+        if (this.generation === startedAt) {
+          const { principal } = read;
+          this.keep(key, {
+            principal,
+            userId: claims.sub,
+            organisationId: principal.organisation._id.toString(),
+            readAt: performance.now(),
+            sessionExpiresAt: read.sessionExpiresAt.getTime(),
+          });
+        }
+        return read.principal;
+      },
+      (error: unknown) => {
+        if (this.loading.get(key)?.promise === promise) this.loading.delete(key);
+        throw error;
+      },
+    );
     this.loading.set(key, { userId: claims.sub, promise });
     return promise;
   }

@@ -28,7 +28,11 @@ interface Notice {
  * many that is. A process whose subscription is down trusts no copy (the cache reads the database),
  * and drops them all when it is back, since it may have missed notices. Returns the function that stops it.
  */
-export async function sharePrincipalChanges(config: Pick<Config, 'redisUrl' | 'jwtSecret'>, principals: PrincipalCache, log: Logger): Promise<() => Promise<void>> {
+export async function sharePrincipalChanges(
+  config: Pick<Config, 'redisUrl' | 'jwtSecret'>,
+  principals: PrincipalCache,
+  log: Logger,
+): Promise<() => Promise<void>> {
   const pub: RedisClient = createClient({ url: config.redisUrl!, socket: { reconnectStrategy: (retries: number) => Math.min(100 * (retries + 1), 2000) } });
   const sub = pub.duplicate();
   // A digest of the hub's secret: hubs sharing one Redis (the tests') never hear each other.
@@ -76,8 +80,12 @@ export async function sharePrincipalChanges(config: Pick<Config, 'redisUrl' | 'j
     let received = 0;
     let expected = Infinity;
     let done!: () => void;
-    const all = new Promise<void>((resolve) => { done = resolve; });
-    acks.set(id, () => { if (++received >= expected) done(); });
+    const all = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    acks.set(id, () => {
+      if (++received >= expected) done();
+    });
     // PUBLISH answers how many subscribers it reached; their acknowledgements may come before it does.
     const publishing = pub.publish(channel, JSON.stringify({ from: self, id, change } satisfies Notice)).then((count) => {
       expected = count;
@@ -95,10 +103,9 @@ export async function sharePrincipalChanges(config: Pick<Config, 'redisUrl' | 'j
     }
   };
 
-  const connected = Promise.all([pub.connect(), sub.connect()])
-    .then(() => Promise.all([
-      sub.subscribe(channel, onNotice), sub.subscribe(`${channel}:ack:${self}`, onAck), sub.subscribe(`${channel}:beat:${self}`, onBeat),
-    ]));
+  const connected = Promise.all([pub.connect(), sub.connect()]).then(() =>
+    Promise.all([sub.subscribe(channel, onNotice), sub.subscribe(`${channel}:ack:${self}`, onAck), sub.subscribe(`${channel}:beat:${self}`, onBeat)]),
+  );
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new Error(`Redis did not answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);

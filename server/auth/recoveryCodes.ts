@@ -11,12 +11,13 @@ export const normaliseRecoveryCode = (code: string) => code.toLowerCase().replac
  * user id) as hard to reverse as the code is to guess.
  */
 export function hashRecoveryCode(userId: string, code: string): string {
-  return createHash('sha256').update(`${userId}:${normaliseRecoveryCode(code)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${userId}:${normaliseRecoveryCode(code)}`)
+    .digest('hex');
 }
 
 /** Ten new codes (`xxxx-xxxx-xxxx-xxxx`, base32, 80 bits each) and their stored hashes. */
 export function newRecoveryCodes(userId: string): { codes: string[]; hashes: string[] } {
-  const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () =>
-    base32Encode(randomBytes(10)).toLowerCase().slice(0, 16).match(/.{4}/g)!.join('-'));
+  const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => base32Encode(randomBytes(10)).toLowerCase().slice(0, 16).match(/.{4}/g)!.join('-'));
   return { codes, hashes: codes.map((code) => hashRecoveryCode(userId, code)) };
 }

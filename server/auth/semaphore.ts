@@ -5,7 +5,10 @@ export class Semaphore {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
-  constructor(private readonly max: number, private readonly maxQueue: number) {}
+  constructor(
+    private readonly max: number,
+    private readonly maxQueue: number,
+  ) {}
 
   /** Runs `task` when a slot is free. */
   async run<T>(task: () => Promise<T>): Promise<T> {
@@ -21,7 +24,8 @@ export class Semaphore {
       return await task();
     } finally {
       const next = this.waiting.shift();
-      if (next) next(); // hand the slot over without releasing it
+      if (next)
+        next(); // hand the slot over without releasing it
       else this.running--;
     }
   }

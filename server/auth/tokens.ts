@@ -37,8 +37,12 @@ export function verifyOptions(): VerifyOptions & { algorithms: ['HS256'] } {
 export function signAccessToken(secret: string, userId: string, sessionId: string): string {
   const claims = { sid: sessionId, typ: ACCESS_TYPE };
   return jwt.sign(claims, signingKey(secret), {
-    algorithm: 'HS256', expiresIn: ACCESS_TOKEN_TTL_SECONDS, issuer: JWT_ISSUER, audience: JWT_AUDIENCE,
-    subject: userId, jwtid: randomBytes(9).toString('base64url'),
+    algorithm: 'HS256',
+    expiresIn: ACCESS_TOKEN_TTL_SECONDS,
+    issuer: JWT_ISSUER,
+    audience: JWT_AUDIENCE,
+    subject: userId,
+    jwtid: randomBytes(9).toString('base64url'),
   });
 }
 
@@ -79,8 +83,12 @@ const ENROLMENT_TTL_SECONDS = 15 * 60;
 /** Signs the 15-minute token that lets a user of an organisation requiring MFA enrol, and nothing else. */
 export function signEnrolmentToken(secret: string, userId: string): string {
   return jwt.sign({ typ: ENROLMENT_TYPE }, signingKey(secret), {
-    algorithm: 'HS256', expiresIn: ENROLMENT_TTL_SECONDS, issuer: JWT_ISSUER, audience: ENROLMENT_AUDIENCE,
-    subject: userId, jwtid: randomBytes(9).toString('base64url'),
+    algorithm: 'HS256',
+    expiresIn: ENROLMENT_TTL_SECONDS,
+    issuer: JWT_ISSUER,
+    audience: ENROLMENT_AUDIENCE,
+    subject: userId,
+    jwtid: randomBytes(9).toString('base64url'),
   });
 }
 
@@ -88,7 +96,10 @@ export function signEnrolmentToken(secret: string, userId: string): string {
 export function verifyEnrolmentToken(secret: string, token: string): { sub: string; iat: number } | null {
   try {
     const p = jwt.verify(token, signingKey(secret), {
-      algorithms: ['HS256'], issuer: JWT_ISSUER, audience: ENROLMENT_AUDIENCE, maxAge: `${ENROLMENT_TTL_SECONDS}s`,
+      algorithms: ['HS256'],
+      issuer: JWT_ISSUER,
+      audience: ENROLMENT_AUDIENCE,
+      maxAge: `${ENROLMENT_TTL_SECONDS}s`,
     }) as { typ?: unknown; sub?: unknown; iat?: unknown };
     if (p.typ !== ENROLMENT_TYPE || typeof p.sub !== 'string' || !/^[0-9a-f]{24}$/.test(p.sub) || typeof p.iat !== 'number') return null;
     return { sub: p.sub, iat: p.iat };

@@ -78,8 +78,6 @@ export function verifyTotp(secretBase32: string, code: string, lastStep: number,
 /** The otpauth:// URL an authenticator app reads from a QR code. */
 export function otpauthUrl(secretBase32: string, account: string, issuer = 'Partner Hub'): string {
   const label = encodeURIComponent(`${issuer}:${account}`);
-  const params = new URLSearchParams({
-    secret: secretBase32, issuer, algorithm: 'SHA1', digits: String(OTP_DIGITS), period: String(OTP_PERIOD_SECONDS),
-  });
+  const params = new URLSearchParams({ secret: secretBase32, issuer, algorithm: 'SHA1', digits: String(OTP_DIGITS), period: String(OTP_PERIOD_SECONDS) });
   return `otpauth://totp/${label}?${params.toString()}`;
 }

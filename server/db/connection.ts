@@ -22,7 +22,9 @@ export async function connectDatabase(uri: string, log: Logger): Promise<typeof 
   conn.removeAllListeners('disconnected');
   conn.removeAllListeners('connected');
   conn.removeAllListeners('reconnected');
-  conn.on('connected', () => { dbState.up = true; });
+  conn.on('connected', () => {
+    dbState.up = true;
+  });
   conn.on('reconnected', () => {
     dbState.up = true;
     log.info('database reconnected');
@@ -65,7 +67,9 @@ export async function pingDatabase(timeoutMs = 2000): Promise<boolean> {
     answered.catch(() => undefined);
     const ok = await Promise.race([
       answered,
-      new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), timeoutMs); }),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      }),
     ]);
     dbState.up = ok;
     return ok;
@@ -87,9 +91,13 @@ let probe: Promise<boolean> | undefined;
  */
 export function databaseAvailable(): Promise<boolean> | true {
   if (dbState.up) return true;
-  probe ??= pingDatabase(SERVER_SELECTION_TIMEOUT_MS).finally(() => { probe = undefined; });
+  probe ??= pingDatabase(SERVER_SELECTION_TIMEOUT_MS).finally(() => {
+    probe = undefined;
+  });
   let timer: NodeJS.Timeout | undefined;
-  const gaveUp = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), PROBE_WAIT_MS); });
+  const gaveUp = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), PROBE_WAIT_MS);
+  });
   return Promise.race([probe, gaveUp]).finally(() => clearTimeout(timer));
 }
 

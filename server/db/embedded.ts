@@ -29,7 +29,9 @@ export async function startEmbeddedDatabase(options: { dataDir: string; ferretdb
     return published(dataDir, {
       uri: server.uri,
       kind: 'ferretdb' as const,
-      get pid() { return server.pid; },
+      get pid() {
+        return server.pid;
+      },
       stop: () => server.stop(),
     });
   }
@@ -47,15 +49,15 @@ async function startMongoMemoryServer(dataDir: string, log: Logger): Promise<Emb
   mkdirSync(dbPath, { recursive: true });
   // Loaded only here: it is the last resort and a heavy module.
   const { MongoMemoryServer } = await import('mongodb-memory-server-core');
-  const server = await quietConsole(log, () => MongoMemoryServer.create({
-    instance: { dbPath, storageEngine: 'wiredTiger', ip: '127.0.0.1' },
-  }));
+  const server = await quietConsole(log, () => MongoMemoryServer.create({ instance: { dbPath, storageEngine: 'wiredTiger', ip: '127.0.0.1' } }));
   log.info({ dbPath }, 'MongoDB (mongodb-memory-server) is ready');
   return {
     uri: server.getUri('partnerhub'),
     kind: 'mongodb-memory-server',
     // doCleanup false: dbPath is the hub's data, not a scratch directory.
-    stop: async () => { await server.stop({ doCleanup: false }); },
+    stop: async () => {
+      await server.stop({ doCleanup: false });
+    },
   };
 }
 

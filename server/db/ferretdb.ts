@@ -112,9 +112,16 @@ class Supervisor {
   // A failed spawn reports 'error' and maybe 'exit' too; each child's end is handled once.
   private readonly ended = new WeakSet<ChildProcess>();
   // Runs synchronously on process exit: no async work is possible there, and an orphan would hold the port and files.
-  private readonly killOnExit = () => { this.child?.kill('SIGKILL'); };
+  private readonly killOnExit = () => {
+    this.child?.kill('SIGKILL');
+  };
 
-  constructor(private readonly bin: string, private readonly dataDir: string, readonly port: number, private readonly log: Logger) {
+  constructor(
+    private readonly bin: string,
+    private readonly dataDir: string,
+    readonly port: number,
+    private readonly log: Logger,
+  ) {
     process.on('exit', this.killOnExit);
   }
 
@@ -128,8 +135,7 @@ class Supervisor {
 
   alive(): boolean {
     const child = this.child;
-    return child !== undefined && child.pid !== undefined && !this.ended.has(child)
-      && child.exitCode === null && child.signalCode === null;
+    return child !== undefined && child.pid !== undefined && !this.ended.has(child) && child.exitCode === null && child.signalCode === null;
   }
 
   /** From now on an exit of the child is a crash to recover from, not a failed start. */
@@ -145,10 +151,19 @@ class Supervisor {
     appendFileSync(this.logFile, `--- ${new Date().toISOString()} starting FerretDB on 127.0.0.1:${this.port}\n`);
     const fd = openSync(this.logFile, 'a');
     try {
-      const child = spawn(this.bin, [
-        '--handler=sqlite', `--sqlite-url=file:${sqliteDir}/`, `--listen-addr=127.0.0.1:${this.port}`,
-        '--debug-addr=-', '--telemetry=disable', `--state-dir=${stateDir}`, '--log-level=warn',
-      ], { stdio: ['ignore', fd, fd] });
+      const child = spawn(
+        this.bin,
+        [
+          '--handler=sqlite',
+          `--sqlite-url=file:${sqliteDir}/`,
+          `--listen-addr=127.0.0.1:${this.port}`,
+          '--debug-addr=-',
+          '--telemetry=disable',
+          `--state-dir=${stateDir}`,
+          '--log-level=warn',
+        ],
+        { stdio: ['ignore', fd, fd] },
+      );
       child.once('error', (error) => {
         this.log.error({ err: error.message, bin: this.bin }, 'FerretDB could not be started');
         if (child.pid === undefined) this.onExit(child, null, null);
@@ -239,7 +254,9 @@ export async function startFerretdb(options: { bin: string; dataDir: string; log
     options.log.info({ port: supervisor.port, dataDir: options.dataDir }, 'FerretDB is ready');
     return {
       uri,
-      get pid() { return supervisor.pid; },
+      get pid() {
+        return supervisor.pid;
+      },
       stop: () => supervisor.stop(),
     };
   }

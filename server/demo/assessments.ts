@@ -37,8 +37,16 @@ const SCENARIOS: Record<string, Scenario> = {
     offsets: [0, -1, -1, 0, -1, -1, 0, 1, -1, -2, -2, -2, -3, -2],
     indicators: { 1: ['1.7', '1.11', '1.5'], 7: ['7.14', '7.13'], 8: ['8.8', '8.7'] },
     focus: {
-      7: { en: 'Invented example: anonymous accounts share lists of "outsiders" in two counties.', fr: 'Exemple inventé : des comptes anonymes diffusent des listes d’« étrangers » dans deux comtés.', ar: 'مثال مُتخيَّل: حسابات مجهولة تنشر قوائم "الغرباء" في مقاطعتين.' },
-      8: { en: 'Invented example: by-elections scheduled in contested constituencies.', fr: 'Exemple inventé : élections partielles prévues dans des circonscriptions disputées.', ar: 'مثال مُتخيَّل: انتخابات فرعية مقررة في دوائر متنازع عليها.' },
+      7: {
+        en: 'Invented example: anonymous accounts share lists of "outsiders" in two counties.',
+        fr: 'Exemple inventé : des comptes anonymes diffusent des listes d’« étrangers » dans deux comtés.',
+        ar: 'مثال مُتخيَّل: حسابات مجهولة تنشر قوائم "الغرباء" في مقاطعتين.',
+      },
+      8: {
+        en: 'Invented example: by-elections scheduled in contested constituencies.',
+        fr: 'Exemple inventé : élections partielles prévues dans des circonscriptions disputées.',
+        ar: 'مثال مُتخيَّل: انتخابات فرعية مقررة في دوائر متنازع عليها.',
+      },
     },
   },
   TZA: {
@@ -51,7 +59,11 @@ const SCENARIOS: Record<string, Scenario> = {
     offsets: [-1, -1, 0, -1, -1, 0, 0, 1, -1, -2, -2, -2, -2, -2],
     indicators: { 6: ['6.1', '6.6'], 7: ['7.7', '7.1'], 8: ['8.8'] },
     focus: {
-      6: { en: 'Invented example: two community radio stations suspended.', fr: 'Exemple inventé : deux radios communautaires suspendues.', ar: 'مثال مُتخيَّل: تعليق محطتين إذاعيتين مجتمعيتين.' },
+      6: {
+        en: 'Invented example: two community radio stations suspended.',
+        fr: 'Exemple inventé : deux radios communautaires suspendues.',
+        ar: 'مثال مُتخيَّل: تعليق محطتين إذاعيتين مجتمعيتين.',
+      },
     },
   },
   SDN: {
@@ -64,8 +76,16 @@ const SCENARIOS: Record<string, Scenario> = {
     offsets: [1, 0, 0, 0, 0, -1, 0, 0, 0, -1, 0, -1, 0, 0],
     indicators: { 1: ['1.1', '1.3'], 11: ['11.8', '11.9', '11.1'], 14: ['14.4', '14.3', '14.5'] },
     focus: {
-      11: { en: 'Invented example: displacement figures doubled within the period.', fr: 'Exemple inventé : le nombre de personnes déplacées a doublé sur la période.', ar: 'مثال مُتخيَّل: تضاعف عدد النازحين خلال الفترة.' },
-      14: { en: 'Invented example: three aid convoys turned back at checkpoints.', fr: 'Exemple inventé : trois convois humanitaires refoulés aux points de contrôle.', ar: 'مثال مُتخيَّل: إعادة ثلاث قوافل مساعدات عند نقاط التفتيش.' },
+      11: {
+        en: 'Invented example: displacement figures doubled within the period.',
+        fr: 'Exemple inventé : le nombre de personnes déplacées a doublé sur la période.',
+        ar: 'مثال مُتخيَّل: تضاعف عدد النازحين خلال الفترة.',
+      },
+      14: {
+        en: 'Invented example: three aid convoys turned back at checkpoints.',
+        fr: 'Exemple inventé : trois convois humanitaires refoulés aux points de contrôle.',
+        ar: 'مثال مُتخيَّل: إعادة ثلاث قوافل مساعدات عند نقاط التفتيش.',
+      },
     },
   },
   MLI: {
@@ -78,7 +98,11 @@ const SCENARIOS: Record<string, Scenario> = {
     offsets: [1, 0, 0, -1, 0, -1, 0, 0, -1, -2, -1, -2, 0, 0],
     indicators: { 1: ['1.1', '1.2'], 9: ['9.4', '9.5'], 13: ['13.4', '13.12'] },
     focus: {
-      9: { en: 'Invented example: self-defence groups recruit along community lines.', fr: 'Exemple inventé : des groupes d’autodéfense recrutent sur une base communautaire.', ar: 'مثال مُتخيَّل: جماعات للدفاع الذاتي تجنّد على أساس مجتمعي.' },
+      9: {
+        en: 'Invented example: self-defence groups recruit along community lines.',
+        fr: 'Exemple inventé : des groupes d’autodéfense recrutent sur une base communautaire.',
+        ar: 'مثال مُتخيَّل: جماعات للدفاع الذاتي تجنّد على أساس مجتمعي.',
+      },
     },
   },
   BFA: {
@@ -91,7 +115,11 @@ const SCENARIOS: Record<string, Scenario> = {
     offsets: [1, -1, 0, -1, 0, -1, 0, 0, -1, -2, -1, -2, 0, -1],
     indicators: { 5: ['5.3', '5.1'], 7: ['7.5', '7.13', '7.14'], 13: ['13.8'] },
     focus: {
-      7: { en: 'Invented example: volunteer militias expanded without oversight.', fr: 'Exemple inventé : milices de volontaires élargies sans contrôle.', ar: 'مثال مُتخيَّل: توسيع ميليشيات المتطوعين دون رقابة.' },
+      7: {
+        en: 'Invented example: volunteer militias expanded without oversight.',
+        fr: 'Exemple inventé : milices de volontaires élargies sans contrôle.',
+        ar: 'مثال مُتخيَّل: توسيع ميليشيات المتطوعين دون رقابة.',
+      },
     },
   },
   COD: {
@@ -104,7 +132,11 @@ const SCENARIOS: Record<string, Scenario> = {
     offsets: [1, 0, 0, 0, 0, -1, 0, 0, 0, -1, 0, -1, 0, 0],
     indicators: { 4: ['4.3', '4.2'], 8: ['8.10', '8.2'], 11: ['11.1', '11.8'] },
     focus: {
-      4: { en: 'Invented example: control of two artisanal mines changed hands.', fr: 'Exemple inventé : le contrôle de deux mines artisanales a changé de mains.', ar: 'مثال مُتخيَّل: انتقال السيطرة على منجمين حرفيين.' },
+      4: {
+        en: 'Invented example: control of two artisanal mines changed hands.',
+        fr: 'Exemple inventé : le contrôle de deux mines artisanales a changé de mains.',
+        ar: 'مثال مُتخيَّل: انتقال السيطرة على منجمين حرفيين.',
+      },
     },
   },
 };
@@ -147,8 +179,18 @@ const LEVELS: Record<Locale, string[]> = {
   ar: ['خطر ضئيل', 'خطر منخفض', 'خطر متوسط', 'خطر مرتفع', 'خطر مرتفع جداً'],
 };
 const TRENDS: Record<Locale, Record<Trend | 'first', string>> = {
-  en: { first: 'first reading', improving: 'improving since the previous reading', stable: 'unchanged since the previous reading', deteriorating: 'worse than at the previous reading' },
-  fr: { first: 'première lecture', improving: 'en amélioration depuis la lecture précédente', stable: 'inchangé depuis la lecture précédente', deteriorating: 'en aggravation depuis la lecture précédente' },
+  en: {
+    first: 'first reading',
+    improving: 'improving since the previous reading',
+    stable: 'unchanged since the previous reading',
+    deteriorating: 'worse than at the previous reading',
+  },
+  fr: {
+    first: 'première lecture',
+    improving: 'en amélioration depuis la lecture précédente',
+    stable: 'inchangé depuis la lecture précédente',
+    deteriorating: 'en aggravation depuis la lecture précédente',
+  },
   ar: { first: 'قراءة أولى', improving: 'في تحسن منذ القراءة السابقة', stable: 'دون تغيير منذ القراءة السابقة', deteriorating: 'في تدهور منذ القراءة السابقة' },
 };
 const QUARTERS: Record<Locale, (q: number, year: number) => string> = {
@@ -156,7 +198,11 @@ const QUARTERS: Record<Locale, (q: number, year: number) => string> = {
   fr: (q, year) => `évaluation trimestrielle des risques, T${q} ${year}`,
   ar: (q, year) => `تقييم المخاطر الفصلي، ${['الربع الأول', 'الربع الثاني', 'الربع الثالث', 'الربع الرابع'][q - 1]} ${year}`,
 };
-const REVISED: Localised = { en: 'Revised after later field reports.', fr: 'Révisé après de nouveaux rapports de terrain.', ar: 'عُدِّل بعد تقارير ميدانية لاحقة.' };
+const REVISED: Localised = {
+  en: 'Revised after later field reports.',
+  fr: 'Révisé après de nouveaux rapports de terrain.',
+  ar: 'عُدِّل بعد تقارير ميدانية لاحقة.',
+};
 
 const clamp = (n: number) => Math.max(0, Math.min(4, n));
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
@@ -219,8 +265,14 @@ async function storeReading(domain: Domain, ctx: ActionContext & { principal: Pr
   const factors = readFactors(scenario, r.risk, locale, r.before?.levels, r.seed);
   const { title, summary } = texts(scenario, locale, periodStart, r.risk, r.before?.risk);
   const created = await createAssessment(domain, ctx, {
-    country: r.series.country, title, summary, periodStart: isoDate(periodStart), periodEnd: isoDate(periodEnd),
-    overallRisk: r.risk, riskFactors: r.staged ? factors.slice(0, 8) : factors, classification: r.series.classification,
+    country: r.series.country,
+    title,
+    summary,
+    periodStart: isoDate(periodStart),
+    periodEnd: isoDate(periodEnd),
+    overallRisk: r.risk,
+    riskFactors: r.staged ? factors.slice(0, 8) : factors,
+    classification: r.series.classification,
     sharing: { scope: r.series.scope, organisations: r.series.scope === 'selected' ? r.organisations : [] },
   });
   const times = [new Date(r.at.getTime() - 16 * DAY)];
@@ -240,7 +292,7 @@ async function storeReading(domain: Domain, ctx: ActionContext & { principal: Pr
     await publish(r.at);
     if (r.revised) {
       // A revision is a draft until published again (§6 v2).
-      const revised = factors.map((f) => f.number === 1 ? { ...f, notes: `${f.notes} ${REVISED[locale]}` } : f);
+      const revised = factors.map((f) => (f.number === 1 ? { ...f, notes: `${f.notes} ${REVISED[locale]}` } : f));
       await next({ riskFactors: revised }, new Date(r.at.getTime() + 5 * DAY));
       await publish(new Date(r.at.getTime() + 6 * DAY));
     }
@@ -259,27 +311,49 @@ export async function loadDemoAssessments(domain: Domain, log: Logger): Promise<
   const ids = await organisationIds(domain);
   const now = Date.now();
   // Series are independent of each other, so they are stored side by side.
-  const counts = await Promise.all(SERIES.map(async (series, n) => {
-    const ctx = await analystOf(domain, series.org);
-    const organisations = (series.with ?? []).map((slug) => ids.get(slug)).filter((id): id is string => id !== undefined);
-    // Spread over 18 months, newest 3–6 weeks ago; offset a little per series so organisations do not publish on the same day.
-    const first = 540 - (n % 5) * 6;
-    const last = 22 + (n % 4) * 5;
-    const step = series.risks.length > 1 ? (first - last) / (series.risks.length - 1) : 0;
-    let before: Reading['before'];
-    for (const [i, risk] of series.risks.entries()) {
-      const at = new Date(now - Math.round(first - i * step) * DAY);
-      // Only the latest reading goes through every step: older ones cost the load time and show little more.
-      const latest = i === series.risks.length - 1;
-      const levels = await storeReading(domain, ctx, { series, risk, before, at, organisations, staged: latest, revised: latest, draft: false, seed: n * 3 + i });
-      before = { levels, risk };
-    }
-    if (series.draftRisk !== undefined) {
-      const at = new Date(now + 5 * DAY);
-      await storeReading(domain, ctx, { series, risk: series.draftRisk, before, at, organisations, staged: true, revised: false, draft: true, seed: n * 3 + series.risks.length });
-    }
-    return series.risks.length + (series.draftRisk === undefined ? 0 : 1);
-  }));
+  const counts = await Promise.all(
+    SERIES.map(async (series, n) => {
+      const ctx = await analystOf(domain, series.org);
+      const organisations = (series.with ?? []).map((slug) => ids.get(slug)).filter((id): id is string => id !== undefined);
+      // Spread over 18 months, newest 3–6 weeks ago; offset a little per series so organisations do not publish on the same day.
+      const first = 540 - (n % 5) * 6;
+      const last = 22 + (n % 4) * 5;
+      const step = series.risks.length > 1 ? (first - last) / (series.risks.length - 1) : 0;
+      let before: Reading['before'];
+      for (const [i, risk] of series.risks.entries()) {
+        const at = new Date(now - Math.round(first - i * step) * DAY);
+        // Only the latest reading goes through every step: older ones cost the load time and show little more.
+        const latest = i === series.risks.length - 1;
+        const levels = await storeReading(domain, ctx, {
+          series,
+          risk,
+          before,
+          at,
+          organisations,
+          staged: latest,
+          revised: latest,
+          draft: false,
+          seed: n * 3 + i,
+        });
+        before = { levels, risk };
+      }
+      if (series.draftRisk !== undefined) {
+        const at = new Date(now + 5 * DAY);
+        await storeReading(domain, ctx, {
+          series,
+          risk: series.draftRisk,
+          before,
+          at,
+          organisations,
+          staged: true,
+          revised: false,
+          draft: true,
+          seed: n * 3 + series.risks.length,
+        });
+      }
+      return series.risks.length + (series.draftRisk === undefined ? 0 : 1);
+    }),
+  );
   const count = counts.reduce((a, b) => a + b, 0);
   log.info({ assessments: count }, 'loaded the demo assessments');
 }

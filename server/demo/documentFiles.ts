@@ -72,14 +72,20 @@ const DOC_REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relations
 const CT = 'http://schemas.openxmlformats.org/package/2006/content-types';
 
 function contentTypes(overrides: [string, string][]): string {
-  return xml(`<Types xmlns="${CT}"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>`
-    + '<Default Extension="xml" ContentType="application/xml"/>'
-    + overrides.map(([part, type]) => `<Override PartName="${part}" ContentType="${type}"/>`).join('') + '</Types>');
+  return xml(
+    `<Types xmlns="${CT}"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>` +
+      '<Default Extension="xml" ContentType="application/xml"/>' +
+      overrides.map(([part, type]) => `<Override PartName="${part}" ContentType="${type}"/>`).join('') +
+      '</Types>',
+  );
 }
 
 function relationships(rels: [string, string, string][]): string {
-  return xml(`<Relationships xmlns="${PKG_REL}">`
-    + rels.map(([id, type, target]) => `<Relationship Id="${id}" Type="${DOC_REL}/${type}" Target="${target}"/>`).join('') + '</Relationships>');
+  return xml(
+    `<Relationships xmlns="${PKG_REL}">` +
+      rels.map(([id, type, target]) => `<Relationship Id="${id}" Type="${DOC_REL}/${type}" Target="${target}"/>`).join('') +
+      '</Relationships>',
+  );
 }
 
 /** A one-page PDF showing `lines` (Latin-1 text) in Helvetica. */
@@ -130,7 +136,9 @@ export function png(width: number, height: number, from: [number, number, number
   }
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0)),
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', deflateSync(raw)),
+    pngChunk('IEND', Buffer.alloc(0)),
   ]);
 }
 
@@ -156,7 +164,8 @@ export function jpeg(level = 128): Buffer {
   }
   const counts = (n: number) => [n, ...Array<number>(15).fill(0)];
   return Buffer.from([
-    0xff, 0xd8,
+    0xff,
+    0xd8,
     ...segment(0xe0, [0x4a, 0x46, 0x49, 0x46, 0x00, 1, 1, 0, 0, 1, 0, 1, 0, 0]),
     ...segment(0xdb, [0x00, ...Array<number>(64).fill(8)]),
     ...segment(0xc0, [8, 0, 8, 0, 8, 1, 1, 0x11, 0]),
@@ -164,7 +173,8 @@ export function jpeg(level = 128): Buffer {
     ...segment(0xc4, [0x10, ...counts(1), 0x00]),
     ...segment(0xda, [1, 1, 0x00, 0, 63, 0]),
     ...data,
-    0xff, 0xd9,
+    0xff,
+    0xd9,
   ]);
 }
 
@@ -181,26 +191,47 @@ export function csv(rows: (string | number)[][]): Buffer {
 export function docx(paragraphs: string[]): Buffer {
   const body = paragraphs.map((p) => `<w:p><w:r><w:t xml:space="preserve">${escapeXml(p)}</w:t></w:r></w:p>`).join('');
   return zip([
-    { name: '[Content_Types].xml', data: contentTypes([['/word/document.xml', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml']]) },
+    {
+      name: '[Content_Types].xml',
+      data: contentTypes([['/word/document.xml', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml']]),
+    },
     { name: '_rels/.rels', data: relationships([['rId1', 'officeDocument', 'word/document.xml']]) },
-    { name: 'word/document.xml', data: xml(`<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body}</w:body></w:document>`) },
+    {
+      name: 'word/document.xml',
+      data: xml(`<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body}</w:body></w:document>`),
+    },
   ]);
 }
 
 /** An Excel workbook with one sheet of `rows` (inline strings and numbers). */
 export function xlsx(rows: (string | number)[][]): Buffer {
   const column = (i: number) => String.fromCharCode(65 + i);
-  const sheetRows = rows.map((row, r) => `<row r="${r + 1}">${row.map((v, c) => (typeof v === 'number'
-    ? `<c r="${column(c)}${r + 1}"><v>${v}</v></c>`
-    : `<c r="${column(c)}${r + 1}" t="inlineStr"><is><t>${escapeXml(v)}</t></is></c>`)).join('')}</row>`).join('');
+  const sheetRows = rows
+    .map(
+      (row, r) =>
+        `<row r="${r + 1}">${row
+          .map((v, c) =>
+            typeof v === 'number'
+              ? `<c r="${column(c)}${r + 1}"><v>${v}</v></c>`
+              : `<c r="${column(c)}${r + 1}" t="inlineStr"><is><t>${escapeXml(v)}</t></is></c>`,
+          )
+          .join('')}</row>`,
+    )
+    .join('');
   const main = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
   return zip([
-    { name: '[Content_Types].xml', data: contentTypes([
-      ['/xl/workbook.xml', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml'],
-      ['/xl/worksheets/sheet1.xml', 'application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml'],
-    ]) },
+    {
+      name: '[Content_Types].xml',
+      data: contentTypes([
+        ['/xl/workbook.xml', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml'],
+        ['/xl/worksheets/sheet1.xml', 'application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml'],
+      ]),
+    },
     { name: '_rels/.rels', data: relationships([['rId1', 'officeDocument', 'xl/workbook.xml']]) },
-    { name: 'xl/workbook.xml', data: xml(`<workbook xmlns="${main}" xmlns:r="${DOC_REL}"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`) },
+    {
+      name: 'xl/workbook.xml',
+      data: xml(`<workbook xmlns="${main}" xmlns:r="${DOC_REL}"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`),
+    },
     { name: 'xl/_rels/workbook.xml.rels', data: relationships([['rId1', 'worksheet', 'worksheets/sheet1.xml']]) },
     { name: 'xl/worksheets/sheet1.xml', data: xml(`<worksheet xmlns="${main}"><sheetData>${sheetRows}</sheetData></worksheet>`) },
   ]);
@@ -208,45 +239,107 @@ export function xlsx(rows: (string | number)[][]): Buffer {
 
 /** A PowerPoint presentation of one slide with `title` and `subtitle`. */
 export function pptx(title: string, subtitle: string): Buffer {
-  const p = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"';
-  const tree = (shapes: string) => `<p:cSld><p:spTree><p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr><p:grpSpPr/>${shapes}</p:spTree></p:cSld>`;
-  const shape = (id: number, type: string, value: string) => `<p:sp><p:nvSpPr><p:cNvPr id="${id}" name="${type} ${id}"/><p:cNvSpPr><a:spLocks noGrp="1"/></p:cNvSpPr><p:nvPr><p:ph type="${type}"/></p:nvPr></p:nvSpPr><p:spPr/><p:txBody><a:bodyPr/><a:lstStyle/><a:p><a:r><a:rPr lang="en-GB"/><a:t>${escapeXml(value)}</a:t></a:r></a:p></p:txBody></p:sp>`;
-  const theme = `<a:theme xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" name="Hub"><a:themeElements><a:clrScheme name="Hub">${
-    ['dk1', 'lt1', 'dk2', 'lt2', 'accent1', 'accent2', 'accent3', 'accent4', 'accent5', 'accent6', 'hlink', 'folHlink']
-      .map((n, i) => `<a:${n}><a:srgbClr val="${['000000', 'FFFFFF', '1F3864', 'E7E6E6', '005CA9', 'ED7D31', 'A5A5A5', 'FFC000', '5B9BD5', '70AD47', '0563C1', '954F72'][i]}"/></a:${n}>`).join('')
-  }</a:clrScheme><a:fontScheme name="Hub"><a:majorFont><a:latin typeface="Calibri"/><a:ea typeface=""/><a:cs typeface=""/></a:majorFont><a:minorFont><a:latin typeface="Calibri"/><a:ea typeface=""/><a:cs typeface=""/></a:minorFont></a:fontScheme><a:fmtScheme name="Hub"><a:fillStyleLst>${
-    '<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>'.repeat(3)}</a:fillStyleLst><a:lnStyleLst>${
-    '<a:ln w="9525"><a:solidFill><a:schemeClr val="phClr"/></a:solidFill></a:ln>'.repeat(3)}</a:lnStyleLst><a:effectStyleLst>${
-    '<a:effectStyle><a:effectLst/></a:effectStyle>'.repeat(3)}</a:effectStyleLst><a:bgFillStyleLst>${
-    '<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>'.repeat(3)}</a:bgFillStyleLst></a:fmtScheme></a:themeElements></a:theme>`;
+  const p =
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"';
+  const tree = (shapes: string) =>
+    `<p:cSld><p:spTree><p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr><p:grpSpPr/>${shapes}</p:spTree></p:cSld>`;
+  const shape = (id: number, type: string, value: string) =>
+    `<p:sp><p:nvSpPr><p:cNvPr id="${id}" name="${type} ${id}"/><p:cNvSpPr><a:spLocks noGrp="1"/></p:cNvSpPr><p:nvPr><p:ph type="${type}"/></p:nvPr></p:nvSpPr><p:spPr/><p:txBody><a:bodyPr/><a:lstStyle/><a:p><a:r><a:rPr lang="en-GB"/><a:t>${escapeXml(value)}</a:t></a:r></a:p></p:txBody></p:sp>`;
+  const theme = `<a:theme xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" name="Hub"><a:themeElements><a:clrScheme name="Hub">${[
+    'dk1',
+    'lt1',
+    'dk2',
+    'lt2',
+    'accent1',
+    'accent2',
+    'accent3',
+    'accent4',
+    'accent5',
+    'accent6',
+    'hlink',
+    'folHlink',
+  ]
+    .map(
+      (n, i) =>
+        `<a:${n}><a:srgbClr val="${['000000', 'FFFFFF', '1F3864', 'E7E6E6', '005CA9', 'ED7D31', 'A5A5A5', 'FFC000', '5B9BD5', '70AD47', '0563C1', '954F72'][i]}"/></a:${n}>`,
+    )
+    .join(
+      '',
+    )}</a:clrScheme><a:fontScheme name="Hub"><a:majorFont><a:latin typeface="Calibri"/><a:ea typeface=""/><a:cs typeface=""/></a:majorFont><a:minorFont><a:latin typeface="Calibri"/><a:ea typeface=""/><a:cs typeface=""/></a:minorFont></a:fontScheme><a:fmtScheme name="Hub"><a:fillStyleLst>${'<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>'.repeat(
+    3,
+  )}</a:fillStyleLst><a:lnStyleLst>${'<a:ln w="9525"><a:solidFill><a:schemeClr val="phClr"/></a:solidFill></a:ln>'.repeat(
+    3,
+  )}</a:lnStyleLst><a:effectStyleLst>${'<a:effectStyle><a:effectLst/></a:effectStyle>'.repeat(
+    3,
+  )}</a:effectStyleLst><a:bgFillStyleLst>${'<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>'.repeat(
+    3,
+  )}</a:bgFillStyleLst></a:fmtScheme></a:themeElements></a:theme>`;
   const pml = 'application/vnd.openxmlformats-officedocument.presentationml';
   return zip([
-    { name: '[Content_Types].xml', data: contentTypes([
-      ['/ppt/presentation.xml', `${pml}.presentation.main+xml`],
-      ['/ppt/slides/slide1.xml', `${pml}.slide+xml`],
-      ['/ppt/slideLayouts/slideLayout1.xml', `${pml}.slideLayout+xml`],
-      ['/ppt/slideMasters/slideMaster1.xml', `${pml}.slideMaster+xml`],
-      ['/ppt/theme/theme1.xml', 'application/vnd.openxmlformats-officedocument.theme+xml'],
-    ]) },
+    {
+      name: '[Content_Types].xml',
+      data: contentTypes([
+        ['/ppt/presentation.xml', `${pml}.presentation.main+xml`],
+        ['/ppt/slides/slide1.xml', `${pml}.slide+xml`],
+        ['/ppt/slideLayouts/slideLayout1.xml', `${pml}.slideLayout+xml`],
+        ['/ppt/slideMasters/slideMaster1.xml', `${pml}.slideMaster+xml`],
+        ['/ppt/theme/theme1.xml', 'application/vnd.openxmlformats-officedocument.theme+xml'],
+      ]),
+    },
     { name: '_rels/.rels', data: relationships([['rId1', 'officeDocument', 'ppt/presentation.xml']]) },
-    { name: 'ppt/presentation.xml', data: xml(`<p:presentation ${p}><p:sldMasterIdLst><p:sldMasterId id="2147483648" r:id="rId1"/></p:sldMasterIdLst><p:sldIdLst><p:sldId id="256" r:id="rId2"/></p:sldIdLst><p:sldSz cx="12192000" cy="6858000"/><p:notesSz cx="6858000" cy="9144000"/></p:presentation>`) },
-    { name: 'ppt/_rels/presentation.xml.rels', data: relationships([['rId1', 'slideMaster', 'slideMasters/slideMaster1.xml'], ['rId2', 'slide', 'slides/slide1.xml'], ['rId3', 'theme', 'theme/theme1.xml']]) },
-    { name: 'ppt/slides/slide1.xml', data: xml(`<p:sld ${p}>${tree(shape(2, 'title', title) + shape(3, 'subTitle', subtitle))}<p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:sld>`) },
+    {
+      name: 'ppt/presentation.xml',
+      data: xml(
+        `<p:presentation ${p}><p:sldMasterIdLst><p:sldMasterId id="2147483648" r:id="rId1"/></p:sldMasterIdLst><p:sldIdLst><p:sldId id="256" r:id="rId2"/></p:sldIdLst><p:sldSz cx="12192000" cy="6858000"/><p:notesSz cx="6858000" cy="9144000"/></p:presentation>`,
+      ),
+    },
+    {
+      name: 'ppt/_rels/presentation.xml.rels',
+      data: relationships([
+        ['rId1', 'slideMaster', 'slideMasters/slideMaster1.xml'],
+        ['rId2', 'slide', 'slides/slide1.xml'],
+        ['rId3', 'theme', 'theme/theme1.xml'],
+      ]),
+    },
+    {
+      name: 'ppt/slides/slide1.xml',
+      data: xml(`<p:sld ${p}>${tree(shape(2, 'title', title) + shape(3, 'subTitle', subtitle))}<p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:sld>`),
+    },
     { name: 'ppt/slides/_rels/slide1.xml.rels', data: relationships([['rId1', 'slideLayout', '../slideLayouts/slideLayout1.xml']]) },
-    { name: 'ppt/slideLayouts/slideLayout1.xml', data: xml(`<p:sldLayout ${p} type="title">${tree('')}<p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:sldLayout>`) },
+    {
+      name: 'ppt/slideLayouts/slideLayout1.xml',
+      data: xml(`<p:sldLayout ${p} type="title">${tree('')}<p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:sldLayout>`),
+    },
     { name: 'ppt/slideLayouts/_rels/slideLayout1.xml.rels', data: relationships([['rId1', 'slideMaster', '../slideMasters/slideMaster1.xml']]) },
-    { name: 'ppt/slideMasters/slideMaster1.xml', data: xml(`<p:sldMaster ${p}>${tree('')}<p:clrMap bg1="lt1" tx1="dk1" bg2="lt2" tx2="dk2" accent1="accent1" accent2="accent2" accent3="accent3" accent4="accent4" accent5="accent5" accent6="accent6" hlink="hlink" folHlink="folHlink"/><p:sldLayoutIdLst><p:sldLayoutId id="2147483649" r:id="rId1"/></p:sldLayoutIdLst></p:sldMaster>`) },
-    { name: 'ppt/slideMasters/_rels/slideMaster1.xml.rels', data: relationships([['rId1', 'slideLayout', '../slideLayouts/slideLayout1.xml'], ['rId2', 'theme', '../theme/theme1.xml']]) },
+    {
+      name: 'ppt/slideMasters/slideMaster1.xml',
+      data: xml(
+        `<p:sldMaster ${p}>${tree('')}<p:clrMap bg1="lt1" tx1="dk1" bg2="lt2" tx2="dk2" accent1="accent1" accent2="accent2" accent3="accent3" accent4="accent4" accent5="accent5" accent6="accent6" hlink="hlink" folHlink="folHlink"/><p:sldLayoutIdLst><p:sldLayoutId id="2147483649" r:id="rId1"/></p:sldLayoutIdLst></p:sldMaster>`,
+      ),
+    },
+    {
+      name: 'ppt/slideMasters/_rels/slideMaster1.xml.rels',
+      data: relationships([
+        ['rId1', 'slideLayout', '../slideLayouts/slideLayout1.xml'],
+        ['rId2', 'theme', '../theme/theme1.xml'],
+      ]),
+    },
     { name: 'ppt/theme/theme1.xml', data: xml(theme) },
   ]);
 }
 
-const ODF_NS = 'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" office:version="1.3"';
+const ODF_NS =
+  'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" office:version="1.3"';
 
 function odf(mimetype: string, body: string): Buffer {
   return zip([
     { name: 'mimetype', data: mimetype, store: true },
-    { name: 'META-INF/manifest.xml', data: xml(`<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3"><manifest:file-entry manifest:full-path="/" manifest:media-type="${mimetype}"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>`) },
+    {
+      name: 'META-INF/manifest.xml',
+      data: xml(
+        `<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3"><manifest:file-entry manifest:full-path="/" manifest:media-type="${mimetype}"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>`,
+      ),
+    },
     { name: 'content.xml', data: xml(`<office:document-content ${ODF_NS}><office:body>${body}</office:body></office:document-content>`) },
   ]);
 }
@@ -258,9 +351,16 @@ export function odt(paragraphs: string[]): Buffer {
 
 /** An OpenDocument spreadsheet with one table of `rows`. */
 export function ods(rows: (string | number)[][]): Buffer {
-  const cells = (row: (string | number)[]) => row.map((v) => (typeof v === 'number'
-    ? `<table:table-cell office:value-type="float" office:value="${v}"><text:p>${v}</text:p></table:table-cell>`
-    : `<table:table-cell office:value-type="string"><text:p>${escapeXml(v)}</text:p></table:table-cell>`)).join('');
-  return odf('application/vnd.oasis.opendocument.spreadsheet',
-    `<office:spreadsheet><table:table table:name="Sheet1">${rows.map((r) => `<table:table-row>${cells(r)}</table:table-row>`).join('')}</table:table></office:spreadsheet>`);
+  const cells = (row: (string | number)[]) =>
+    row
+      .map((v) =>
+        typeof v === 'number'
+          ? `<table:table-cell office:value-type="float" office:value="${v}"><text:p>${v}</text:p></table:table-cell>`
+          : `<table:table-cell office:value-type="string"><text:p>${escapeXml(v)}</text:p></table:table-cell>`,
+      )
+      .join('');
+  return odf(
+    'application/vnd.oasis.opendocument.spreadsheet',
+    `<office:spreadsheet><table:table table:name="Sheet1">${rows.map((r) => `<table:table-row>${cells(r)}</table:table-row>`).join('')}</table:table></office:spreadsheet>`,
+  );
 }

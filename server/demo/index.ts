@@ -19,17 +19,23 @@ export async function loadDemoData(domain: Domain, log: Logger): Promise<void> {
     const passwordHash = await hashPassword(DEMO_PASSWORD);
     const ids = new Map<string, unknown>([['osapg', office._id]]);
     for (const demo of DEMO_ORGANISATIONS) {
-      const created = await organisations.create({
-        slug: demo.slug, name: demo.name, kind: demo.kind, parentId: demo.parent ? ids.get(demo.parent) : null,
-      });
+      const created = await organisations.create({ slug: demo.slug, name: demo.name, kind: demo.kind, parentId: demo.parent ? ids.get(demo.parent) : null });
       if (!created) throw new Error(`the demo organisation ${demo.slug} exists already`);
       ids.set(demo.slug, created._id);
     }
     const people = [{ slug: 'osapg', locale: 'en' as const }, ...DEMO_ORGANISATIONS];
-    await users.createMany(people.flatMap((org) => DEMO_ROLES.map(({ role, first }) => ({
-      email: demoEmail(role, org.slug), name: `${first} (${org.slug.toUpperCase()} demo)`, role,
-      organisationId: ids.get(org.slug), locale: org.locale, passwordHash,
-    }))));
+    await users.createMany(
+      people.flatMap((org) =>
+        DEMO_ROLES.map(({ role, first }) => ({
+          email: demoEmail(role, org.slug),
+          name: `${first} (${org.slug.toUpperCase()} demo)`,
+          role,
+          organisationId: ids.get(org.slug),
+          locale: org.locale,
+          passwordHash,
+        })),
+      ),
+    );
     log.info('loaded the demo organisations and users');
     await loadDemoAssessments(domain, log);
     await loadDemoDocuments(domain, log);

@@ -6,10 +6,7 @@ import { DEMO_ORGANISATIONS } from './organisations.js';
 
 /** The demo analyst of `slug` as the principal the services act for. */
 export async function analystOf(domain: Domain, slug: string): Promise<ActionContext & { principal: Principal }> {
-  const [organisation, user] = await Promise.all([
-    domain.repos.organisations.findBySlug(slug),
-    domain.repos.users.findByEmail(`analyst@${slug}.demo`),
-  ]);
+  const [organisation, user] = await Promise.all([domain.repos.organisations.findBySlug(slug), domain.repos.users.findByEmail(`analyst@${slug}.demo`)]);
   if (!organisation || !user) throw new Error(`the demo analyst of ${slug} is missing`);
   return { principal: { user, organisation, sessionId: 'demo-loader' }, ip: null, userAgent: 'demo loader' };
 }

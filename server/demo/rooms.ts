@@ -28,40 +28,74 @@ interface DemoRoom {
 
 const ROOMS: DemoRoom[] = [
   {
-    name: 'Darfur — El Fasher situation', country: 'SDN', partners: ['au', 'igad', 'las'],
+    name: 'Darfur — El Fasher situation',
+    country: 'SDN',
+    partners: ['au', 'igad', 'las'],
     lines: [
-      ['analyst@osapg', 'Fictional demo data — this room and every message in it are invented to show the hub. Opening a joint room on the situation around El Fasher; please share what your networks report, and say how sure you are.'],
-      ['analyst@au', 'CEWS field monitors report families leaving the eastern neighbourhoods towards the camps since yesterday evening. Numbers not verified yet.'],
+      [
+        'analyst@osapg',
+        'Fictional demo data — this room and every message in it are invented to show the hub. Opening a joint room on the situation around El Fasher; please share what your networks report, and say how sure you are.',
+      ],
+      [
+        'analyst@au',
+        'CEWS field monitors report families leaving the eastern neighbourhoods towards the camps since yesterday evening. Numbers not verified yet.',
+      ],
       ['analyst@las', 'تفيد مصادرنا بانتشار رسائل صوتية تحريضية على تطبيقات المراسلة تستهدف مجموعة بعينها. نعمل على التحقق من مصدرها.'],
-      ['member@osapg', 'Thank you. Could you share a transcript of one of the voice messages once verified? It would help the Special Adviser\'s note.'],
+      ['member@osapg', "Thank you. Could you share a transcript of one of the voice messages once verified? It would help the Special Adviser's note."],
       ['analyst@las', 'بالتأكيد، سنرسل النص المترجم خلال اليوم.'],
       ['analyst@igad', 'CEWARN contacts in North Darfur confirm the market was closed this morning; traders cite threats on the road from the east.'],
       ['analyst@au', 'Same picture from two independent sources on our side. We rate the road closure as likely, the displacement figures as unconfirmed.'],
       ['analyst@osapg', 'Noted. Flagging risk factors 7 and 8 for the briefing. Next check-in here at 16:00 UTC.'],
       ['member@las', 'تم استلام النص المترجم وإرفاقه بملف المتابعة لدى الجامعة.'],
     ],
-    edit: { line: 6, body: 'Same picture from two independent sources on our side. We rate the road closure as likely and the displacement figures as unconfirmed for now.' },
-    read: [['analyst@osapg', 9], ['analyst@au', 7], ['member@igad', 2]],
+    edit: {
+      line: 6,
+      body: 'Same picture from two independent sources on our side. We rate the road closure as likely and the displacement figures as unconfirmed for now.',
+    },
+    read: [
+      ['analyst@osapg', 9],
+      ['analyst@au', 7],
+      ['member@igad', 2],
+    ],
   },
   {
-    name: 'Sahel border incidents', country: 'MLI', partners: ['ecowas', 'au'],
+    name: 'Sahel border incidents',
+    country: 'MLI',
+    partners: ['ecowas', 'au'],
     lines: [
-      ['analyst@osapg', 'Fictional demo data — invented conversation. This room follows incidents along the Mali–Burkina Faso border; ECOWARN and CEWS reports welcome in French or English.'],
-      ['analyst@ecowas', 'Données fictives — ECOWARN signale deux incidents près d\'un marché frontalier cette semaine ; des commerçants d\'une communauté auraient été pris pour cible.'],
+      [
+        'analyst@osapg',
+        'Fictional demo data — invented conversation. This room follows incidents along the Mali–Burkina Faso border; ECOWARN and CEWS reports welcome in French or English.',
+      ],
+      [
+        'analyst@ecowas',
+        "Données fictives — ECOWARN signale deux incidents près d'un marché frontalier cette semaine ; des commerçants d'une communauté auraient été pris pour cible.",
+      ],
       ['member@ecowas', 'Nos correspondants notent aussi des messages hostiles sur une radio locale. Nous préparons une note de synthèse.'],
       ['analyst@au', 'Thanks. Is there any sign of local mediation? Our monitors mention elders meeting on the Burkinabè side.'],
       ['analyst@ecowas', 'Oui, une réunion de médiation est prévue samedi. Nous partagerons le compte rendu ici.'],
       ['analyst@osapg', 'Helpful. Let us keep indicator 8.7 (inflammatory media) under watch and compare notes after the mediation meeting.'],
     ],
-    read: [['analyst@osapg', 6], ['analyst@ecowas', 3]],
+    read: [
+      ['analyst@osapg', 6],
+      ['analyst@ecowas', 3],
+    ],
   },
   {
-    name: 'Great Lakes hate speech monitoring', country: 'COD', partners: ['icglr', 'icglr-kenya'],
+    name: 'Great Lakes hate speech monitoring',
+    country: 'COD',
+    partners: ['icglr', 'icglr-kenya'],
     lines: [
       ['analyst@osapg', 'Fictional demo data — invented exchange. A shared space to compare hate speech monitoring in eastern DRC and its echo in the region.'],
-      ['analyst@icglr', 'Données fictives — le Comité régional relève une hausse des publications stigmatisantes visant une communauté dans deux provinces ; échantillon de 40 messages analysés.'],
-      ['analyst@icglr-kenya', 'Some of the same slogans are circulating in diaspora groups followed by our national committee. We can share anonymised examples.'],
-      ['member@osapg', 'Please do, with the platform and date for each; we are mapping the phrases against the Office\'s hate speech guidance.'],
+      [
+        'analyst@icglr',
+        'Données fictives — le Comité régional relève une hausse des publications stigmatisantes visant une communauté dans deux provinces ; échantillon de 40 messages analysés.',
+      ],
+      [
+        'analyst@icglr-kenya',
+        'Some of the same slogans are circulating in diaspora groups followed by our national committee. We can share anonymised examples.',
+      ],
+      ['member@osapg', "Please do, with the platform and date for each; we are mapping the phrases against the Office's hate speech guidance."],
       ['analyst@icglr', 'Nous proposons un point commun la semaine prochaine avec les comités nationaux.'],
     ],
     read: [['analyst@osapg', 5]],
@@ -83,11 +117,13 @@ async function loadRoom(repos: Domain['repos'], rooms: RoomRuntime, demo: DemoRo
     return people.get(speaker)!;
   };
   const creator = await person('analyst@osapg');
-  const partners = await Promise.all(demo.partners.map(async (slug) => {
-    const organisation = await repos.organisations.findBySlug(slug);
-    if (!organisation) throw new Error(`the demo organisation ${slug} is missing`);
-    return organisation;
-  }));
+  const partners = await Promise.all(
+    demo.partners.map(async (slug) => {
+      const organisation = await repos.organisations.findBySlug(slug);
+      if (!organisation) throw new Error(`the demo organisation ${slug} is missing`);
+      return organisation;
+    }),
+  );
   const ctx: ActionContext & { principal: Principal } = { principal: creator, ip: null, userAgent: 'demo loader' };
   const created = await createRoom(rooms, ctx, { name: demo.name, country: demo.country, organisations: partners.map((o) => o._id.toString()) });
   const room = await findRoom(created.id);

@@ -12,7 +12,11 @@ function encodeRfc5987(value: string): string {
 
 /** An ASCII stand-in for `name` for clients that ignore `filename*`: accents dropped, the rest `_`. */
 export function asciiFallback(name: string): string {
-  const ascii = name.normalize('NFKD').replace(/\p{M}/gu, '').replace(/[^\x20-\x7e]/g, '_').replace(/["\\%]/g, '_');
+  const ascii = name
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^\x20-\x7e]/g, '_')
+    .replace(/["\\%]/g, '_');
   const dot = ascii.lastIndexOf('.');
   const stem = dot > 0 ? ascii.slice(0, dot) : ascii;
   const extension = dot > 0 ? ascii.slice(dot) : '';

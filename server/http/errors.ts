@@ -9,7 +9,11 @@ export class HttpError extends Error {
   retryAfterSeconds: number | undefined;
   /** Fields answered beside `error` (the enrolment token of a 403 `mfa_enrolment_required`). */
   extra: Record<string, string> | undefined;
-  constructor(readonly code: ErrorCode, message: string, readonly details?: ErrorBody['details']) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: ErrorBody['details'],
+  ) {
     super(message);
     this.status = ERROR_STATUS[code];
   }
@@ -29,12 +33,19 @@ export function rateLimited(message: string, retryAfterMs: number): HttpError {
 export function isDatabaseDown(error: unknown, depth = 0): boolean {
   if (!(error instanceof Error)) return false;
   const name = error.name;
-  if (name === 'MongoServerSelectionError' || name === 'MongooseServerSelectionError'
-    || name === 'MongoNetworkError' || name === 'MongoNetworkTimeoutError'
-    || name === 'MongoNotConnectedError' || name === 'MongoTopologyClosedError'
-    || name === 'MongoPoolClearedError' || name === 'PoolClearedOnNetworkError'
+  if (
+    name === 'MongoServerSelectionError' ||
+    name === 'MongooseServerSelectionError' ||
+    name === 'MongoNetworkError' ||
+    name === 'MongoNetworkTimeoutError' ||
+    name === 'MongoNotConnectedError' ||
+    name === 'MongoTopologyClosedError' ||
+    name === 'MongoPoolClearedError' ||
+    name === 'PoolClearedOnNetworkError' ||
     // A write on a connection the database has just closed surfaces as Node's own EPIPE error, unwrapped by the driver.
-    || /buffering timed out|Client must be connected|connection .* closed|socket has been ended by the other party/i.test(error.message)) return true;
+    /buffering timed out|Client must be connected|connection .* closed|socket has been ended by the other party/i.test(error.message)
+  )
+    return true;
   // A bulk write (insertMany) whose connection was cut wraps the network error it met.
   const wrapped = error as { cause?: unknown; errorResponse?: unknown };
   return depth < 3 && (isDatabaseDown(wrapped.cause, depth + 1) || isDatabaseDown(wrapped.errorResponse, depth + 1));
@@ -46,13 +57,13 @@ export function toHttpError(error: unknown): HttpError {
   const e = error as { type?: string; status?: number; code?: unknown; name?: string };
   if (e?.type === 'entity.too.large') return new HttpError('payload_too_large', 'The request body is larger than 1 MiB.');
   if (e?.type === 'entity.parse.failed') return new HttpError('invalid_request', 'The request body is not valid JSON.');
-  if (e?.type === 'encoding.unsupported') return new HttpError('invalid_request', 'The request body\'s Content-Encoding is not accepted.');
+  if (e?.type === 'encoding.unsupported') return new HttpError('invalid_request', "The request body's Content-Encoding is not accepted.");
   if (e?.type === 'charset.unsupported') return new HttpError('unsupported_media_type', 'The request body must be UTF-8 JSON.');
   // Any other 4xx a library raised (a body that does not inflate, a path parameter that does not
   // decode, a stream cut off) is malformed input: 400, never 500 (§2 v2).
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
     if (e.status === 413) return new HttpError('payload_too_large', 'The request body is too large.');
-    if (e.status === 415) return new HttpError('unsupported_media_type', 'The request body\'s type is not accepted.');
+    if (e.status === 415) return new HttpError('unsupported_media_type', "The request body's type is not accepted.");
     return new HttpError('invalid_request', 'The request could not be read.');
   }
   if (isDatabaseDown(error)) return new HttpError('unavailable', 'The database is not answering; try again shortly.');

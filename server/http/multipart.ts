@@ -76,7 +76,9 @@ export function receiveUpload<S extends z.ZodType, R>(req: Request, options: Upl
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > options.maxFileBytes + ENVELOPE_BYTES) {
     abandonBody(req);
-    return Promise.reject(new HttpError('payload_too_large', `file: larger than the ${Math.floor(options.maxFileBytes / (1024 * 1024))} MiB a document may have.`));
+    return Promise.reject(
+      new HttpError('payload_too_large', `file: larger than the ${Math.floor(options.maxFileBytes / (1024 * 1024))} MiB a document may have.`),
+    );
   }
   return new Promise<R>((resolve, reject) => {
     let parser: busboy.Busboy;
@@ -118,11 +120,14 @@ export function receiveUpload<S extends z.ZodType, R>(req: Request, options: Upl
       if (decided) return;
       decided = true;
       const done = handling ?? Promise.reject(failure);
-      done.then(async (stored) => {
-        if (!failure) return resolve(stored);
-        await options.discard(stored).catch(() => undefined);
-        reject(failure);
-      }, (error: unknown) => reject(failure ?? error));
+      done.then(
+        async (stored) => {
+          if (!failure) return resolve(stored);
+          await options.discard(stored).catch(() => undefined);
+          reject(failure);
+        },
+        (error: unknown) => reject(failure ?? error),
+      );
     };
 
     parser.on('field', (name, value, info) => {

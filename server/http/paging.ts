@@ -15,8 +15,7 @@ export function decodeCursor(cursor: string, shape: ('string' | 'number')[]): Cu
   } catch {
     key = undefined;
   }
-  const ok = Array.isArray(key) && key.length === shape.length
-    && key.every((v, i) => typeof v === shape[i] && (typeof v !== 'string' || v.length <= 64));
+  const ok = Array.isArray(key) && key.length === shape.length && key.every((v, i) => typeof v === shape[i] && (typeof v !== 'string' || v.length <= 64));
   if (!ok) throw new HttpError('invalid_request', 'cursor: is not a cursor this list gave out.');
   return key as CursorValue[];
 }
@@ -29,8 +28,5 @@ export function toPage<D, T>(docs: D[], limit: number, keyOf: (doc: D) => Cursor
   const more = docs.length > limit;
   const rows = more ? docs.slice(0, limit) : docs;
   const last = rows[rows.length - 1];
-  return {
-    items: rows.map(present),
-    nextCursor: more && last !== undefined ? encodeCursor(keyOf(last)) : null,
-  };
+  return { items: rows.map(present), nextCursor: more && last !== undefined ? encodeCursor(keyOf(last)) : null };
 }

@@ -31,9 +31,8 @@ const CREDENTIAL_CHECKS = /^\/me\/(password|mfa\/setup|mfa\/enable|mfa\/disable)
  */
 export async function createRateLimits(config: Config, log: Logger): Promise<RateLimits> {
   const { windowMs, writes, authFailures } = config.rateLimits;
-  const make = (name: string, max: number, window: number) => (config.redisUrl
-    ? redisRateLimiter(config.redisUrl, rateLimitPrefix(config, name), max, window, log)
-    : Promise.resolve(memoryRateLimiter(max, window)));
+  const make = (name: string, max: number, window: number) =>
+    config.redisUrl ? redisRateLimiter(config.redisUrl, rateLimitPrefix(config, name), max, window, log) : Promise.resolve(memoryRateLimiter(max, window));
   const [writeLimit, sourceFailures, accountFailures] = await Promise.all([
     make('writes', writes, windowMs),
     make('auth-ip', authFailures, windowMs),
@@ -115,5 +114,8 @@ export function sourceOf(ip: string | undefined): string {
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
   const groups = ip.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toLowerCase().replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }

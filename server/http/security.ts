@@ -52,15 +52,25 @@ export function secureSocketIoAnswers(server: Server, path = '/socket.io'): void
  */
 export function answerClientErrors(server: Server): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    if (!socket.writable || (error.code === 'ECONNRESET')) {
+    if (!socket.writable || error.code === 'ECONNRESET') {
       socket.destroy();
       return;
     }
-    const body = JSON.stringify({ error: { code: 'invalid_request', message: 'The request could not be read (a malformed or over-long request line or header).' } });
-    socket.end([
-      'HTTP/1.1 400 Bad Request', 'Content-Type: application/json; charset=utf-8', `Content-Length: ${Buffer.byteLength(body)}`,
-      'X-Content-Type-Options: nosniff', `Content-Security-Policy: ${FALLBACK_CSP}`, 'Connection: close', '', body,
-    ].join('\r\n'));
+    const body = JSON.stringify({
+      error: { code: 'invalid_request', message: 'The request could not be read (a malformed or over-long request line or header).' },
+    });
+    socket.end(
+      [
+        'HTTP/1.1 400 Bad Request',
+        'Content-Type: application/json; charset=utf-8',
+        `Content-Length: ${Buffer.byteLength(body)}`,
+        'X-Content-Type-Options: nosniff',
+        `Content-Security-Policy: ${FALLBACK_CSP}`,
+        'Connection: close',
+        '',
+        body,
+      ].join('\r\n'),
+    );
   });
 }
 // For answers written on the raw socket, where no middleware runs: nothing may load from such an answer.
@@ -84,16 +94,25 @@ const JSON_CODINGS = new Set(['identity', 'gzip', 'deflate', 'br']);
 export const requireAcceptedEncoding: RequestHandler = (req, _res, next) => {
   const header = req.headers['content-encoding'];
   if (header === undefined) return next();
-  const codings = header.toLowerCase().split(',').map((c) => c.trim()).filter((c) => c !== '');
+  const codings = header
+    .toLowerCase()
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
   const accepted = isUpload(req) ? new Set(['identity']) : JSON_CODINGS;
   if (codings.length <= 1 && codings.every((c) => accepted.has(c))) return next();
-  next(new HttpError('invalid_request', `Content-Encoding is not accepted here; send ${isUpload(req) ? 'uploads uncompressed' : 'identity, gzip, deflate or br'}.`));
+  next(
+    new HttpError(
+      'invalid_request',
+      `Content-Encoding is not accepted here; send ${isUpload(req) ? 'uploads uncompressed' : 'identity, gzip, deflate or br'}.`,
+    ),
+  );
 };
 
 // The upload routes (paths under /api): their multipart bodies are streamed by the route itself.
 const UPLOAD_ROUTES = [/^\/documents\/?$/, /^\/documents\/[0-9a-f]{24}\/versions\/?$/];
-const isUpload = (req: Parameters<RequestHandler>[0]) => req.method === 'POST' && UPLOAD_ROUTES.some((route) => route.test(req.path))
-  && req.is('multipart/form-data') !== false;
+const isUpload = (req: Parameters<RequestHandler>[0]) =>
+  req.method === 'POST' && UPLOAD_ROUTES.some((route) => route.test(req.path)) && req.is('multipart/form-data') !== false;
 
 /** Refuses a body that is not JSON on the JSON API, except multipart bodies on the upload routes. */
 export const requireJsonBody: RequestHandler = (req, _res, next) => {

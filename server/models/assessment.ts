@@ -2,13 +2,16 @@ import mongoose, { Schema, type Types } from 'mongoose';
 import { CLASSIFICATIONS, SHARING_SCOPES } from '../../shared/sharing.js';
 import { ASSESSMENT_STATUSES, TRENDS } from '../../shared/schemas/assessments.js';
 
-const riskFactorSchema = new Schema({
-  number: { type: Number, required: true },
-  level: { type: Number, required: true },
-  trend: { type: String, required: true, enum: TRENDS },
-  indicators: { type: [String], default: [] },
-  notes: { type: String, default: '' },
-}, { _id: false, strict: 'throw' });
+const riskFactorSchema = new Schema(
+  {
+    number: { type: Number, required: true },
+    level: { type: Number, required: true },
+    trend: { type: String, required: true, enum: TRENDS },
+    indicators: { type: [String], default: [] },
+    notes: { type: String, default: '' },
+  },
+  { _id: false, strict: 'throw' },
+);
 
 /** The content of an assessment: what a version snapshot keeps. */
 export const assessmentContent = {
@@ -20,10 +23,7 @@ export const assessmentContent = {
   riskFactors: { type: [riskFactorSchema], default: [] },
   status: { type: String, required: true, enum: ASSESSMENT_STATUSES },
   classification: { type: String, required: true, enum: CLASSIFICATIONS },
-  sharing: {
-    scope: { type: String, required: true, enum: SHARING_SCOPES },
-    organisations: { type: [Schema.Types.ObjectId], default: [] },
-  },
+  sharing: { scope: { type: String, required: true, enum: SHARING_SCOPES }, organisations: { type: [Schema.Types.ObjectId], default: [] } },
   version: { type: Number, required: true },
   updatedBy: { type: Schema.Types.ObjectId, required: true },
   updatedAt: { type: Date, required: true },
@@ -34,28 +34,28 @@ export const assessmentContent = {
 // lists filter the catalog without reading versions; the audience below is computed from it.
 const publishedViewSchema = new Schema(assessmentContent, { _id: false, strict: 'throw' });
 
-const assessmentSchema = new Schema({
-  organisationId: { type: Schema.Types.ObjectId, required: true, index: true },
-  country: { type: String, required: true, index: true },
-  ...assessmentContent,
-  createdBy: { type: Schema.Types.ObjectId, required: true },
-  createdAt: { type: Date, required: true },
-  // Who may read it, denormalised from status and sharing ('org:<id>' keys and 'all'): one
-  // equality match serves a visibility filter on MongoDB; the catalog reads the same field.
-  audience: { type: [String], required: true, index: true },
-  // Folded words of title and summary (shared/search.ts): FerretDB has no text index.
-  words: { type: [String], default: [] },
-  // Each version's status and audience (the `audience` keys of its own sharing, owner-only for a
-  // draft): who outside the owner may read it (§5 v2).
-  versions: {
-    type: [{ version: Number, updatedBy: Schema.Types.ObjectId, updatedAt: Date, status: String, audience: [String], _id: false }],
-    default: [],
+const assessmentSchema = new Schema(
+  {
+    organisationId: { type: Schema.Types.ObjectId, required: true, index: true },
+    country: { type: String, required: true, index: true },
+    ...assessmentContent,
+    createdBy: { type: Schema.Types.ObjectId, required: true },
+    createdAt: { type: Date, required: true },
+    // Who may read it, denormalised from status and sharing ('org:<id>' keys and 'all'): one
+    // equality match serves a visibility filter on MongoDB; the catalog reads the same field.
+    audience: { type: [String], required: true, index: true },
+    // Folded words of title and summary (shared/search.ts): FerretDB has no text index.
+    words: { type: [String], default: [] },
+    // Each version's status and audience (the `audience` keys of its own sharing, owner-only for a
+    // draft): who outside the owner may read it (§5 v2).
+    versions: { type: [{ version: Number, updatedBy: Schema.Types.ObjectId, updatedAt: Date, status: String, audience: [String], _id: false }], default: [] },
+    published: { type: publishedViewSchema, default: null },
+    publishedVersion: { type: Number, default: null },
+    deletedAt: { type: Date, default: null },
+    deletedBy: { type: Schema.Types.ObjectId, default: null },
   },
-  published: { type: publishedViewSchema, default: null },
-  publishedVersion: { type: Number, default: null },
-  deletedAt: { type: Date, default: null },
-  deletedBy: { type: Schema.Types.ObjectId, default: null },
-}, { strict: 'throw', versionKey: false });
+  { strict: 'throw', versionKey: false },
+);
 
 /** One risk factor's reading in an assessment. */
 export interface RiskFactorRecord {

@@ -1,15 +1,18 @@
 import mongoose, { Schema } from 'mongoose';
 
-const auditHeadSchema = new Schema({
-  _id: { type: String, required: true },
-  seq: { type: Number, required: true },
-  hash: { type: String, required: true },
-  // A turn asked for by a process that lost the race for the next seq: the writer that keeps winning
-  // holds off `waitMs` once per request (waiter, askedAt), so one busy process cannot starve others.
-  waiter: { type: String, default: null },
-  askedAt: { type: Date, default: null },
-  waitMs: { type: Number, default: 0 },
-}, { strict: 'throw', versionKey: false });
+const auditHeadSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    seq: { type: Number, required: true },
+    hash: { type: String, required: true },
+    // A turn asked for by a process that lost the race for the next seq: the writer that keeps winning
+    // holds off `waitMs` once per request (waiter, askedAt), so one busy process cannot starve others.
+    waiter: { type: String, default: null },
+    askedAt: { type: Date, default: null },
+    waitMs: { type: Number, default: 0 },
+  },
+  { strict: 'throw', versionKey: false },
+);
 
 /**
  * `audit`: where the audit chain ended when last seen: a hint that spares writers a sort to find the tip

@@ -7,39 +7,49 @@ import { CLASSIFICATIONS, SHARING_SCOPES } from '../../shared/sharing.js';
  * number by inserting a record with a unique `_id` — and this record is only their cache, repaired on
  * read when a writer stopped before updating it (repositories/documents.ts).
  */
-const documentSchema = new Schema({
-  organisationId: { type: Schema.Types.ObjectId, required: true, index: true },
-  title: { type: String, required: true },
-  country: { type: String, default: null },
-  classification: { type: String, required: true, enum: CLASSIFICATIONS },
-  sharing: {
-    scope: { type: String, required: true, enum: SHARING_SCOPES },
-    organisations: { type: [Schema.Types.ObjectId], default: [] },
+const documentSchema = new Schema(
+  {
+    organisationId: { type: Schema.Types.ObjectId, required: true, index: true },
+    title: { type: String, required: true },
+    country: { type: String, default: null },
+    classification: { type: String, required: true, enum: CLASSIFICATIONS },
+    sharing: { scope: { type: String, required: true, enum: SHARING_SCOPES }, organisations: { type: [Schema.Types.ObjectId], default: [] } },
+    // The latest file version, denormalised for lists.
+    version: { type: Number, required: true },
+    filename: { type: String, required: true },
+    contentType: { type: String, required: true },
+    size: { type: Number, required: true },
+    sha256: { type: String, required: true },
+    versions: {
+      // `audience`: the audience keys the document had while this version was the latest (§7 v2).
+      type: [
+        {
+          version: Number,
+          size: Number,
+          sha256: String,
+          createdBy: Schema.Types.ObjectId,
+          createdAt: Date,
+          audience: { type: [String], default: undefined },
+          _id: false,
+        },
+      ],
+      default: [],
+    },
+    // The latest metadata revision applied.
+    revision: { type: Number, required: true },
+    // Who may read it ('org:<id>' keys and 'all'), as for assessments (policies/sharing.ts).
+    audience: { type: [String], required: true, index: true },
+    // Folded words of title and file name (shared/search.ts).
+    words: { type: [String], default: [] },
+    createdBy: { type: Schema.Types.ObjectId, required: true },
+    createdAt: { type: Date, required: true },
+    updatedBy: { type: Schema.Types.ObjectId, required: true },
+    updatedAt: { type: Date, required: true },
+    deletedAt: { type: Date, default: null },
+    deletedBy: { type: Schema.Types.ObjectId, default: null },
   },
-  // The latest file version, denormalised for lists.
-  version: { type: Number, required: true },
-  filename: { type: String, required: true },
-  contentType: { type: String, required: true },
-  size: { type: Number, required: true },
-  sha256: { type: String, required: true },
-  versions: {
-    // `audience`: the audience keys the document had while this version was the latest (§7 v2).
-    type: [{ version: Number, size: Number, sha256: String, createdBy: Schema.Types.ObjectId, createdAt: Date, audience: { type: [String], default: undefined }, _id: false }],
-    default: [],
-  },
-  // The latest metadata revision applied.
-  revision: { type: Number, required: true },
-  // Who may read it ('org:<id>' keys and 'all'), as for assessments (policies/sharing.ts).
-  audience: { type: [String], required: true, index: true },
-  // Folded words of title and file name (shared/search.ts).
-  words: { type: [String], default: [] },
-  createdBy: { type: Schema.Types.ObjectId, required: true },
-  createdAt: { type: Date, required: true },
-  updatedBy: { type: Schema.Types.ObjectId, required: true },
-  updatedAt: { type: Date, required: true },
-  deletedAt: { type: Date, default: null },
-  deletedBy: { type: Schema.Types.ObjectId, default: null },
-}, { strict: 'throw', versionKey: false });
+  { strict: 'throw', versionKey: false },
+);
 
 /** One entry of a document's version history. */
 export interface DocumentVersionEntry {

@@ -1,26 +1,26 @@
 import mongoose, { Schema, type Types } from 'mongoose';
 import { CLASSIFICATIONS, SHARING_SCOPES } from '../../shared/sharing.js';
 
-const documentRevisionSchema = new Schema({
-  // `<documentId>:<revision>`: a metadata change (title, country, classification, sharing, deletion)
-  // claims its revision by inserting this record, so two racing changes are applied one after the
-  // other, never one over the other — FerretDB's updates are read-then-write, so a lost update of
-  // `sharing` would silently leave a document visible to organisations it was withdrawn from.
-  _id: { type: String, required: true },
-  documentId: { type: Schema.Types.ObjectId, required: true },
-  revision: { type: Number, required: true },
-  title: { type: String, required: true },
-  country: { type: String, default: null },
-  classification: { type: String, required: true, enum: CLASSIFICATIONS },
-  sharing: {
-    scope: { type: String, required: true, enum: SHARING_SCOPES },
-    organisations: { type: [Schema.Types.ObjectId], default: [] },
+const documentRevisionSchema = new Schema(
+  {
+    // `<documentId>:<revision>`: a metadata change (title, country, classification, sharing, deletion)
+    // claims its revision by inserting this record, so two racing changes are applied one after the
+    // other, never one over the other — FerretDB's updates are read-then-write, so a lost update of
+    // `sharing` would silently leave a document visible to organisations it was withdrawn from.
+    _id: { type: String, required: true },
+    documentId: { type: Schema.Types.ObjectId, required: true },
+    revision: { type: Number, required: true },
+    title: { type: String, required: true },
+    country: { type: String, default: null },
+    classification: { type: String, required: true, enum: CLASSIFICATIONS },
+    sharing: { scope: { type: String, required: true, enum: SHARING_SCOPES }, organisations: { type: [Schema.Types.ObjectId], default: [] } },
+    updatedBy: { type: Schema.Types.ObjectId, required: true },
+    updatedAt: { type: Date, required: true },
+    deletedAt: { type: Date, default: null },
+    deletedBy: { type: Schema.Types.ObjectId, default: null },
   },
-  updatedBy: { type: Schema.Types.ObjectId, required: true },
-  updatedAt: { type: Date, required: true },
-  deletedAt: { type: Date, default: null },
-  deletedBy: { type: Schema.Types.ObjectId, default: null },
-}, { strict: 'throw', versionKey: false });
+  { strict: 'throw', versionKey: false },
+);
 
 /** One metadata revision of a document: its whole metadata after the change. */
 export interface DocumentRevisionDoc {

@@ -1,14 +1,17 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 
-const sessionSchema = new Schema({
-  userId: { type: Schema.Types.ObjectId, required: true, index: true },
-  // Set when the session ends (logout, reuse detected, password change, deactivation).
-  revokedAt: { type: Date, default: null },
-  revokedReason: { type: String, default: null },
-  expiresAt: { type: Date, required: true },
-  ip: { type: String, default: null },
-  userAgent: { type: String, default: null },
-}, { timestamps: true, strict: 'throw' });
+const sessionSchema = new Schema(
+  {
+    userId: { type: Schema.Types.ObjectId, required: true, index: true },
+    // Set when the session ends (logout, reuse detected, password change, deactivation).
+    revokedAt: { type: Date, default: null },
+    revokedReason: { type: String, default: null },
+    expiresAt: { type: Date, required: true },
+    ip: { type: String, default: null },
+    userAgent: { type: String, default: null },
+  },
+  { timestamps: true, strict: 'throw' },
+);
 
 export type SessionDoc = InferSchemaType<typeof sessionSchema> & { _id: mongoose.Types.ObjectId };
 /**

@@ -132,7 +132,8 @@ async function listCollections(db: mongo.Db): Promise<string[]> {
     throw new BackupRefused('a restore into this database has not finished: its content is partial. Run the restore again (with --force) first');
   }
   const odd = names.find((name) => !isRestorableName(name));
-  if (odd !== undefined) throw new BackupRefused(`the database holds a collection the hub never names, ${JSON.stringify(odd)}: is MONGODB_URI the hub's database?`);
+  if (odd !== undefined)
+    throw new BackupRefused(`the database holds a collection the hub never names, ${JSON.stringify(odd)}: is MONGODB_URI the hub's database?`);
   return backupOrder(names);
 }
 
@@ -142,8 +143,13 @@ async function headerOf(db: mongo.Db, collections: string[], hubVersion: string)
     db.collection(COLLECTIONS.users).findOne({ mfaSecret: { $type: 'string' } }, { projection: { mfaSecret: 1 } }),
   ]);
   return {
-    type: 'header', format: FORMAT, formatVersion: FORMAT_VERSION, hubVersion, createdAt: new Date().toISOString(),
-    database: db.databaseName, collections,
+    type: 'header',
+    format: FORMAT,
+    formatVersion: FORMAT_VERSION,
+    hubVersion,
+    createdAt: new Date().toISOString(),
+    database: db.databaseName,
+    collections,
     keyCheck: { organisationKey: organisationKey ? toEjson(organisationKey) : null, sealedSecret: (user?.mfaSecret as string | undefined) ?? null },
   };
 }
@@ -166,17 +172,21 @@ class BackupRun {
   private list: WriteStream | null;
   private listError: Error | null = null;
 
-  constructor(private readonly options: BackupOptions, private readonly writer: BackupWriter, private readonly blobList: string) {
+  constructor(
+    private readonly options: BackupOptions,
+    private readonly writer: BackupWriter,
+    private readonly blobList: string,
+  ) {
     this.list = createWriteStream(blobList, { flags: 'wx', mode: 0o600 });
-    this.list.on('error', (error) => { this.listError = error; });
+    this.list.on('error', (error) => {
+      this.listError = error;
+    });
   }
 
   /** Writes one collection's section: its indexes, then every document (holes in a sequence filled). */
   async collection(name: string): Promise<void> {
     const collection = this.options.db.collection(name);
-    const indexes = (await collection.listIndexes().toArray())
-      .filter((index) => index.name !== '_id_')
-      .map(({ v: _v, ns: _ns, ...index }) => toEjson(index));
+    const indexes = (await collection.listIndexes().toArray()).filter((index) => index.name !== '_id_').map(({ v: _v, ns: _ns, ...index }) => toEjson(index));
     await this.writer.line({ type: 'collection', name, indexes });
     let count = 0;
     await this.eachDocument(name, async (doc) => {
@@ -243,7 +253,7 @@ class BackupRun {
     const list = this.list;
     if (!list) return;
     this.list = null;
-    await new Promise<void>((resolve, reject) => list.end((error?: Error | null) => (error ?? this.listError ? reject(error ?? this.listError) : resolve())));
+    await new Promise<void>((resolve, reject) => list.end((error?: Error | null) => ((error ?? this.listError) ? reject(error ?? this.listError) : resolve())));
   }
 
   /** Copies each listed blob, as stored (encrypted), into the backup. */
@@ -301,7 +311,9 @@ class BackupRun {
     const deletion = _id ? await db.collection(COLLECTIONS.documentRevisions).findOne({ documentId: _id, deletedAt: { $ne: null } }) : null;
     if (!cache?.deletedAt && !deletion) {
       this.missing.push(blobId);
-      this.warnings.push(`blob ${blobId} of document ${documentId} is missing from the blob store (not deleted): that version cannot be downloaded, here or after a restore`);
+      this.warnings.push(
+        `blob ${blobId} of document ${documentId} is missing from the blob store (not deleted): that version cannot be downloaded, here or after a restore`,
+      );
       return;
     }
     this.amended.add(documentId);
@@ -318,15 +330,24 @@ class BackupRun {
 
   totals() {
     return {
-      collections: this.collections, documents: this.documents, amendments: this.amendments,
-      blobs: this.blobCount, blobBytes: this.blobBytes, missingBlobs: this.missing,
+      collections: this.collections,
+      documents: this.documents,
+      amendments: this.amendments,
+      blobs: this.blobCount,
+      blobBytes: this.blobBytes,
+      missingBlobs: this.missing,
     };
   }
 
   summary(): Omit<BackupSummary, 'file' | 'bytes'> {
     return {
-      collections: this.collections, documents: this.documents, blobs: this.blobCount, blobBytes: this.blobBytes,
-      amendments: this.amendments, auditSeq: this.auditSeq, warnings: this.warnings,
+      collections: this.collections,
+      documents: this.documents,
+      blobs: this.blobCount,
+      blobBytes: this.blobBytes,
+      amendments: this.amendments,
+      auditSeq: this.auditSeq,
+      warnings: this.warnings,
     };
   }
 }

@@ -74,8 +74,10 @@ async function openDatabase(config: Config, log: Logger, command: 'backup' | 're
     try {
       return await connect(running.uri, `the embedded database of the hub running on ${config.dataDir} (pid ${running.pid})`);
     } catch (error) {
-      throw new Error(`${path.join(config.dataDir, 'embedded-db.json')} says the hub with pid ${running.pid} serves its database at ${running.uri}, `
-        + `but it does not answer (${(error as Error).message.split('\n')[0]}); if no hub runs on this DATA_DIR, remove that file`);
+      throw new Error(
+        `${path.join(config.dataDir, 'embedded-db.json')} says the hub with pid ${running.pid} serves its database at ${running.uri}, ` +
+          `but it does not answer (${(error as Error).message.split('\n')[0]}); if no hub runs on this DATA_DIR, remove that file`,
+      );
     }
   }
   const embedded = await startEmbeddedDatabase({ dataDir: config.dataDir, ferretdbBin: config.ferretdbBin, log });
@@ -91,9 +93,11 @@ const megabytes = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 /** Runs one command: arguments, configuration, database, Ctrl-C, the one-line failure and the exit code. */
-async function runCommand(command: 'backup' | 'restore', argv: string[], work: (file: string, force: boolean, context: {
-  config: Config; masterKey: MasterKey | null; opened: Opened; signal: AbortSignal;
-}) => Promise<void>): Promise<never> {
+async function runCommand(
+  command: 'backup' | 'restore',
+  argv: string[],
+  work: (file: string, force: boolean, context: { config: Config; masterKey: MasterKey | null; opened: Opened; signal: AbortSignal }) => Promise<void>,
+): Promise<never> {
   const force = argv.includes('--force');
   const files = argv.filter((arg) => arg !== '--force');
   if (files.length !== 1 || files[0]!.startsWith('-')) {
@@ -130,9 +134,7 @@ async function runCommand(command: 'backup' | 'restore', argv: string[], work: (
 export function backupCommand(argv: string[]): Promise<never> {
   return runCommand('backup', argv, async (file, force, { config, masterKey, opened, signal }) => {
     say(`backing up ${opened.where} and ${path.join(config.dataDir, 'blobs')} to ${file}`);
-    const summary = await createBackup({
-      db: opened.db, blobs: createBlobStore(config.dataDir), file, hubVersion: config.version, masterKey, force, signal,
-    });
+    const summary = await createBackup({ db: opened.db, blobs: createBlobStore(config.dataDir), file, hubVersion: config.version, masterKey, force, signal });
     for (const warning of summary.warnings) say(`warning: ${warning}`);
     const lines = [
       `Backup written: ${summary.file} (${megabytes(summary.bytes)})`,
@@ -157,7 +159,8 @@ export function restoreCommand(argv: string[]): Promise<never> {
       `  ${trailer.collections} collections, ${trailer.documents} documents, ${trailer.blobs} document blobs (${megabytes(trailer.blobBytes)}); indexes built.`,
       `  Start the hub on it with the same master key${masterKey ? ` (${masterKey.source})` : ''}.`,
     ];
-    if (trailer.missingBlobs.length > 0) lines.push(`  ${trailer.missingBlobs.length} blobs were already missing when the backup was made: ${trailer.missingBlobs.join(', ')}`);
+    if (trailer.missingBlobs.length > 0)
+      lines.push(`  ${trailer.missingBlobs.length} blobs were already missing when the backup was made: ${trailer.missingBlobs.join(', ')}`);
     process.stdout.write(lines.join('\n') + '\n');
   });
 }

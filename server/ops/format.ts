@@ -78,7 +78,9 @@ export class BackupWriter {
     // 'wx': never overwrites; `flush`: fsynced before close.
     this.out = createWriteStream(file, { flags: 'wx', mode: 0o600, flush: true });
     this.done = new Promise((resolve, reject) => pipeline(this.gzip, this.out, (error) => (error ? reject(error) : resolve())));
-    this.done.catch((error: Error) => { this.failed = error; });
+    this.done.catch((error: Error) => {
+      this.failed = error;
+    });
   }
 
   /** Writes one record. */
@@ -184,7 +186,9 @@ export async function* readBackup(file: string): AsyncGenerator<BackupEntry> {
   let blob: { id: string; size: number; hash: Hash } | null = null;
   const totals = { collections: 0, documents: 0, amendments: 0, blobs: 0, blobBytes: 0 };
   let ended = false;
-  const fail = (why: string): never => { throw new BackupFileError(`line ${number}: ${why}`); };
+  const fail = (why: string): never => {
+    throw new BackupFileError(`line ${number}: ${why}`);
+  };
 
   for await (const line of linesOf(file)) {
     number++;
@@ -209,7 +213,8 @@ export async function* readBackup(file: string): AsyncGenerator<BackupEntry> {
         collection.count++;
         yield { kind: 'doc', collection: collection.name, doc: document(record.d, number) };
       } else if (type === 'collectionEnd' && record.name === collection.name) {
-        if (record.count !== collection.count) fail(`collection ${collection.name} holds ${collection.count} documents, not the ${String(record.count)} written`);
+        if (record.count !== collection.count)
+          fail(`collection ${collection.name} holds ${collection.count} documents, not the ${String(record.count)} written`);
         totals.collections++;
         totals.documents += collection.count;
         yield { kind: 'collectionEnd', name: collection.name, count: collection.count };
@@ -243,7 +248,11 @@ export async function* readBackup(file: string): AsyncGenerator<BackupEntry> {
         if (!isRestorableName(record.name) || !header.collections.includes(record.name)) fail('a collection the header does not list');
         if (!Array.isArray(record.indexes)) fail('a collection without its indexes');
         collection = { name: record.name as string, count: 0 };
-        yield { kind: 'collection', name: collection.name, indexes: (record.indexes as unknown[]).map((index) => EJSON.deserialize(index as object, { relaxed: false }) as Record<string, unknown>) };
+        yield {
+          kind: 'collection',
+          name: collection.name,
+          indexes: (record.indexes as unknown[]).map((index) => EJSON.deserialize(index as object, { relaxed: false }) as Record<string, unknown>),
+        };
         break;
       case 'amend':
         if (!isRestorableName(record.collection)) fail('an amendment of an invalid collection');

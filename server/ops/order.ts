@@ -66,6 +66,5 @@ function rankOf(name: string): number {
 /** `collections` in the order a backup reads them (within a rank: as listed in rank 2, then by name, block numbers numerically). */
 export function backupOrder(collections: string[]): string[] {
   const within = (name: string) => names(rank2).indexOf(name);
-  return [...collections].sort((a, b) => rankOf(a) - rankOf(b) || within(a) - within(b)
-    || a.localeCompare(b, 'en', { numeric: true }));
+  return [...collections].sort((a, b) => rankOf(a) - rankOf(b) || within(a) - within(b) || a.localeCompare(b, 'en', { numeric: true }));
 }

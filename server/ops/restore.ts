@@ -84,8 +84,12 @@ async function refuseFilledTarget(options: RestoreOptions): Promise<void> {
     const what = [
       state.filled.length > 0 ? `the database holds data (${state.filled.slice(0, 3).join(', ')}${state.filled.length > 3 ? ', …' : ''})` : '',
       state.blobFiles > 0 ? `${options.blobDir} holds ${state.blobFiles} blobs` : '',
-    ].filter(Boolean).join(' and ');
-    throw new RestoreRefused(`${what}: a restore only goes into an empty database and blob directory. Point MONGODB_URI / DATA_DIR at empty ones, or pass --force to replace everything there`);
+    ]
+      .filter(Boolean)
+      .join(' and ');
+    throw new RestoreRefused(
+      `${what}: a restore only goes into an empty database and blob directory. Point MONGODB_URI / DATA_DIR at empty ones, or pass --force to replace everything there`,
+    );
   }
 }
 

@@ -16,7 +16,8 @@ export class MasterKeyError extends Error {
   override readonly name = 'MasterKeyError';
 }
 
-const HINT = 'Restore with the HUB_MASTER_KEY of the hub that made the backup: set HUB_MASTER_KEY, or copy that hub\'s DATA_DIR/secrets/master.key into this DATA_DIR/secrets/.';
+const HINT =
+  "Restore with the HUB_MASTER_KEY of the hub that made the backup: set HUB_MASTER_KEY, or copy that hub's DATA_DIR/secrets/master.key into this DATA_DIR/secrets/.";
 
 /** Unwraps one organisation key of the backup (a document as read back from Extended JSON). */
 function checkOrganisationKey(masterKey: MasterKey, doc: Record<string, unknown>): void {
@@ -24,7 +25,9 @@ function checkOrganisationKey(masterKey: MasterKey, doc: Record<string, unknown>
   try {
     unwrap(masterKey.key, key as Parameters<typeof unwrap>[1]);
   } catch {
-    throw new MasterKeyError(`the master key from ${masterKey.source} does not match this backup: the data key of organisation ${String(doc._id)} does not unwrap with it. ${HINT}`);
+    throw new MasterKeyError(
+      `the master key from ${masterKey.source} does not match this backup: the data key of organisation ${String(doc._id)} does not unwrap with it. ${HINT}`,
+    );
   }
 }
 
@@ -45,7 +48,8 @@ export function checkHeaderKeys(header: BackupHeader, masterKey: MasterKey | nul
     if (!required) return;
     throw new MasterKeyError(`this backup holds data sealed with a master key, and none is configured. ${HINT}`);
   }
-  if (organisationKey) checkOrganisationKey(masterKey, mongoose.mongo.BSON.EJSON.deserialize(organisationKey as object, { relaxed: false }) as Record<string, unknown>);
+  if (organisationKey)
+    checkOrganisationKey(masterKey, mongoose.mongo.BSON.EJSON.deserialize(organisationKey as object, { relaxed: false }) as Record<string, unknown>);
   if (sealedSecret) checkSealedSecret(masterKey, sealedSecret);
 }
 
@@ -61,7 +65,11 @@ export interface VerifiedBackup {
  * every organisation key in it unwraps with it (the header's sample first, so a wrong key is reported
  * at once). Without a master key, a backup holding sealed data fails if `keyRequired`.
  */
-export async function verifyBackup(file: string, masterKey: MasterKey | null, options: { keyRequired: boolean; signal?: AbortSignal | undefined }): Promise<VerifiedBackup> {
+export async function verifyBackup(
+  file: string,
+  masterKey: MasterKey | null,
+  options: { keyRequired: boolean; signal?: AbortSignal | undefined },
+): Promise<VerifiedBackup> {
   const { keyRequired, signal } = options;
   let header: BackupHeader | null = null;
   let firstChunk = false;

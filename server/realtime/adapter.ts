@@ -41,10 +41,11 @@ function guardUnawaited(client: RedisClient, methods: readonly string[], log: Lo
   const commands = client as unknown as Record<string, Command>;
   for (const name of methods) {
     const original = commands[name]!.bind(client);
-    commands[name] = (...args: unknown[]) => original(...args).catch((error: unknown) => {
-      log.warn({ err: (error as Error).message, command: name }, 'redis command failed; a socket.io event may not have reached other processes');
-      return undefined;
-    });
+    commands[name] = (...args: unknown[]) =>
+      original(...args).catch((error: unknown) => {
+        log.warn({ err: (error as Error).message, command: name }, 'redis command failed; a socket.io event may not have reached other processes');
+        return undefined;
+      });
   }
 }
 

@@ -69,9 +69,7 @@ export async function attachRealtime(server: HttpServer, domain: Domain, log: Lo
   });
   io.on('user:changed', (userId) => principals.forget({ userId }));
   // The other processes keep rooms in memory too (services/rooms/roomCache.ts): tell them of a change.
-  const unsubscribeRooms = redis
-    ? domainEvents.subscribe('room.changed', (event) => io.serverSideEmit('room:changed', event.roomId))
-    : () => undefined;
+  const unsubscribeRooms = redis ? domainEvents.subscribe('room.changed', (event) => io.serverSideEmit('room:changed', event.roomId)) : () => undefined;
   io.on('room:changed', (roomId) => rooms.cache.forget(roomId));
   // Each room's messages are stored by one process at a time (roomWriters.ts).
   const writers = redis ? routeRoomWriters(io, redis.commands, hubRedisPrefix(config, 'rw', 'rooms'), log, rooms.writer) : undefined;

@@ -1,9 +1,7 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { AckAnswer } from '../../shared/events.js';
-import {
-  DeletePayload, EditPayload, HistoryPayload, RoomIdPayload, SendPayload, TypingPayload,
-} from '../../shared/schemas/rooms.js';
+import { DeletePayload, EditPayload, HistoryPayload, RoomIdPayload, SendPayload, TypingPayload } from '../../shared/schemas/rooms.js';
 import type { Principal } from '../auth/principal.js';
 import type { PrincipalCache } from '../auth/principalCache.js';
 import { notFound, rateLimited, toHttpError } from '../http/errors.js';
@@ -61,7 +59,12 @@ async function memberRoom(rooms: RoomRuntime, p: Principal, roomId: string) {
  * `{ok: true, ...}` or `{ok: false, error}` with the codes of §2 — never a stack trace.
  */
 function handle<S extends z.ZodType>(
-  socket: HubSocket, principals: PrincipalCache, log: Logger, calls: RateLimiter, event: string, schema: S,
+  socket: HubSocket,
+  principals: PrincipalCache,
+  log: Logger,
+  calls: RateLimiter,
+  event: string,
+  schema: S,
   action: (payload: z.infer<S>, p: Principal) => Promise<object>,
 ): void {
   const on = socket.on.bind(socket) as unknown as (name: string, listener: (payload: unknown, ack: unknown) => void) => void;

@@ -49,8 +49,15 @@ const toWire = (draft: MessageDraft): AppendRequest['draft'] => ({ ...draft, cre
 
 /** The draft as the sender's process built it; anything else (it came through Redis) is refused. */
 function fromWire(draft: AppendRequest['draft'] | undefined): MessageDraft | null {
-  if (!draft || typeof draft.roomId !== 'string' || typeof draft.body !== 'string' || !Array.isArray(draft.attachments)
-    || typeof draft.author?.id !== 'string' || typeof draft.createdAt !== 'string') return null;
+  if (
+    !draft ||
+    typeof draft.roomId !== 'string' ||
+    typeof draft.body !== 'string' ||
+    !Array.isArray(draft.attachments) ||
+    typeof draft.author?.id !== 'string' ||
+    typeof draft.createdAt !== 'string'
+  )
+    return null;
   return {
     roomId: draft.roomId,
     author: { id: draft.author.id, name: String(draft.author.name), organisationId: String(draft.author.organisationId) },
@@ -94,7 +101,10 @@ export function routeRoomWriters(io: HubServer, redis: RedisClient, prefix: stri
     if (hit && hit.until > now && (hit.writer === self || redisOk)) return hit.writer;
     if (!redisOk) return null;
     try {
-      const [writer, ttl] = await within(redis.eval(TAKE, { keys: [leaseKey(roomId)], arguments: [self, String(LEASE_MS)] }), REDIS_ANSWER_MS, 'redis') as [string, number];
+      const [writer, ttl] = (await within(redis.eval(TAKE, { keys: [leaseKey(roomId)], arguments: [self, String(LEASE_MS)] }), REDIS_ANSWER_MS, 'redis')) as [
+        string,
+        number,
+      ];
       if (known.size >= MAX_KNOWN) for (const [id, entry] of known) if (entry.until <= now) known.delete(id);
       // Ours is renewed at half its life, on the next message after that.
       known.set(roomId, { writer, until: now + (writer === self ? LEASE_MS / 2 : Math.min(Math.max(ttl, 0), OTHERS_KNOWN_MS)) });
@@ -102,7 +112,7 @@ export function routeRoomWriters(io: HubServer, redis: RedisClient, prefix: stri
       return writer;
     } catch (error) {
       suspectUntil = Date.now() + SUSPECT_MS;
-      if (!warned) log.warn({ err: (error as Error).message }, 'room writer leases unavailable; each process stores its own senders\' messages');
+      if (!warned) log.warn({ err: (error as Error).message }, "room writer leases unavailable; each process stores its own senders' messages");
       warned = true;
       return null;
     }
@@ -120,7 +130,7 @@ export function routeRoomWriters(io: HubServer, redis: RedisClient, prefix: stri
     const request: AppendRequest = { writer, draft: toWire(draft), key: key ?? null };
     let answers: (AppendAnswer | null)[];
     try {
-      answers = await within(io.serverSideEmitWithAck('room:append', request), FORWARD_MS, 'the room\'s writer');
+      answers = await within(io.serverSideEmitWithAck('room:append', request), FORWARD_MS, "the room's writer");
     } catch (error) {
       // Some process did not answer in time: if the writer did, its answer stands.
       answers = (error as { responses?: (AppendAnswer | null)[] }).responses ?? [];
@@ -130,7 +140,7 @@ export function routeRoomWriters(io: HubServer, redis: RedisClient, prefix: stri
       known.delete(draft.roomId);
       suspectUntil = Date.now() + SUSPECT_MS;
       // The writer may still store this one: the sender retries with its clientMsgId, which finds it.
-      throw new HttpError('unavailable', 'The room\'s writer did not answer in time; try again shortly.');
+      throw new HttpError('unavailable', "The room's writer did not answer in time; try again shortly.");
     }
     return answers.find((a) => a !== null) ?? 'gone';
   }
@@ -157,7 +167,9 @@ export function routeRoomWriters(io: HubServer, redis: RedisClient, prefix: stri
       reply(null);
       return;
     }
-    const answered = append(request).then(reply).catch(() => undefined);
+    const answered = append(request)
+      .then(reply)
+      .catch(() => undefined);
     appending.add(answered);
     void answered.finally(() => appending.delete(answered));
   });
@@ -188,7 +200,9 @@ export function routeRoomWriters(io: HubServer, redis: RedisClient, prefix: stri
       let grace: NodeJS.Timeout | undefined;
       await Promise.race([
         Promise.allSettled([...appending]),
-        new Promise((resolve) => { grace = setTimeout(resolve, CLOSE_GRACE_MS); }),
+        new Promise((resolve) => {
+          grace = setTimeout(resolve, CLOSE_GRACE_MS);
+        }),
       ]);
       clearTimeout(grace);
       const mine = [...known].filter(([, entry]) => entry.writer === self).map(([roomId]) => roomId);

@@ -38,7 +38,9 @@ export async function sweepSessions(io: HubServer, repos: SweptRepositories): Pr
 export function startSessionSweep(io: HubServer, repos: SweptRepositories, log: Logger): () => void {
   const timer = setInterval(() => {
     sweepSessions(io, repos).then(
-      (cut) => { if (cut > 0) log.info({ cut }, 'sockets of ended sessions disconnected by the sweep'); },
+      (cut) => {
+        if (cut > 0) log.info({ cut }, 'sockets of ended sessions disconnected by the sweep');
+      },
       (error: unknown) => log.warn({ err: (error as Error).message }, 'session sweep failed'),
     );
   }, SWEEP_MS);

@@ -71,12 +71,15 @@ export class AssessmentRepository {
   async derive(next: AssessmentDoc, previous: AssessmentDoc): Promise<AssessmentDoc> {
     const officeId = await this.organisations.officeId();
     const before = lastPublished(previous);
-    next.published = next.status === 'published' ? contentOf(next) : (before ? contentOf(before) : null);
+    next.published = next.status === 'published' ? contentOf(next) : before ? contentOf(before) : null;
     next.publishedVersion = next.published?.version ?? null;
     next.audience = audienceOf({ organisationId: next.organisationId, sharing: next.published?.sharing ?? next.sharing, draft: !next.published }, officeId);
     next.words = searchWords(next.title, next.summary ?? '');
     const audience = audienceOf({ organisationId: next.organisationId, sharing: next.sharing, draft: next.status === 'draft' }, officeId);
-    next.versions = [...(previous.versions ?? []), { version: next.version, updatedBy: next.updatedBy, updatedAt: next.updatedAt, status: next.status, audience }];
+    next.versions = [
+      ...(previous.versions ?? []),
+      { version: next.version, updatedBy: next.updatedBy, updatedAt: next.updatedAt, status: next.status, audience },
+    ];
     return next;
   }
 
@@ -93,7 +96,11 @@ export class AssessmentRepository {
    * assessment up to the winner's version (the winner may have died before updating it).
    */
   async saveVersion(current: AssessmentDoc, next: AssessmentDoc): Promise<boolean> {
-    const claimed = await claimNext(current, () => AssessmentVersion.create(snapshotOf(next)), (doc) => this.settle(doc));
+    const claimed = await claimNext(
+      current,
+      () => AssessmentVersion.create(snapshotOf(next)),
+      (doc) => this.settle(doc),
+    );
     if (!claimed.won) return false;
     await this.write(next);
     return true;
@@ -146,13 +153,23 @@ export class AssessmentRepository {
     const published = doc.published
       ? { ...doc.published, updatedAt: times[doc.published.version - 1]!, publishedAt: publishedAtOf(doc.published.version) }
       : null;
-    await Assessment.updateOne({ _id: id }, { $set: {
-      createdAt: times[0], updatedAt: times[times.length - 1], publishedAt: publishedAtOf(times.length), published,
-      versions: doc.versions.map((v, i) => ({ ...v, updatedAt: times[i] })),
-    } });
-    await Promise.all(times.map((updatedAt, i) => AssessmentVersion.updateOne({ _id: versionKey(id, i + 1) }, { $set: {
-      createdAt: times[0], updatedAt, publishedAt: publishedAtOf(i + 1),
-    } })));
+    await Assessment.updateOne(
+      { _id: id },
+      {
+        $set: {
+          createdAt: times[0],
+          updatedAt: times[times.length - 1],
+          publishedAt: publishedAtOf(times.length),
+          published,
+          versions: doc.versions.map((v, i) => ({ ...v, updatedAt: times[i] })),
+        },
+      },
+    );
+    await Promise.all(
+      times.map((updatedAt, i) =>
+        AssessmentVersion.updateOne({ _id: versionKey(id, i + 1) }, { $set: { createdAt: times[0], updatedAt, publishedAt: publishedAtOf(i + 1) } }),
+      ),
+    );
     await publishChange(ASSESSMENT_FEED, id);
   }
 

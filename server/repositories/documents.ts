@@ -32,10 +32,16 @@ const wordsOf = (title: string, filename: string) => searchWords(title, filename
 function applyVersion(doc: DocumentDoc, v: DocumentVersionDoc): DocumentDoc {
   return {
     ...doc,
-    version: v.version, filename: v.filename, contentType: v.contentType, size: v.size, sha256: v.sha256,
-    versions: [...doc.versions.filter((e) => e.version < v.version),
+    version: v.version,
+    filename: v.filename,
+    contentType: v.contentType,
+    size: v.size,
+    sha256: v.sha256,
+    versions: [
+      ...doc.versions.filter((e) => e.version < v.version),
       // A new version starts from the audience of this moment (§7 v2); widening while it is the latest adds to it.
-      { version: v.version, size: v.size, sha256: v.sha256, createdBy: v.createdBy, createdAt: v.createdAt, audience: doc.audience }],
+      { version: v.version, size: v.size, sha256: v.sha256, createdBy: v.createdBy, createdAt: v.createdAt, audience: doc.audience },
+    ],
     words: wordsOf(doc.title, v.filename),
     updatedBy: v.createdBy,
     updatedAt: v.createdAt > doc.updatedAt ? v.createdAt : doc.updatedAt,
@@ -47,9 +53,13 @@ function applyRevision(doc: DocumentDoc, r: DocumentRevisionDoc, officeId: strin
   return {
     ...doc,
     versions: doc.versions.map((e) => (e.version === doc.version ? { ...e, audience: [...new Set([...(e.audience ?? []), ...audience])] } : e)),
-    revision: r.revision, title: r.title, country: r.country ?? null, classification: r.classification,
+    revision: r.revision,
+    title: r.title,
+    country: r.country ?? null,
+    classification: r.classification,
     sharing: { scope: r.sharing.scope, organisations: r.sharing.organisations ?? [] },
-    deletedAt: r.deletedAt ?? null, deletedBy: r.deletedBy ?? null,
+    deletedAt: r.deletedAt ?? null,
+    deletedBy: r.deletedBy ?? null,
     audience,
     words: wordsOf(r.title, doc.filename),
     updatedBy: r.updatedBy,
@@ -89,13 +99,29 @@ export class DocumentRepository {
   async create(first: NewVersion, metadata: Metadata & Pick<DocumentRevisionDoc, 'updatedBy'>): Promise<DocumentDoc> {
     const id = first.documentId.toString();
     const version: DocumentVersionDoc = { _id: documentVersionKey(id, 1), ...first, version: 1 };
-    const revision: DocumentRevisionDoc = { _id: documentRevisionKey(id, 1), documentId: first.documentId, revision: 1, ...metadata, updatedAt: first.createdAt };
+    const revision: DocumentRevisionDoc = {
+      _id: documentRevisionKey(id, 1),
+      documentId: first.documentId,
+      revision: 1,
+      ...metadata,
+      updatedAt: first.createdAt,
+    };
     await DocumentVersion.create(version);
     await DocumentRevision.create(revision);
     const base = {
-      _id: version.documentId, organisationId: version.organisationId, title: revision.title, filename: version.filename,
-      versions: [], version: 0, revision: 0, words: [], audience: [],
-      createdBy: version.createdBy, createdAt: version.createdAt, updatedBy: version.createdBy, updatedAt: version.createdAt,
+      _id: version.documentId,
+      organisationId: version.organisationId,
+      title: revision.title,
+      filename: version.filename,
+      versions: [],
+      version: 0,
+      revision: 0,
+      words: [],
+      audience: [],
+      createdBy: version.createdBy,
+      createdAt: version.createdAt,
+      updatedBy: version.createdBy,
+      updatedAt: version.createdAt,
     } as unknown as DocumentDoc;
     const doc = applyRevision(applyVersion(base, version), revision, await this.organisations.officeId());
     await Document.create(doc);
@@ -130,10 +156,15 @@ export class DocumentRepository {
    * they claimed). Answers the document with the version applied.
    */
   async addVersion(current: DocumentDoc, record: Omit<NewVersion, 'version'>): Promise<DocumentDoc> {
-    const claimed = await claimNext(current, (doc) => {
-      const version = doc.version + 1;
-      return DocumentVersion.create({ _id: documentVersionKey(doc._id.toString(), version), ...record, version });
-    }, (doc) => this.settle(doc), MAX_CLAIM_ATTEMPTS);
+    const claimed = await claimNext(
+      current,
+      (doc) => {
+        const version = doc.version + 1;
+        return DocumentVersion.create({ _id: documentVersionKey(doc._id.toString(), version), ...record, version });
+      },
+      (doc) => this.settle(doc),
+      MAX_CLAIM_ATTEMPTS,
+    );
     if (!claimed.won) throw new Error('could not claim a document version');
     return this.settle(claimed.doc);
   }
@@ -144,19 +175,31 @@ export class DocumentRepository {
    * race `change` is applied again on top of the winner's revision.
    */
   async addRevision(current: DocumentDoc, change: (doc: DocumentDoc) => Metadata, by: DocumentRevisionDoc['updatedBy']): Promise<DocumentDoc> {
-    const claimed = await claimNext(current, (doc) => {
-      const revision = doc.revision + 1;
-      return DocumentRevision.create({
-        _id: documentRevisionKey(doc._id.toString(), revision), documentId: doc._id, revision, ...change(doc), updatedBy: by, updatedAt: new Date(),
-      });
-    }, (doc) => this.settle(doc), MAX_CLAIM_ATTEMPTS);
+    const claimed = await claimNext(
+      current,
+      (doc) => {
+        const revision = doc.revision + 1;
+        return DocumentRevision.create({
+          _id: documentRevisionKey(doc._id.toString(), revision),
+          documentId: doc._id,
+          revision,
+          ...change(doc),
+          updatedBy: by,
+          updatedAt: new Date(),
+        });
+      },
+      (doc) => this.settle(doc),
+      MAX_CLAIM_ATTEMPTS,
+    );
     if (!claimed.won) throw new Error('could not claim a document revision');
     return this.settle(claimed.doc);
   }
 
   /** The blob ids of every version of a document. */
   async blobIdsOf(doc: DocumentDoc): Promise<string[]> {
-    const versions = await Promise.all(doc.versions.map((v) => DocumentVersion.findById(documentVersionKey(doc._id.toString(), v.version), { blobId: 1 }).lean()));
+    const versions = await Promise.all(
+      doc.versions.map((v) => DocumentVersion.findById(documentVersionKey(doc._id.toString(), v.version), { blobId: 1 }).lean()),
+    );
     return versions.flatMap((v) => (v ? [v.blobId] : []));
   }
 

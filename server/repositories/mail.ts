@@ -25,7 +25,11 @@ export class MailRepository {
 
   /** Mails due at `now`, earliest first. */
   due(now: Date, limit: number): Promise<QueuedMail[]> {
-    return OutboxMail.find({ dueAt: mongoose.trusted({ $lte: now }) }).sort({ dueAt: 1 }).limit(limit).lean<QueuedMail[]>().exec();
+    return OutboxMail.find({ dueAt: mongoose.trusted({ $lte: now }) })
+      .sort({ dueAt: 1 })
+      .limit(limit)
+      .lean<QueuedMail[]>()
+      .exec();
   }
 
   /** One queued mail, or null once it is gone. */

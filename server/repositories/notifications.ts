@@ -73,9 +73,11 @@ export class NotificationRepository {
     const previous = this.queues.get(userId) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(() => this.insertNext(userId, item));
     this.queues.set(userId, next);
-    void next.finally(() => {
-      if (this.queues.get(userId) === next) this.queues.delete(userId);
-    }).catch(() => undefined);
+    void next
+      .finally(() => {
+        if (this.queues.get(userId) === next) this.queues.delete(userId);
+      })
+      .catch(() => undefined);
     return next;
   }
 
@@ -99,7 +101,12 @@ export class NotificationRepository {
     if (head === 0) return false;
     const last = blockOf(head);
     for (const block of last > 0 ? [last, last - 1] : [last]) {
-      if (await this.log(userId).block(block).findOne({ key }, { projection: { _id: 1 } })) return true;
+      if (
+        await this.log(userId)
+          .block(block)
+          .findOne({ key }, { projection: { _id: 1 } })
+      )
+        return true;
     }
     return false;
   }
@@ -126,7 +133,10 @@ export class NotificationRepository {
     const head = await this.head(userId);
     const out: StoredNotification[] = [];
     for (let block = blockOf(head); head > 0 && block >= 0; block--) {
-      const rows = await this.log(userId).block(block).find({ createdAt: { $gte: since } }).toArray();
+      const rows = await this.log(userId)
+        .block(block)
+        .find({ createdAt: { $gte: since } })
+        .toArray();
       out.push(...rows);
       // Blocks fill in time order: a block that is not wholly recent ends the search.
       if (rows.length < (block === blockOf(head) ? head - firstSeqOf(block) + 1 : 1000)) break;

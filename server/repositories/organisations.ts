@@ -28,7 +28,9 @@ export class OrganisationRepository {
 
   /** Whether each of these organisations is active (the socket sweep); unknown ids are left out. */
   states(ids: mongoose.Types.ObjectId[]): Promise<Pick<OrganisationDoc, '_id' | 'active'>[]> {
-    return Organisation.find({ _id: mongoose.trusted({ $in: ids }) }, { active: 1 }).lean<Pick<OrganisationDoc, '_id' | 'active'>[]>().exec();
+    return Organisation.find({ _id: mongoose.trusted({ $in: ids }) }, { active: 1 })
+      .lean<Pick<OrganisationDoc, '_id' | 'active'>[]>()
+      .exec();
   }
 
   /** Whether `id` names an active organisation. */

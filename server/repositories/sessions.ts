@@ -36,7 +36,8 @@ export class SessionRepository {
   /** Whether each of these sessions was ended and when it expires (the socket sweep); unknown ids are left out. */
   states(ids: string[]): Promise<Pick<SessionDoc, '_id' | 'userId' | 'revokedAt' | 'expiresAt'>[]> {
     return Session.find({ _id: mongoose.trusted({ $in: ids }) }, { userId: 1, revokedAt: 1, expiresAt: 1 })
-      .lean<Pick<SessionDoc, '_id' | 'userId' | 'revokedAt' | 'expiresAt'>[]>().exec();
+      .lean<Pick<SessionDoc, '_id' | 'userId' | 'revokedAt' | 'expiresAt'>[]>()
+      .exec();
   }
 
   /** Marks a session ended; answers its user, or null when it was unknown or already ended. */

@@ -38,13 +38,16 @@ export class UserRepository {
   /** The users of these ids that exist (one query for a batch). */
   findMany(ids: string[]): Promise<UserDoc[]> {
     const valid = ids.filter((id) => mongoose.isValidObjectId(id)).map((id) => new mongoose.Types.ObjectId(id));
-    return User.find({ _id: mongoose.trusted({ $in: valid }) }).lean<UserDoc[]>().exec();
+    return User.find({ _id: mongoose.trusted({ $in: valid }) })
+      .lean<UserDoc[]>()
+      .exec();
   }
 
   /** Whether each of these users is active, and their organisation (the socket sweep); unknown ids are left out. */
   states(ids: mongoose.Types.ObjectId[]): Promise<Pick<UserDoc, '_id' | 'active' | 'organisationId'>[]> {
     return User.find({ _id: mongoose.trusted({ $in: ids }) }, { active: 1, organisationId: 1 })
-      .lean<Pick<UserDoc, '_id' | 'active' | 'organisationId'>[]>().exec();
+      .lean<Pick<UserDoc, '_id' | 'active' | 'organisationId'>[]>()
+      .exec();
   }
 
   /** The user of an email, or null. */

@@ -1,23 +1,32 @@
 import { Router, type Request } from 'express';
 import {
-  CountryParams, CreateAssessmentBody, CreateCommentBody, ListAssessmentsQuery, PublishAssessmentBody,
-  UpdateAssessmentBody, VersionParams,
+  CountryParams,
+  CreateAssessmentBody,
+  CreateCommentBody,
+  ListAssessmentsQuery,
+  PublishAssessmentBody,
+  UpdateAssessmentBody,
+  VersionParams,
 } from '../../shared/schemas/assessments.js';
 import { IdParams, PageQuery } from '../../shared/schemas/common.js';
 import { auth, principalOf } from '../auth/passport.js';
 import type { Domain } from '../domain.js';
 import { notFound } from '../http/errors.js';
 import { input, validate } from '../http/validate.js';
-import {
-  canCreateAssessment, deleteAssessmentVerdict, editAssessmentVerdict, readAssessmentVerdict,
-} from '../policies/assessment.js';
+import { canCreateAssessment, deleteAssessmentVerdict, editAssessmentVerdict, readAssessmentVerdict } from '../policies/assessment.js';
 import { authorize } from '../policies/helpers.js';
 import {
-  addComment, countryOverview, listAssessments, listComments, listVersions, readAssessment, readVersion, recordBulkRead, riskMap,
+  addComment,
+  countryOverview,
+  listAssessments,
+  listComments,
+  listVersions,
+  readAssessment,
+  readVersion,
+  recordBulkRead,
+  riskMap,
 } from '../services/assessments/queries.js';
-import {
-  createAssessment, deleteAssessment, discardRevision, findAssessment, publishAssessment, updateAssessment,
-} from '../services/assessments/commands.js';
+import { createAssessment, deleteAssessment, discardRevision, findAssessment, publishAssessment, updateAssessment } from '../services/assessments/commands.js';
 import { contextOf } from '../services/context.js';
 import { isCountryCode } from '../services/countries.js';
 
@@ -88,7 +97,12 @@ export function assessmentsRouter(domain: Domain): Router {
   router.get('/:id/comments', validate({ params: IdParams, query: PageQuery }), async (req, res) => {
     const doc = await load(domain, req, readAssessmentVerdict);
     const page = await listComments(domain, principalOf(req), doc, input(req, 'query', PageQuery));
-    auditBulkRead(req, 'comment.list', { type: 'assessment', id: doc._id.toString(), organisationId: doc.organisationId.toString() }, page.items.map((c) => c.id));
+    auditBulkRead(
+      req,
+      'comment.list',
+      { type: 'assessment', id: doc._id.toString(), organisationId: doc.organisationId.toString() },
+      page.items.map((c) => c.id),
+    );
     res.json(page);
   });
 

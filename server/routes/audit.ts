@@ -21,7 +21,14 @@ export function auditRouter(): Router {
     await auditSettled();
     const records = await findAuditRecords(visible, query);
     const reader = principalOf(req);
-    res.json(toPage(records, query.limit, (record) => [record.seq], (record) => presentAuditRecord(record, canSeeAuditIp(reader, record.actor?.organisationId))));
+    res.json(
+      toPage(
+        records,
+        query.limit,
+        (record) => [record.seq],
+        (record) => presentAuditRecord(record, canSeeAuditIp(reader, record.actor?.organisationId)),
+      ),
+    );
   });
 
   router.get('/verify', validate({ query: VerifyAuditQuery }), async (req, res) => {

@@ -1,19 +1,30 @@
 import { Router, type Request } from 'express';
 import { IdParams } from '../../shared/schemas/common.js';
 import {
-  CreateDocumentFields, DOCUMENT_FIELD_MAX_BYTES, DocumentVersionParams, ListDocumentsQuery, NewVersionFields, UpdateDocumentBody,
+  CreateDocumentFields,
+  DOCUMENT_FIELD_MAX_BYTES,
+  DocumentVersionParams,
+  ListDocumentsQuery,
+  NewVersionFields,
+  UpdateDocumentBody,
 } from '../../shared/schemas/documents.js';
 import { auth, principalOf } from '../auth/passport.js';
 import type { Domain } from '../domain.js';
 import { receiveUpload } from '../http/multipart.js';
 import { input, validate } from '../http/validate.js';
-import {
-  canCreateDocument, deleteDocumentVerdict, editDocumentVerdict, readDocumentVerdict, readDocumentVersionVerdict,
-} from '../policies/document.js';
+import { canCreateDocument, deleteDocumentVerdict, editDocumentVerdict, readDocumentVerdict, readDocumentVersionVerdict } from '../policies/document.js';
 import { authorize } from '../policies/helpers.js';
 import { contextOf } from '../services/context.js';
 import {
-  addVersion, auditRefusedUpload, createDocument, deleteDocument, discardFile, findDocument, planNewDocument, storeFile, updateDocument,
+  addVersion,
+  auditRefusedUpload,
+  createDocument,
+  deleteDocument,
+  discardFile,
+  findDocument,
+  planNewDocument,
+  storeFile,
+  updateDocument,
 } from '../services/documents/commands.js';
 import { sendContent } from '../services/documents/content.js';
 import { listDocuments, readDocument } from '../services/documents/queries.js';
@@ -42,7 +53,8 @@ export function documentsRouter(domain: Domain): Router {
     const ctx = signed(req);
     authorize({ visible: true, allowed: canCreateDocument(ctx.principal) }, 'document');
     const upload = await receiveUpload(req, {
-      ...limits, fields: CreateDocumentFields,
+      ...limits,
+      fields: CreateDocumentFields,
       handle: async (fields, file) => {
         const plan = await planNewDocument(domain, ctx, fields);
         return { plan, file: await storeFile(domain, ctx.principal.organisation._id, file) };
@@ -77,7 +89,8 @@ export function documentsRouter(domain: Domain): Router {
     const ctx = signed(req);
     const doc = await load(domain, req, editDocumentVerdict);
     const file = await receiveUpload(req, {
-      ...limits, fields: NewVersionFields,
+      ...limits,
+      fields: NewVersionFields,
       handle: (_fields, incoming) => storeFile(domain, doc.organisationId, incoming),
       discard: (file) => discardFile(domain, file),
     }).catch(async (error: unknown) => {

@@ -1,8 +1,6 @@
 import { Router } from 'express';
 import { IdParams, PageQuery } from '../../shared/schemas/common.js';
-import {
-  CreateOrganisationBody, CreateUserBody, ListOrganisationsQuery, UpdateOrganisationBody,
-} from '../../shared/schemas/organisations.js';
+import { CreateOrganisationBody, CreateUserBody, ListOrganisationsQuery, UpdateOrganisationBody } from '../../shared/schemas/organisations.js';
 import { auth, principalOf } from '../auth/passport.js';
 import type { Domain } from '../domain.js';
 import { input, validate } from '../http/validate.js';

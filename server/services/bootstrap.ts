@@ -15,14 +15,20 @@ export async function bootstrap(domain: Domain, log: Logger): Promise<void> {
   }
   // Several processes may race here: the email is unique, so one creates the admin.
   const user = await repos.users.create({
-    email: config.adminEmail, name: 'Hub administrator', role: 'admin', organisationId: office._id,
+    email: config.adminEmail,
+    name: 'Hub administrator',
+    role: 'admin',
+    organisationId: office._id,
     passwordHash: await hashPassword(config.adminPassword),
   });
   if (!user) return;
   await recordAudit({
-    actor: { userId: null, organisationId: null }, action: 'user.create',
+    actor: { userId: null, organisationId: null },
+    action: 'user.create',
     target: { type: 'user', id: user._id.toString(), organisationId: office._id.toString() },
-    ip: null, outcome: 'success', details: { email: config.adminEmail, role: 'admin', bootstrap: true },
+    ip: null,
+    outcome: 'success',
+    details: { email: config.adminEmail, role: 'admin', bootstrap: true },
   });
   log.info({ email: config.adminEmail }, 'created the bootstrap Office admin');
 }

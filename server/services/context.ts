@@ -16,9 +16,7 @@ export function contextOf(req: Request): ActionContext {
 /** The audit trail's `actor` for a context. */
 export function actorOf(ctx: ActionContext) {
   const p = ctx.principal;
-  return p
-    ? { userId: p.user._id.toString(), organisationId: p.organisation._id.toString() }
-    : { userId: null, organisationId: null };
+  return p ? { userId: p.user._id.toString(), organisationId: p.organisation._id.toString() } : { userId: null, organisationId: null };
 }
 
 /** The `actor` of a notification (§11): who acted, by name and organisation. */

@@ -98,7 +98,9 @@ export async function redisRateLimiter(url: string, prefix: string, max: number,
     if (!warned) log.warn({ err: error.message }, 'rate limits fall back to this process while Redis is unreachable');
     warned = true;
   });
-  client.on('ready', () => { warned = false; });
+  client.on('ready', () => {
+    warned = false;
+  });
   // Not awaited: a Redis that is down at start must not hold the hub's start; until it answers, the
   // fallback counts (the client keeps reconnecting by itself).
   client.connect().catch(() => undefined);
@@ -108,10 +110,14 @@ export async function redisRateLimiter(url: string, prefix: string, max: number,
     if (!client.isReady || Date.now() < suspectUntil) return count ? fallback.attempt(key) : fallback.peek(key);
     try {
       const now = Date.now();
-      const [allowed, retryAfterMs] = await within(client.eval(SLIDING_WINDOW, {
-        keys: [`${prefix}:${key}`],
-        arguments: [String(now), String(windowMs), String(max), `${now}-${randomUUID()}`, count ? '1' : '0'],
-      }), REDIS_ANSWER_MS, 'redis') as [number, number];
+      const [allowed, retryAfterMs] = (await within(
+        client.eval(SLIDING_WINDOW, {
+          keys: [`${prefix}:${key}`],
+          arguments: [String(now), String(windowMs), String(max), `${now}-${randomUUID()}`, count ? '1' : '0'],
+        }),
+        REDIS_ANSWER_MS,
+        'redis',
+      )) as [number, number];
       return { allowed: allowed === 1, retryAfterMs };
     } catch {
       suspectUntil = Date.now() + SUSPECT_MS;
@@ -128,7 +134,12 @@ export async function redisRateLimiter(url: string, prefix: string, max: number,
       await fallback.close();
       // quit() waits for Redis to answer: a client still trying to reach it, or a Redis that does not
       // answer in time, is just disconnected.
-      const quit = client.isReady ? within(client.quit(), 1000, 'redis QUIT').then(() => true, () => false) : Promise.resolve(false);
+      const quit = client.isReady
+        ? within(client.quit(), 1000, 'redis QUIT').then(
+            () => true,
+            () => false,
+          )
+        : Promise.resolve(false);
       if (!(await quit)) await client.disconnect().catch(() => undefined);
     },
   };

@@ -51,13 +51,17 @@ export class Catalog<T extends CatalogItem> {
    */
   fresh(): Promise<void> {
     if (!this.running) {
-      this.running = this.sync().finally(() => { this.running = null; });
+      this.running = this.sync().finally(() => {
+        this.running = null;
+      });
       return this.running;
     }
-    this.next ??= this.running.catch(() => undefined).then(() => {
-      this.next = null;
-      return this.fresh();
-    });
+    this.next ??= this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.next = null;
+        return this.fresh();
+      });
     return this.next;
   }
 

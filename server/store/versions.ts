@@ -16,12 +16,7 @@ export interface ClaimOutcome<T> {
  * Claims the next number of `current`'s sequence by inserting `insert(doc)`'s record; on a collision
  * catches `doc` up (`catchUp`) and, up to `attempts` times in all, tries again on top of it.
  */
-export async function claimNext<T>(
-  current: T,
-  insert: (doc: T) => Promise<unknown>,
-  catchUp: (doc: T) => Promise<T>,
-  attempts = 1,
-): Promise<ClaimOutcome<T>> {
+export async function claimNext<T>(current: T, insert: (doc: T) => Promise<unknown>, catchUp: (doc: T) => Promise<T>, attempts = 1): Promise<ClaimOutcome<T>> {
   let doc = current;
   for (let attempt = 0; attempt < attempts; attempt++) {
     if (await claim(() => insert(doc))) return { won: true, doc };

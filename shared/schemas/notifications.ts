@@ -75,7 +75,12 @@ const Country = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 3166-1 alpha-3 co
 export const WatchBody = z.strictObject({ countries: z.array(Country).max(WATCH_MAX_COUNTRIES) });
 
 export const PreferencesBody = z.strictObject({
-  email: z.strictObject(Object.fromEntries(EMAIL_GROUP_NAMES.map((g) => [g, z.enum(EMAIL_CADENCES).optional()])) as Record<EmailGroup, z.ZodOptional<z.ZodEnum<{ [K in EmailCadence]: K }>>>),
+  email: z.strictObject(
+    Object.fromEntries(EMAIL_GROUP_NAMES.map((g) => [g, z.enum(EMAIL_CADENCES).optional()])) as Record<
+      EmailGroup,
+      z.ZodOptional<z.ZodEnum<{ [K in EmailCadence]: K }>>
+    >,
+  ),
 });
 
 // ---- answers ----

@@ -95,7 +95,9 @@ describe('browser: administration', function () {
 
   it('lets the Office admin create an organisation and a user of it through the UI', async () => {
     const office = await asOfficeAdmin();
-    const parent = (await post('/api/organisations', { slug: `p-${unique()}`, name: 'Parent organisation', kind: 'regional' }, office.token)).body as { id: string };
+    const parent = (await post('/api/organisations', { slug: `p-${unique()}`, name: 'Parent organisation', kind: 'regional' }, office.token)).body as {
+      id: string;
+    };
     const { context, page, errors } = await openPage(browser);
     await signIn(page);
     await page.getByTestId('nav-admin').click();
@@ -110,7 +112,12 @@ describe('browser: administration', function () {
     await page.getByTestId('org-create-submit').click();
     await page.getByTestId(`org-row-${slug}`).waitFor();
 
-    const organisations = (await get('/api/organisations?limit=100&includeInactive=1', office.token)).body.items as { id: string; slug: string; kind: string; parentId: string | null }[];
+    const organisations = (await get('/api/organisations?limit=100&includeInactive=1', office.token)).body.items as {
+      id: string;
+      slug: string;
+      kind: string;
+      parentId: string | null;
+    }[];
     const created = organisations.find((organisation) => organisation.slug === slug);
     expect(created).to.include({ kind: 'national', parentId: parent.id });
 

@@ -12,7 +12,11 @@ import { englishMessages, ensureBuilt, hasChromium, launch, LOCALES, openPage, s
 const unique = () => randomBytes(3).toString('hex');
 const DAY = 86_400_000;
 // i18n.t() isolates names inside sentences with FSI…PDI; compare the words only.
-const plain = (text: string) => text.replace(/[\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim();
+const plain = (text: string) =>
+  text
+    .replace(/[\u2066-\u2069]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 /** The page's text without user data (`dir="auto"`) and codes (`dir="ltr"`), as in arabic.test.ts. */
 function interfaceText(page: Page): Promise<string> {
@@ -317,16 +321,27 @@ describe('browser: country assessments', function () {
       await backdate(current.id, 20);
       // The partner's own readings of the same country, shared with the owner.
       const partnerShare = { scope: 'selected', organisations: [t.owner.id] };
-      const partnerEarlier = await createAssessment(t.partnerAnalyst, { country, title: 'Bhutan: partner reading', overallRisk: 2, sharing: partnerShare }, true);
+      const partnerEarlier = await createAssessment(
+        t.partnerAnalyst,
+        { country, title: 'Bhutan: partner reading', overallRisk: 2, sharing: partnerShare },
+        true,
+      );
       await backdate(partnerEarlier.id, 120);
-      const partnerNow = await createAssessment(t.partnerAnalyst, {
-        country, title: 'Bhutan: partner reading, update', overallRisk: 4, sharing: partnerShare,
-        riskFactors: [
-          { number: 1, level: 4, trend: 'deteriorating', indicators: ['1.1'], notes: '' },
-          { number: 8, level: 4, trend: 'deteriorating', indicators: ['8.1'], notes: '' },
-          { number: 9, level: 1, trend: 'improving', indicators: [], notes: '' },
-        ],
-      }, true);
+      const partnerNow = await createAssessment(
+        t.partnerAnalyst,
+        {
+          country,
+          title: 'Bhutan: partner reading, update',
+          overallRisk: 4,
+          sharing: partnerShare,
+          riskFactors: [
+            { number: 1, level: 4, trend: 'deteriorating', indicators: ['1.1'], notes: '' },
+            { number: 8, level: 4, trend: 'deteriorating', indicators: ['8.1'], notes: '' },
+            { number: 9, level: 1, trend: 'improving', indicators: [], notes: '' },
+          ],
+        },
+        true,
+      );
       await backdate(partnerNow.id, 5);
       await post(`/api/assessments/${current.id}/comments`, { body: 'Do the partner readings agree on factor 8?' }, t.partnerMember.token);
     });
@@ -338,7 +353,7 @@ describe('browser: country assessments', function () {
         this.retries(1);
         const messages = englishMessages();
         const { context, page, errors } = await open(browser);
-            await signIn(page, t.analyst);
+        await signIn(page, t.analyst);
         await switchLanguage(page, locale);
 
         if (locale === 'en') {
@@ -364,7 +379,11 @@ describe('browser: country assessments', function () {
         await page.getByTestId('assessment-new').click();
         await page.getByTestId('factor-14').waitFor();
         await page.getByTestId('assessment-country').selectOption(country);
-        await page.getByTestId('assessment-title').fill(locale === 'ar' ? 'بوتان: قراءة الربع الرابع' : locale === 'fr' ? 'Bhoutan : lecture du quatrième trimestre' : 'Bhutan: fourth-quarter reading');
+        await page
+          .getByTestId('assessment-title')
+          .fill(
+            locale === 'ar' ? 'بوتان: قراءة الربع الرابع' : locale === 'fr' ? 'Bhoutan : lecture du quatrième trimestre' : 'Bhutan: fourth-quarter reading',
+          );
         await page.getByTestId('factor-1-level-2').check();
         await page.getByTestId('factor-8-level-4').check();
         await page.getByTestId('factor-8-indicators').locator('summary').click();

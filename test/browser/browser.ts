@@ -127,5 +127,8 @@ export function englishMessages(): Map<string, string> {
 
 /** Text as a reader sees it: without the invisible isolates around user text, spaces collapsed. */
 export function plain(text: string): string {
-  return text.replace(/[\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/[\u2066-\u2069]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }

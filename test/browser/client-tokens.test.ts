@@ -84,7 +84,11 @@ describe('web app: tokens and the API client', () => {
   });
 
   it('ends the session when the refresh is refused, and says so once', async () => {
-    serve((url) => (url === '/api/auth/refresh' ? json(401, { error: { code: 'unauthenticated', message: 'spent' } }) : json(401, { error: { code: 'unauthenticated', message: 'expired' } })));
+    serve((url) =>
+      url === '/api/auth/refresh'
+        ? json(401, { error: { code: 'unauthenticated', message: 'spent' } })
+        : json(401, { error: { code: 'unauthenticated', message: 'expired' } }),
+    );
     const { keeper, api } = signedIn();
     let ended = 0;
     keeper.onEnded = () => {

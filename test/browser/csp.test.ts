@@ -50,8 +50,24 @@ describe('browser: the app runs under the strict CSP (issue 7 §6)', function ()
     await asOfficeAdmin();
 
     const pages = [
-      { email: analyst.email, password: analyst.password, paths: ['/', '/assessments', `/assessments/${assessment.id}`, `/assessments/${assessment.id}/edit`,
-        '/assessments/new', '/countries/KEN', '/rooms', `/rooms/${room.body.id}`, '/rooms/new', '/documents', `/documents/${upload.body.id}`, '/account'] },
+      {
+        email: analyst.email,
+        password: analyst.password,
+        paths: [
+          '/',
+          '/assessments',
+          `/assessments/${assessment.id}`,
+          `/assessments/${assessment.id}/edit`,
+          '/assessments/new',
+          '/countries/KEN',
+          '/rooms',
+          `/rooms/${room.body.id}`,
+          '/rooms/new',
+          '/documents',
+          `/documents/${upload.body.id}`,
+          '/account',
+        ],
+      },
       { email: admin.email, password: admin.password, paths: ['/admin', '/admin/audit'] },
       { email: ADMIN_EMAIL, password: ADMIN_PASSWORD, paths: ['/admin/organisations', `/admin/organisations/${organisation.id}/users`] },
     ];

@@ -9,14 +9,19 @@ import { ensureBuilt, hasChromium, launch, LOCALES, openPage, screenshot, signIn
 
 const unique = () => randomBytes(3).toString('hex');
 // i18n.t() isolates names inside sentences with FSI…PDI; compare the words only.
-const plain = (text: string) => text.replace(/[\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim();
+const plain = (text: string) =>
+  text
+    .replace(/[\u2066-\u2069]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const message = async (locale: string, key: string) =>
   (JSON.parse(await readFile(path.join(ROOT, 'client', 'src', 'lib', 'i18n', `${locale}.json`), 'utf8')) as Record<string, string>)[key]!;
 
 /** A small but real PDF: the hub decides the type from the bytes (`%PDF-`). */
 function pdfBytes(): Buffer {
-  const body = `%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% Partner Hub browser test ${unique()}\n` + 'x'.repeat(64 * 1024) + '\ntrailer << /Root 1 0 R >>\n%%EOF\n';
+  const body =
+    `%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% Partner Hub browser test ${unique()}\n` + 'x'.repeat(64 * 1024) + '\ntrailer << /Root 1 0 R >>\n%%EOF\n';
   return Buffer.from(body, 'latin1');
 }
 

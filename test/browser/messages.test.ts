@@ -4,7 +4,11 @@ import { expect } from 'chai';
 
 const CLIENT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'client', 'src');
 const read = (locale: string) => JSON.parse(readFileSync(path.join(CLIENT, 'lib', 'i18n', `${locale}.json`), 'utf8')) as Record<string, string>;
-const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',');
+const placeholders = (text: string) =>
+  [...text.matchAll(/\{(\w+)\}/g)]
+    .map((m) => m[1])
+    .sort()
+    .join(',');
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -39,7 +43,15 @@ describe('web app: messages in three languages', () => {
   it('uses only keys that exist (literal keys in the components and modules)', () => {
     const families = new Set(Object.keys(en).map((key) => key.split('_')[0]));
     // Error codes of the contract look like keys but are not.
-    const codes = new Set(['invalid_request', 'mfa_required', 'mfa_enrolment_required', 'not_found', 'payload_too_large', 'unsupported_media_type', 'rate_limited']);
+    const codes = new Set([
+      'invalid_request',
+      'mfa_required',
+      'mfa_enrolment_required',
+      'not_found',
+      'payload_too_large',
+      'unsupported_media_type',
+      'rate_limited',
+    ]);
     const unknown: string[] = [];
     for (const file of sources(CLIENT)) {
       for (const match of readFileSync(file, 'utf8').matchAll(/'([a-z][a-z0-9]*_[a-z0-9_]+)'/g)) {
@@ -53,7 +65,9 @@ describe('web app: messages in three languages', () => {
   it('hard-codes no visible English in components (text between tags goes through t())', () => {
     const offenders: string[] = [];
     for (const file of sources(CLIENT).filter((name) => name.endsWith('.svelte'))) {
-      const markup = readFileSync(file, 'utf8').replace(/<script[\s\S]*?<\/script>/g, '').replace(/<style[\s\S]*?<\/style>/g, '');
+      const markup = readFileSync(file, 'utf8')
+        .replace(/<script[\s\S]*?<\/script>/g, '')
+        .replace(/<style[\s\S]*?<\/style>/g, '');
       for (const match of markup.matchAll(/>([^<>{}]*[A-Za-z]{2,}[^<>{}]*)</g)) offenders.push(`${path.relative(CLIENT, file)}: ${match[1]!.trim()}`);
     }
     expect(offenders).to.deep.equal([]);

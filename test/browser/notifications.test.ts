@@ -22,7 +22,11 @@ async function twoPartners(): Promise<{ author: TestUser; authorOrg: Org; reader
 /** Publishes an unclassified assessment on Sudan shared with `readerOrg`; answers its title. */
 async function shareOnSudan(author: TestUser, readerOrg: Org, overrides: Record<string, unknown> = {}): Promise<string> {
   const title = `Sudan outlook ${unique()}`;
-  await createAssessment(author, { country: 'SDN', title, classification: 'unclassified', sharing: { scope: 'selected', organisations: [readerOrg.id] }, ...overrides }, true);
+  await createAssessment(
+    author,
+    { country: 'SDN', title, classification: 'unclassified', sharing: { scope: 'selected', organisations: [readerOrg.id] }, ...overrides },
+    true,
+  );
   return title;
 }
 
@@ -120,7 +124,8 @@ describe('browser: notifications, unread state and live lists (§11)', function 
     page.on('request', (request) => {
       if (new URL(request.url()).pathname === '/api/assessments') fetches += 1;
     });
-    for (let i = 0; i < 50; i += 1) domainEvents.publish('item.changed', { kind: 'assessment', id: '0123456789abcdef01234567', organisationIds: [readerOrg.id] });
+    for (let i = 0; i < 50; i += 1)
+      domainEvents.publish('item.changed', { kind: 'assessment', id: '0123456789abcdef01234567', organisationIds: [readerOrg.id] });
     await page.waitForTimeout(2_000);
     expect(fetches).to.equal(1);
     expect(errors).to.deep.equal([]);

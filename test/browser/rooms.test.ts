@@ -123,7 +123,9 @@ describe('browser: situation rooms', function () {
     expect(await pending.nth(0).getAttribute('data-status')).to.equal('pending');
     expect(await pending.nth(1).getAttribute('data-status')).to.equal('pending');
     // Kept in this tab's sessionStorage too (so a reload does not lose them), never in localStorage.
-    const kept = await b.page.evaluate<string>(`JSON.stringify(Object.keys(sessionStorage).filter((k) => k.startsWith('partner-hub.outbox.')).map((k) => JSON.parse(sessionStorage.getItem(k)).map((e) => e.body)))`);
+    const kept = await b.page.evaluate<string>(
+      `JSON.stringify(Object.keys(sessionStorage).filter((k) => k.startsWith('partner-hub.outbox.')).map((k) => JSON.parse(sessionStorage.getItem(k)).map((e) => e.body)))`,
+    );
     expect(JSON.parse(kept)).to.deep.equal([['B offline one', 'B offline two']]);
     expect(await b.page.evaluate<number>(`Object.keys(localStorage).filter((k) => k.includes('outbox')).length`)).to.equal(0);
     await screenshot(b.page, 'rooms-offline-pending-en');
@@ -147,7 +149,10 @@ describe('browser: situation rooms', function () {
     await until('A sees B’s messages', async () => (await shown(a.page)).length === 4);
 
     const messages = await stored(t.roomId, t.userB.token);
-    expect(messages.map((m) => m.seq), 'seq is gap-free').to.deep.equal([1, 2, 3, 4]);
+    expect(
+      messages.map((m) => m.seq),
+      'seq is gap-free',
+    ).to.deep.equal([1, 2, 3, 4]);
     const bodies = messages.map((m) => m.body);
     expect(bodies.filter((body) => body === 'B offline one')).to.have.length(1);
     expect(bodies.filter((body) => body === 'B offline two')).to.have.length(1);
@@ -212,7 +217,10 @@ describe('browser: situation rooms', function () {
     await a.page.getByTestId('room-create-name').fill(name);
     await a.page.getByTestId('room-create-country').selectOption('COD');
     await a.page.locator(`[data-testid="organisation-option"][data-organisation-id="${orgB.id}"]`).check();
-    expect(await a.page.locator(`[data-testid="organisation-option"][data-organisation-id="${orgA.id}"]`).isDisabled(), 'the creator organisation is always in').to.equal(true);
+    expect(
+      await a.page.locator(`[data-testid="organisation-option"][data-organisation-id="${orgA.id}"]`).isDisabled(),
+      'the creator organisation is always in',
+    ).to.equal(true);
     await tallScreenshot(a.page, 'room-new-en', 6_000);
     await a.page.getByTestId('room-create-submit').click();
     await a.page.waitForURL(/\/rooms\/[0-9a-f]{24}$/);

@@ -23,7 +23,16 @@ describe('browser: the app shell', function () {
     await signIn(page, analyst);
     // The socket connects once the shell is up; give the handshake a moment, then share as a partner would.
     await page.waitForTimeout(1_000);
-    await createAssessment(author, { country: 'BDI', title: 'Burundi — quarterly assessment', classification: 'unclassified', sharing: { scope: 'selected', organisations: [organisation.id] } }, true);
+    await createAssessment(
+      author,
+      {
+        country: 'BDI',
+        title: 'Burundi — quarterly assessment',
+        classification: 'unclassified',
+        sharing: { scope: 'selected', organisations: [organisation.id] },
+      },
+      true,
+    );
 
     const count = page.getByTestId('notifications-count');
     await count.waitFor({ timeout: 10_000 });
@@ -31,7 +40,9 @@ describe('browser: the app shell', function () {
     await page.getByTestId('notifications-button').click();
     const panel = page.getByTestId('notifications-panel');
     await page.getByTestId('notification-item').waitFor();
-    expect(plain(await panel.innerText())).to.contain('shared an assessment on Burundi').and.contain('Burundi — quarterly assessment');
+    expect(plain(await panel.innerText()))
+      .to.contain('shared an assessment on Burundi')
+      .and.contain('Burundi — quarterly assessment');
     await page.getByTestId('notifications-read-all').click();
     await count.waitFor({ state: 'detached' });
     expect(await page.getByTestId('notification-item').getAttribute('data-unread')).to.equal('false');

@@ -19,8 +19,15 @@ function legacyChain(): AuditRecordDoc[] {
   let prevHash = GENESIS_HASH;
   for (let seq = 1; seq <= LEGACY; seq++) {
     const content = {
-      seq, at: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)), actor: { userId: null, organisationId: 'org-legacy' }, action: 'test.legacy',
-      target: { type: 'test', id: null, organisationId: null }, ip: null, outcome: 'success', details: { seq }, prevHash,
+      seq,
+      at: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)),
+      actor: { userId: null, organisationId: 'org-legacy' },
+      action: 'test.legacy',
+      target: { type: 'test', id: null, organisationId: null },
+      ip: null,
+      outcome: 'success',
+      details: { seq },
+      prevHash,
     };
     const hash = hashAuditRecord(content);
     out.push({ _id: auditRecordId(seq), ...content, organisationIds: ['org-legacy'], hash });
@@ -41,7 +48,14 @@ async function main(): Promise<void> {
   const caller = async () => {
     while (next < APPENDED) {
       const i = next++;
-      await recordAudit({ actor: { userId: null, organisationId: null }, action: 'test.after', target: { type: 'test', id: null, organisationId: null }, ip: null, outcome: 'success', details: { i } });
+      await recordAudit({
+        actor: { userId: null, organisationId: null },
+        action: 'test.after',
+        target: { type: 'test', id: null, organisationId: null },
+        ip: null,
+        outcome: 'success',
+        details: { i },
+      });
     }
   };
   await Promise.all(Array.from({ length: 5 }, caller));
@@ -66,13 +80,24 @@ async function main(): Promise<void> {
   await legacyAuditRecords().replaceOne({ _id: original._id }, original);
 
   await disconnectDatabase();
-  process.stdout.write(`${JSON.stringify({
-    verified, tampered, seal: seal && { seq: seal.seq, hash: seal.hash }, legacyHash: chain[LEGACY - 1]!.hash,
-    firstInBlock: firstInBlock && { seq: firstInBlock.seq, prevHash: firstInBlock.prevHash }, inBlocks, listed, byOrganisation,
-  })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({
+      verified,
+      tampered,
+      seal: seal && { seq: seal.seq, hash: seal.hash },
+      legacyHash: chain[LEGACY - 1]!.hash,
+      firstInBlock: firstInBlock && { seq: firstInBlock.seq, prevHash: firstInBlock.prevHash },
+      inBlocks,
+      listed,
+      byOrganisation,
+    })}\n`,
+  );
 }
 
-main().then(() => process.exit(0), (error: unknown) => {
-  process.stderr.write(`audit legacy helper failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`audit legacy helper failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -43,7 +43,9 @@ class ChildService implements FaultyService {
     const child = this.launch();
     this.child = child;
     let exited = false;
-    child.once('exit', () => { exited = true; });
+    child.once('exit', () => {
+      exited = true;
+    });
     const deadline = Date.now() + READY_TIMEOUT_MS;
     while (Date.now() < deadline) {
       if (exited) throw new Error(`${this.url} exited at start`);
@@ -87,10 +89,25 @@ export async function startFaultyFerretdb(dataDir: string): Promise<FaultyServic
   mkdirSync(stateDir, { recursive: true });
   const bin = process.env.FERRETDB_BIN || localFerretdbPath();
   const url = `mongodb://127.0.0.1:${port}`;
-  const service = new ChildService(port, url, () => spawn(bin, [
-    '--handler=sqlite', `--sqlite-url=file:${sqliteDir}/`, `--listen-addr=127.0.0.1:${port}`,
-    '--debug-addr=-', '--telemetry=disable', `--state-dir=${stateDir}`, '--log-level=error',
-  ], { stdio: 'ignore' }), () => ping(url));
+  const service = new ChildService(
+    port,
+    url,
+    () =>
+      spawn(
+        bin,
+        [
+          '--handler=sqlite',
+          `--sqlite-url=file:${sqliteDir}/`,
+          `--listen-addr=127.0.0.1:${port}`,
+          '--debug-addr=-',
+          '--telemetry=disable',
+          `--state-dir=${stateDir}`,
+          '--log-level=error',
+        ],
+        { stdio: 'ignore' },
+      ),
+    () => ping(url),
+  );
   await service.start();
   return service;
 }
@@ -99,9 +116,12 @@ export async function startFaultyFerretdb(dataDir: string): Promise<FaultyServic
 export async function startFaultyRedis(): Promise<FaultyService> {
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
-  const service = new ChildService(port, url, () => spawn('redis-server', [
-    '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-  ], { stdio: 'ignore' }), () => pingRedis(url));
+  const service = new ChildService(
+    port,
+    url,
+    () => spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }),
+    () => pingRedis(url),
+  );
   await service.start();
   return service;
 }
@@ -165,7 +185,10 @@ export class Loop {
 
 /** A JSON request that never waits longer than `timeoutMs`; status 0 and code 'timeout' when it did. */
 export async function timedRequest<T = Record<string, unknown>>(
-  base: string, method: string, route: string, options: { body?: unknown; token?: string; timeoutMs?: number } = {},
+  base: string,
+  method: string,
+  route: string,
+  options: { body?: unknown; token?: string; timeoutMs?: number } = {},
 ): Promise<{ status: number; body: T; ms: number; code?: string }> {
   const headers: Record<string, string> = {};
   if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -173,7 +196,8 @@ export async function timedRequest<T = Record<string, unknown>>(
   const started = Date.now();
   try {
     const res = await fetch(base + route, {
-      method, headers,
+      method,
+      headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: AbortSignal.timeout(options.timeoutMs ?? 12_000),
     });
@@ -194,4 +218,3 @@ export async function eventually(what: string, check: () => Promise<boolean> | b
   }
   return Date.now() - started;
 }
-

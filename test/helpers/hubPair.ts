@@ -88,7 +88,13 @@ export async function createUserAt(hub: HubProcess, adminToken: string, organisa
   const unique = randomBytes(4).toString('hex');
   const email = `pair-${unique}@hub.test`;
   const password = `password-${unique}-long`;
-  const res = await requestAt<{ id: string }>(hub, 'POST', `/api/organisations/${organisationId}/users`, { email, name: `Pair ${role} ${unique}`, role, password }, adminToken);
+  const res = await requestAt<{ id: string }>(
+    hub,
+    'POST',
+    `/api/organisations/${organisationId}/users`,
+    { email, name: `Pair ${role} ${unique}`, role, password },
+    adminToken,
+  );
   if (res.status !== 201) throw new Error(`creating a user answered ${res.status} ${JSON.stringify(res.body)}`);
   const { accessToken } = await signInAt(hub, email, password);
   return { id: res.body.id, organisationId, token: accessToken };

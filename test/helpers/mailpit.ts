@@ -53,10 +53,11 @@ export async function startMailpit(): Promise<Mailpit> {
 
   const start = async () => {
     const output: string[] = [];
-    child = spawn(mailpitBin(), [
-      '--smtp', `127.0.0.1:${smtpPort}`, '--listen', `127.0.0.1:${httpPort}`,
-      '--disable-version-check', '--smtp-disable-rdns', '--quiet', '--max', '5000',
-    ], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(
+      mailpitBin(),
+      ['--smtp', `127.0.0.1:${smtpPort}`, '--listen', `127.0.0.1:${httpPort}`, '--disable-version-check', '--smtp-disable-rdns', '--quiet', '--max', '5000'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     child.stdout!.on('data', (c: Buffer) => output.push(c.toString()));
     child.stderr!.on('data', (c: Buffer) => output.push(c.toString()));
     const deadline = Date.now() + 15_000;

@@ -48,8 +48,19 @@ export function freePort(): Promise<number> {
  * variable; the hub reads '' as unset) picks the database; then `env`.
  */
 function hubEnvironment(env: Record<string, string>): NodeJS.ProcessEnv {
-  const cleared = ['MONGODB_URI', 'TEST_MONGODB_URI', 'REDIS_URL', 'HUB_MASTER_KEY', 'JWT_SECRET', 'HUB_DEMO', 'HUB_MAX_UPLOAD_MB', 'TRUST_PROXY',
-    'HUB_RATE_WINDOW_SECONDS', 'HUB_RATE_WRITES', 'HUB_RATE_AUTH_FAILURES'];
+  const cleared = [
+    'MONGODB_URI',
+    'TEST_MONGODB_URI',
+    'REDIS_URL',
+    'HUB_MASTER_KEY',
+    'JWT_SECRET',
+    'HUB_DEMO',
+    'HUB_MAX_UPLOAD_MB',
+    'TRUST_PROXY',
+    'HUB_RATE_WINDOW_SECONDS',
+    'HUB_RATE_WRITES',
+    'HUB_RATE_AUTH_FAILURES',
+  ];
   return {
     ...process.env,
     ...Object.fromEntries(cleared.map((name) => [name, ''])),
@@ -65,7 +76,9 @@ function hubEnvironment(env: Record<string, string>): NodeJS.ProcessEnv {
 export function runHub(env: Record<string, string>, timeoutMs = 30_000): Promise<{ code: number | null; stderr: string }> {
   const child = startProcess(env);
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
   child.stdout?.resume(); // read and dropped, so a chatty log never fills the pipe
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -81,11 +94,7 @@ export function runHub(env: Record<string, string>, timeoutMs = 30_000): Promise
 }
 
 function startProcess(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-    cwd: root,
-    env: hubEnvironment(env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], { cwd: root, env: hubEnvironment(env), stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** Starts a hub process (PORT is picked here unless given) and waits until `/api/health` answers 200. */
@@ -94,10 +103,19 @@ export async function spawnHub(env: Record<string, string>, readyTimeoutMs = 60_
   const child = startProcess({ ...env, PORT: String(port) });
   let stderr = '';
   let stdout = '';
-  child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
-  child.stdout?.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
   let exited = false;
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => { exited = true; resolve(code); }));
+  const exit = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      exited = true;
+      resolve(code);
+    }),
+  );
   const hub: HubProcess = {
     port,
     pid: child.pid ?? 0,

@@ -44,7 +44,7 @@ async function runningApp(): Promise<App> {
   } finally {
     proto.json = json;
   }
-  if (!app?.router) throw new Error('could not reach the test hub\'s express app');
+  if (!app?.router) throw new Error("could not reach the test hub's express app");
   return app;
 }
 

@@ -26,9 +26,10 @@ export async function snapshot(w: World): Promise<Record<string, unknown>> {
   await Promise.all([
     ...w.assessments.map(async (a) => {
       const token = adminOf(w, a.spec.owner).token;
-      entries.push([`assessment ${a.spec.key}`, await Promise.all([
-        body(`/api/assessments/${a.id}`, token), body(`/api/assessments/${a.id}/versions`, token),
-      ])]);
+      entries.push([
+        `assessment ${a.spec.key}`,
+        await Promise.all([body(`/api/assessments/${a.id}`, token), body(`/api/assessments/${a.id}/versions`, token)]),
+      ]);
     }),
     ...w.documents.map(async (d) => entries.push([`document ${d.spec.key}`, await body(`/api/documents/${d.id}`, adminOf(w, d.spec.owner).token)])),
     ...w.rooms.map(async (r) => {
@@ -37,7 +38,10 @@ export async function snapshot(w: World): Promise<Record<string, unknown>> {
     }),
     ...(['O', 'A', 'B', 'C'] as const).map(async (org) => {
       const users = (await allPages(`/api/organisations/${w.orgIds[org]}/users`, office)) as { id: string }[];
-      const watched = [...w.targets.filter((t) => t.spec.org === org).map((t) => [t.spec.key, t.id]), ...(org === 'A' ? [['the deactivated user', w.deactivatedId]] : [])];
+      const watched = [
+        ...w.targets.filter((t) => t.spec.org === org).map((t) => [t.spec.key, t.id]),
+        ...(org === 'A' ? [['the deactivated user', w.deactivatedId]] : []),
+      ];
       for (const [key, id] of watched) entries.push([`user ${key}`, users.find((u) => u.id === id)]);
     }),
   ]);

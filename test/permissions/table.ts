@@ -2,13 +2,50 @@ import { base32Decode, hotp, totpStep } from '../../server/auth/totp.js';
 import { uploadDocument, uploadVersion } from '../helpers/documents.js';
 import { call, get, post, type Answer } from '../helpers/http.js';
 import {
-  admins, anyUser, editors, firstVersionReaders, isMember, isOfficeAdmin, messageAuthors, messageDeleters, messageRelation, officeAdmins, organisationManagers,
-  organisationRelation, organisationUserManagers, ownerAdmins, ownerEditors, ownerOnly, readers, relation, roomManagers, roomMembers,
-  roomRelation, sees, userManagers, type Verdict,
+  admins,
+  anyUser,
+  editors,
+  firstVersionReaders,
+  isMember,
+  isOfficeAdmin,
+  messageAuthors,
+  messageDeleters,
+  messageRelation,
+  officeAdmins,
+  organisationManagers,
+  organisationRelation,
+  organisationUserManagers,
+  ownerAdmins,
+  ownerEditors,
+  ownerOnly,
+  readers,
+  relation,
+  roomManagers,
+  roomMembers,
+  roomRelation,
+  sees,
+  userManagers,
+  type Verdict,
 } from './model.js';
 import {
-  adminOf, EARLY_COMMENT_MARK, makeAssessment, makeDocument, makeMessage, makeRevision, makeRoom, makeTarget, ORG_SPECS, REVISION_MARK,
-  type Actor, type Built, type MessageSpec, type OrgKey, type RoomSpec, type SharedSpec, type UserSpec, type World,
+  adminOf,
+  EARLY_COMMENT_MARK,
+  makeAssessment,
+  makeDocument,
+  makeMessage,
+  makeRevision,
+  makeRoom,
+  makeTarget,
+  ORG_SPECS,
+  REVISION_MARK,
+  type Actor,
+  type Built,
+  type MessageSpec,
+  type OrgKey,
+  type RoomSpec,
+  type SharedSpec,
+  type UserSpec,
+  type World,
 } from './world.js';
 
 /** What one cell sends: the caller, the subject (a private copy when the write is expected to succeed) and a unique tag. */
@@ -85,7 +122,10 @@ const row = <S>(r: HttpRow<S>) => r as unknown as HttpRow;
 const event = <S>(r: SocketRow<S>) => r as unknown as SocketRow;
 
 const token = (c: { actor: Actor }) => ({ token: c.actor.token });
-const json = (method: string, path: string, body?: unknown) => <S>(c: Cell<S>) => call(method, path, body, token(c));
+const json =
+  (method: string, path: string, body?: unknown) =>
+  <S>(c: Cell<S>) =>
+    call(method, path, body, token(c));
 const itemIds = (body: unknown) => ((body as { items?: { id: string }[] }).items ?? []).map((i) => i.id);
 const text = (bytes: string) => ({ name: 'note.txt', bytes: Buffer.from(bytes) });
 const code = (secret: string) => hotp(base32Decode(secret), totpStep());
@@ -123,18 +163,30 @@ const contains = (items: unknown[], test: (item: Record<string, unknown>) => boo
 export const HTTP_ROWS: HttpRow[] = [
   row({ route: 'GET /api/health', subjects: NONE, verdict: anyUser, ok: 200, open: true, send: json('GET', '/api/health') }),
   row({
-    route: 'POST /api/auth/login', subjects: NONE, verdict: anyUser, ok: 200, open: true,
+    route: 'POST /api/auth/login',
+    subjects: NONE,
+    verdict: anyUser,
+    ok: 200,
+    open: true,
     send: (c) => call('POST', '/api/auth/login', { email: c.world.loginUser.email, password: c.world.loginUser.password }, token(c)),
   }),
   row({
-    route: 'POST /api/auth/refresh', subjects: NONE, verdict: anyUser, ok: 200, open: true,
+    route: 'POST /api/auth/refresh',
+    subjects: NONE,
+    verdict: anyUser,
+    ok: 200,
+    open: true,
     send: async (c) => {
       const signedIn = await post('/api/auth/login', { email: c.world.loginUser.email, password: c.world.loginUser.password });
       return call('POST', '/api/auth/refresh', { refreshToken: signedIn.body.refreshToken }, token(c));
     },
   }),
   row({
-    route: 'POST /api/auth/logout', subjects: NONE, verdict: anyUser, ok: 204, open: true,
+    route: 'POST /api/auth/logout',
+    subjects: NONE,
+    verdict: anyUser,
+    ok: 204,
+    open: true,
     send: async (c) => {
       const signedIn = await post('/api/auth/login', { email: c.world.loginUser.email, password: c.world.loginUser.password });
       return call('POST', '/api/auth/logout', { refreshToken: signedIn.body.refreshToken }, token(c));
@@ -144,16 +196,26 @@ export const HTTP_ROWS: HttpRow[] = [
   row({ route: 'GET /api/me', subjects: NONE, verdict: anyUser, ok: 200, send: json('GET', '/api/me') }),
   row({ route: 'PATCH /api/me', subjects: NONE, verdict: anyUser, ok: 200, send: json('PATCH', '/api/me', { locale: 'en' }) }),
   row({
-    route: 'POST /api/me/password', subjects: NONE, verdict: anyUser, ok: 204,
+    route: 'POST /api/me/password',
+    subjects: NONE,
+    verdict: anyUser,
+    ok: 204,
     // The same password again: the check and the change run, and the caller's own session stays.
-    send: (c) => call('POST', '/api/me/password', { currentPassword: c.actor.user?.password ?? 'x', newPassword: c.actor.user?.password ?? 'a-new-password-1' }, token(c)),
+    send: (c) =>
+      call('POST', '/api/me/password', { currentPassword: c.actor.user?.password ?? 'x', newPassword: c.actor.user?.password ?? 'a-new-password-1' }, token(c)),
   }),
   row({
-    route: 'POST /api/me/mfa/setup', subjects: NONE, verdict: anyUser, ok: 200,
+    route: 'POST /api/me/mfa/setup',
+    subjects: NONE,
+    verdict: anyUser,
+    ok: 200,
     send: (c) => call('POST', '/api/me/mfa/setup', { currentPassword: c.actor.user?.password }, token(c)),
   }),
   row({
-    route: 'POST /api/me/mfa/enable', subjects: NONE, verdict: anyUser, ok: 200,
+    route: 'POST /api/me/mfa/enable',
+    subjects: NONE,
+    verdict: anyUser,
+    ok: 200,
     send: async (c) => {
       if (!c.expectOk) return call('POST', '/api/me/mfa/enable', { otp: '123456' }, token(c));
       const currentPassword = c.actor.user?.password;
@@ -163,7 +225,10 @@ export const HTTP_ROWS: HttpRow[] = [
     },
   }),
   row({
-    route: 'POST /api/me/mfa/disable', subjects: NONE, verdict: anyUser, ok: 204,
+    route: 'POST /api/me/mfa/disable',
+    subjects: NONE,
+    verdict: anyUser,
+    ok: 204,
     send: async (c) => {
       if (!c.expectOk) return call('POST', '/api/me/mfa/disable', { otp: '123456' }, token(c));
       const currentPassword = c.actor.user?.password;
@@ -183,40 +248,85 @@ export const HTTP_ROWS: HttpRow[] = [
   row({ route: 'POST /api/notifications/read', subjects: NONE, verdict: anyUser, ok: 204, send: json('POST', '/api/notifications/read', { all: true }) }),
 
   row({
-    route: 'GET /api/organisations', subjects: NONE, verdict: anyUser, ok: 200, send: json('GET', '/api/organisations?includeInactive=1&limit=100'),
+    route: 'GET /api/organisations',
+    subjects: NONE,
+    verdict: anyUser,
+    ok: 200,
+    send: json('GET', '/api/organisations?includeInactive=1&limit=100'),
     inspect: (c, body) => (!isOfficeAdmin(c.actor) && (body as Page).items.some((o) => o.active === false) ? 'an inactive organisation is listed' : null),
   }),
   row({
-    route: 'POST /api/organisations', subjects: NONE, verdict: officeAdmins, ok: 201, writes: true,
+    route: 'POST /api/organisations',
+    subjects: NONE,
+    verdict: officeAdmins,
+    ok: 201,
+    writes: true,
     send: (c) => call('POST', '/api/organisations', { slug: `m-${c.tag}`, name: `Matrix ${c.tag}`, kind: 'regional' }, token(c)),
-    landed: async (c, lookup) => contains(await lookup('organisations', () => allPages('/api/organisations?includeInactive=1', c.world.officeAdmin.token)), (o) => o.slug === `m-${c.tag}`),
+    landed: async (c, lookup) =>
+      contains(
+        await lookup('organisations', () => allPages('/api/organisations?includeInactive=1', c.world.officeAdmin.token)),
+        (o) => o.slug === `m-${c.tag}`,
+      ),
   }),
   row<OrgKey>({
-    route: 'PATCH /api/organisations/:id', subjects: ORGANISATIONS, verdict: organisationManagers, ok: 200, writes: true,
+    route: 'PATCH /api/organisations/:id',
+    subjects: ORGANISATIONS,
+    verdict: organisationManagers,
+    ok: 200,
+    writes: true,
     // Allowed: the name it has (no change to the shared fixture); refused: a new name, which must not stick.
     send: (c) => call('PATCH', `/api/organisations/${c.subject.id}`, { name: c.expectOk ? c.subject.name : `Renamed ${c.tag}` }, token(c)),
   }),
   row<OrgKey>({
-    route: 'PATCH /api/organisations/:id {requireMfa}', subjects: ORGANISATIONS, verdict: organisationUserManagers, ok: 200, writes: true,
+    route: 'PATCH /api/organisations/:id {requireMfa}',
+    subjects: ORGANISATIONS,
+    verdict: organisationUserManagers,
+    ok: 200,
+    writes: true,
     // Allowed: the value it has (no change to the shared fixture); refused: switching it on, which must not stick.
     send: (c) => call('PATCH', `/api/organisations/${c.subject.id}`, { requireMfa: !c.expectOk }, token(c)),
   }),
   row<OrgKey>({
-    route: 'GET /api/organisations/:id/users', subjects: ORGANISATIONS, verdict: organisationUserManagers, ok: 200,
+    route: 'GET /api/organisations/:id/users',
+    subjects: ORGANISATIONS,
+    verdict: organisationUserManagers,
+    ok: 200,
     send: (c) => call('GET', `/api/organisations/${c.subject.id}/users`, undefined, token(c)),
   }),
   row<OrgKey>({
-    route: 'POST /api/organisations/:id/users', subjects: ORGANISATIONS, verdict: organisationUserManagers, ok: 201, writes: true,
-    send: (c) => call('POST', `/api/organisations/${c.subject.id}/users`, { email: `${c.tag}@matrix.test`, name: `Matrix ${c.tag}`, role: 'member', password: 'a-long-password-1' }, token(c)),
-    landed: async (c, lookup) => contains(await lookup(`users of ${c.subject.spec}`, () => allPages(`/api/organisations/${c.subject.id}/users`, c.world.officeAdmin.token)), (u) => u.email === `${c.tag}@matrix.test`),
+    route: 'POST /api/organisations/:id/users',
+    subjects: ORGANISATIONS,
+    verdict: organisationUserManagers,
+    ok: 201,
+    writes: true,
+    send: (c) =>
+      call(
+        'POST',
+        `/api/organisations/${c.subject.id}/users`,
+        { email: `${c.tag}@matrix.test`, name: `Matrix ${c.tag}`, role: 'member', password: 'a-long-password-1' },
+        token(c),
+      ),
+    landed: async (c, lookup) =>
+      contains(
+        await lookup(`users of ${c.subject.spec}`, () => allPages(`/api/organisations/${c.subject.id}/users`, c.world.officeAdmin.token)),
+        (u) => u.email === `${c.tag}@matrix.test`,
+      ),
   }),
   row<UserSpec>({
-    route: 'PATCH /api/users/:id', subjects: TARGETS, verdict: userManagers, ok: 200, writes: true,
+    route: 'PATCH /api/users/:id',
+    subjects: TARGETS,
+    verdict: userManagers,
+    ok: 200,
+    writes: true,
     send: (c) => call('PATCH', `/api/users/${c.subject.id}`, { name: `Renamed ${c.tag}` }, token(c)),
   }),
 
   row({
-    route: 'GET /api/audit', subjects: NONE, verdict: admins, ok: 200, send: json('GET', '/api/audit?limit=100'),
+    route: 'GET /api/audit',
+    subjects: NONE,
+    verdict: admins,
+    ok: 200,
+    send: json('GET', '/api/audit?limit=100'),
     // A partner's admin sees the records whose actor or target belongs to the partner, and no others (§9).
     inspect: (c, body) => {
       if (isOfficeAdmin(c.actor)) return null;
@@ -229,7 +339,11 @@ export const HTTP_ROWS: HttpRow[] = [
   row({ route: 'GET /api/framework', subjects: NONE, verdict: anyUser, ok: 200, send: json('GET', '/api/framework?lang=fr') }),
   row({ route: 'GET /api/countries', subjects: NONE, verdict: anyUser, ok: 200, send: json('GET', '/api/countries') }),
   row({
-    route: 'GET /api/countries/risk-map', subjects: NONE, verdict: anyUser, ok: 200, send: json('GET', '/api/countries/risk-map'),
+    route: 'GET /api/countries/risk-map',
+    subjects: NONE,
+    verdict: anyUser,
+    ok: 200,
+    send: json('GET', '/api/countries/risk-map'),
     inspect: (c, body) => {
       const hidden = c.world.assessments.filter((a) => !sees(c.actor.org, a.spec)).map((a) => a.id);
       const shown = (body as Page).items.find((i) => hidden.includes(i.assessmentId as string));
@@ -237,7 +351,10 @@ export const HTTP_ROWS: HttpRow[] = [
     },
   }),
   row<SharedSpec>({
-    route: 'GET /api/countries/:code/overview', subjects: ASSESSMENTS, verdict: anyUser, ok: 200,
+    route: 'GET /api/countries/:code/overview',
+    subjects: ASSESSMENTS,
+    verdict: anyUser,
+    ok: 200,
     send: (c) => call('GET', `/api/countries/${c.world.country}/overview`, undefined, token(c)),
     // The owner too: a draft revision is not a reading.
     inspect: (c, body) => (JSON.stringify(body).includes(REVISION_MARK) ? 'shows a draft revision' : null),
@@ -248,141 +365,280 @@ export const HTTP_ROWS: HttpRow[] = [
   }),
 
   row<SharedSpec>({
-    route: 'GET /api/assessments', subjects: ASSESSMENTS, verdict: anyUser, ok: 200,
+    route: 'GET /api/assessments',
+    subjects: ASSESSMENTS,
+    verdict: anyUser,
+    ok: 200,
     send: (c) => call('GET', `/api/assessments?organisation=${c.world.orgIds[c.subject.spec.owner]}&q=${c.world.word}&limit=100`, undefined, token(c)),
     lists: { visible: (a, s) => sees(a.org, s), ids: itemIds },
     inspect: ownerOnlyText,
   }),
   row({
-    route: 'POST /api/assessments', subjects: NONE, verdict: editors, ok: 201, writes: true,
-    send: (c) => call('POST', '/api/assessments', {
-      country: c.world.country, title: `Created ${c.tag}`, summary: 'Matrix', overallRisk: 1, riskFactors: [],
-      classification: 'confidential', sharing: { scope: 'organisation', organisations: [] },
-    }, token(c)),
+    route: 'POST /api/assessments',
+    subjects: NONE,
+    verdict: editors,
+    ok: 201,
+    writes: true,
+    send: (c) =>
+      call(
+        'POST',
+        '/api/assessments',
+        {
+          country: c.world.country,
+          title: `Created ${c.tag}`,
+          summary: 'Matrix',
+          overallRisk: 1,
+          riskFactors: [],
+          classification: 'confidential',
+          sharing: { scope: 'organisation', organisations: [] },
+        },
+        token(c),
+      ),
     landed: async (c) => (await allPages(`/api/assessments?q=${c.tag}`, adminOf(c.world, homeOf(c.actor)).token)).length > 0,
   }),
   row<SharedSpec>({
-    route: 'GET /api/assessments/:id', subjects: ASSESSMENTS, verdict: readers, ok: 200, send: (c) => call('GET', `/api/assessments/${c.subject.id}`, undefined, token(c)),
-    inspect: (c, body) => ownerOnlyText(c, body)
-      ?? (c.actor.org !== c.subject.spec.owner && (body as { status: string }).status !== 'published' ? 'shows a draft to another organisation' : null)
-      ?? (c.actor.org === c.subject.spec.owner && c.subject.spec.revised && (body as { status: string }).status !== 'draft' ? 'hides the draft revision from its owner' : null),
+    route: 'GET /api/assessments/:id',
+    subjects: ASSESSMENTS,
+    verdict: readers,
+    ok: 200,
+    send: (c) => call('GET', `/api/assessments/${c.subject.id}`, undefined, token(c)),
+    inspect: (c, body) =>
+      ownerOnlyText(c, body) ??
+      (c.actor.org !== c.subject.spec.owner && (body as { status: string }).status !== 'published' ? 'shows a draft to another organisation' : null) ??
+      (c.actor.org === c.subject.spec.owner && c.subject.spec.revised && (body as { status: string }).status !== 'draft'
+        ? 'hides the draft revision from its owner'
+        : null),
   }),
   row<SharedSpec>({
-    route: 'PATCH /api/assessments/:id', subjects: ASSESSMENTS, verdict: ownerEditors, ok: 200, writes: true,
+    route: 'PATCH /api/assessments/:id',
+    subjects: ASSESSMENTS,
+    verdict: ownerEditors,
+    ok: 200,
+    writes: true,
     send: (c) => call('PATCH', `/api/assessments/${c.subject.id}`, { version: c.subject.version, title: `Edited ${c.tag}` }, token(c)),
   }),
   row<SharedSpec>({
-    route: 'POST /api/assessments/:id/publish', subjects: DRAFTS, verdict: ownerEditors, ok: 200, writes: true,
+    route: 'POST /api/assessments/:id/publish',
+    subjects: DRAFTS,
+    verdict: ownerEditors,
+    ok: 200,
+    writes: true,
     send: (c) => call('POST', `/api/assessments/${c.subject.id}/publish`, {}, token(c)),
   }),
   row<SharedSpec>({
-    route: 'POST /api/assessments/:id/discard', subjects: REVISIONS, verdict: ownerEditors, ok: 200, writes: true,
+    route: 'POST /api/assessments/:id/discard',
+    subjects: REVISIONS,
+    verdict: ownerEditors,
+    ok: 200,
+    writes: true,
     send: (c) => call('POST', `/api/assessments/${c.subject.id}/discard`, {}, token(c)),
-    inspect: (c, body) => ((body as { status: string }).status !== 'published' || JSON.stringify(body).includes(REVISION_MARK) ? 'the draft revision is still there' : null),
+    inspect: (c, body) =>
+      (body as { status: string }).status !== 'published' || JSON.stringify(body).includes(REVISION_MARK) ? 'the draft revision is still there' : null,
   }),
   row<SharedSpec>({
-    route: 'DELETE /api/assessments/:id', subjects: ASSESSMENTS, verdict: ownerAdmins, ok: 204, writes: true,
+    route: 'DELETE /api/assessments/:id',
+    subjects: ASSESSMENTS,
+    verdict: ownerAdmins,
+    ok: 204,
+    writes: true,
     send: (c) => call('DELETE', `/api/assessments/${c.subject.id}`, undefined, token(c)),
   }),
   row<SharedSpec>({
-    route: 'GET /api/assessments/:id/versions', subjects: ASSESSMENTS, verdict: readers, ok: 200, send: (c) => call('GET', `/api/assessments/${c.subject.id}/versions`, undefined, token(c)),
+    route: 'GET /api/assessments/:id/versions',
+    subjects: ASSESSMENTS,
+    verdict: readers,
+    ok: 200,
+    send: (c) => call('GET', `/api/assessments/${c.subject.id}/versions`, undefined, token(c)),
     // Others: the published versions only (§5 v2); the owner: every one.
     inspect: (c, body) => {
       const items = (body as { items: { status: string }[] }).items;
-      if (c.actor.org === c.subject.spec.owner) return items.length === c.subject.version ? null : `lists ${items.length} of ${c.subject.version} versions to the owner`;
+      if (c.actor.org === c.subject.spec.owner)
+        return items.length === c.subject.version ? null : `lists ${items.length} of ${c.subject.version} versions to the owner`;
       return items.length > 0 && items.every((v) => v.status === 'published') ? null : `lists ${JSON.stringify(items)} to another organisation`;
     },
   }),
   row<SharedSpec>({
     // The first published version: shared as it was then (a widened one's with the first, narrower scope).
-    route: 'GET /api/assessments/:id/versions/:version', subjects: ASSESSMENTS, ok: 200,
+    route: 'GET /api/assessments/:id/versions/:version',
+    subjects: ASSESSMENTS,
+    ok: 200,
     verdict: (a, s) => (s.widenedFrom ? readers(a, { ...s, scope: s.widenedFrom }) : readers(a, s)),
     send: (c) => call('GET', `/api/assessments/${c.subject.id}/versions/${c.subject.spec.draft ? 1 : 2}`, undefined, token(c)),
   }),
   row<SharedSpec>({
-    route: 'GET /api/assessments/:id/versions/:version', variant: 'version 1, a draft', subjects: ASSESSMENTS, verdict: ownerOnly, ok: 200,
+    route: 'GET /api/assessments/:id/versions/:version',
+    variant: 'version 1, a draft',
+    subjects: ASSESSMENTS,
+    verdict: ownerOnly,
+    ok: 200,
     send: (c) => call('GET', `/api/assessments/${c.subject.id}/versions/1`, undefined, token(c)),
   }),
   row<SharedSpec>({
-    route: 'GET /api/assessments/:id/versions/:version', variant: 'the latest version, a draft revision where there is one', subjects: ASSESSMENTS,
-    verdict: (a, s) => (s.revised ? ownerOnly(a, s) : readers(a, s)), ok: 200,
+    route: 'GET /api/assessments/:id/versions/:version',
+    variant: 'the latest version, a draft revision where there is one',
+    subjects: ASSESSMENTS,
+    verdict: (a, s) => (s.revised ? ownerOnly(a, s) : readers(a, s)),
+    ok: 200,
     send: (c) => call('GET', `/api/assessments/${c.subject.id}/versions/${c.subject.version}`, undefined, token(c)),
   }),
   row<SharedSpec>({
-    route: 'GET /api/assessments/:id/comments', subjects: ASSESSMENTS, verdict: readers, ok: 200, send: (c) => call('GET', `/api/assessments/${c.subject.id}/comments?limit=100`, undefined, token(c)),
-    inspect: (c, body) => ownerOnlyText(c, body)
-      ?? (c.subject.spec.widenedFrom && (c.actor.org === 'O' || c.actor.org === c.subject.spec.owner) && !JSON.stringify(body).includes(EARLY_COMMENT_MARK) ? 'lacks a comment the caller could see when it was written' : null),
+    route: 'GET /api/assessments/:id/comments',
+    subjects: ASSESSMENTS,
+    verdict: readers,
+    ok: 200,
+    send: (c) => call('GET', `/api/assessments/${c.subject.id}/comments?limit=100`, undefined, token(c)),
+    inspect: (c, body) =>
+      ownerOnlyText(c, body) ??
+      (c.subject.spec.widenedFrom && (c.actor.org === 'O' || c.actor.org === c.subject.spec.owner) && !JSON.stringify(body).includes(EARLY_COMMENT_MARK)
+        ? 'lacks a comment the caller could see when it was written'
+        : null),
   }),
   row<SharedSpec>({
     // Comments land on the shared fixtures (the snapshot leaves comments out): each must be there exactly when allowed.
-    route: 'POST /api/assessments/:id/comments', subjects: ASSESSMENTS, verdict: readers, ok: 201,
+    route: 'POST /api/assessments/:id/comments',
+    subjects: ASSESSMENTS,
+    verdict: readers,
+    ok: 201,
     send: (c) => call('POST', `/api/assessments/${c.subject.id}/comments`, { body: `Comment ${c.tag}` }, token(c)),
-    landed: async (c, lookup) => contains(
-      await lookup(`comments of ${c.subject.id}`, () => allPages(`/api/assessments/${c.subject.id}/comments`, adminOf(c.world, c.subject.spec.owner).token)),
-      (comment) => comment.body === `Comment ${c.tag}`,
-    ),
+    landed: async (c, lookup) =>
+      contains(
+        await lookup(`comments of ${c.subject.id}`, () => allPages(`/api/assessments/${c.subject.id}/comments`, adminOf(c.world, c.subject.spec.owner).token)),
+        (comment) => comment.body === `Comment ${c.tag}`,
+      ),
   }),
 
   row<SharedSpec>({
-    route: 'GET /api/documents', subjects: DOCUMENTS, verdict: anyUser, ok: 200,
+    route: 'GET /api/documents',
+    subjects: DOCUMENTS,
+    verdict: anyUser,
+    ok: 200,
     send: (c) => call('GET', `/api/documents?organisation=${c.world.orgIds[c.subject.spec.owner]}&q=${c.world.word}&limit=100`, undefined, token(c)),
     lists: { visible: (a, s) => sees(a.org, s), ids: itemIds },
   }),
   row({
-    route: 'POST /api/documents', subjects: NONE, verdict: editors, ok: 201, writes: true,
-    send: (c) => uploadDocument(c.actor.token, text(`created ${c.tag}\n`), { title: `Created ${c.tag}`, classification: 'confidential', sharing: { scope: 'organisation', organisations: [] } }),
+    route: 'POST /api/documents',
+    subjects: NONE,
+    verdict: editors,
+    ok: 201,
+    writes: true,
+    send: (c) =>
+      uploadDocument(c.actor.token, text(`created ${c.tag}\n`), {
+        title: `Created ${c.tag}`,
+        classification: 'confidential',
+        sharing: { scope: 'organisation', organisations: [] },
+      }),
     landed: async (c) => (await allPages(`/api/documents?q=${c.tag}`, adminOf(c.world, homeOf(c.actor)).token)).length > 0,
   }),
   row<SharedSpec>({
-    route: 'GET /api/documents/:id', subjects: DOCUMENT_VERSIONS, verdict: readers, ok: 200, send: (c) => call('GET', `/api/documents/${c.subject.id}`, undefined, token(c)),
+    route: 'GET /api/documents/:id',
+    subjects: DOCUMENT_VERSIONS,
+    verdict: readers,
+    ok: 200,
+    send: (c) => call('GET', `/api/documents/${c.subject.id}`, undefined, token(c)),
     inspect: (c, body) => {
       const listed = (body as { versions: { version: number }[] }).versions.map((v) => v.version).join(',');
-      const expected = Array.from({ length: c.subject.version }, (_, i) => i + 1).filter((n) => n > 1 || firstVersionReaders(c.actor, c.subject.spec) === 'ok').join(',');
+      const expected = Array.from({ length: c.subject.version }, (_, i) => i + 1)
+        .filter((n) => n > 1 || firstVersionReaders(c.actor, c.subject.spec) === 'ok')
+        .join(',');
       return listed === expected ? null : `versions listed ${listed}, visible ${expected}`;
     },
   }),
   row<SharedSpec>({
-    route: 'PATCH /api/documents/:id', subjects: DOCUMENTS, verdict: ownerEditors, ok: 200, writes: true,
+    route: 'PATCH /api/documents/:id',
+    subjects: DOCUMENTS,
+    verdict: ownerEditors,
+    ok: 200,
+    writes: true,
     send: (c) => call('PATCH', `/api/documents/${c.subject.id}`, { title: `Edited ${c.tag}` }, token(c)),
   }),
   row<SharedSpec>({
-    route: 'DELETE /api/documents/:id', subjects: DOCUMENTS, verdict: ownerAdmins, ok: 204, writes: true,
+    route: 'DELETE /api/documents/:id',
+    subjects: DOCUMENTS,
+    verdict: ownerAdmins,
+    ok: 204,
+    writes: true,
     send: (c) => call('DELETE', `/api/documents/${c.subject.id}`, undefined, token(c)),
   }),
-  row<SharedSpec>({ route: 'GET /api/documents/:id/content', subjects: DOCUMENT_VERSIONS, verdict: readers, ok: 200, send: (c) => call('GET', `/api/documents/${c.subject.id}/content`, undefined, token(c)) }),
   row<SharedSpec>({
-    route: 'POST /api/documents/:id/versions', subjects: DOCUMENTS, verdict: ownerEditors, ok: 201, writes: true,
+    route: 'GET /api/documents/:id/content',
+    subjects: DOCUMENT_VERSIONS,
+    verdict: readers,
+    ok: 200,
+    send: (c) => call('GET', `/api/documents/${c.subject.id}/content`, undefined, token(c)),
+  }),
+  row<SharedSpec>({
+    route: 'POST /api/documents/:id/versions',
+    subjects: DOCUMENTS,
+    verdict: ownerEditors,
+    ok: 201,
+    writes: true,
     send: (c) => uploadVersion(c.actor.token, c.subject.id, text(`version ${c.tag}\n`)),
   }),
   row<SharedSpec>({
-    route: 'GET /api/documents/:id/versions/:version/content', subjects: DOCUMENT_VERSIONS, verdict: firstVersionReaders, ok: 200,
+    route: 'GET /api/documents/:id/versions/:version/content',
+    subjects: DOCUMENT_VERSIONS,
+    verdict: firstVersionReaders,
+    ok: 200,
     send: (c) => call('GET', `/api/documents/${c.subject.id}/versions/1/content`, undefined, token(c)),
   }),
 
   row<RoomSpec>({
-    route: 'GET /api/rooms', subjects: ROOMS, verdict: anyUser, ok: 200, send: json('GET', '/api/rooms?limit=100'),
+    route: 'GET /api/rooms',
+    subjects: ROOMS,
+    verdict: anyUser,
+    ok: 200,
+    send: json('GET', '/api/rooms?limit=100'),
     lists: { visible: isMember, ids: itemIds },
   }),
   row({
-    route: 'POST /api/rooms', subjects: NONE, verdict: editors, ok: 201, writes: true,
+    route: 'POST /api/rooms',
+    subjects: NONE,
+    verdict: editors,
+    ok: 201,
+    writes: true,
     send: (c) => call('POST', '/api/rooms', { name: `Created ${c.tag}`, organisations: [] }, token(c)),
-    landed: async (c, lookup) => contains(
-      await lookup(`rooms of ${homeOf(c.actor)}`, () => allPages('/api/rooms', adminOf(c.world, homeOf(c.actor)).token)),
-      (r) => r.name === `Created ${c.tag}`,
-    ),
+    landed: async (c, lookup) =>
+      contains(
+        await lookup(`rooms of ${homeOf(c.actor)}`, () => allPages('/api/rooms', adminOf(c.world, homeOf(c.actor)).token)),
+        (r) => r.name === `Created ${c.tag}`,
+      ),
   }),
-  row<RoomSpec>({ route: 'GET /api/rooms/:id', subjects: ROOMS, verdict: roomMembers, ok: 200, send: (c) => call('GET', `/api/rooms/${c.subject.id}`, undefined, token(c)) }),
   row<RoomSpec>({
-    route: 'PATCH /api/rooms/:id', subjects: ROOMS, verdict: roomManagers, ok: 200, writes: true,
+    route: 'GET /api/rooms/:id',
+    subjects: ROOMS,
+    verdict: roomMembers,
+    ok: 200,
+    send: (c) => call('GET', `/api/rooms/${c.subject.id}`, undefined, token(c)),
+  }),
+  row<RoomSpec>({
+    route: 'PATCH /api/rooms/:id',
+    subjects: ROOMS,
+    verdict: roomManagers,
+    ok: 200,
+    writes: true,
     send: (c) => call('PATCH', `/api/rooms/${c.subject.id}`, { name: `Renamed ${c.tag}` }, token(c)),
   }),
-  row<RoomSpec>({ route: 'GET /api/rooms/:id/messages', subjects: ROOMS, verdict: roomMembers, ok: 200, send: (c) => call('GET', `/api/rooms/${c.subject.id}/messages`, undefined, token(c)) }),
   row<RoomSpec>({
-    route: 'POST /api/rooms/:id/messages', subjects: ROOMS, verdict: roomMembers, ok: 201, writes: true,
+    route: 'GET /api/rooms/:id/messages',
+    subjects: ROOMS,
+    verdict: roomMembers,
+    ok: 200,
+    send: (c) => call('GET', `/api/rooms/${c.subject.id}/messages`, undefined, token(c)),
+  }),
+  row<RoomSpec>({
+    route: 'POST /api/rooms/:id/messages',
+    subjects: ROOMS,
+    verdict: roomMembers,
+    ok: 201,
+    writes: true,
     send: (c) => call('POST', `/api/rooms/${c.subject.id}/messages`, { body: `Message ${c.tag}` }, token(c)),
   }),
   row<RoomSpec>({
-    route: 'POST /api/rooms/:id/read', subjects: ROOMS, verdict: roomMembers, ok: 204, writes: true,
+    route: 'POST /api/rooms/:id/read',
+    subjects: ROOMS,
+    verdict: roomMembers,
+    ok: 204,
+    writes: true,
     send: (c) => call('POST', `/api/rooms/${c.subject.id}/read`, { seq: 1 }, token(c)),
   }),
 ];
@@ -392,14 +648,35 @@ export const SOCKET_ROWS: SocketRow[] = [
   event<RoomSpec>({ event: 'room:join', subjects: ROOMS, verdict: roomMembers, acknowledged: true, payload: (c) => c.subject.id }),
   event<RoomSpec>({ event: 'room:leave', subjects: ROOMS, verdict: anyUser, acknowledged: true, payload: (c) => c.subject.id }),
   event<RoomSpec>({
-    event: 'message:send', subjects: ROOMS, verdict: roomMembers, acknowledged: true, writes: true,
+    event: 'message:send',
+    subjects: ROOMS,
+    verdict: roomMembers,
+    acknowledged: true,
+    writes: true,
     payload: (c) => ({ roomId: c.subject.id, body: `Socket message ${c.tag}`, clientMsgId: c.tag }),
   }),
   event<MessageSpec>({
-    event: 'message:edit', subjects: MESSAGES, verdict: messageAuthors, acknowledged: true, writes: true,
+    event: 'message:edit',
+    subjects: MESSAGES,
+    verdict: messageAuthors,
+    acknowledged: true,
+    writes: true,
     payload: (c) => ({ messageId: c.subject.id, body: `Edited ${c.tag}` }),
   }),
-  event<MessageSpec>({ event: 'message:delete', subjects: MESSAGES, verdict: messageDeleters, acknowledged: true, writes: true, payload: (c) => ({ messageId: c.subject.id }) }),
-  event<RoomSpec>({ event: 'room:history', subjects: ROOMS, verdict: roomMembers, acknowledged: true, payload: (c) => ({ roomId: c.subject.id, afterSeq: 0, limit: 10 }) }),
+  event<MessageSpec>({
+    event: 'message:delete',
+    subjects: MESSAGES,
+    verdict: messageDeleters,
+    acknowledged: true,
+    writes: true,
+    payload: (c) => ({ messageId: c.subject.id }),
+  }),
+  event<RoomSpec>({
+    event: 'room:history',
+    subjects: ROOMS,
+    verdict: roomMembers,
+    acknowledged: true,
+    payload: (c) => ({ roomId: c.subject.id, afterSeq: 0, limit: 10 }),
+  }),
   event<RoomSpec>({ event: 'typing', subjects: ROOMS, verdict: roomMembers, acknowledged: false, payload: (c) => ({ roomId: c.subject.id }) }),
 ];

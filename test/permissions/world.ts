@@ -10,8 +10,17 @@ export type OrgKey = 'O' | 'A' | 'B' | 'C' | 'D';
 export type Scope = 'organisation' | 'office' | 'selected' | 'all';
 
 /** Who calls: each role of the Office and of partner A, and those who must get 401. */
-export type ActorKey = 'O.admin' | 'O.analyst' | 'O.member' | 'A.admin' | 'A.analyst' | 'A.member'
-  | 'deactivated user' | 'user of a deactivated organisation' | 'garbage token' | 'no token';
+export type ActorKey =
+  | 'O.admin'
+  | 'O.analyst'
+  | 'O.member'
+  | 'A.admin'
+  | 'A.analyst'
+  | 'A.member'
+  | 'deactivated user'
+  | 'user of a deactivated organisation'
+  | 'garbage token'
+  | 'no token';
 export const SIGNED_IN: ActorKey[] = ['O.admin', 'O.analyst', 'O.member', 'A.admin', 'A.analyst', 'A.member'];
 export const ACTORS: ActorKey[] = [...SIGNED_IN, 'deactivated user', 'user of a deactivated organisation', 'garbage token', 'no token'];
 
@@ -106,9 +115,9 @@ const room = (key: string) => ROOM_SPECS.find((r) => r.key === key)!;
 export const MESSAGE_SPECS: MessageSpec[] = [
   ...['A.admin', 'A.analyst', 'A.member'].map((author) => ({ key: `${author}'s message in room B+A`, room: room('room B+A'), author })),
   ...['O.admin', 'O.analyst', 'O.member'].map((author) => ({ key: `${author}'s message in room B+O`, room: room('room B+O'), author })),
-  { key: 'B.analyst\'s message in room B+A', room: room('room B+A'), author: 'B.analyst' },
-  { key: 'B.analyst\'s message in room B+O', room: room('room B+O'), author: 'B.analyst' },
-  { key: 'C.analyst\'s message in room C', room: room('room C'), author: 'C.analyst' },
+  { key: "B.analyst's message in room B+A", room: room('room B+A'), author: 'B.analyst' },
+  { key: "B.analyst's message in room B+O", room: room('room B+O'), author: 'B.analyst' },
+  { key: "C.analyst's message in room C", room: room('room C'), author: 'C.analyst' },
 ];
 
 export const ORG_SPECS: OrgKey[] = ['O', 'A', 'B', 'C', 'D'];
@@ -183,8 +192,11 @@ export const makeRevision = (world: World, spec: SharedSpec) => makeAssessment(w
 /** Uploads a small text document as `spec` says. */
 export async function makeDocument(world: World, spec: SharedSpec): Promise<Built<SharedSpec>> {
   const title = `Matrix ${world.word} ${spec.key}`;
-  const res = await uploadDocument(editorOf(world, spec.owner).token, { name: 'note.txt', bytes: Buffer.from(`matrix note ${spec.key}\n`) },
-    { title, classification: 'confidential', sharing: sharingOf(world, spec), country: world.country });
+  const res = await uploadDocument(
+    editorOf(world, spec.owner).token,
+    { name: 'note.txt', bytes: Buffer.from(`matrix note ${spec.key}\n`) },
+    { title, classification: 'confidential', sharing: sharingOf(world, spec), country: world.country },
+  );
   expect(res.status, `uploading ${spec.key}: ${JSON.stringify(res.body)}`).to.equal(201);
   return { spec, id: res.body.id, name: title, version: 1 };
 }
@@ -238,10 +250,18 @@ export async function buildWorld(): Promise<World> {
   const orgIds = { O: office.organisationId, A: orgs[0]!.id, B: orgs[1]!.id, C: orgs[2]!.id, D: orgs[3]!.id };
   const orgNames = { O: '', A: orgs[0]!.name, B: orgs[1]!.name, C: orgs[2]!.name, D: orgs[3]!.name };
   const people: [string, OrgKey, Role][] = [
-    ['O.admin', 'O', 'admin'], ['O.analyst', 'O', 'analyst'], ['O.member', 'O', 'member'],
-    ['A.admin', 'A', 'admin'], ['A.analyst', 'A', 'analyst'], ['A.member', 'A', 'member'],
-    ['B.admin', 'B', 'admin'], ['B.analyst', 'B', 'analyst'], ['C.admin', 'C', 'admin'], ['C.analyst', 'C', 'analyst'],
-    ['D.analyst', 'D', 'analyst'], ['login', 'C', 'member'],
+    ['O.admin', 'O', 'admin'],
+    ['O.analyst', 'O', 'analyst'],
+    ['O.member', 'O', 'member'],
+    ['A.admin', 'A', 'admin'],
+    ['A.analyst', 'A', 'analyst'],
+    ['A.member', 'A', 'member'],
+    ['B.admin', 'B', 'admin'],
+    ['B.analyst', 'B', 'analyst'],
+    ['C.admin', 'C', 'admin'],
+    ['C.analyst', 'C', 'analyst'],
+    ['D.analyst', 'D', 'analyst'],
+    ['login', 'C', 'member'],
   ];
   const created = await Promise.all(people.map(([, org, role]) => createUser(orgIds[org], role)));
   const users = Object.fromEntries(people.map(([key], i) => [key, created[i]!])) as Record<string, TestUser>;
@@ -261,8 +281,21 @@ export async function buildWorld(): Promise<World> {
   actors['no token'] = { key: 'no token', org: null, role: null };
 
   const world: World = {
-    word: `matrix${letters(8)}`, country: 'ISL', orgIds, orgNames, officeAdmin: { token: office.token }, actors, users,
-    loginUser: users.login!, deactivatedId: deactivated.id, assessments: [], documents: [], documentHistories: [], rooms: [], messages: [], targets: [],
+    word: `matrix${letters(8)}`,
+    country: 'ISL',
+    orgIds,
+    orgNames,
+    officeAdmin: { token: office.token },
+    actors,
+    users,
+    loginUser: users.login!,
+    deactivatedId: deactivated.id,
+    assessments: [],
+    documents: [],
+    documentHistories: [],
+    rooms: [],
+    messages: [],
+    targets: [],
   };
   const [assessments, documents, documentHistories, rooms, targets] = await Promise.all([
     Promise.all([...SHARED_SPECS, DRAFT_SPEC, ...AUDIENCE_SPECS].map((spec) => makeAssessment(world, spec))),

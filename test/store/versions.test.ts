@@ -4,7 +4,11 @@ import { catchUp, claimNext } from '../../server/store/versions.js';
 
 // A sequence like an assessment's versions: records `<id>:<n>`, the item a cache of the latest one.
 const Step = mongoose.model('StoreTestStep', new mongoose.Schema({ _id: String, n: Number, by: String }, { versionKey: false }));
-interface Item { id: string; n: number; by: string | null }
+interface Item {
+  id: string;
+  n: number;
+  by: string | null;
+}
 
 const insertNext = (by: string) => (item: Item) => Step.create({ _id: `${item.id}:${item.n + 1}`, n: item.n + 1, by });
 const readNext = async (item: Item): Promise<Item | null> => {
@@ -37,14 +41,22 @@ describe('store: claim the next version by insert, then catch up', () => {
 
   it('a claim that keeps losing gives up after its attempts and answers the item caught up', async () => {
     const item: Item = { id: new mongoose.Types.ObjectId().toString(), n: 0, by: null };
-    await Step.create([{ _id: `${item.id}:1`, n: 1, by: 'x' }, { _id: `${item.id}:2`, n: 2, by: 'y' }]);
+    await Step.create([
+      { _id: `${item.id}:1`, n: 1, by: 'x' },
+      { _id: `${item.id}:2`, n: 2, by: 'y' },
+    ]);
     let tries = 0;
-    const outcome = await claimNext(item, async (doc) => {
-      tries++;
-      // Another writer always takes the number just before this one does.
-      await Step.create({ _id: `${doc.id}:${doc.n + 1}`, n: doc.n + 1, by: 'other' }).catch(() => undefined);
-      return insertNext('late')(doc);
-    }, caughtUp, 2);
+    const outcome = await claimNext(
+      item,
+      async (doc) => {
+        tries++;
+        // Another writer always takes the number just before this one does.
+        await Step.create({ _id: `${doc.id}:${doc.n + 1}`, n: doc.n + 1, by: 'other' }).catch(() => undefined);
+        return insertNext('late')(doc);
+      },
+      caughtUp,
+      2,
+    );
     expect(outcome.won).to.equal(false);
     expect(tries).to.equal(2);
     expect(outcome.doc).to.deep.include({ n: 3, by: 'other' });

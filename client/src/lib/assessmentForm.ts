@@ -3,7 +3,11 @@
  * schema, and the three-way merge that re-applies a person's edits on top of a newer version.
  */
 import {
-  ASSESSMENT_SUMMARY_MAX_LENGTH, ASSESSMENT_TITLE_MAX_LENGTH, CreateAssessmentBody, FACTOR_NOTES_MAX_LENGTH, RISK_FACTOR_COUNT,
+  ASSESSMENT_SUMMARY_MAX_LENGTH,
+  ASSESSMENT_TITLE_MAX_LENGTH,
+  CreateAssessmentBody,
+  FACTOR_NOTES_MAX_LENGTH,
+  RISK_FACTOR_COUNT,
 } from '../../../shared/schemas/assessments.js';
 import { sharingProblem, type Classification, type SharingScope } from '../../../shared/sharing.js';
 import type { Trend } from '../../../shared/framework/index.js';
@@ -80,7 +84,13 @@ export function valuesOf(a: Assessment): FormValues {
 export function ratingsOf(values: FormValues): RiskFactorEntry[] {
   return values.factors
     .filter((factor): factor is FactorValues & { level: number } => factor.level !== null)
-    .map((factor) => ({ number: factor.number, level: factor.level, trend: factor.trend, indicators: [...factor.indicators].sort(byCode), notes: factor.notes }));
+    .map((factor) => ({
+      number: factor.number,
+      level: factor.level,
+      trend: factor.trend,
+      indicators: [...factor.indicators].sort(byCode),
+      notes: factor.notes,
+    }));
 }
 
 /** The body of POST (and, trimmed to what changed, of PATCH). `overallRisk` must be set (checked first). */
@@ -203,7 +213,8 @@ export function checkValues(i18n: I18n, values: FormValues, isNew: boolean): For
   if (values.periodStart && values.periodEnd && values.periodStart > values.periodEnd) errors.periodEnd = i18n.t('validation_period_order');
   if (values.overallRisk === null) errors.overallRisk = i18n.t('validation_overall_required');
   for (const factor of values.factors) {
-    if (factor.notes.length > FACTOR_NOTES_MAX_LENGTH) errors[`factor.${factor.number}.notes`] = i18n.t('validation_too_long', { max: FACTOR_NOTES_MAX_LENGTH });
+    if (factor.notes.length > FACTOR_NOTES_MAX_LENGTH)
+      errors[`factor.${factor.number}.notes`] = i18n.t('validation_too_long', { max: FACTOR_NOTES_MAX_LENGTH });
   }
   const sharing = contentOf(values).sharing;
   const problem = sharingProblem(sharing, values.classification);
@@ -255,5 +266,15 @@ export function fieldId(slot: Slot): string {
 
 /** Slots in the order the form shows them, so focus goes to the first problem on the page. */
 export function slotOrder(): Slot[] {
-  return ['country', 'title', 'summary', 'periodStart', 'periodEnd', ...NUMBERS.flatMap((n) => FACTOR_PARTS.map((p) => `factor.${n}.${p}`)), 'overallRisk', 'classification', 'sharing'];
+  return [
+    'country',
+    'title',
+    'summary',
+    'periodStart',
+    'periodEnd',
+    ...NUMBERS.flatMap((n) => FACTOR_PARTS.map((p) => `factor.${n}.${p}`)),
+    'overallRisk',
+    'classification',
+    'sharing',
+  ];
 }

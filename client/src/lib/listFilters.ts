@@ -25,9 +25,5 @@ export function placeFiltersFrom(params: URLSearchParams): PlaceFilters {
 
 /** The shared filters as query parameters (unset ones left out). */
 export function placeQuery(values: PlaceFilters): { country?: string; organisation?: string; q?: string } {
-  return {
-    country: values.country || undefined,
-    organisation: values.organisation || undefined,
-    q: values.q.trim() || undefined,
-  };
+  return { country: values.country || undefined, organisation: values.organisation || undefined, q: values.q.trim() || undefined };
 }

@@ -14,10 +14,7 @@ export interface RoutePage {
 export type PageBinder = (route: Route) => RoutePage;
 
 /** A page loaded on first visit, with the props it takes from its route. */
-function lazyPage<P extends PageProps>(
-  load: () => Promise<{ default: Component<P> }>,
-  props: (route: Route) => P,
-): () => Promise<PageBinder> {
+function lazyPage<P extends PageProps>(load: () => Promise<{ default: Component<P> }>, props: (route: Route) => P): () => Promise<PageBinder> {
   return async () => {
     const { default: component } = await load();
     // The signature ties each component to the props built for it; past here App needs one type for every page.
@@ -41,7 +38,10 @@ const loaders: Partial<Record<RouteName, () => Promise<PageBinder>>> = {
   'assessment-new': lazyPage(() => import('../pages/assessments/AssessmentEditorPage.svelte'), none),
   'assessment-edit': lazyPage(() => import('../pages/assessments/AssessmentEditorPage.svelte'), byId),
   assessment: lazyPage(() => import('../pages/assessments/AssessmentPage.svelte'), byId),
-  country: lazyPage(() => import('../pages/assessments/CountryPage.svelte'), (route) => ({ code: param(route, 'code') })),
+  country: lazyPage(
+    () => import('../pages/assessments/CountryPage.svelte'),
+    (route) => ({ code: param(route, 'code') }),
+  ),
   rooms: lazyPage(() => import('../pages/rooms/RoomListPage.svelte'), none),
   'room-new': lazyPage(() => import('../pages/rooms/RoomNewPage.svelte'), none),
   room: lazyPage(() => import('../pages/rooms/RoomPage.svelte'), byId),
@@ -49,7 +49,10 @@ const loaders: Partial<Record<RouteName, () => Promise<PageBinder>>> = {
   document: lazyPage(() => import('../pages/documents/DocumentPage.svelte'), byId),
   account: lazyPage(() => import('../pages/AccountPage.svelte'), none),
   'admin-users': lazyPage(() => import('../pages/admin/UsersPage.svelte'), none),
-  'admin-organisation-users': lazyPage(() => import('../pages/admin/UsersPage.svelte'), (route) => ({ organisationId: param(route, 'id') })),
+  'admin-organisation-users': lazyPage(
+    () => import('../pages/admin/UsersPage.svelte'),
+    (route) => ({ organisationId: param(route, 'id') }),
+  ),
   'admin-organisations': lazyPage(() => import('../pages/admin/OrganisationsPage.svelte'), none),
   'admin-audit': lazyPage(() => import('../pages/admin/AuditPage.svelte'), none),
 };

@@ -10,11 +10,7 @@ let socket: Socket | null = null;
 /** Opens the socket with the current access token; a renewed token is used on every reconnection. */
 export function connectRealtime(): void {
   if (socket) return;
-  const current = io({
-    path: '/socket.io',
-    auth: (cb) => cb({ token: tokens.access ?? '' }),
-    reconnectionDelayMax: 30_000,
-  });
+  const current = io({ path: '/socket.io', auth: (cb) => cb({ token: tokens.access ?? '' }), reconnectionDelayMax: 30_000 });
   current.on('session:revoked', () => {
     disconnectRealtime();
     session.end('session_revoked');

@@ -15,12 +15,7 @@ const CLASSIFICATION: Record<Classification, MessageKey> = {
   confidential: 'classification_confidential',
   'strictly-confidential': 'classification_strictly_confidential',
 };
-const SCOPE: Record<SharingScope, MessageKey> = {
-  organisation: 'scope_organisation',
-  office: 'scope_office',
-  selected: 'scope_selected',
-  all: 'scope_all',
-};
+const SCOPE: Record<SharingScope, MessageKey> = { organisation: 'scope_organisation', office: 'scope_office', selected: 'scope_selected', all: 'scope_all' };
 const CRIME: Record<AtrocityCrime, MessageKey> = {
   genocide: 'crime_genocide',
   'crimes-against-humanity': 'crime_against_humanity',

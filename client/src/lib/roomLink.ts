@@ -14,7 +14,10 @@ export type LinkErrorCode = ErrorCode | 'disconnected' | 'timeout';
 
 /** A socket call that failed; `transient` failures are worth trying again on the next connection. */
 export class LinkError extends Error {
-  constructor(readonly code: LinkErrorCode, message: string = code) {
+  constructor(
+    readonly code: LinkErrorCode,
+    message: string = code,
+  ) {
     super(message);
     this.name = 'LinkError';
   }
@@ -156,7 +159,9 @@ export function sendMessage(payload: { roomId: string; body: string; clientMsgId
 
 /** `message:edit` (author only). */
 export function editMessage(messageId: string, body: string): Promise<RoomMessage> {
-  return ask<{ message: RoomMessage }>((s, done) => s.timeout(CALL_TIMEOUT_MS).emit('message:edit', { messageId, body }, (e, a) => done(e, a))).then((a) => a.message);
+  return ask<{ message: RoomMessage }>((s, done) => s.timeout(CALL_TIMEOUT_MS).emit('message:edit', { messageId, body }, (e, a) => done(e, a))).then(
+    (a) => a.message,
+  );
 }
 
 /** `message:delete` (author, or an admin of the author's organisation). */

@@ -5,7 +5,18 @@ import { directory } from './state/directory.svelte.js';
 import type { I18n } from './state/i18n.svelte.js';
 import { reference } from './state/reference.svelte.js';
 
-const TOP: Record<string, 'field_title' | 'field_summary' | 'field_period_start' | 'field_period_end' | 'field_overall_risk' | 'field_classification' | 'field_sharing' | 'field_country' | 'field_status'> = {
+const TOP: Record<
+  string,
+  | 'field_title'
+  | 'field_summary'
+  | 'field_period_start'
+  | 'field_period_end'
+  | 'field_overall_risk'
+  | 'field_classification'
+  | 'field_sharing'
+  | 'field_country'
+  | 'field_status'
+> = {
   title: 'field_title',
   summary: 'field_summary',
   periodStart: 'field_period_start',
@@ -17,12 +28,7 @@ const TOP: Record<string, 'field_title' | 'field_summary' | 'field_period_start'
   status: 'field_status',
 };
 
-const PART = {
-  level: 'field_level',
-  trend: 'field_trend',
-  indicators: 'field_indicators',
-  notes: 'field_notes',
-} as const;
+const PART = { level: 'field_level', trend: 'field_trend', indicators: 'field_indicators', notes: 'field_notes' } as const;
 
 /** "Title", "Factor 8 · Triggering factors — notes". */
 export function slotLabel(i18n: I18n, slot: string): string {

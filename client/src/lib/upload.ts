@@ -63,24 +63,32 @@ function send(path: string, form: () => FormData, onprogress: (progress: UploadP
 
 /** POST /api/documents: the text fields first, the file last (the hub streams it). */
 export function uploadDocument(fields: NewDocumentFields, file: File, onprogress: (progress: UploadProgress) => void): Upload {
-  return send('/api/documents', () => {
-    const form = new FormData();
-    form.append('title', fields.title);
-    form.append('classification', fields.classification);
-    form.append('sharing', JSON.stringify(fields.sharing));
-    form.append('country', fields.country);
-    form.append('file', file, file.name);
-    return form;
-  }, onprogress);
+  return send(
+    '/api/documents',
+    () => {
+      const form = new FormData();
+      form.append('title', fields.title);
+      form.append('classification', fields.classification);
+      form.append('sharing', JSON.stringify(fields.sharing));
+      form.append('country', fields.country);
+      form.append('file', file, file.name);
+      return form;
+    },
+    onprogress,
+  );
 }
 
 /** POST /api/documents/:id/versions: a new version of the file. */
 export function uploadVersion(id: string, file: File, onprogress: (progress: UploadProgress) => void): Upload {
-  return send(`/api/documents/${encodeURIComponent(id)}/versions`, () => {
-    const form = new FormData();
-    form.append('file', file, file.name);
-    return form;
-  }, onprogress);
+  return send(
+    `/api/documents/${encodeURIComponent(id)}/versions`,
+    () => {
+      const form = new FormData();
+      form.append('file', file, file.name);
+      return form;
+    },
+    onprogress,
+  );
 }
 
 /** The file name of a Content-Disposition header (RFC 6266 `filename*` first, UTF-8 names included). */
@@ -109,9 +117,8 @@ async function fetchContent(path: string, token: string | null): Promise<Respons
 
 /** Downloads a document (the latest version, or `version`) and hands it to the browser as a file. */
 export async function downloadDocument(id: string, fallbackName: string, version?: number): Promise<void> {
-  const path = version === undefined
-    ? `/api/documents/${encodeURIComponent(id)}/content`
-    : `/api/documents/${encodeURIComponent(id)}/versions/${version}/content`;
+  const path =
+    version === undefined ? `/api/documents/${encodeURIComponent(id)}/content` : `/api/documents/${encodeURIComponent(id)}/versions/${version}/content`;
   const token = await api.accessToken();
   let res = await fetchContent(path, token);
   if (res.status === 401) {

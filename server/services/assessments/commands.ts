@@ -48,10 +48,15 @@ export async function findAssessment(domain: Domain, id: string): Promise<Assess
   return doc;
 }
 
-const audit = (ctx: Signed, doc: AssessmentDoc, action: string, details: Details) => recordAudit({
-  actor: actorOf(ctx), action, ip: ctx.ip, outcome: 'success', details: { version: doc.version, ...details },
-  target: { type: 'assessment', id: doc._id.toString(), organisationId: doc.organisationId.toString() },
-});
+const audit = (ctx: Signed, doc: AssessmentDoc, action: string, details: Details) =>
+  recordAudit({
+    actor: actorOf(ctx),
+    action,
+    ip: ctx.ip,
+    outcome: 'success',
+    details: { version: doc.version, ...details },
+    target: { type: 'assessment', id: doc._id.toString(), organisationId: doc.organisationId.toString() },
+  });
 
 /** After a change (the repository told the change feed): the audit record, then the live lists and notifications. */
 async function announce(domain: Domain, ctx: Signed, doc: AssessmentDoc, previous: AssessmentDoc | null, action: string, details: Details, revised = false) {
@@ -68,15 +73,31 @@ export async function createAssessment(domain: Domain, ctx: Signed, body: Create
   const sharing = await checkSharing(domain, body.sharing, body.classification, ownerId);
   const now = new Date();
   const doc = {
-    _id: newId(), organisationId: p.organisation._id, country: body.country, title: body.title, summary: body.summary,
-    periodStart: body.periodStart ?? null, periodEnd: body.periodEnd ?? null, overallRisk: body.overallRisk,
-    riskFactors: body.riskFactors, status: 'draft', classification: body.classification, sharing,
-    version: 1, createdBy: p.user._id, updatedBy: p.user._id, createdAt: now, updatedAt: now, publishedAt: null,
+    _id: newId(),
+    organisationId: p.organisation._id,
+    country: body.country,
+    title: body.title,
+    summary: body.summary,
+    periodStart: body.periodStart ?? null,
+    periodEnd: body.periodEnd ?? null,
+    overallRisk: body.overallRisk,
+    riskFactors: body.riskFactors,
+    status: 'draft',
+    classification: body.classification,
+    sharing,
+    version: 1,
+    createdBy: p.user._id,
+    updatedBy: p.user._id,
+    createdAt: now,
+    updatedAt: now,
+    publishedAt: null,
     audience: audienceOf({ organisationId: ownerId, sharing, draft: true }, await domain.repos.organisations.officeId()),
     words: searchWords(body.title, body.summary),
     versions: [{ version: 1, updatedBy: p.user._id, updatedAt: now, status: 'draft', audience: [orgAudience(ownerId)] }],
-    published: null, publishedVersion: null,
-    deletedAt: null, deletedBy: null,
+    published: null,
+    publishedVersion: null,
+    deletedAt: null,
+    deletedBy: null,
   } as unknown as AssessmentDoc;
   await domain.repos.assessments.create(doc);
   await announce(domain, ctx, doc, null, 'assessment.create', { country: body.country });
@@ -87,10 +108,21 @@ export async function createAssessment(domain: Domain, ctx: Signed, body: Create
  * Stores version `current.version + 1` of an assessment: of two edits made from the same version
  * exactly one wins and the other answers 409.
  */
-async function saveNextVersion(domain: Domain, ctx: Signed, current: AssessmentDoc, change: Partial<AssessmentDoc>, action: string, details: Details = {}, revised = false) {
+async function saveNextVersion(
+  domain: Domain,
+  ctx: Signed,
+  current: AssessmentDoc,
+  change: Partial<AssessmentDoc>,
+  action: string,
+  details: Details = {},
+  revised = false,
+) {
   const p = ctx.principal;
   const { assessments } = domain.repos;
-  const next = await assessments.derive({ ...current, ...change, version: current.version + 1, updatedBy: p.user._id, updatedAt: new Date() } as AssessmentDoc, current);
+  const next = await assessments.derive(
+    { ...current, ...change, version: current.version + 1, updatedBy: p.user._id, updatedAt: new Date() } as AssessmentDoc,
+    current,
+  );
   if (!(await assessments.saveVersion(current, next))) {
     throw new HttpError('conflict', 'Someone else saved this assessment first; reload it to see their changes.');
   }
@@ -110,8 +142,14 @@ export async function updateAssessment(domain: Domain, ctx: Signed, current: Ass
   const sharing = await checkSharing(domain, sharingIn, classification, current.organisationId.toString());
   const sharingChanged = change.sharing !== undefined || change.classification !== undefined;
   // An edit of a published assessment is a draft revision (§6 v2): others keep reading the published view.
-  return saveNextVersion(domain, ctx, current, { ...change, sharing, status: 'draft' } as unknown as Partial<AssessmentDoc>, 'assessment.update',
-    sharingChanged ? { scope: sharing.scope, classification, sharingChanged: true } : {});
+  return saveNextVersion(
+    domain,
+    ctx,
+    current,
+    { ...change, sharing, status: 'draft' } as unknown as Partial<AssessmentDoc>,
+    'assessment.update',
+    sharingChanged ? { scope: sharing.scope, classification, sharingChanged: true } : {},
+  );
 }
 
 /**
@@ -121,8 +159,15 @@ export async function updateAssessment(domain: Domain, ctx: Signed, current: Ass
 export async function publishAssessment(domain: Domain, ctx: Signed, current: AssessmentDoc) {
   if (current.status === 'published') throw new HttpError('conflict', 'This assessment is already published.');
   const revised = publicView(current) !== null;
-  return saveNextVersion(domain, ctx, current, { status: 'published', publishedAt: new Date() }, 'assessment.publish',
-    { scope: current.sharing!.scope, revision: revised }, revised);
+  return saveNextVersion(
+    domain,
+    ctx,
+    current,
+    { status: 'published', publishedAt: new Date() },
+    'assessment.publish',
+    { scope: current.sharing!.scope, revision: revised },
+    revised,
+  );
 }
 
 /**

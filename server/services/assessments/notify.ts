@@ -14,8 +14,11 @@ const TOP_RISK = 4;
 export function assessmentSubject(doc: AssessmentDoc): Notification['subject'] {
   const view = publicView(doc) ?? doc;
   return {
-    kind: 'assessment', id: doc._id.toString(), country: doc.country,
-    title: view.classification === 'unclassified' ? view.title : null, classification: view.classification as Notification['subject']['classification'],
+    kind: 'assessment',
+    id: doc._id.toString(),
+    country: doc.country,
+    title: view.classification === 'unclassified' ? view.title : null,
+    classification: view.classification as Notification['subject']['classification'],
   };
 }
 
@@ -42,9 +45,10 @@ export async function announceAssessment(domain: Domain, p: Principal, doc: Asse
 /** `risk.escalation` (§11): a reading above the organisation's previous published one for the country, or at the top. */
 async function escalate(domain: Domain, p: Principal, doc: AssessmentDoc, previous: AssessmentDoc): Promise<void> {
   const owner = doc.organisationId.toString();
-  const earlier = [publicView(previous), ...(await domain.repos.assessments.live(doc.country))
-    .filter((a) => a.organisationId.toString() === owner && !a._id.equals(doc._id))
-    .map(publicView)]
+  const earlier = [
+    publicView(previous),
+    ...(await domain.repos.assessments.live(doc.country)).filter((a) => a.organisationId.toString() === owner && !a._id.equals(doc._id)).map(publicView),
+  ]
     .filter((a): a is AssessmentDoc => !!a?.publishedAt)
     .sort((a, b) => b.publishedAt!.getTime() - a.publishedAt!.getTime())[0];
   if (doc.overallRisk < TOP_RISK && (!earlier || doc.overallRisk <= earlier.overallRisk)) return;

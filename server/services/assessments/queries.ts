@@ -19,11 +19,15 @@ import { publicView, readerView, versionReader } from './views.js';
 
 type Signed = ActionContext & { principal: Principal };
 
-const auditRead = (ctx: Signed, doc: AssessmentDoc, version: number, action = 'assessment.read') => recordAudit({
-  actor: actorOf(ctx), action,
-  target: { type: 'assessment', id: doc._id.toString(), organisationId: doc.organisationId.toString() },
-  ip: ctx.ip, outcome: 'success', details: { version },
-});
+const auditRead = (ctx: Signed, doc: AssessmentDoc, version: number, action = 'assessment.read') =>
+  recordAudit({
+    actor: actorOf(ctx),
+    action,
+    target: { type: 'assessment', id: doc._id.toString(), organisationId: doc.organisationId.toString() },
+    ip: ctx.ip,
+    outcome: 'success',
+    details: { version },
+  });
 
 /** What a bulk read answers: the JSON bytes, and the ids of the items in it (for the audit record). */
 export interface BulkAnswer {
@@ -65,16 +69,21 @@ export async function listAssessments(domain: Domain, p: Principal, query: ListA
     rows.push(view);
     if (rows.length > query.limit) break;
   }
-  const page = toPage(rows, query.limit, (a) => [listedAt(a), a._id.toString()], (a) => a);
+  const page = toPage(
+    rows,
+    query.limit,
+    (a) => [listedAt(a), a._id.toString()],
+    (a) => a,
+  );
   return { json: jsonPage(page.items.map(presentCurrentJson), page.nextCursor), ids: page.items.map((a) => a._id.toString()) };
 }
 
 /** The versions of `doc` that `p` may read, oldest first (§5 v2). */
 function visibleVersions(p: Principal, doc: AssessmentDoc) {
   const canRead = versionReader(p, doc);
-  return doc.versions.filter(canRead).map((v) => ({
-    version: v.version, status: v.status ?? null, updatedBy: v.updatedBy.toString(), updatedAt: toIso(v.updatedAt),
-  }));
+  return doc.versions
+    .filter(canRead)
+    .map((v) => ({ version: v.version, status: v.status ?? null, updatedBy: v.updatedBy.toString(), updatedAt: toIso(v.updatedAt) }));
 }
 
 /** `GET /api/assessments/:id`: what the caller reads of it (§6 v2), its read on the audit trail. */
@@ -120,20 +129,29 @@ export async function listComments(domain: Domain, p: Principal, doc: Assessment
 export async function addComment(domain: Domain, ctx: Signed, doc: AssessmentDoc, body: string) {
   const p = ctx.principal;
   const comment = await domain.repos.assessments.addComment({
-    assessmentId: doc._id, body, createdAt: new Date(), audience: doc.audience,
+    assessmentId: doc._id,
+    body,
+    createdAt: new Date(),
+    audience: doc.audience,
     author: { id: p.user._id, name: p.user.name, organisationId: p.organisation._id },
   });
   await recordAudit({
-    actor: actorOf(ctx), action: 'assessment.comment',
+    actor: actorOf(ctx),
+    action: 'assessment.comment',
     target: { type: 'assessment', id: doc._id.toString(), organisationId: doc.organisationId.toString() },
-    ip: ctx.ip, outcome: 'success', details: { commentId: comment._id.toString() },
+    ip: ctx.ip,
+    outcome: 'success',
+    details: { commentId: comment._id.toString() },
   });
   const presented = presentComment(comment);
   // The owner organisation and earlier commenters who can see the comment (checked again as it is written).
   const earlier = await domain.repos.assessments.commenters(doc._id);
   await domain.notifications.request({
-    type: 'assessment.comment', actor: actorView(p), subject: assessmentSubject(doc),
-    organisationIds: [doc.organisationId.toString()], userIds: earlier,
+    type: 'assessment.comment',
+    actor: actorView(p),
+    subject: assessmentSubject(doc),
+    organisationIds: [doc.organisationId.toString()],
+    userIds: earlier,
   });
   return presented;
 }
@@ -153,7 +171,10 @@ export async function countryOverview(domain: Domain, p: Principal, country: str
   const latest = new Map<string, AssessmentDoc>();
   for (const a of published) latest.set(a.organisationId.toString(), a);
   const history = published.map((a) => ({
-    assessmentId: a._id.toString(), organisationId: a.organisationId.toString(), publishedAt: toIso(a.publishedAt), overallRisk: a.overallRisk,
+    assessmentId: a._id.toString(),
+    organisationId: a.organisationId.toString(),
+    publishedAt: toIso(a.publishedAt),
+    overallRisk: a.overallRisk,
   }));
   const json = Buffer.concat([
     Buffer.from(`{"country":${JSON.stringify(country)},"latest":`),
@@ -173,7 +194,15 @@ export async function riskMap(domain: Domain, p: Principal) {
     const seen = latest.get(a.country);
     if (!seen || seen.publishedAt!.getTime() < a.publishedAt.getTime()) latest.set(a.country, a);
   }
-  return { items: [...latest.values()].map((a) => ({ country: a.country, overallRisk: a.overallRisk, publishedAt: toIso(a.publishedAt), assessmentId: a._id.toString(), organisationId: a.organisationId.toString() })) };
+  return {
+    items: [...latest.values()].map((a) => ({
+      country: a.country,
+      overallRisk: a.overallRisk,
+      publishedAt: toIso(a.publishedAt),
+      assessmentId: a._id.toString(),
+      organisationId: a.organisationId.toString(),
+    })),
+  };
 }
 
 /**
@@ -181,9 +210,11 @@ export async function riskMap(domain: Domain, p: Principal) {
  * Queued, not awaited: records of this process go in together within a second (a crash can lose that
  * second's list records); `/api/audit` and shutdown first store this process's queue.
  */
-export function recordBulkRead(ctx: Signed, action: string, target: { type: string; id: string | null; organisationId: string | null }, ids: string[]): Promise<void> {
-  return queueAudit({
-    actor: actorOf(ctx), action, target, ip: ctx.ip, outcome: 'success',
-    details: { ids: ids.slice(0, 100), count: ids.length },
-  });
+export function recordBulkRead(
+  ctx: Signed,
+  action: string,
+  target: { type: string; id: string | null; organisationId: string | null },
+  ids: string[],
+): Promise<void> {
+  return queueAudit({ actor: actorOf(ctx), action, target, ip: ctx.ip, outcome: 'success', details: { ids: ids.slice(0, 100), count: ids.length } });
 }

@@ -46,7 +46,5 @@ export function versionReader(p: Principal, a: AssessmentDoc): (v: VersionEntry)
   if (sameOrganisation(p, a.organisationId)) return () => true;
   const visible = audienceMatcher(p);
   const publishedVersion = publishedVersionOf(a);
-  return (v) => v.audience === undefined
-    ? v.version === publishedVersion
-    : v.status === 'published' && visible(v.audience);
+  return (v) => (v.audience === undefined ? v.version === publishedVersion : v.status === 'published' && visible(v.audience));
 }

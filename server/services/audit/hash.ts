@@ -22,7 +22,8 @@ export function canonicalJson(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(Buffer.from(value, 'utf8').toString('utf8'));
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value).sort()
+    const entries = Object.keys(value)
+      .sort()
       .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
       .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
     return `{${entries.join(',')}}`;

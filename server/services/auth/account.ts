@@ -13,9 +13,7 @@ import { revokeUserSessions } from './sessions.js';
 
 type Signed = ActionContext & { principal: Principal };
 
-const selfTarget = (ctx: Signed) => ({
-  type: 'user', id: ctx.principal.user._id.toString(), organisationId: ctx.principal.organisation._id.toString(),
-});
+const selfTarget = (ctx: Signed) => ({ type: 'user', id: ctx.principal.user._id.toString(), organisationId: ctx.principal.organisation._id.toString() });
 
 function audit(ctx: Signed, action: string, outcome: 'success' | 'failure' = 'success') {
   return recordAudit({ actor: actorOf(ctx), action, target: selfTarget(ctx), ip: ctx.ip, outcome });
@@ -59,7 +57,7 @@ async function proveIdentity(domain: Domain, ctx: Signed, action: string, proof:
   if (!slot) throw await accountLocked(domain, user.email);
   let failure: string | null = null;
   try {
-    const passwordOk = proof.enrolment || (!!proof.currentPassword && await verifyPassword(user.passwordHash, proof.currentPassword));
+    const passwordOk = proof.enrolment || (!!proof.currentPassword && (await verifyPassword(user.passwordHash, proof.currentPassword)));
     if (!passwordOk) failure = 'currentPassword: the current password is missing or not correct.';
     else if (code && !(await code())) failure = 'otp: the code is not valid.';
   } catch (error) {

@@ -83,7 +83,9 @@ export class Lockout {
 
   private track(key: string, id: string): LoginSlot {
     let settle!: () => void;
-    const settled = new Promise<void>((resolve) => { settle = resolve; });
+    const settled = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
     const mine = this.inFlight.get(key) ?? new Set<Promise<void>>();
     mine.add(settled);
     this.inFlight.set(key, mine);
@@ -102,10 +104,6 @@ export class Lockout {
         done();
       }
     };
-    return {
-      id,
-      release: () => once(() => this.sessions.releaseFailure(id)),
-      fail: () => once(() => this.sessions.keepFailure(id)),
-    };
+    return { id, release: () => once(() => this.sessions.releaseFailure(id)), fail: () => once(() => this.sessions.keepFailure(id)) };
   }
 }

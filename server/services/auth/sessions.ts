@@ -39,9 +39,7 @@ export async function openSession(domain: Domain, userId: string, client: Client
 
 /** What a refresh attempt came to. */
 export type RefreshOutcome =
-  | { kind: 'ok'; tokens: TokenPair; userId: string; sessionId: string }
-  | { kind: 'invalid' }
-  | { kind: 'reused'; userId: string; sessionId: string };
+  { kind: 'ok'; tokens: TokenPair; userId: string; sessionId: string } | { kind: 'invalid' } | { kind: 'reused'; userId: string; sessionId: string };
 
 async function reuse(domain: Domain, token: StoredToken): Promise<RefreshOutcome> {
   const sessionId = token.sessionId.toString();

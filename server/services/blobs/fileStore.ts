@@ -110,10 +110,13 @@ export class FileBlobStore implements BlobStore {
   }
 
   private ensureDir(): Promise<void> {
-    this.ready ??= mkdir(this.dir, { recursive: true, mode: 0o700 }).then(() => undefined, (error: unknown) => {
-      this.ready = null;
-      throw error;
-    });
+    this.ready ??= mkdir(this.dir, { recursive: true, mode: 0o700 }).then(
+      () => undefined,
+      (error: unknown) => {
+        this.ready = null;
+        throw error;
+      },
+    );
     return this.ready;
   }
 

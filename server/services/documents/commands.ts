@@ -42,7 +42,9 @@ export async function planNewDocument(domain: Domain, ctx: Signed, fields: Creat
   checkCountry(fields.country);
   const sharing = await checkSharing(domain, fields.sharing, fields.classification, ctx.principal.organisation._id.toString());
   return {
-    title: fields.title, country: fields.country ?? null, classification: fields.classification,
+    title: fields.title,
+    country: fields.country ?? null,
+    classification: fields.classification,
     sharing: { scope: sharing.scope, organisations: toObjectIds(sharing.organisations) },
   };
 }
@@ -62,18 +64,28 @@ export async function discardFile(domain: Domain, file: StoredFile): Promise<voi
 
 function versionRecord(documentId: Id, organisationId: Id, file: StoredFile, by: Id): Omit<NewVersion, 'version'> {
   return {
-    documentId, organisationId,
-    blobId: file.blobId, keyId: file.keyId, filename: file.filename, contentType: file.contentType, size: file.size, sha256: file.sha256,
-    createdBy: by, createdAt: new Date(),
+    documentId,
+    organisationId,
+    blobId: file.blobId,
+    keyId: file.keyId,
+    filename: file.filename,
+    contentType: file.contentType,
+    size: file.size,
+    sha256: file.sha256,
+    createdBy: by,
+    createdAt: new Date(),
   };
 }
 
 /** Audit and notifications after a change (the repository told the change feed); `before` is the audience it had. */
 async function announce(domain: Domain, ctx: Signed, doc: DocumentDoc, before: string[], action: string, details: Details) {
   await recordAudit({
-    actor: actorOf(ctx), action,
+    actor: actorOf(ctx),
+    action,
     target: { type: 'document', id: doc._id.toString(), organisationId: doc.organisationId.toString() },
-    ip: ctx.ip, outcome: 'success', details: { version: doc.version, ...details },
+    ip: ctx.ip,
+    outcome: 'success',
+    details: { version: doc.version, ...details },
   });
   await announceDocument(domain, ctx.principal, doc, before, action === 'document.version');
 }
@@ -87,7 +99,11 @@ export async function createDocument(domain: Domain, ctx: Signed, plan: NewDocum
     const first = { ...versionRecord(_id, p.organisation._id, file, p.user._id), version: 1 };
     const doc = await documents.create(first, { ...plan, deletedAt: null, deletedBy: null, updatedBy: p.user._id });
     await announce(domain, ctx, doc, [], 'document.create', {
-      contentType: file.contentType, size: file.size, sha256: file.sha256, scope: plan.sharing.scope, classification: plan.classification,
+      contentType: file.contentType,
+      size: file.size,
+      sha256: file.sha256,
+      scope: plan.sharing.scope,
+      classification: plan.classification,
     });
     return presentDocument(doc);
   } catch (error) {
@@ -119,25 +135,37 @@ export async function updateDocument(domain: Domain, ctx: Signed, current: Docum
   const requested = body.sharing ?? { scope: current.sharing.scope as Sharing['scope'], organisations: current.sharing.organisations.map(String) };
   const sharing = await checkSharing(domain, requested, classification, owner);
   const sharingChanged = body.sharing !== undefined || body.classification !== undefined;
-  const doc = await domain.repos.documents.addRevision(current, (latest) => {
-    if (latest.deletedAt) throw notFound('document');
-    // Re-checked against the latest revision: a racing change may have raised the classification.
-    const effective = (body.classification ?? latest.classification) as Classification;
-    const shared = body.sharing ? sharing : { scope: latest.sharing.scope as Sharing['scope'], organisations: latest.sharing.organisations.map(String) };
-    const problem = sharingProblem(shared, effective);
-    if (problem) throw new HttpError('invalid_request', problem);
-    return {
-      title: body.title ?? latest.title,
-      country: body.country === undefined ? latest.country : body.country,
-      classification: effective,
-      sharing: { scope: shared.scope, organisations: toObjectIds(shared.organisations) },
-      deletedAt: null, deletedBy: null,
-    };
-  }, ctx.principal.user._id);
-  const changed = Object.keys(body).filter((k) => body[k as keyof UpdateDocumentBody] !== undefined).join(',');
-  await announce(domain, ctx, doc, current.audience, 'document.update', sharingChanged
-    ? { changed, scope: doc.sharing.scope, classification: doc.classification, sharingChanged: true }
-    : { changed });
+  const doc = await domain.repos.documents.addRevision(
+    current,
+    (latest) => {
+      if (latest.deletedAt) throw notFound('document');
+      // Re-checked against the latest revision: a racing change may have raised the classification.
+      const effective = (body.classification ?? latest.classification) as Classification;
+      const shared = body.sharing ? sharing : { scope: latest.sharing.scope as Sharing['scope'], organisations: latest.sharing.organisations.map(String) };
+      const problem = sharingProblem(shared, effective);
+      if (problem) throw new HttpError('invalid_request', problem);
+      return {
+        title: body.title ?? latest.title,
+        country: body.country === undefined ? latest.country : body.country,
+        classification: effective,
+        sharing: { scope: shared.scope, organisations: toObjectIds(shared.organisations) },
+        deletedAt: null,
+        deletedBy: null,
+      };
+    },
+    ctx.principal.user._id,
+  );
+  const changed = Object.keys(body)
+    .filter((k) => body[k as keyof UpdateDocumentBody] !== undefined)
+    .join(',');
+  await announce(
+    domain,
+    ctx,
+    doc,
+    current.audience,
+    'document.update',
+    sharingChanged ? { changed, scope: doc.sharing.scope, classification: doc.classification, sharingChanged: true } : { changed },
+  );
   return presentDocument(doc);
 }
 
@@ -148,10 +176,21 @@ export async function updateDocument(domain: Domain, ctx: Signed, current: Docum
 export async function deleteDocument(domain: Domain, ctx: Signed, current: DocumentDoc): Promise<void> {
   const by = ctx.principal.user._id;
   const { documents } = domain.repos;
-  const doc = await documents.addRevision(current, (latest) => {
-    if (latest.deletedAt) throw notFound('document');
-    return { title: latest.title, country: latest.country, classification: latest.classification, sharing: latest.sharing, deletedAt: new Date(), deletedBy: by };
-  }, by);
+  const doc = await documents.addRevision(
+    current,
+    (latest) => {
+      if (latest.deletedAt) throw notFound('document');
+      return {
+        title: latest.title,
+        country: latest.country,
+        classification: latest.classification,
+        sharing: latest.sharing,
+        deletedAt: new Date(),
+        deletedBy: by,
+      };
+    },
+    by,
+  );
   await announce(domain, ctx, doc, current.audience, 'document.delete', {});
   const blobs = domain.storage.blobs;
   // A blob left by a failure here is swept later (sweeper.ts): deleted documents' blobs are not kept.
@@ -165,9 +204,11 @@ export async function deleteDocument(domain: Domain, ctx: Signed, current: Docum
 export async function auditRefusedUpload(ctx: Signed, error: unknown, target: DocumentDoc | null): Promise<void> {
   if (!(error instanceof HttpError) || !['unsupported_media_type', 'payload_too_large'].includes(error.code)) return;
   await recordAudit({
-    actor: actorOf(ctx), action: target ? 'document.version' : 'document.create',
+    actor: actorOf(ctx),
+    action: target ? 'document.version' : 'document.create',
     target: { type: 'document', id: target?._id.toString() ?? null, organisationId: (target?.organisationId ?? ctx.principal.organisation._id).toString() },
-    ip: ctx.ip, outcome: 'denied', details: { reason: error.code },
+    ip: ctx.ip,
+    outcome: 'denied',
+    details: { reason: error.code },
   });
 }
-

@@ -12,11 +12,15 @@ import { IntegrityError, OpenStream } from './crypto.js';
 import { parseKeyId } from './keys.js';
 import { withTypeExtension } from './filename.js';
 
-const audit = (ctx: Signed, doc: DocumentDoc, version: number, outcome: 'success' | 'failure', reason?: string) => recordAudit({
-  actor: actorOf(ctx), action: 'document.download',
-  target: { type: 'document', id: doc._id.toString(), organisationId: doc.organisationId.toString() },
-  ip: ctx.ip, outcome, details: reason ? { version, reason } : { version },
-});
+const audit = (ctx: Signed, doc: DocumentDoc, version: number, outcome: 'success' | 'failure', reason?: string) =>
+  recordAudit({
+    actor: actorOf(ctx),
+    action: 'document.download',
+    target: { type: 'document', id: doc._id.toString(), organisationId: doc.organisationId.toString() },
+    ip: ctx.ip,
+    outcome,
+    details: reason ? { version, reason } : { version },
+  });
 
 /** One file version's record; 404 if the document has no such version. */
 async function findVersion(domain: Domain, doc: DocumentDoc, version: number): Promise<DocumentVersionDoc> {
@@ -38,11 +42,14 @@ async function openVersion(domain: Domain, record: DocumentVersionDoc) {
   } catch (error) {
     throw new IntegrityError(`the document's blob cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  const opener = new OpenStream((keyId) => {
-    // The header must name the key the record names: a blob of another organisation does not open.
-    if (keyId.toString('hex') !== record.keyId) throw new IntegrityError('the blob names another key than its record');
-    return key.key;
-  }, { size: record.size, sha256: record.sha256 });
+  const opener = new OpenStream(
+    (keyId) => {
+      // The header must name the key the record names: a blob of another organisation does not open.
+      if (keyId.toString('hex') !== record.keyId) throw new IntegrityError('the blob names another key than its record');
+      return key.key;
+    },
+    { size: record.size, sha256: record.sha256 },
+  );
   return { blob, opener };
 }
 

@@ -80,7 +80,10 @@ class SegmentKeys {
   private readonly nonce = Buffer.alloc(12);
   private readonly aad: Buffer;
 
-  constructor(dataKey: Buffer, private readonly header: BlobHeader) {
+  constructor(
+    dataKey: Buffer,
+    private readonly header: BlobHeader,
+  ) {
     this.key = createSecretKey(Buffer.from(hkdfSync('sha256', dataKey, header.salt, HKDF_INFO, 32)));
     this.aad = Buffer.alloc(HEADER_LENGTH + 9 + 8 + SHA256_LENGTH);
     header.raw.copy(this.aad);
@@ -104,9 +107,11 @@ class SegmentKeys {
     try {
       decipher.final();
     } catch {
-      throw new IntegrityError(last && this.header.format === 2
-        ? `the last segment (${index}) of the blob fails authentication: damaged, or not the recorded size and SHA-256`
-        : `segment ${index} of the blob fails authentication`);
+      throw new IntegrityError(
+        last && this.header.format === 2
+          ? `the last segment (${index}) of the blob fails authentication: damaged, or not the recorded size and SHA-256`
+          : `segment ${index} of the blob fails authentication`,
+      );
     }
     return plain;
   }
@@ -269,7 +274,10 @@ export class OpenStream extends Transform {
   private index = 0;
   private size = 0;
 
-  constructor(private readonly keyFor: (keyId: Buffer) => Buffer, private readonly expected: Expected) {
+  constructor(
+    private readonly keyFor: (keyId: Buffer) => Buffer,
+    private readonly expected: Expected,
+  ) {
     super({ readableHighWaterMark: 4 * SEGMENT_SIZE });
   }
 
@@ -297,7 +305,8 @@ export class OpenStream extends Transform {
       const last = this.keys.open(this.index++, true, this.queue.take(this.queue.length), this.expected);
       this.size += last.length;
       if (this.size !== this.expected.size) throw new IntegrityError(`the blob holds ${this.size} bytes, not the ${this.expected.size} recorded`);
-      if (this.hash && this.hash.update(last).digest('hex') !== this.expected.sha256) throw new IntegrityError('the content does not match its recorded SHA-256');
+      if (this.hash && this.hash.update(last).digest('hex') !== this.expected.sha256)
+        throw new IntegrityError('the content does not match its recorded SHA-256');
       this.push(last);
       callback();
     } catch (error) {

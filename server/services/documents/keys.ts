@@ -59,7 +59,10 @@ export class DataKeys {
   // One master key per process, so the organisation id alone names a kept key.
   private readonly kept = new Map<string, Promise<DataKey>>();
 
-  constructor(private readonly masterKey: Buffer, private readonly documents: DocumentRepository) {}
+  constructor(
+    private readonly masterKey: Buffer,
+    private readonly documents: DocumentRepository,
+  ) {}
 
   /**
    * The data key of an organisation; `create` (for sealing) makes it on first use. Opening
@@ -81,7 +84,10 @@ export class DataKeys {
     if (!doc && !create) throw new IntegrityError(`organisation ${organisationId} has no data key`);
     if (!doc) {
       const created: OrganisationKeyDoc = {
-        _id: toId(organisationId), generation: GENERATION, algorithm: 'aes-256-gcm', createdAt: new Date(),
+        _id: toId(organisationId),
+        generation: GENERATION,
+        algorithm: 'aes-256-gcm',
+        createdAt: new Date(),
         wrapped: wrap(this.masterKey, organisationId, GENERATION, randomBytes(32)),
       };
       // Another request or process may have created it first: its key is the organisation's key.

@@ -11,12 +11,62 @@
 // (`<?xml`). A lone `<` in prose ("a < b", "<3") is text.
 
 const DANGEROUS_ELEMENTS = new Set([
-  'html', 'head', 'body', 'script', 'noscript', 'style', 'link', 'meta', 'base', 'title',
-  'iframe', 'frame', 'frameset', 'noframes', 'object', 'embed', 'applet', 'param', 'portal', 'fencedframe',
-  'svg', 'math', 'img', 'image', 'picture', 'source', 'video', 'audio', 'track', 'canvas', 'map', 'area',
-  'form', 'input', 'button', 'textarea', 'select', 'option', 'isindex', 'keygen',
-  'template', 'slot', 'xml', 'xmp', 'plaintext', 'listing', 'noembed', 'marquee', 'dialog', 'details',
-  'animate', 'set', 'use', 'foreignobject', 'handler', 'xss',
+  'html',
+  'head',
+  'body',
+  'script',
+  'noscript',
+  'style',
+  'link',
+  'meta',
+  'base',
+  'title',
+  'iframe',
+  'frame',
+  'frameset',
+  'noframes',
+  'object',
+  'embed',
+  'applet',
+  'param',
+  'portal',
+  'fencedframe',
+  'svg',
+  'math',
+  'img',
+  'image',
+  'picture',
+  'source',
+  'video',
+  'audio',
+  'track',
+  'canvas',
+  'map',
+  'area',
+  'form',
+  'input',
+  'button',
+  'textarea',
+  'select',
+  'option',
+  'isindex',
+  'keygen',
+  'template',
+  'slot',
+  'xml',
+  'xmp',
+  'plaintext',
+  'listing',
+  'noembed',
+  'marquee',
+  'dialog',
+  'details',
+  'animate',
+  'set',
+  'use',
+  'foreignobject',
+  'handler',
+  'xss',
 ]);
 const EVENT_HANDLER = /^on[a-z]{3,}$/;
 const SCRIPT_URL = /^(?:javascript|vbscript|livescript):|^data:(?:text\/html|image\/svg|application\/xhtml|text\/xml|application\/xml)/;
@@ -108,7 +158,7 @@ export class MarkupScanner {
         if (c === '>') return this.close();
         this.state = 'value';
         this.value = '';
-        if (c === '"' || c === '\'') {
+        if (c === '"' || c === "'") {
           this.quote = c;
           return true;
         }

@@ -9,7 +9,13 @@ import { actorView } from '../context.js';
 /** A notification's subject for a document (the title only when unclassified). */
 function documentSubject(doc: DocumentDoc): Notification['subject'] {
   const classification = doc.classification as Notification['subject']['classification'];
-  return { kind: 'document', id: doc._id.toString(), country: doc.country ?? null, title: classification === 'unclassified' ? doc.title : null, classification };
+  return {
+    kind: 'document',
+    id: doc._id.toString(),
+    country: doc.country ?? null,
+    title: classification === 'unclassified' ? doc.title : null,
+    classification,
+  };
 }
 
 /**

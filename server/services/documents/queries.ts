@@ -25,18 +25,19 @@ export async function listDocuments(domain: Domain, ctx: Signed, query: ListDocu
   const page = await pageOfDocuments(domain, p, query);
   const ids = page.items.map((d) => d.id);
   queueAudit({
-    actor: actorOf(ctx), action: 'document.list',
+    actor: actorOf(ctx),
+    action: 'document.list',
     target: { type: 'document', id: null, organisationId: null },
-    ip: ctx.ip, outcome: 'success', details: { ids: ids.slice(0, AUDITED_IDS), count: ids.length },
+    ip: ctx.ip,
+    outcome: 'success',
+    details: { ids: ids.slice(0, AUDITED_IDS), count: ids.length },
   }).catch(onAuditFailure);
   return page;
 }
 
 async function pageOfDocuments(domain: Domain, p: Principal, query: ListDocumentsQuery) {
   const words = query.q ? searchWords(query.q) : [];
-  const contentType = query.type
-    ? (kindOfContentType(query.type) ? query.type : typeOfKind(query.type as DocumentKind).contentType)
-    : undefined;
+  const contentType = query.type ? (kindOfContentType(query.type) ? query.type : typeOfKind(query.type as DocumentKind).contentType) : undefined;
   let after: [number, string] | undefined;
   if (query.cursor) {
     const [time, id] = decodeCursor(query.cursor, ['number', 'string']);
@@ -62,9 +63,12 @@ async function pageOfDocuments(domain: Domain, p: Principal, query: ListDocument
 /** `GET /api/documents/:id`: the document and its versions; the read is on the audit trail. */
 export async function readDocument(ctx: Signed, doc: DocumentDoc) {
   await recordAudit({
-    actor: actorOf(ctx), action: 'document.read',
+    actor: actorOf(ctx),
+    action: 'document.read',
     target: { type: 'document', id: doc._id.toString(), organisationId: doc.organisationId.toString() },
-    ip: ctx.ip, outcome: 'success', details: { version: doc.version },
+    ip: ctx.ip,
+    outcome: 'success',
+    details: { version: doc.version },
   });
   return presentDocumentWithVersions(doc, (v) => canReadDocumentVersion(ctx.principal, doc, v));
 }

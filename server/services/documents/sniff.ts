@@ -30,11 +30,12 @@ const CSV_WINDOW = 64 * 1024;
 const CSV_MAX_LINES = 50;
 const CD_MAX_LENGTH = 8 * 1024 * 1024;
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-const ODF_TYPES: Record<string, DocumentKind> = {
-  'application/vnd.oasis.opendocument.text': 'odt',
-  'application/vnd.oasis.opendocument.spreadsheet': 'ods',
-};
-const OOXML_PARTS: [string, DocumentKind][] = [['word/document.xml', 'docx'], ['xl/workbook.xml', 'xlsx'], ['ppt/presentation.xml', 'pptx']];
+const ODF_TYPES: Record<string, DocumentKind> = { 'application/vnd.oasis.opendocument.text': 'odt', 'application/vnd.oasis.opendocument.spreadsheet': 'ods' };
+const OOXML_PARTS: [string, DocumentKind][] = [
+  ['word/document.xml', 'docx'],
+  ['xl/workbook.xml', 'xlsx'],
+  ['ppt/presentation.xml', 'pptx'],
+];
 // C0 controls other than TAB, LF, VT, FF, CR and ESC, and DEL: what text documents do not contain.
 const BINARY_CHARACTER = /[\u0000-\u0008\u000E-\u001A\u001C-\u001F\u007F]/;
 // A PDF's first object; what comes before it is the header and its comment lines.
@@ -52,8 +53,7 @@ export type RangeReader = (offset: number, length: number) => Promise<Buffer>;
 
 /** 415 with the reason the bytes were refused. */
 export function unsupported(reason: string): HttpError {
-  return new HttpError('unsupported_media_type',
-    `file: ${reason}; accepted are PDF, DOCX, XLSX, PPTX, ODT, ODS, UTF-8 text, CSV, PNG and JPEG.`);
+  return new HttpError('unsupported_media_type', `file: ${reason}; accepted are PDF, DOCX, XLSX, PPTX, ODT, ODS, UTF-8 text, CSV, PNG and JPEG.`);
 }
 
 /**
@@ -129,10 +129,16 @@ export class TypeSniffer extends Transform {
   /** The type of the bytes that passed (call after the stream ended); 415 if none is accepted. */
   async decide(readRange: RangeReader): Promise<DocumentKind> {
     switch (this.mode) {
-      case 'pdf': case 'png': case 'jpeg': return this.mode;
-      case 'zip': return this.decideZip(readRange);
-      case 'text': return this.looksLikeCsv() ? 'csv' : 'text';
-      default: throw unsupported('the file is empty or too short to be a document');
+      case 'pdf':
+      case 'png':
+      case 'jpeg':
+        return this.mode;
+      case 'zip':
+        return this.decideZip(readRange);
+      case 'text':
+        return this.looksLikeCsv() ? 'csv' : 'text';
+      default:
+        throw unsupported('the file is empty or too short to be a document');
     }
   }
 
@@ -165,7 +171,13 @@ export class TypeSniffer extends Transform {
     if (this.textStart.length < CSV_WINDOW) this.textStart += text.slice(0, CSV_WINDOW - this.textStart.length);
     if (!this.startChecked && (this.textStart.length >= MARKUP_WINDOW || end)) {
       this.startChecked = true;
-      if (this.textStart.slice(0, MARKUP_WINDOW).replace(/^\uFEFF/, '').trimStart().startsWith('<')) {
+      if (
+        this.textStart
+          .slice(0, MARKUP_WINDOW)
+          .replace(/^\uFEFF/, '')
+          .trimStart()
+          .startsWith('<')
+      ) {
         throw unsupported('the file is HTML, SVG or XML markup');
       }
     }
@@ -193,7 +205,10 @@ export class TypeSniffer extends Transform {
     const lines = this.textStart.split(/\r?\n/);
     // The window may end inside a line: only complete lines count.
     if (this.textStart.length >= CSV_WINDOW) lines.pop();
-    const counts = lines.filter((line) => line.trim() !== '').slice(0, CSV_MAX_LINES).map(commasOutsideQuotes);
+    const counts = lines
+      .filter((line) => line.trim() !== '')
+      .slice(0, CSV_MAX_LINES)
+      .map(commasOutsideQuotes);
     return counts.length >= 2 && counts[0]! > 0 && counts.every((n) => n === counts[0]);
   }
 
@@ -205,9 +220,7 @@ export class TypeSniffer extends Transform {
     if (end.size > CD_MAX_LENGTH) throw unsupported('the file is an archive with too many entries');
     if (end.size < 46 * end.entries) throw unsupported('the file is a damaged archive');
     const tailStart = this.total - tail.length;
-    const cd = end.offset >= tailStart
-      ? tail.subarray(end.offset - tailStart, end.offset - tailStart + end.size)
-      : await readRange(end.offset, end.size);
+    const cd = end.offset >= tailStart ? tail.subarray(end.offset - tailStart, end.offset - tailStart + end.size) : await readRange(end.offset, end.size);
     const entries = readCentralDirectory(cd, end.entries, end.offset);
     if (!entries) throw unsupported('the file is a damaged archive');
     const kind = this.officeKind(entries);

@@ -21,9 +21,12 @@ export async function sweepDocuments(documents: DocumentRepository, blobs: BlobS
  * sweeps hourly (sweepDocuments). Answers the function that stops it.
  */
 export function startBlobSweeper(documents: DocumentRepository, blobs: BlobStore, log: Logger): () => void {
-  (blobs.removeAbandonedWrites?.() ?? Promise.resolve(0)).then((removed) => {
-    if (removed) log.info({ removed }, 'removed the unfinished uploads of stopped processes');
-  }, (error: unknown) => log.warn({ err: (error as Error).message }, 'removing unfinished uploads failed; the hourly sweep will'));
+  (blobs.removeAbandonedWrites?.() ?? Promise.resolve(0)).then(
+    (removed) => {
+      if (removed) log.info({ removed }, 'removed the unfinished uploads of stopped processes');
+    },
+    (error: unknown) => log.warn({ err: (error as Error).message }, 'removing unfinished uploads failed; the hourly sweep will'),
+  );
   const sweep = async () => {
     try {
       const removed = await sweepDocuments(documents, blobs);

@@ -30,7 +30,13 @@ export async function queueMails(deps: MailDeps, settings: MailSettings, batch: 
     const cadence = emailPreferencesOf(user)[emailGroupOf(notification.type)];
     if (cadence === 'instant') {
       const stored = await deps.outbox.enqueue({
-        _id: `n:${notification.id}:${userId}`, kind: 'instant', userId, notification, since: null, queuedAt: now, dueAt: now,
+        _id: `n:${notification.id}:${userId}`,
+        kind: 'instant',
+        userId,
+        notification,
+        since: null,
+        queuedAt: now,
+        dueAt: now,
       });
       if (stored) queued += 1;
     } else if (cadence === 'daily') {
@@ -39,7 +45,13 @@ export async function queueMails(deps: MailDeps, settings: MailSettings, batch: 
       // A notification stored just before the digest hour but handed over after it still gets mailed.
       const since = new Date(Math.min(dueAt.getTime() - DAY_MS, created.getTime()));
       const stored = await deps.outbox.enqueue({
-        _id: `d:${userId}:${dueAt.toISOString().slice(0, 10)}`, kind: 'digest', userId, notification: null, since, queuedAt: now, dueAt,
+        _id: `d:${userId}:${dueAt.toISOString().slice(0, 10)}`,
+        kind: 'digest',
+        userId,
+        notification: null,
+        since,
+        queuedAt: now,
+        dueAt,
       });
       if (stored) queued += 1;
     }

@@ -33,7 +33,12 @@ const CLAIM_KEEP_MS = 2 * 24 * 60 * 60_000;
 
 /** Builds a mailer over its dependencies; `start()`s nothing until `worker.start()`. */
 export function createMailer(options: {
-  deps: MailDeps; transport: MailTransport; settings: MailSettings; log: Logger; counters?: MailCounters; timings?: Partial<MailTimings>;
+  deps: MailDeps;
+  transport: MailTransport;
+  settings: MailSettings;
+  log: Logger;
+  counters?: MailCounters;
+  timings?: Partial<MailTimings>;
 }): Mailer {
   const { deps, settings, log } = options;
   const timings = { ...DEFAULT_MAIL_TIMINGS, ...options.timings };
@@ -90,7 +95,11 @@ export function createMailer(options: {
  * to their fan-out and sending from this process; undefined, said once in the log, without SMTP_URL.
  */
 export function startMailer(
-  config: Config, domain: Domain, notifications: NotificationSource | undefined, log: Logger, counters?: MailCounters,
+  config: Config,
+  domain: Domain,
+  notifications: NotificationSource | undefined,
+  log: Logger,
+  counters?: MailCounters,
 ): Mailer | undefined {
   if (!config.smtpUrl) {
     log.info('SMTP_URL is not set: notifications are not mailed');

@@ -81,9 +81,11 @@ export class MailWorker {
       for (;;) {
         const due = await this.deps.outbox.due(this.timings.now(), BATCH);
         const queue = [...due];
-        await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-          for (let mail = queue.shift(); mail && !this.stopped; mail = queue.shift()) await this.attempt(mail);
-        }));
+        await Promise.all(
+          Array.from({ length: CONCURRENCY }, async () => {
+            for (let mail = queue.shift(); mail && !this.stopped; mail = queue.shift()) await this.attempt(mail);
+          }),
+        );
         if (due.length < BATCH || this.stopped) return;
       }
     } catch (error) {
@@ -180,7 +182,7 @@ export class MailWorker {
   private async itemOf(notification: Notification, names: Map<string, string | null>): Promise<MailItem> {
     const orgId = notification.actor?.organisationId;
     if (orgId && !names.has(orgId)) names.set(orgId, (await this.deps.organisations.find(orgId))?.name ?? null);
-    return { notification, organisationName: orgId ? names.get(orgId) ?? null : null };
+    return { notification, organisationName: orgId ? (names.get(orgId) ?? null) : null };
   }
 }
 

@@ -44,11 +44,13 @@ export async function notificationSummary(domain: Domain, rooms: RoomRuntime, p:
   const mentioned = new Set(rows.filter((row) => row.type === 'room.mention' && row.roomId).map((row) => row.roomId!));
   const userId = p.user._id.toString();
   const memberOf = (await roomsPage(memberRoomsFilter(p), 1000)) ?? [];
-  const counted = await Promise.all(memberOf.map(async (room) => {
-    const roomId = room._id.toString();
-    const unread = Math.max(0, (await lastSeq(roomId)) - (await rooms.markers.readUpTo(roomId, userId)));
-    return { roomId, unread, mentioned: mentioned.has(roomId) };
-  }));
+  const counted = await Promise.all(
+    memberOf.map(async (room) => {
+      const roomId = room._id.toString();
+      const unread = Math.max(0, (await lastSeq(roomId)) - (await rooms.markers.readUpTo(roomId, userId)));
+      return { roomId, unread, mentioned: mentioned.has(roomId) };
+    }),
+  );
   return { unread: rows.length, rooms: counted.filter((r) => r.unread > 0 || r.mentioned) };
 }
 

@@ -113,8 +113,13 @@ export class NotificationService {
     const write = async (userId: string) => {
       if (resumed && (await this.repos.notifications.hasKey(userId, job._id))) return;
       const stored = await this.repos.notifications.append(userId, {
-        key: job._id, type: job.type, createdAt: new Date(job.createdAt), actor: job.actor, subject: job.subject,
-        ...(job.roomId ? { roomId: job.roomId } : {}), ...(job.messageSeq ? { messageSeq: job.messageSeq } : {}),
+        key: job._id,
+        type: job.type,
+        createdAt: new Date(job.createdAt),
+        actor: job.actor,
+        subject: job.subject,
+        ...(job.roomId ? { roomId: job.roomId } : {}),
+        ...(job.messageSeq ? { messageSeq: job.messageSeq } : {}),
       });
       // Just written: unread (its seq is above any watermark the user could have set).
       const notification = presentNotification(stored, { seq: 0, at: null });

@@ -17,8 +17,12 @@ export async function createOrganisation(domain: Domain, ctx: ActionContext, bod
   if (!organisation) throw new HttpError('conflict', `slug: "${body.slug}" is already taken.`);
   const id = organisation._id.toString();
   await recordAudit({
-    actor: actorOf(ctx), action: 'organisation.create', target: { type: 'organisation', id, organisationId: id },
-    ip: ctx.ip, outcome: 'success', details: { slug: body.slug, kind: body.kind },
+    actor: actorOf(ctx),
+    action: 'organisation.create',
+    target: { type: 'organisation', id, organisationId: id },
+    ip: ctx.ip,
+    outcome: 'success',
+    details: { slug: body.slug, kind: body.kind },
   });
   return presentOrganisation(organisation);
 }
@@ -36,8 +40,12 @@ export async function updateOrganisation(domain: Domain, ctx: ActionContext, id:
   }
   await domain.principals.changed({ organisationId: id });
   await recordAudit({
-    actor: actorOf(ctx), action: 'organisation.update', target: { type: 'organisation', id, organisationId: id },
-    ip: ctx.ip, outcome: 'success', details: describeChange(change),
+    actor: actorOf(ctx),
+    action: 'organisation.update',
+    target: { type: 'organisation', id, organisationId: id },
+    ip: ctx.ip,
+    outcome: 'success',
+    details: describeChange(change),
   });
   return presentOrganisation(organisation);
 }

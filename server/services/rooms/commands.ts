@@ -34,7 +34,10 @@ async function roomOrganisations(rooms: RoomRuntime, ids: string[], creatorOrgan
 function notifyAdded(rooms: RoomRuntime, ctx: Signed, room: RoomDoc, organisationIds: string[]): Promise<void> {
   const roomId = room._id.toString();
   return rooms.notifications.request({
-    type: 'room.added', actor: actorView(ctx.principal), organisationIds, roomId,
+    type: 'room.added',
+    actor: actorView(ctx.principal),
+    organisationIds,
+    roomId,
     subject: { kind: 'room', id: roomId, country: room.country ?? null, title: room.name, classification: null },
   });
 }
@@ -69,7 +72,12 @@ export async function createRoom(rooms: RoomRuntime, ctx: Signed, body: { name: 
     details: { organisations: organisations.length },
   });
   roomChanged(room, organisations);
-  await notifyAdded(rooms, ctx, room, organisations.filter((id) => id !== creatorOrganisation));
+  await notifyAdded(
+    rooms,
+    ctx,
+    room,
+    organisations.filter((id) => id !== creatorOrganisation),
+  );
   return presentRoom(room, 0, 0);
 }
 

@@ -24,8 +24,12 @@ export async function createUser(
   const user = await users.create({ email: body.email, name: body.name, role: body.role, organisationId, passwordHash });
   if (!user) throw new HttpError('conflict', EMAIL_TAKEN);
   await recordAudit({
-    actor: actorOf(ctx), action: 'user.create', target: { type: 'user', id: user._id.toString(), organisationId },
-    ip: ctx.ip, outcome: 'success', details: { email: body.email, role: body.role },
+    actor: actorOf(ctx),
+    action: 'user.create',
+    target: { type: 'user', id: user._id.toString(), organisationId },
+    ip: ctx.ip,
+    outcome: 'success',
+    details: { email: body.email, role: body.role },
   });
   return presentUser(user);
 }
@@ -39,9 +43,12 @@ export async function updateUser(domain: Domain, ctx: ActionContext, id: string,
   await domain.principals.changed({ userId: id });
   domainEvents.publish('user.changed', { userId: id });
   await recordAudit({
-    actor: actorOf(ctx), action: 'user.update',
+    actor: actorOf(ctx),
+    action: 'user.update',
     target: { type: 'user', id, organisationId: user.organisationId.toString() },
-    ip: ctx.ip, outcome: 'success', details: describeChange(change),
+    ip: ctx.ip,
+    outcome: 'success',
+    details: describeChange(change),
   });
   return presentUser(user);
 }

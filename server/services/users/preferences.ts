@@ -24,7 +24,9 @@ export async function readPreferences(domain: Domain, ctx: ActionContext): Promi
 
 /** `PATCH /api/me/preferences`: sets the groups named, answers all six. */
 export async function updatePreferences(
-  domain: Domain, ctx: ActionContext, body: { email: Partial<Record<EmailGroup, EmailCadence | undefined>> },
+  domain: Domain,
+  ctx: ActionContext,
+  body: { email: Partial<Record<EmailGroup, EmailCadence | undefined>> },
 ): Promise<{ email: Record<EmailGroup, EmailCadence> }> {
   const change = Object.fromEntries(Object.entries(body.email).filter(([, cadence]) => cadence !== undefined)) as Partial<Record<EmailGroup, EmailCadence>>;
   const id = userIdOf(ctx);

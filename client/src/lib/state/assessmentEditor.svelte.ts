@@ -1,8 +1,22 @@
 /** The assessment editor: values, checks, save and publish, and what happens when someone else saved first. */
 import { api, ApiError, type Assessment } from '../api.js';
 import {
-  changedContent, checkValues, contentOf, emptyValues, fieldId, rebase, serverProblem, slotOrder, slotValue, valuesOf, withSlot,
-  type Conflict, type FactorValues, type FormErrors, type FormValues, type Slot,
+  changedContent,
+  checkValues,
+  contentOf,
+  emptyValues,
+  fieldId,
+  rebase,
+  serverProblem,
+  slotOrder,
+  slotValue,
+  valuesOf,
+  withSlot,
+  type Conflict,
+  type FactorValues,
+  type FormErrors,
+  type FormValues,
+  type Slot,
 } from '../assessmentForm.js';
 import { errorKey } from '../errors.js';
 import { i18n, type MessageKey } from './i18n.svelte.js';

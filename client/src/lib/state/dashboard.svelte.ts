@@ -33,7 +33,10 @@ export class Dashboard {
   loaded = $state(false);
   failure = $state<MessageKey | null>(null);
 
-  constructor(readonly organisationId: string, readonly lastVisit: string | null) {}
+  constructor(
+    readonly organisationId: string,
+    readonly lastVisit: string | null,
+  ) {}
 
   /** Reads the four lists (each failure is the card's, the rest still shows). */
   async load(): Promise<void> {

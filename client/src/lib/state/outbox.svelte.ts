@@ -43,9 +43,12 @@ function storage(): TabStorage | null {
 function isEntry(value: unknown): value is OutboxEntry {
   const entry = value as Partial<OutboxEntry> | null;
   return (
-    typeof entry?.clientMsgId === 'string' && /^[A-Za-z0-9-]{1,100}$/.test(entry.clientMsgId) &&
-    typeof entry.roomId === 'string' && /^[0-9a-f]{24}$/.test(entry.roomId) &&
-    typeof entry.body === 'string' && entry.body.length > 0 &&
+    typeof entry?.clientMsgId === 'string' &&
+    /^[A-Za-z0-9-]{1,100}$/.test(entry.clientMsgId) &&
+    typeof entry.roomId === 'string' &&
+    /^[0-9a-f]{24}$/.test(entry.roomId) &&
+    typeof entry.body === 'string' &&
+    entry.body.length > 0 &&
     typeof entry.createdAt === 'string'
   );
 }
@@ -199,7 +202,7 @@ export class Outbox {
         createdAt: entry.createdAt,
         // Whatever was on the wire when the tab went away is simply sent again (same clientMsgId).
         status: entry.status === 'failed' ? 'failed' : 'pending',
-        error: entry.status === 'failed' ? entry.error ?? null : null,
+        error: entry.status === 'failed' ? (entry.error ?? null) : null,
       }));
     } catch {
       return [];

@@ -190,9 +190,12 @@ export class RoomView {
       const target = this.#timeline.top;
       if (target <= this.#readSent || this.#stopped) return;
       this.#readSent = target;
-      api.markRoomRead(this.id, target).then(() => notifications.roomRead(this.id), () => {
-        this.#readSent = 0; // tried again on the next message or visit
-      });
+      api.markRoomRead(this.id, target).then(
+        () => notifications.roomRead(this.id),
+        () => {
+          this.#readSent = 0; // tried again on the next message or visit
+        },
+      );
     }, READ_DELAY_MS);
   }
 

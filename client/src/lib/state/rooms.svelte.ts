@@ -43,7 +43,9 @@ export class RoomList extends PagedList<Room> {
       // A message in a room shown here (the socket hears those of rooms joined elsewhere in the tab).
       listen('message:new', (message) => {
         if (message.author.id === session.user?.id) return;
-        this.items = this.items.map((room) => (room.id === message.roomId && room.lastSeq < message.seq ? { ...room, lastSeq: message.seq, unread: (room.unread ?? 0) + 1 } : room));
+        this.items = this.items.map((room) =>
+          room.id === message.roomId && room.lastSeq < message.seq ? { ...room, lastSeq: message.seq, unread: (room.unread ?? 0) + 1 } : room,
+        );
       }),
       // Rooms added, renamed, archived or taken away, and unread counts that moved while the link was down.
       refreshOn(['room.changed'], () => void this.refresh()),
