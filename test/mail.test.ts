@@ -10,8 +10,8 @@ import { createDomain } from '../server/domain.js';
 import { createMailer, startMailer, type Mailer } from '../server/services/mail/index.js';
 import { smtpTransport } from '../server/services/mail/transport.js';
 import { testEnv } from './helpers/hub.js';
-import { asOfficeAdmin, createOrganisation, createUser, type Org, type TestUser } from './helpers/factories.js';
-import { get, patch } from './helpers/http.js';
+import { asOfficeAdmin, createAssessment, createOrganisation, createUser, type Org, type TestUser } from './helpers/factories.js';
+import { get, patch, post } from './helpers/http.js';
 import { startMailpit, type Mailpit } from './helpers/mailpit.js';
 
 const PUBLIC_URL = 'https://hub.example.org';
@@ -27,6 +27,9 @@ class FakeNotifications {
     return notification;
   }
 
+  /** Subjects the reader no longer sees (the hub's reader policies decide this; here the test does). */
+  readonly hidden = new Set<string>();
+  current = async (_user: unknown, _organisation: unknown, n: Notification) => (this.hidden.has(n.subject.id) ? null : n);
   isUnread = async (userId: string, id: string) => (this.byUser.get(userId) ?? []).some((n) => n.id === id && !this.read.has(id));
   unreadSince = async (userId: string, since: Date) => (this.byUser.get(userId) ?? []).filter((n) => !this.read.has(n.id) && new Date(n.createdAt) > since);
 }
@@ -69,7 +72,14 @@ describe('notification mails (§11 e-mail)', function () {
 
   function mailer(smtpUrl: string, transportTimeouts?: { connectMs: number; socketMs: number }): Mailer {
     const m = createMailer({
-      deps: { users: repos.users, organisations: repos.organisations, outbox: repos.mail, isUnread: store.isUnread, unreadSince: store.unreadSince },
+      deps: {
+        users: repos.users,
+        organisations: repos.organisations,
+        outbox: repos.mail,
+        isUnread: store.isUnread,
+        unreadSince: store.unreadSince,
+        current: store.current,
+      },
       transport: smtpTransport(smtpUrl, transportTimeouts),
       settings: { from: 'Partner Hub <no-reply@hub.example.org>', publicUrl: PUBLIC_URL, digestHour: 6 },
       log: pino({ level: 'silent' }),
@@ -125,6 +135,9 @@ describe('notification mails (§11 e-mail)', function () {
     store.read.add(readFirst.id);
     const open = notification('access.requested', 'access-request', 'unclassified', actor, new Date(), 'Report <script>alert(1)</script> & annex');
     deliver(m, reader!, open);
+    const lost = notification('access.decided', 'access-request', 'unclassified', actor, new Date(), 'Taken away');
+    store.hidden.add(lost.subject.id);
+    deliver(m, reader!, lost);
     await m.flush();
     m.worker.start();
 
@@ -151,7 +164,7 @@ describe('notification mails (§11 e-mail)', function () {
     expect(await mailpit.to(off!.email)).to.have.length(0);
     expect(await mailpit.to(gone!.email)).to.have.length(0);
     expect(await repos.mail.find(`n:${readFirst.id}:${reader!.id}`)).to.equal(null);
-    expect(await mailpit.to(reader!.email), 'the one read before it left never arrives').to.have.length(1);
+    expect(await mailpit.to(reader!.email), 'the one read before it left, and the one whose subject was taken away, never arrive').to.have.length(1);
   });
 
   it('sends one digest per user per day at the digest hour, of what is still unread', async () => {
@@ -214,11 +227,31 @@ describe('notification mails (§11 e-mail)', function () {
     const hubMailer = startMailer(config, createDomain(config), source, log)!;
     mailers.push(hubMailer);
     const user = await createUser(readerOrg.id, 'member');
-    const stored = store.add(user.id, notification('risk.escalation', 'assessment', 'unclassified', actor, new Date(), 'Escalation'));
-    for (const listener of listeners) listener(user.id, stored);
+    // The hub's own reader policies decide what is mailed: a real assessment the user sees, reclassified
+    // after the notification was stored (its title must not travel), and one of an organisation-only scope.
+    const seen = await createAssessment(actor, { classification: 'unclassified', sharing: { scope: 'all', organisations: [] } }, true);
+    const hidden = await createAssessment(actor, { classification: 'unclassified', sharing: { scope: 'organisation', organisations: [] } }, true);
+    const stored = store.add(user.id, {
+      ...notification('risk.escalation', 'assessment', 'unclassified', actor, new Date(), 'Titleofseen'),
+      subject: { kind: 'assessment', id: seen.id, country: seen.country, title: 'Titleofseen', classification: 'unclassified' },
+    });
+    const unseen = store.add(user.id, {
+      ...notification('risk.escalation', 'assessment', 'unclassified', actor, new Date(), 'Titleofhidden'),
+      subject: { kind: 'assessment', id: hidden.id, country: hidden.country, title: 'Titleofhidden', classification: 'unclassified' },
+    });
+    const reclassified = await patch(`/api/assessments/${seen.id}`, { version: seen.version, classification: 'confidential' }, actor.token);
+    expect(reclassified.status).to.equal(200);
+    expect((await post(`/api/assessments/${seen.id}/publish`, {}, actor.token)).status).to.equal(200);
+    for (const listener of listeners) {
+      listener(user.id, unseen);
+      listener(user.id, stored);
+    }
     const [mail] = await mailpit.waitFor(user.email);
+    for (const part of [mail!.Subject, mail!.Text, mail!.HTML]) expect(part).to.not.include('Titleofseen').and.not.include('Titleofhidden');
     expect(mail!.HTML).to.include(`href="https://partners.example.org/assessments/${stored.subject.id}"`);
     expect((await mailpit.message(mail!.ID)).Subject).to.include('Risk escalation');
+    await hubMailer.worker.settle();
+    expect(await mailpit.to(user.email), 'nothing of the assessment the user does not see').to.have.length(1);
   });
 
   it('keeps mails while the mail server is down and delivers each once when it is back; the hand-over never waits for it', async () => {

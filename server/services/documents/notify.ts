@@ -7,7 +7,7 @@ import { keptVisible, newlyVisible } from '../../policies/sharing.js';
 import { actorView } from '../context.js';
 
 /** A notification's subject for a document (the title only when unclassified). */
-function documentSubject(doc: DocumentDoc): Notification['subject'] {
+export function documentSubject(doc: DocumentDoc): Notification['subject'] {
   const classification = doc.classification as Notification['subject']['classification'];
   return {
     kind: 'document',

@@ -2,6 +2,8 @@ import type { Notification } from '../../../shared/schemas/notifications.js';
 import type { MailRepository } from '../../repositories/mail.js';
 import type { OrganisationRepository } from '../../repositories/organisations.js';
 import type { UserRepository } from '../../repositories/users.js';
+import type { OrganisationDoc } from '../../models/organisation.js';
+import type { UserDoc } from '../../models/user.js';
 
 /** What the mailer asks of the stored notifications (their repository offers these, §11). */
 export interface NotificationReads {
@@ -11,8 +13,15 @@ export interface NotificationReads {
   unreadSince(userId: string, since: Date): Promise<Notification[]>;
 }
 
+/**
+ * The notification as this user may be shown it now — its subject's current title and classification —
+ * or null when they no longer see the subject: checked just before a mail leaves, as reads check it.
+ */
+export type CurrentView = (user: UserDoc, organisation: OrganisationDoc, notification: Notification) => Promise<Notification | null>;
+
 /** Everything the mailer reads and writes: the notifications, users and organisations, its outbox. */
 export interface MailDeps extends NotificationReads {
+  current: CurrentView;
   users: Pick<UserRepository, 'find' | 'findMany'>;
   organisations: Pick<OrganisationRepository, 'find'>;
   outbox: MailRepository;

@@ -3,7 +3,16 @@ import type { Config } from '../../../config/index.js';
 import type { Notification } from '../../../shared/schemas/notifications.js';
 import type { Domain } from '../../domain.js';
 import { queueMails, type Delivery } from './commands.js';
-import { DEFAULT_MAIL_TIMINGS, type MailCounters, type MailDeps, type MailSettings, type MailTimings, type NotificationReads } from './deps.js';
+import {
+  DEFAULT_MAIL_TIMINGS,
+  type CurrentView,
+  type MailCounters,
+  type MailDeps,
+  type MailSettings,
+  type MailTimings,
+  type NotificationReads,
+} from './deps.js';
+import { subjectReader } from '../notifications/subjects.js';
 import { smtpTransport, type MailTransport } from './transport.js';
 import { MailWorker } from './worker.js';
 
@@ -111,7 +120,14 @@ export function startMailer(
   }
   const { users, organisations, mail } = domain.repos;
   const mailer = createMailer({
-    deps: { users, organisations, outbox: mail, isUnread: (u, n) => notifications.isUnread(u, n), unreadSince: (u, s) => notifications.unreadSince(u, s) },
+    deps: {
+      users,
+      organisations,
+      outbox: mail,
+      isUnread: (u, n) => notifications.isUnread(u, n),
+      unreadSince: (u, s) => notifications.unreadSince(u, s),
+      current: currentView(domain.repos),
+    },
     transport: smtpTransport(config.smtpUrl),
     settings: { from: config.mailFrom, publicUrl: config.publicUrl, digestHour: config.digestHour },
     log: log.child({ component: 'mail' }),
@@ -121,4 +137,12 @@ export function startMailer(
   mailer.worker.start();
   log.info({ from: config.mailFrom, publicUrl: config.publicUrl, digestHour: config.digestHour }, 'notifications are mailed through SMTP_URL');
   return mailer;
+}
+
+/** What a mail may say of a notification now: the reader policies' view of its subject, as `GET /api/notifications` shows it. */
+function currentView(repos: Domain['repos']): CurrentView {
+  return async (user, organisation, notification) => {
+    const subject = await subjectReader(repos, { user, organisation, sessionId: '' })(notification.subject);
+    return subject ? { ...notification, subject } : null;
+  };
 }

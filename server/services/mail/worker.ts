@@ -165,11 +165,16 @@ export class MailWorker {
       const notification = mail.notification!;
       if (preferences[emailGroupOf(notification.type)] === 'off') return { drop: 'group turned off' };
       if (!(await this.deps.isUnread(mail.userId, notification.id))) return { drop: 'read before it left' };
-      return { send: renderInstant(await this.itemOf(notification, names), locale, this.settings.publicUrl), to: user.email };
+      const current = await this.deps.current(user, organisation, notification);
+      if (!current) return { drop: 'subject no longer visible' };
+      return { send: renderInstant(await this.itemOf(current, names), locale, this.settings.publicUrl), to: user.email };
     }
     const until = new Date(mail.dueAt).getTime();
-    const unread = (await this.deps.unreadSince(mail.userId, new Date(mail.since ?? until - DAY_MS)))
-      .filter((n) => new Date(n.createdAt).getTime() < until && preferences[emailGroupOf(n.type)] === 'daily')
+    const due = (await this.deps.unreadSince(mail.userId, new Date(mail.since ?? until - DAY_MS))).filter(
+      (n) => new Date(n.createdAt).getTime() < until && preferences[emailGroupOf(n.type)] === 'daily',
+    );
+    const unread = (await Promise.all(due.map((n) => this.deps.current(user, organisation, n))))
+      .filter((n): n is Notification => n !== null)
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     if (unread.length === 0) return { drop: 'nothing unread' };
     const items = [];

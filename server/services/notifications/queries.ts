@@ -21,8 +21,11 @@ async function visibleNewest(domain: Domain, p: Principal, below: number, unread
   let from = Math.min(below, head + 1);
   while (!enough(out)) {
     const rows = await notifications.newest(userId, from, floor, 200, unreadOnly);
-    const visible = await Promise.all(rows.map((row) => sees(row.subject)));
-    out.push(...rows.filter((_, i) => visible[i]));
+    const current = await Promise.all(rows.map((row) => sees(row.subject)));
+    rows.forEach((row, i) => {
+      const subject = current[i];
+      if (subject) out.push({ ...row, subject });
+    });
     if (rows.length < 200) break;
     from = rows[rows.length - 1]!.seq;
   }

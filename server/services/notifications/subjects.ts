@@ -6,6 +6,8 @@ import { isRoomMember } from '../../policies/room.js';
 import { ALL_AUDIENCE, orgAudience } from '../../policies/sharing.js';
 import type { Repositories } from '../../repositories/index.js';
 import { roomOrNull } from '../../repositories/rooms.js';
+import { assessmentSubject } from '../assessments/notify.js';
+import { documentSubject } from '../documents/notify.js';
 
 type Subject = Pick<Notification['subject'], 'kind' | 'id'>;
 
@@ -35,24 +37,28 @@ export async function organisationsSeeing(repos: Repositories, subject: Subject)
   return (organisationId) => all || access.audience.includes(orgAudience(organisationId));
 }
 
-/** For reads: whether `p` sees each subject now, by the read policies; one check per subject per request. */
-export function subjectReader(repos: Repositories, p: Principal): (subject: Subject) => Promise<boolean> {
-  const seen = new Map<string, Promise<boolean>>();
-  const check = async (subject: Subject): Promise<boolean> => {
+/**
+ * For reads and mails: the subject as `p` may be shown it now — its current title and classification
+ * (an item reclassified since the notification was stored loses its title), or null when `p` no longer
+ * sees it. One check per subject per reader.
+ */
+export function subjectReader(repos: Repositories, p: Principal): (subject: Subject) => Promise<Notification['subject'] | null> {
+  const seen = new Map<string, Promise<Notification['subject'] | null>>();
+  const check = async (subject: Subject): Promise<Notification['subject'] | null> => {
     if (subject.kind === 'assessment') {
       const a = await repos.assessments.find(subject.id);
-      return !!a && canReadAssessment(p, a);
+      return a && canReadAssessment(p, a) ? assessmentSubject(a) : null;
     }
     if (subject.kind === 'document') {
       await repos.documents.catalog.fresh();
       const d = repos.documents.catalog.get(subject.id);
-      return !!d && canReadDocument(p, d);
+      return d && canReadDocument(p, d) ? documentSubject(d) : null;
     }
     if (subject.kind === 'room') {
       const room = await roomOrNull(subject.id);
-      return !!room && isRoomMember(p, room);
+      return room && isRoomMember(p, room) ? { kind: 'room', id: subject.id, country: room.country ?? null, title: null, classification: null } : null;
     }
-    return false;
+    return null;
   };
   return (subject) => {
     const key = `${subject.kind}:${subject.id}`;
