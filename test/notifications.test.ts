@@ -136,12 +136,20 @@ describe('stored notifications (§11)', () => {
     const [partnerSeen, strangerSeen, ownerSeen] = [record(partnerSocket), record(strangerSocket), record(ownerSocket)];
     const draft = await createAssessment(owner.analyst, { sharing: { scope: 'selected', organisations: [partner.organisation.id] } });
     await until(ownerSeen, changed('assessment.changed', draft.id));
-    await post(`/api/assessments/${draft.id}/publish`, {}, owner.analyst.token);
+    const published = await post(`/api/assessments/${draft.id}/publish`, {}, owner.analyst.token);
     await until(partnerSeen, changed('assessment.changed', draft.id));
+    // A draft revision changes nothing the partner reads: only the owner's lists hear of it.
+    const count = (seen: SeenEvent[]) => seen.filter((e) => e.name === 'assessment.changed' && (e.payload as { id: string }).id === draft.id).length;
+    const [heardBefore, ownerBefore] = [count(partnerSeen), count(ownerSeen)];
+    expect((await patch(`/api/assessments/${draft.id}`, { version: published.body.version, title: 'Drafting again' }, owner.analyst.token)).status).to.equal(
+      200,
+    );
+    await until(ownerSeen, (seen) => count(seen) > ownerBefore);
     // A room with the stranger's organisation: its marker comes after, in order, so the assessment never reached it.
     const room = await post('/api/rooms', { name: 'Marker', organisations: [stranger.organisation.id] }, owner.analyst.token);
     await until(strangerSeen, changed('room.changed', room.body.id));
     expect(strangerSeen.some((e) => e.name === 'assessment.changed')).to.equal(false);
+    expect(count(partnerSeen), 'the partner heard of the draft revision').to.equal(heardBefore);
     expect(partnerSeen.some((e) => e.name === 'room.changed')).to.equal(false);
     const added = await eventually(
       () => list(stranger.member.token),

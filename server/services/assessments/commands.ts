@@ -61,7 +61,7 @@ const audit = (ctx: Signed, doc: AssessmentDoc, action: string, details: Details
 /** After a change (the repository told the change feed): the audit record, then the live lists and notifications. */
 async function announce(domain: Domain, ctx: Signed, doc: AssessmentDoc, previous: AssessmentDoc | null, action: string, details: Details, revised = false) {
   await audit(ctx, doc, action, details);
-  await announceAssessment(domain, ctx.principal, doc, previous, revised);
+  await announceAssessment(domain, ctx.principal, doc, previous, revised, action);
 }
 
 /** `POST /api/assessments`: a new draft, version 1. */

@@ -28,18 +28,34 @@ export function assessmentSubject(doc: AssessmentDoc): Notification['subject'] {
  * that newly see it; `assessment.updated` (when `revised`: a revision was published) to the others that
  * still see it; `risk.escalation` to watchers when a reading is published above the previous one.
  */
-export async function announceAssessment(domain: Domain, p: Principal, doc: AssessmentDoc, previous: AssessmentDoc | null, revised: boolean): Promise<void> {
+export async function announceAssessment(
+  domain: Domain,
+  p: Principal,
+  doc: AssessmentDoc,
+  previous: AssessmentDoc | null,
+  revised: boolean,
+  action: string,
+): Promise<void> {
   const before = previous?.audience ?? [];
   const active = before.includes('all') || doc.audience.includes('all') ? await domain.repos.organisations.activeIds() : [];
   const id = doc._id.toString();
-  domainEvents.publish('item.changed', { kind: 'assessment', id, organisationIds: newlyVisible([], [...before, ...doc.audience], active) });
-  if (doc.deletedAt) return;
   const owner = doc.organisationId.toString();
+  // A draft revision (or its discard) changes nothing others read: only the owner's lists hear of it, so
+  // other organisations cannot tell when the owner is drafting.
+  const seenByOthers =
+    !previous ||
+    doc.deletedAt ||
+    publicView(previous)?.publishedAt?.getTime() !== publicView(doc)?.publishedAt?.getTime() ||
+    before.join() !== doc.audience.join();
+  const told = seenByOthers ? newlyVisible([], [...before, ...doc.audience], active) : [owner];
+  domainEvents.publish('item.changed', { kind: 'assessment', id, organisationIds: told });
+  if (doc.deletedAt) return;
   const others = (ids: string[]) => ids.filter((orgId) => orgId !== owner);
   const base = { actor: actorView(p), subject: assessmentSubject(doc) };
   await domain.notifications.request({ ...base, type: 'assessment.shared', organisationIds: others(newlyVisible(before, doc.audience, active)) });
   if (revised) await domain.notifications.request({ ...base, type: 'assessment.updated', organisationIds: others(keptVisible(before, doc.audience, active)) });
-  if (previous && doc.status === 'published' && previous.status !== 'published') await escalate(domain, p, doc, previous);
+  // Only a publication is a new reading: a discard stores the published content again and must not re-alert watchers.
+  if (action === 'assessment.publish' && previous && doc.status === 'published' && previous.status !== 'published') await escalate(domain, p, doc, previous);
 }
 
 /** `risk.escalation` (§11): a reading above the organisation's previous published one for the country, or at the top. */
