@@ -243,6 +243,14 @@ export const HTTP_ROWS: HttpRow[] = [
 
   row({ route: 'GET /api/me/watch', subjects: NONE, verdict: anyUser, ok: 200, send: json('GET', '/api/me/watch') }),
   row({ route: 'PUT /api/me/watch', subjects: NONE, verdict: anyUser, ok: 200, send: json('PUT', '/api/me/watch', { countries: ['SDN'] }) }),
+  row({ route: 'GET /api/me/preferences', subjects: NONE, verdict: anyUser, ok: 200, send: json('GET', '/api/me/preferences') }),
+  row({
+    route: 'PATCH /api/me/preferences',
+    subjects: NONE,
+    verdict: anyUser,
+    ok: 200,
+    send: json('PATCH', '/api/me/preferences', { email: { rooms: 'daily' } }),
+  }),
   row({ route: 'GET /api/notifications', subjects: NONE, verdict: anyUser, ok: 200, send: json('GET', '/api/notifications?limit=5') }),
   row({ route: 'GET /api/notifications/summary', subjects: NONE, verdict: anyUser, ok: 200, send: json('GET', '/api/notifications/summary') }),
   row({ route: 'POST /api/notifications/read', subjects: NONE, verdict: anyUser, ok: 204, send: json('POST', '/api/notifications/read', { all: true }) }),

@@ -1,5 +1,5 @@
 /** The dashboard's "what is new" and "what needs me": notifications, unread rooms, drafts, escalations. */
-import { emailGroupOf, type EmailGroup } from '../../../../shared/schemas/notifications.js';
+import { emailGroupOf, type EmailGroup } from '../../../../shared/notifications.js';
 import { api, type Assessment, type Notification, type Room } from '../api.js';
 import { errorKey } from '../errors.js';
 import type { MessageKey } from './i18n.svelte.js';

@@ -1,5 +1,4 @@
 /** The person's stored notifications (contract §11): the unread summary, the bell's pages, live arrivals. */
-import { Notification as NotificationSchema } from '../../../../shared/schemas/notifications.js';
 import { api, type Notification, type NotificationSummary } from '../api.js';
 import { debounce } from '../debounce.js';
 import { errorKey } from '../errors.js';
@@ -44,7 +43,7 @@ export class NotificationCenter {
     this.stop();
     this.#userId = userId;
     this.#stops.push(
-      listen('notification', (payload) => this.#arrived(payload)),
+      listen('notification', (payload) => void this.#arrived(payload)),
       listen('connect', () => this.#refetch.run()),
       listen('room.changed', () => this.#refetch.run()),
       listen('message:new', (message) => {
@@ -174,9 +173,12 @@ export class NotificationCenter {
     this.summary = { ...this.summary, rooms };
   }
 
-  #arrived(payload: unknown): void {
+  async #arrived(payload: unknown): Promise<void> {
     this.#refetch.run();
-    const parsed = NotificationSchema.safeParse(payload);
+    // Loaded on the first event, not at start-up: building a zod schema before strictCsp.ts has run
+    // would make zod probe for `new Function`, which the CSP reports as a violation.
+    const { Notification } = await (notificationSchema ??= import('../../../../shared/schemas/notifications.js'));
+    const parsed = Notification.safeParse(payload);
     if (!parsed.success) return;
     const item = parsed.data;
     if (this.items.some((held) => held.id === item.id)) return;
@@ -185,5 +187,7 @@ export class NotificationCenter {
     if (this.loaded) this.items = [item, ...this.items];
   }
 }
+
+let notificationSchema: Promise<typeof import('../../../../shared/schemas/notifications.js')> | undefined;
 
 export const notifications = new NotificationCenter();
