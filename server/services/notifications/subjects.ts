@@ -56,7 +56,7 @@ export function subjectReader(repos: Repositories, p: Principal): (subject: Subj
     }
     if (subject.kind === 'room') {
       const room = await roomOrNull(subject.id);
-      return room && isRoomMember(p, room) ? { kind: 'room', id: subject.id, country: room.country ?? null, title: null, classification: null } : null;
+      return room && isRoomMember(p, room) ? { kind: 'room', id: subject.id, country: room.country ?? null, title: room.name, classification: null } : null;
     }
     return null;
   };

@@ -38,7 +38,7 @@ function notifyAdded(rooms: RoomRuntime, ctx: Signed, room: RoomDoc, organisatio
     actor: actorView(ctx.principal),
     organisationIds,
     roomId,
-    subject: { kind: 'room', id: roomId, country: room.country ?? null, title: null, classification: null },
+    subject: { kind: 'room', id: roomId, country: room.country ?? null, title: room.name, classification: null },
   });
 }
 
