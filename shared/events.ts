@@ -33,6 +33,8 @@ export interface ServerToClientEvents {
   'message:updated': (message: RoomMessage) => void;
   'message:deleted': (payload: { roomId: string; messageId: string }) => void;
   'room:removed': (payload: { roomId: string }) => void;
+  /** A room of the user's organisation that this socket has not joined got messages (no content): unread counts grow. */
+  'room:activity': (payload: { roomId: string; lastSeq: number; at: string }) => void;
   typing: (payload: TypingPayload) => void;
   /** An item the user sees was created or changed, or its audience was (§11 live lists): reload it. */
   'assessment.changed': (payload: { id: string }) => void;

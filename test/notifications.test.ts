@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { call, get, patch, post } from './helpers/http.js';
 import { createAssessment, createTenant } from './helpers/factories.js';
+import { ask } from './helpers/ask.js';
 import { closeSockets, connectSocket, record, until, type SeenEvent } from './helpers/sockets.js';
 
 type Tenant = Awaited<ReturnType<typeof createTenant>>;
@@ -156,6 +157,27 @@ describe('stored notifications (§11)', () => {
       (items) => about(items, 'room.added', room.body.id).length === 1,
     );
     expect(about(added, 'room.added', room.body.id)[0]).to.have.property('roomId', room.body.id);
+  });
+
+  it('room:activity: members away from the room hear a burst once or twice, with its last seq; the room itself and outsiders do not', async () => {
+    const room = await post('/api/rooms', { name: 'Activity', organisations: [partner.organisation.id] }, owner.analyst.token);
+    const roomId = room.body.id as string;
+    const [partnerSocket, strangerSocket, inRoomSocket] = await Promise.all([
+      connectSocket(partner.member.token),
+      connectSocket(stranger.member.token),
+      connectSocket(owner.member.token),
+    ]);
+    expect(await ask(inRoomSocket, 'room:join', roomId)).to.have.property('ok', true);
+    const [partnerSeen, strangerSeen, inRoomSeen] = [record(partnerSocket), record(strangerSocket), record(inRoomSocket)];
+    for (let i = 1; i <= 5; i++) expect((await post(`/api/rooms/${roomId}/messages`, { body: `update ${i}` }, owner.analyst.token)).status).to.equal(201);
+    const activity = (seen: SeenEvent[]) => seen.filter((e) => e.name === 'room:activity').map((e) => e.payload as { roomId: string; lastSeq: number });
+    await until(partnerSeen, (seen) => activity(seen).some((a) => a.roomId === roomId && a.lastSeq === 5));
+    await until(inRoomSeen, (seen) => seen.filter((e) => e.name === 'message:new').length === 5);
+    expect(activity(partnerSeen).length, 'one at once, one at the end of the window').to.be.at.most(2);
+    expect(activity(strangerSeen)).to.deep.equal([]);
+    expect(activity(inRoomSeen), 'a socket in the room gets the messages themselves').to.deep.equal([]);
+    const summary = await get<{ rooms: { roomId: string; unread: number; lastSeq?: number }[] }>('/api/notifications/summary', partner.member.token);
+    expect(summary.body.rooms.find((r) => r.roomId === roomId)).to.deep.include({ unread: 5, lastSeq: 5 });
   });
 
   it('risk.escalation reaches watchers (not the actor) above the previous reading, and at 4', async () => {

@@ -9,6 +9,7 @@ import { authenticateHandshake, confirmSession, refusal } from './handshake.js';
 import { hubRedisPrefix } from '../http/rateLimits.js';
 import { secureSocketIoAnswers } from '../http/security.js';
 import type { RoomRuntime } from '../services/rooms/runtime.js';
+import { relayRoomActivity } from './roomActivity.js';
 import { attachRoomHandlers, socketLimiters, type SocketLimits } from './roomHandlers.js';
 import { routeRoomWriters } from './roomWriters.js';
 import { startSessionSweep } from './sessionSweep.js';
@@ -61,6 +62,7 @@ export async function attachRealtime(server: HttpServer, domain: Domain, log: Lo
     void confirmSession(principals, socket, config.jwtSecret, log);
   });
   const unsubscribe = bridgeDomainEvents(io, log);
+  const stopActivity = relayRoomActivity(io, rooms.cache, log);
   const stopSweep = startSessionSweep(io, domain.repos, log);
   // Sockets keep their principal between events (principals.ts): a changed user is re-read everywhere.
   const unsubscribeUsers = domainEvents.subscribe('user.changed', (event) => {
@@ -80,6 +82,7 @@ export async function attachRealtime(server: HttpServer, domain: Domain, log: Lo
     close() {
       closing ??= (async () => {
         unsubscribe();
+        stopActivity();
         stopSweep();
         unsubscribeRooms();
         unsubscribeUsers();

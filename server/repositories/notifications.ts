@@ -8,6 +8,9 @@ import { connectedDb } from '../store/database.js';
 // costs one block of this user's, never anyone else's. Read state is cheap: a read-all watermark (one
 // document in `notifications_<user>_state`) plus `readAt` on the items read one by one.
 
+/** MongoDB's (and FerretDB's) code for a collection created meanwhile by someone else. */
+const NAMESPACE_EXISTS = 48;
+
 /** One stored notification: the §11 fields (`id` and `readAt` are derived on the way out) and the job that wrote it. */
 export interface StoredNotification {
   _id: number;
@@ -57,6 +60,28 @@ export class NotificationRepository {
 
   private state(userId: string): mongo.Collection<ReadState> {
     return connectedDb().collection<ReadState>(`notifications_${userId}_state`);
+  }
+
+  /**
+   * Creates the first block of each user's log that has none yet. On FerretDB creating a collection costs
+   * ten times an insert: done ahead (a new user, the hub's start), a user's first notification is an
+   * insert like any other. Answers how many were created.
+   */
+  async prepare(userIds: string[]): Promise<number> {
+    const db = connectedDb();
+    const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
+    let created = 0;
+    for (const userId of userIds) {
+      const name = `notifications_${userId}_0`;
+      if (existing.has(name)) continue;
+      try {
+        await db.createCollection(name);
+        created += 1;
+      } catch (error) {
+        if ((error as { code?: number }).code !== NAMESPACE_EXISTS) throw error;
+      }
+    }
+    return created;
   }
 
   /** The last seq of a user's log (0 when empty): from this process's hint, checked against the log. */
@@ -126,6 +151,26 @@ export class NotificationRepository {
     for (let block = blockOf(below - 1); block >= 0 && firstSeqOf(block + 1) - 1 > floor; block--) blocks.push(block);
     const rows = await this.log(userId).backward(below, limit, unreadOnly ? { readAt: null } : {}, blocks);
     return rows.filter((row) => row.seq > floor);
+  }
+
+  /**
+   * Every notification of a user above seq `floor` without its own `readAt`, in no particular order and
+   * with only what counting needs: one query per block above the floor, however many are unread
+   * (`/summary`; paging through `newest` costs a sorted query per 200).
+   */
+  async unreadAbove(userId: string, floor: number): Promise<Pick<StoredNotification, 'seq' | 'type' | 'subject' | 'roomId'>[]> {
+    const head = await this.head(userId);
+    if (head <= floor) return [];
+    const out: Pick<StoredNotification, 'seq' | 'type' | 'subject' | 'roomId'>[] = [];
+    for (let block = blockOf(head); block >= blockOf(floor + 1); block--) {
+      const filter = firstSeqOf(block) > floor ? { readAt: null } : { readAt: null, seq: { $gt: floor } };
+      const rows = await this.log(userId)
+        .block(block)
+        .find(filter, { projection: { _id: 0, seq: 1, type: 1, subject: 1, roomId: 1 } })
+        .toArray();
+      out.push(...rows);
+    }
+    return out;
   }
 
   /** Notifications created at or after `since`, oldest first (the daily digest reads the last day or so). */

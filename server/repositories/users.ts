@@ -83,6 +83,12 @@ export class UserRepository {
     return rows.map((u) => ({ id: u._id.toString(), organisationId: u.organisationId.toString() }));
   }
 
+  /** The ids of every active user. */
+  async activeIds(): Promise<string[]> {
+    const rows = await User.find({ active: true }, { _id: 1 }).lean();
+    return rows.map((u) => u._id.toString());
+  }
+
   /** Stores a new user; null when the email is taken. */
   async create(fields: NewUser): Promise<UserDoc | null> {
     let created: UserDoc | undefined;

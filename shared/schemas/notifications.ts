@@ -80,7 +80,7 @@ export type Notification = z.infer<typeof Notification>;
 
 export const NotificationSummary = z.object({
   unread: z.number().int().min(0),
-  rooms: z.array(z.object({ roomId: Id, unread: z.number().int().min(0), mentioned: z.boolean() })),
+  rooms: z.array(z.object({ roomId: Id, unread: z.number().int().min(0), mentioned: z.boolean(), lastSeq: z.number().int().min(0).optional() })),
 });
 export type NotificationSummary = z.infer<typeof NotificationSummary>;
 

@@ -36,6 +36,7 @@ export interface LinkEvents {
   'message:updated': ServerToClientEvents['message:updated'];
   'message:deleted': ServerToClientEvents['message:deleted'];
   'room:removed': ServerToClientEvents['room:removed'];
+  'room:activity': ServerToClientEvents['room:activity'];
   typing: ServerToClientEvents['typing'];
   notification: ServerToClientEvents['notification'];
   /** §11: something the person sees was created, changed, shared with them or taken from them (no content). */
@@ -56,6 +57,7 @@ const FORWARDED: EventName[] = [
   'message:updated',
   'message:deleted',
   'room:removed',
+  'room:activity',
   'typing',
   'notification',
   'assessment.changed',

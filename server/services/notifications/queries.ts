@@ -41,20 +41,29 @@ export async function listNotifications(domain: Domain, p: Principal, query: { u
   return { items: page.map((row) => presentNotification(row, watermark)), nextCursor: more ? encodeCursor([page[page.length - 1]!.seq]) : null };
 }
 
-/** `GET /api/notifications/summary`: unread notifications, and the rooms with unread messages or mentions. */
+/**
+ * `GET /api/notifications/summary`: unread notifications whose subject the caller still sees, and the
+ * rooms with unread messages or mentions (`lastSeq` beside, so the app can count `room:activity` on).
+ * Reads each block above the read-all watermark once and checks each subject once.
+ */
 export async function notificationSummary(domain: Domain, rooms: RoomRuntime, p: Principal): Promise<NotificationSummary> {
-  const { rows } = await visibleNewest(domain, p, Infinity, true, () => false);
-  const mentioned = new Set(rows.filter((row) => row.type === 'room.mention' && row.roomId).map((row) => row.roomId!));
   const userId = p.user._id.toString();
+  const { notifications } = domain.repos;
+  const watermark = await notifications.watermark(userId);
+  const unread = await notifications.unreadAbove(userId, watermark.seq);
+  const sees = subjectReader(domain.repos, p);
+  const visible = await Promise.all(unread.map(async (row) => (await sees(row.subject)) !== null));
+  const counted = unread.filter((_, i) => visible[i]);
+  const mentioned = new Set(counted.filter((row) => row.type === 'room.mention' && row.roomId).map((row) => row.roomId!));
   const memberOf = (await roomsPage(memberRoomsFilter(p), 1000)) ?? [];
-  const counted = await Promise.all(
+  const perRoom = await Promise.all(
     memberOf.map(async (room) => {
       const roomId = room._id.toString();
-      const unread = Math.max(0, (await lastSeq(roomId)) - (await rooms.markers.readUpTo(roomId, userId)));
-      return { roomId, unread, mentioned: mentioned.has(roomId) };
+      const [last, readUpTo] = await Promise.all([lastSeq(roomId), rooms.markers.readUpTo(roomId, userId)]);
+      return { roomId, unread: Math.max(0, last - readUpTo), mentioned: mentioned.has(roomId), lastSeq: last };
     }),
   );
-  return { unread: rows.length, rooms: counted.filter((r) => r.unread > 0 || r.mentioned) };
+  return { unread: counted.length, rooms: perRoom.filter((r) => r.unread > 0 || r.mentioned) };
 }
 
 /** `GET /api/me/watch`. */

@@ -29,6 +29,7 @@ export class NotificationService {
   private running: Promise<void> | undefined;
   private again = false;
   private log: Logger | undefined;
+  private preparing: Promise<void> | undefined;
 
   constructor(private readonly repos: Repositories) {}
 
@@ -69,6 +70,18 @@ export class NotificationService {
     this.timer = setInterval(() => this.wake(), POLL_MS);
     this.timer.unref();
     this.wake();
+    this.preparing = this.repos.users
+      .activeIds()
+      .then((ids) => this.repos.notifications.prepare(ids))
+      .then((created) => {
+        if (created > 0) log.info({ created }, 'notification logs prepared for users who had none');
+      })
+      .catch((error: unknown) => log.warn({ err: error }, 'preparing notification logs failed; first notifications create them'));
+  }
+
+  /** Prepares a new user's notification log (its first notification is then an insert like any other). */
+  async prepareUser(userId: string): Promise<void> {
+    await this.repos.notifications.prepare([userId]).catch((error: unknown) => this.log?.warn({ err: error, userId }, 'preparing a notification log failed'));
   }
 
   /** Stops the worker after the job in hand. */
@@ -76,6 +89,7 @@ export class NotificationService {
     clearInterval(this.timer);
     this.timer = undefined;
     await this.running;
+    await this.preparing;
   }
 
   /** Runs the waiting jobs now (again after the current pass if one is running). */

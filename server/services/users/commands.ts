@@ -31,6 +31,8 @@ export async function createUser(
     outcome: 'success',
     details: { email: body.email, role: body.role },
   });
+  // In the background: the answer does not wait for the new user's notification log.
+  void domain.notifications.prepareUser(user._id.toString());
   return presentUser(user);
 }
 

@@ -46,6 +46,7 @@ export class NotificationCenter {
       listen('notification', (payload) => void this.#arrived(payload)),
       listen('connect', () => this.#refetch.run()),
       listen('room.changed', () => this.#refetch.run()),
+      listen('room:activity', (activity) => this.#roomMoved(activity.roomId, activity.lastSeq)),
       listen('message:new', (message) => {
         if (message.roomId === this.openRoom || message.author.id === this.#userId) return;
         this.#bumpRoom(message.roomId);
@@ -163,6 +164,22 @@ export class NotificationCenter {
     const now = new Date().toISOString();
     this.items = this.items.map((item) => (!item.readAt && which(item) ? { ...item, readAt: now } : item));
     if (this.unreadOnly) this.items = this.items.filter((item) => !item.readAt);
+  }
+
+  /**
+   * A room not open here got messages up to `lastSeq`: a room the summary counts (it knows the room's
+   * last seq then) grows by the difference; another one was read up to an unknown seq, so ask the hub.
+   */
+  #roomMoved(roomId: string, lastSeq: number): void {
+    if (roomId === this.openRoom) return;
+    const known = this.summary.rooms.find((room) => room.roomId === roomId);
+    if (!known || known.lastSeq === undefined) {
+      this.#refetch.run();
+      return;
+    }
+    if (lastSeq <= known.lastSeq) return;
+    const rooms = this.summary.rooms.map((room) => (room.roomId === roomId ? { ...room, unread: room.unread + (lastSeq - known.lastSeq!), lastSeq } : room));
+    this.summary = { ...this.summary, rooms };
   }
 
   #bumpRoom(roomId: string): void {
