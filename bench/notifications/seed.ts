@@ -3,7 +3,7 @@ import { signAccessToken } from '../../server/auth/tokens.js';
 import { Organisation } from '../../server/models/organisation.js';
 import { Session } from '../../server/models/session.js';
 import { User } from '../../server/models/user.js';
-import type { StoredNotification } from '../../server/repositories/notifications.js';
+import { NotificationRepository, type StoredNotification } from '../../server/repositories/notifications.js';
 import { BLOCK_SIZE } from '../../server/store/blockLog.js';
 
 /** A seeded user and a token of theirs. */
@@ -15,7 +15,8 @@ export interface Seat {
 
 /**
  * `organisations` partner organisations with `users` members in all (round robin) and one analyst in
- * an organisation of their own (so every member is told of what they publish), written straight to the database (hashing 2,000 passwords and signing each in would
+ * an organisation of their own (so every member is told of what they publish), written straight to the database,
+ * each with the notification log the hub prepares for a new user (BENCH_PREPARE=0: without) (hashing 2,000 passwords and signing each in would
  * take the run's time): each user gets a session and an access token signed with the hub's secret.
  */
 export async function seedPeople(secret: string, organisations: number, users: number, run: string) {
@@ -38,6 +39,8 @@ export async function seedPeople(secret: string, organisations: number, users: n
     organisationId: u.organisationId.toString(),
     token: signAccessToken(secret, u._id.toString(), sessions[i]!._id.toString()),
   }));
+  // As the hub does for a user created through it (users/commands.ts): their notification log is ready.
+  if (process.env.BENCH_PREPARE !== '0') await new NotificationRepository().prepare(seats.map((s) => s.id));
   return { organisationIds: orgs.slice(0, organisations).map((o) => o._id.toString()), members: seats.slice(0, users), analyst: seats[users]! };
 }
 

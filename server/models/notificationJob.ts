@@ -10,6 +10,8 @@ const notificationJobSchema = new Schema(
     subject: { type: Schema.Types.Mixed, required: true },
     organisationIds: { type: [String], default: [] },
     userIds: { type: [String], default: [] },
+    // Absent: no restriction beyond the subject's audience now.
+    audience: { type: [String], default: undefined },
     roomId: { type: String, default: null },
     messageSeq: { type: Number, default: null },
     createdAt: { type: Date, required: true },

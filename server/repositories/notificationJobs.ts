@@ -14,6 +14,8 @@ export interface NotificationRequest {
   userIds?: string[];
   roomId?: string;
   messageSeq?: number;
+  /** Recipients must also be in this audience (the one a comment was written for), besides seeing the subject now. */
+  audience?: string[];
 }
 
 /** A stored job. */

@@ -152,6 +152,8 @@ export async function addComment(domain: Domain, ctx: Signed, doc: AssessmentDoc
     subject: assessmentSubject(doc),
     organisationIds: [doc.organisationId.toString()],
     userIds: earlier,
+    // Widened before the fan-out runs: the new organisations do not see this comment.
+    audience: doc.audience,
   });
   return presented;
 }

@@ -11,12 +11,20 @@ export interface MailTransport {
 const CONNECT_TIMEOUT_MS = 10_000;
 const SOCKET_TIMEOUT_MS = 30_000;
 
-/** An SMTP transport for `smtp://[user:pass@]host:port` (STARTTLS when offered) or `smtps://` (TLS from the start). */
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|::1)$/;
+
+/**
+ * An SMTP transport for `smtp://[user:pass@]host:port` (STARTTLS when offered) or `smtps://` (TLS from
+ * the start). With a user and password STARTTLS is required — credentials never cross the network in
+ * clear — except to a server on this machine.
+ */
 export function smtpTransport(smtpUrl: string, timeouts = { connectMs: CONNECT_TIMEOUT_MS, socketMs: SOCKET_TIMEOUT_MS }): MailTransport {
   const url = new URL(smtpUrl);
   const secure = url.protocol === 'smtps:';
+  const host = url.hostname.replace(/^\[|\]$/g, '');
   const transporter = nodemailer.createTransport({
-    host: url.hostname.replace(/^\[|\]$/g, ''),
+    host,
+    requireTLS: !secure && url.username !== '' && !LOOPBACK.test(host),
     port: url.port ? Number(url.port) : secure ? 465 : 25,
     secure,
     auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,

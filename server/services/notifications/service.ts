@@ -4,7 +4,7 @@ import { domainEvents } from '../../events.js';
 import { parseNotificationId, presentNotification } from '../../presenters/notification.js';
 import type { Repositories } from '../../repositories/index.js';
 import type { Job, NotificationRequest } from '../../repositories/notificationJobs.js';
-import { organisationsSeeing } from './subjects.js';
+import { audienceHolds, organisationsSeeing } from './subjects.js';
 
 /** Called after a notification is stored for a user (the mail outbox registers one). */
 export type StoredListener = (userId: string, notification: Notification) => void | Promise<void>;
@@ -122,8 +122,9 @@ export class NotificationService {
   /** Writes a job's notification for each recipient who sees its subject now; `resumed`: skip those who have it. */
   private async fanOut(job: Job, resumed: boolean): Promise<void> {
     const sees = await organisationsSeeing(this.repos, job.subject);
+    const within = job.audience ? audienceHolds(job.audience) : () => true;
     const users = await this.repos.users.activeAmong(job.organisationIds, job.userIds);
-    const recipients = users.filter((u) => u.id !== job.actor?.id && sees(u.organisationId));
+    const recipients = users.filter((u) => u.id !== job.actor?.id && sees(u.organisationId) && within(u.organisationId));
     const write = async (userId: string) => {
       if (resumed && (await this.repos.notifications.hasKey(userId, job._id))) return;
       const stored = await this.repos.notifications.append(userId, {

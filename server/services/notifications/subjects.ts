@@ -29,12 +29,16 @@ async function accessOf(repos: Repositories, subject: Subject): Promise<{ audien
   return null; // kinds of later sections bring their own check with them
 }
 
+/** Whether an audience (`all`, or organisations) holds an organisation. */
+export function audienceHolds(audience: readonly string[]): (organisationId: string) => boolean {
+  const all = audience.includes(ALL_AUDIENCE);
+  return (organisationId) => all || audience.includes(orgAudience(organisationId));
+}
+
 /** For fan-out: which organisations see a subject now (the same audience rule as reads). */
 export async function organisationsSeeing(repos: Repositories, subject: Subject): Promise<(organisationId: string) => boolean> {
   const access = await accessOf(repos, subject);
-  if (!access) return () => false;
-  const all = access.audience.includes(ALL_AUDIENCE);
-  return (organisationId) => all || access.audience.includes(orgAudience(organisationId));
+  return access ? audienceHolds(access.audience) : () => false;
 }
 
 /**
