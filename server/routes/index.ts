@@ -7,6 +7,7 @@ import { documentsRouter } from './documents.js';
 import { frameworkRouter } from './framework.js';
 import { meRouter } from './me.js';
 import { notificationsRouter } from './notifications.js';
+import { openApiRouter } from './openapi.js';
 import { organisationsRouter } from './organisations.js';
 import { roomsRouter } from './rooms.js';
 import type { RoomRuntime } from '../services/rooms/runtime.js';
@@ -20,6 +21,7 @@ export interface Wired {
 /** Every API route under /api, in one table. */
 export function apiRouter(domain: Domain, wired: Wired): Router {
   const router = Router();
+  router.use(openApiRouter(domain.config.version));
   router.use('/auth', authRouter(domain));
   router.use('/me', meRouter(domain));
   router.use('/organisations', organisationsRouter(domain));

@@ -162,6 +162,7 @@ const contains = (items: unknown[], test: (item: Record<string, unknown>) => boo
 /** The permission matrix: one row per route the hub mounts. */
 export const HTTP_ROWS: HttpRow[] = [
   row({ route: 'GET /api/health', subjects: NONE, verdict: anyUser, ok: 200, open: true, send: json('GET', '/api/health') }),
+  row({ route: 'GET /api/openapi.json', subjects: NONE, verdict: anyUser, ok: 200, open: true, send: json('GET', '/api/openapi.json') }),
   row({
     route: 'POST /api/auth/login',
     subjects: NONE,

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { IdParams, pageOf } from '../../shared/schemas/common.js';
+import {
+  CreateDocumentFields,
+  DocumentVersionParams,
+  DocumentWithVersions,
+  HubDocument,
+  ListDocumentsQuery,
+  UpdateDocumentBody,
+} from '../../shared/schemas/documents.js';
+import type { RouteDoc } from '../openapi/routeDoc.js';
+
+const tag = 'documents';
+const File = z.string().meta({ format: 'binary', description: 'The file, last field of the form' });
+const bytes = { description: 'The file', schema: z.string().meta({ format: 'binary' }), type: 'application/octet-stream' };
+
+/** §7: documents (documents.ts). */
+export const documentsDocs: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/api/documents',
+    tag,
+    summary: 'Visible documents',
+    query: ListDocumentsQuery,
+    answers: { 200: { description: 'Page', schema: pageOf(HubDocument) } },
+  },
+  {
+    method: 'post',
+    path: '/api/documents',
+    tag,
+    summary: 'Upload (multipart)',
+    bodyTypes: { 'multipart/form-data': CreateDocumentFields.extend({ file: File }) },
+    answers: { 201: { description: 'Created', schema: HubDocument }, 413: { description: 'Too large' }, 415: { description: 'Type not accepted' } },
+  },
+  {
+    method: 'get',
+    path: '/api/documents/{id}',
+    tag,
+    summary: 'Read a document',
+    params: IdParams,
+    answers: { 200: { description: 'Document', schema: DocumentWithVersions } },
+  },
+  {
+    method: 'patch',
+    path: '/api/documents/{id}',
+    tag,
+    summary: 'Change title, classification or sharing',
+    params: IdParams,
+    body: UpdateDocumentBody,
+    answers: { 200: { description: 'Changed', schema: HubDocument } },
+  },
+  { method: 'delete', path: '/api/documents/{id}', tag, summary: 'Delete', params: IdParams, answers: { 204: { description: 'Deleted' } } },
+  { method: 'get', path: '/api/documents/{id}/content', tag, summary: 'Download the latest version', params: IdParams, answers: { 200: bytes } },
+  {
+    method: 'post',
+    path: '/api/documents/{id}/versions',
+    tag,
+    summary: 'Upload a new version (multipart)',
+    params: IdParams,
+    bodyTypes: { 'multipart/form-data': z.object({ file: File }) },
+    answers: { 201: { description: 'New version', schema: HubDocument } },
+  },
+  {
+    method: 'get',
+    path: '/api/documents/{id}/versions/{version}/content',
+    tag,
+    summary: 'Download one version',
+    params: DocumentVersionParams,
+    answers: { 200: bytes },
+  },
+];
