@@ -23,6 +23,7 @@ import type { EmailCadence, EmailGroup, Notification, NotificationSummary, Prefe
 import type { Organisation, User } from '../../../shared/schemas/organisations.js';
 import type { Room, RoomMessage } from '../../../shared/schemas/rooms.js';
 import type { Classification, Sharing } from '../../../shared/sharing.js';
+import type { OpenApiDocument } from './openapi.js';
 import { TokenKeeper } from './tokens.js';
 
 // The answers' types come from the response schemas in shared/schemas (what the server's presenters are
@@ -482,6 +483,11 @@ export class ApiClient {
   /** PATCH /api/me/preferences: changes the cadence of some groups. */
   updatePreferences(email: Partial<EmailPreferences>): Promise<z.infer<typeof PreferencesAnswer>> {
     return this.request('PATCH', '/api/me/preferences', { body: { email } });
+  }
+
+  /** GET /api/openapi.json (§14, no authentication): the API's description. */
+  openApi(): Promise<OpenApiDocument> {
+    return this.request('GET', '/api/openapi.json', { auth: false });
   }
 
   /** GET /api/health (no authentication). */

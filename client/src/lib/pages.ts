@@ -55,6 +55,7 @@ const loaders: Partial<Record<RouteName, () => Promise<PageBinder>>> = {
   ),
   'admin-organisations': lazyPage(() => import('../pages/admin/OrganisationsPage.svelte'), none),
   'admin-audit': lazyPage(() => import('../pages/admin/AuditPage.svelte'), none),
+  'api-docs': lazyPage(() => import('../pages/api/ApiDocsPage.svelte'), none),
 };
 
 const cache = new Map<RouteName, Promise<PageBinder>>();

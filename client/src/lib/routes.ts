@@ -18,6 +18,7 @@ export type RouteName =
   | 'admin-organisation-users'
   | 'admin-organisations'
   | 'admin-audit'
+  | 'api-docs'
   | 'not-found';
 
 export interface Route {
@@ -43,6 +44,7 @@ const TABLE: [RouteName, RegExp][] = [
   ['admin-organisation-users', /^\/admin\/organisations\/(?<id>[0-9a-zA-Z_-]{1,64})\/users$/],
   ['admin-organisations', /^\/admin\/organisations$/],
   ['admin-audit', /^\/admin\/audit$/],
+  ['api-docs', /^\/api-docs$/],
 ];
 
 /** The route of a path; trailing slashes are ignored. */
@@ -75,4 +77,5 @@ export const paths = {
   adminOrganisations: '/admin/organisations',
   adminOrganisationUsers: (id: string) => `/admin/organisations/${encodeURIComponent(id)}/users`,
   adminAudit: '/admin/audit',
+  apiDocs: '/api-docs',
 } as const;
