@@ -4,6 +4,7 @@ import { PrincipalCache } from './auth/principalCache.js';
 import { readPrincipal } from './auth/principalLoader.js';
 import { createRepositories, type Repositories } from './repositories/index.js';
 import { Lockout } from './services/auth/lockout.js';
+import { ActionDueNotifier } from './services/alerts/due.js';
 import { NotificationService } from './services/notifications/service.js';
 import { createDocumentStorage, type DocumentStorage } from './services/documents/storage.js';
 
@@ -21,11 +22,17 @@ export interface Domain {
   principals: PrincipalCache;
   /** Stored notifications: jobs asked for by actions, the worker that fans them out, the `onStored` listeners. */
   notifications: NotificationService;
+  /** The hub's clock: what services take as now (tests shift what they hand to `actionsDue.run`). */
+  clock: () => Date;
+  /** `action.due` at the start of the day before and of the due date (§12). */
+  actionsDue: ActionDueNotifier;
 }
 
 /** Builds the domain of one hub process. */
 export function createDomain(config: Config): Domain {
   const repos = createRepositories();
+  const notifications = new NotificationService(repos);
+  const clock = () => new Date();
   return {
     config,
     repos,
@@ -33,6 +40,8 @@ export function createDomain(config: Config): Domain {
     dummyHash: dummyHash(),
     lockout: new Lockout(repos.sessions),
     principals: new PrincipalCache((claims) => readPrincipal(repos, claims)),
-    notifications: new NotificationService(repos),
+    notifications,
+    clock,
+    actionsDue: new ActionDueNotifier(repos, notifications, clock),
   };
 }

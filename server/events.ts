@@ -3,7 +3,7 @@ import type { Notification } from '../shared/schemas/notifications.js';
 import type { MessageView } from './presenters/room.js';
 
 /** The kinds of item whose lists stay live through `<kind>.changed` (§11). */
-export type ListedKind = 'assessment' | 'document' | 'room';
+export type ListedKind = 'assessment' | 'document' | 'room' | 'alert';
 
 /** Domain events: services publish them after storing a change; server/realtime maps them to sockets. */
 export interface DomainEvents {

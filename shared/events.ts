@@ -40,6 +40,7 @@ export interface ServerToClientEvents {
   'assessment.changed': (payload: { id: string }) => void;
   'document.changed': (payload: { id: string }) => void;
   'room.changed': (payload: { id: string }) => void;
+  'alert.changed': (payload: { id: string }) => void;
 }
 
 type Ack<T extends object = object> = (answer: AckAnswer<T>) => void;

@@ -11,6 +11,9 @@ export type SharingScope = (typeof SHARING_SCOPES)[number];
 
 export const SHARING_MAX_ORGANISATIONS = 100;
 
+/** Traffic Light Protocol levels (§13): what a recipient may pass on. */
+export const TLP_LEVELS = ['clear', 'green', 'amber', 'amber+strict', 'red'] as const;
+
 /** `sharing` as the API takes it; the cross-field rules are checked by `sharingProblem`. */
 export const Sharing = z.strictObject({ scope: z.enum(SHARING_SCOPES), organisations: z.array(Id).max(SHARING_MAX_ORGANISATIONS).default([]) });
 export type Sharing = z.infer<typeof Sharing>;

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { z } from 'zod';
+import { ActionListItem, Alert, AlertAction } from '../shared/alerts.js';
 import { LoginAnswer, MeAnswer, TokenSet, UpdateMeAnswer } from '../shared/schemas/account.js';
 import {
   Assessment,
@@ -86,5 +87,28 @@ describe('response schemas (shared/schemas) match what the hub answers', () => {
     conforms(await post(`/api/rooms/${room.body.id}/messages`, { body: 'First.', attachments: [uploaded.body.id] }, member.token), 201, RoomMessage, 'message');
     conforms(await get(`/api/rooms/${room.body.id}/messages`, analyst.token), 200, pageOf(RoomMessage), 'messages');
     conforms(await get('/api/rooms', analyst.token), 200, pageOf(Room), 'rooms with unread');
+  });
+
+  it('alerts, their actions and acknowledgements', async () => {
+    const { organisation, analyst, member } = await createTenant();
+    const body = {
+      country: 'BDI',
+      level: 'watch',
+      title: 'Watch',
+      summary: '',
+      classification: 'unclassified',
+      sharing: { scope: 'office', organisations: [] },
+    };
+    const actions = [{ text: 'Call', ownerOrganisationId: organisation.id, dueDate: '2031-01-01' }];
+    const issued = await post('/api/alerts', { ...body, actions }, analyst.token);
+    conforms(issued, 201, Alert, 'alert');
+    conforms(await post(`/api/alerts/${issued.body.id}/acknowledge`, {}, member.token), 200, Alert, 'acknowledged');
+    conforms(await patch(`/api/alerts/${issued.body.id}`, { level: 'urgent' }, analyst.token), 200, Alert, 'changed');
+    conforms(await get('/api/alerts', member.token), 200, pageOf(Alert), 'alerts');
+    const added = await post(`/api/alerts/${issued.body.id}/actions`, actions[0], analyst.token);
+    conforms(added, 201, AlertAction, 'action');
+    conforms(await patch(`/api/actions/${added.body.id}`, { status: 'done', note: 'Called.' }, analyst.token), 200, AlertAction, 'action updated');
+    conforms(await get(`/api/actions/${added.body.id}`, member.token), 200, ActionListItem, 'action read');
+    conforms(await get('/api/actions?assigned=mine', member.token), 200, pageOf(ActionListItem), 'actions');
   });
 });

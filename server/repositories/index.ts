@@ -1,3 +1,4 @@
+import { AlertRepository } from './alerts.js';
 import { AssessmentRepository } from './assessments.js';
 import { DocumentRepository } from './documents.js';
 import { MailRepository } from './mail.js';
@@ -15,6 +16,8 @@ export interface Repositories {
   sessions: SessionRepository;
   assessments: AssessmentRepository;
   documents: DocumentRepository;
+  /** Early-warning alerts and their actions (§12). */
+  alerts: AlertRepository;
   /** The outbox of notification mails (§11). */
   mail: MailRepository;
   notifications: NotificationRepository;
@@ -31,6 +34,7 @@ export function createRepositories(): Repositories {
     sessions: new SessionRepository(),
     assessments: new AssessmentRepository(organisations),
     documents: new DocumentRepository(organisations),
+    alerts: new AlertRepository(),
     mail: new MailRepository(),
     notifications: new NotificationRepository(),
     notificationJobs: new NotificationJobRepository(),

@@ -13,6 +13,13 @@ export async function roomOrNull(id: string): Promise<RoomDoc | null> {
   return Room.findById(id).lean();
 }
 
+/** The rooms among these ids (one read; ids that cannot be rooms are skipped). */
+export async function roomsAmong(ids: string[]): Promise<RoomDoc[]> {
+  const valid = ids.filter((id) => mongoose.isValidObjectId(id)).map((id) => new mongoose.Types.ObjectId(id));
+  if (valid.length === 0) return [];
+  return Room.find({ _id: mongoose.trusted({ $in: valid }) }).lean();
+}
+
 /** Whether any room was ever created (the demo rooms load only on a database without). */
 export async function hasRooms(): Promise<boolean> {
   return (await Room.exists({})) !== null;

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Domain } from '../domain.js';
+import { actionsRouter, alertsRouter } from './alerts.js';
 import { assessmentsRouter, countryOverviewRouter } from './assessments.js';
 import { auditRouter } from './audit.js';
 import { authRouter } from './auth.js';
@@ -33,5 +34,7 @@ export function apiRouter(domain: Domain, wired: Wired): Router {
   router.use('/rooms', roomsRouter(wired.rooms));
   router.use('/documents', documentsRouter(domain));
   router.use('/notifications', notificationsRouter(domain, wired.rooms));
+  router.use('/alerts', alertsRouter(domain));
+  router.use('/actions', actionsRouter(domain));
   return router;
 }

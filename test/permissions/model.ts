@@ -1,4 +1,4 @@
-import type { Actor, MessageSpec, OrgKey, RoomSpec, SharedSpec, UserSpec } from './world.js';
+import type { ActionSpec, Actor, MessageSpec, OrgKey, RoomSpec, SharedSpec, UserSpec } from './world.js';
 
 // The contract's rules (§4, §5, §8) restated over the matrix's fixtures, independently of the server's
 // policies: the matrix's expectations come from here and from nowhere else.
@@ -56,6 +56,17 @@ export const ownerEditors = (a: Actor, s: SharedSpec): Verdict => verdict(sees(a
 export const ownerOnly = (a: Actor, s: SharedSpec): Verdict => verdict(a.org === s.owner, true);
 /** Deleting an item: admins of the owner organisation. */
 export const ownerAdmins = (a: Actor, s: SharedSpec): Verdict => verdict(sees(a.org, s), a.org === s.owner && isAdmin(a));
+
+/** Updating an action (§12): admins and analysts of its owner organisation or of the alert's issuer. */
+export const actionUpdaters = (a: Actor, s: ActionSpec): Verdict =>
+  verdict(sees(a.org, s.alert), isEditor(a) && (a.org === s.owner || a.org === s.alert.owner));
+/** Reading an action: whoever sees its alert. */
+export const actionReaders = (a: Actor, s: ActionSpec): Verdict => verdict(sees(a.org, s.alert), true);
+/** How a caller stands to an action, for the cells' names. */
+export function actionRelation(a: Actor, s: ActionSpec): string {
+  if (a.org === s.owner) return 'its owner';
+  return a.org === s.alert.owner ? 'its issuer' : relation(a, s.alert);
+}
 
 /** Rooms: members are all users of its organisations; others do not learn it exists. */
 export const isMember = (a: Actor, r: RoomSpec) => a.org !== null && r.orgs.includes(a.org);

@@ -32,6 +32,8 @@ export async function snapshot(w: World): Promise<Record<string, unknown>> {
       ]);
     }),
     ...w.documents.map(async (d) => entries.push([`document ${d.spec.key}`, await body(`/api/documents/${d.id}`, adminOf(w, d.spec.owner).token)])),
+    ...w.alerts.map(async (a) => entries.push([`alert ${a.spec.key}`, await body(`/api/alerts/${a.id}`, adminOf(w, a.spec.owner).token)])),
+    ...w.actions.map(async (a) => entries.push([`action ${a.spec.key}`, await body(`/api/actions/${a.id}`, adminOf(w, a.spec.alert.owner).token)])),
     ...w.rooms.map(async (r) => {
       const token = adminOf(w, r.spec.creator).token;
       entries.push([`room ${r.spec.key}`, await Promise.all([body(`/api/rooms/${r.id}`, token), body(`/api/rooms/${r.id}/messages?limit=200`, token)])]);

@@ -2,6 +2,9 @@ import { base32Decode, hotp, totpStep } from '../../server/auth/totp.js';
 import { uploadDocument, uploadVersion } from '../helpers/documents.js';
 import { call, get, post, type Answer } from '../helpers/http.js';
 import {
+  actionReaders,
+  actionRelation,
+  actionUpdaters,
   admins,
   anyUser,
   editors,
@@ -30,6 +33,8 @@ import {
 import {
   adminOf,
   EARLY_COMMENT_MARK,
+  makeAction,
+  makeAlert,
   makeAssessment,
   makeDocument,
   makeMessage,
@@ -38,6 +43,7 @@ import {
   makeTarget,
   ORG_SPECS,
   REVISION_MARK,
+  type ActionSpec,
   type Actor,
   type Built,
   type MessageSpec,
@@ -77,6 +83,8 @@ const MESSAGES: Subjects<MessageSpec> = {
   relation: messageRelation,
   copy: async (w, s) => makeMessage(w, s.spec, (await makeRoom(w, s.spec.room)).id),
 };
+const ALERTS: Subjects<SharedSpec> = { all: (w) => w.alerts, relation, copy: (w, s) => makeAlert(w, s.spec) };
+const ACTIONS: Subjects<ActionSpec> = { all: (w) => w.actions, relation: actionRelation, copy: (w, s) => makeAction(w, s.spec) };
 const ORGANISATIONS: Subjects<OrgKey> = {
   all: (w) => ORG_SPECS.map((org) => ({ spec: org, id: w.orgIds[org], name: w.orgNames[org], version: 0 })),
   relation: organisationRelation,
@@ -589,6 +597,101 @@ export const HTTP_ROWS: HttpRow[] = [
     verdict: firstVersionReaders,
     ok: 200,
     send: (c) => call('GET', `/api/documents/${c.subject.id}/versions/1/content`, undefined, token(c)),
+  }),
+
+  row<SharedSpec>({
+    route: 'GET /api/alerts',
+    subjects: ALERTS,
+    verdict: anyUser,
+    ok: 200,
+    send: (c) => call('GET', `/api/alerts?country=${c.world.country}&limit=100`, undefined, token(c)),
+    lists: { visible: (a, s) => sees(a.org, s), ids: itemIds },
+  }),
+  row({
+    route: 'POST /api/alerts',
+    subjects: NONE,
+    verdict: editors,
+    ok: 201,
+    writes: true,
+    send: (c) =>
+      call(
+        'POST',
+        '/api/alerts',
+        {
+          country: 'ISL',
+          level: 'watch',
+          title: `Issued ${c.tag}`,
+          summary: '',
+          classification: 'confidential',
+          sharing: { scope: 'organisation', organisations: [] },
+        },
+        token(c),
+      ),
+    landed: async (c, lookup) =>
+      contains(
+        await lookup(`alerts of ${homeOf(c.actor)}`, () => allPages('/api/alerts', adminOf(c.world, homeOf(c.actor)).token)),
+        (a) => a.title === `Issued ${c.tag}`,
+      ),
+  }),
+  row<SharedSpec>({
+    route: 'GET /api/alerts/:id',
+    subjects: ALERTS,
+    verdict: readers,
+    ok: 200,
+    send: (c) => call('GET', `/api/alerts/${c.subject.id}`, undefined, token(c)),
+  }),
+  row<SharedSpec>({
+    route: 'PATCH /api/alerts/:id',
+    subjects: ALERTS,
+    verdict: ownerEditors,
+    ok: 200,
+    writes: true,
+    send: (c) => call('PATCH', `/api/alerts/${c.subject.id}`, { title: `Edited ${c.tag}` }, token(c)),
+  }),
+  row<SharedSpec>({
+    route: 'POST /api/alerts/:id/acknowledge',
+    subjects: ALERTS,
+    verdict: readers,
+    ok: 200,
+    writes: true,
+    send: (c) => call('POST', `/api/alerts/${c.subject.id}/acknowledge`, {}, token(c)),
+  }),
+  row<SharedSpec>({
+    route: 'POST /api/alerts/:id/actions',
+    subjects: ALERTS,
+    verdict: ownerEditors,
+    ok: 201,
+    writes: true,
+    send: (c) =>
+      call(
+        'POST',
+        `/api/alerts/${c.subject.id}/actions`,
+        { text: `Added ${c.tag}`, ownerOrganisationId: c.world.orgIds[c.subject.spec.owner], dueDate: '2031-07-01' },
+        token(c),
+      ),
+  }),
+  row<ActionSpec>({
+    route: 'GET /api/actions',
+    subjects: ACTIONS,
+    verdict: anyUser,
+    ok: 200,
+    send: json('GET', '/api/actions?limit=100'),
+    lists: { visible: (a, s) => sees(a.org, s.alert), ids: itemIds },
+  }),
+  row<ActionSpec>({
+    route: 'GET /api/actions/:id',
+    subjects: ACTIONS,
+    verdict: actionReaders,
+    ok: 200,
+    send: (c) => call('GET', `/api/actions/${c.subject.id}`, undefined, token(c)),
+  }),
+  row<ActionSpec>({
+    route: 'PATCH /api/actions/:id',
+    subjects: ACTIONS,
+    verdict: actionUpdaters,
+    ok: 200,
+    writes: true,
+    send: (c) => call('PATCH', `/api/actions/${c.subject.id}`, { status: 'in-progress', note: c.tag }, token(c)),
   }),
 
   row<RoomSpec>({

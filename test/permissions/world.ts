@@ -54,6 +54,12 @@ export interface RoomSpec {
   creator: OrgKey;
   orgs: OrgKey[];
 }
+/** A recommended action (§12) of an alert shared as `alert` says, owned by `owner` (an organisation of its audience). */
+export interface ActionSpec {
+  key: string;
+  alert: SharedSpec;
+  owner: OrgKey;
+}
 export interface MessageSpec {
   key: string;
   room: RoomSpec;
@@ -102,6 +108,18 @@ const DOCUMENT_HISTORY_SPECS: SharedSpec[] = [
   { ...shared('O.selected[A], v1 office-only', 'O', 'selected', ['A']), first: { scope: 'office', selected: [] } },
 ];
 
+const sharedSpec = (key: string) => SHARED_SPECS.find((s) => s.key === key)!;
+/** Alerts (§12) are shared like assessments (no drafts); each action belongs to an alert of its own. */
+export const ACTION_SPECS: ActionSpec[] = [
+  { key: 'action of A on an alert of O.selected[A]', alert: sharedSpec('O.selected[A]'), owner: 'A' },
+  { key: 'action of O on an alert of O.selected[A]', alert: sharedSpec('O.selected[A]'), owner: 'O' },
+  { key: 'action of B on an alert of B.selected[A]', alert: sharedSpec('B.selected[A]'), owner: 'B' },
+  { key: 'action of C on an alert of B.all', alert: sharedSpec('B.all'), owner: 'C' },
+  { key: 'action of O on an alert of B.office', alert: sharedSpec('B.office'), owner: 'O' },
+  { key: 'action of A on an alert of A.organisation', alert: sharedSpec('A.organisation'), owner: 'A' },
+  { key: 'action of C on an alert of C.organisation', alert: sharedSpec('C.organisation'), owner: 'C' },
+];
+
 export const ROOM_SPECS: RoomSpec[] = [
   { key: 'room A', creator: 'A', orgs: ['A'] },
   { key: 'room O', creator: 'O', orgs: ['O'] },
@@ -142,6 +160,8 @@ export interface World {
   /** Documents of DOCUMENT_HISTORY_SPECS (two versions each). */
   documentHistories: Built<SharedSpec>[];
   rooms: Built<RoomSpec>[];
+  alerts: Built<SharedSpec>[];
+  actions: Built<ActionSpec>[];
   messages: Built<MessageSpec>[];
   targets: Built<UserSpec>[];
 }
@@ -210,6 +230,28 @@ export async function makeDocumentHistory(world: World, spec: SharedSpec): Promi
   const shared = await patch(`/api/documents/${built.id}`, { sharing: sharingOf(world, spec) }, token);
   expect(shared.status, `sharing ${spec.key}: ${JSON.stringify(shared.body)}`).to.equal(200);
   return { spec, id: built.id, name: built.name, version: 2 };
+}
+
+/** Issues an alert as `spec` says (with one action of `owner`, if given); the alert's id, and the action's. */
+async function issueAlert(world: World, spec: SharedSpec, owner?: OrgKey): Promise<{ id: string; actionId: string | null; title: string }> {
+  const title = `Matrix ${world.word} alert ${spec.key}`;
+  const actions = owner ? [{ text: `Matrix action of ${owner}`, ownerOrganisationId: world.orgIds[owner], dueDate: '2020-01-01' }] : [];
+  const body = { country: world.country, level: 'warning', title, summary: 'Matrix', classification: 'confidential', sharing: sharingOf(world, spec), actions };
+  const res = await post('/api/alerts', body, editorOf(world, spec.owner).token);
+  expect(res.status, `issuing ${spec.key}: ${JSON.stringify(res.body)}`).to.equal(201);
+  return { id: res.body.id, actionId: res.body.actions[0]?.id ?? null, title };
+}
+
+/** Issues an alert as `spec` says. */
+export async function makeAlert(world: World, spec: SharedSpec): Promise<Built<SharedSpec>> {
+  const issued = await issueAlert(world, spec);
+  return { spec, id: issued.id, name: issued.title, version: 0 };
+}
+
+/** Issues an alert with the action `spec` says. */
+export async function makeAction(world: World, spec: ActionSpec): Promise<Built<ActionSpec>> {
+  const issued = await issueAlert(world, spec.alert, spec.owner);
+  return { spec, id: issued.actionId!, name: `${spec.key} (alert ${issued.id})`, version: 0 };
 }
 
 /** Creates a room as `spec` says. */
@@ -294,17 +336,21 @@ export async function buildWorld(): Promise<World> {
     documents: [],
     documentHistories: [],
     rooms: [],
+    alerts: [],
+    actions: [],
     messages: [],
     targets: [],
   };
-  const [assessments, documents, documentHistories, rooms, targets] = await Promise.all([
+  const [assessments, documents, documentHistories, rooms, targets, alerts, actions] = await Promise.all([
     Promise.all([...SHARED_SPECS, DRAFT_SPEC, ...AUDIENCE_SPECS].map((spec) => makeAssessment(world, spec))),
     Promise.all(SHARED_SPECS.map((spec) => makeDocument(world, spec))),
     Promise.all(DOCUMENT_HISTORY_SPECS.map((spec) => makeDocumentHistory(world, spec))),
     Promise.all(ROOM_SPECS.map((spec) => makeRoom(world, spec))),
     Promise.all(USER_SPECS.map((spec) => makeTarget(world, spec))),
+    Promise.all(SHARED_SPECS.map((spec) => makeAlert(world, spec))),
+    Promise.all(ACTION_SPECS.map((spec) => makeAction(world, spec))),
   ]);
-  Object.assign(world, { assessments, documents, documentHistories, rooms, targets });
+  Object.assign(world, { assessments, documents, documentHistories, rooms, targets, alerts, actions });
   const roomId = (spec: RoomSpec) => rooms.find((r) => r.spec === spec)!.id;
   // Sequential per room, so each room's seq order is the spec order.
   for (const spec of MESSAGE_SPECS) world.messages.push(await makeMessage(world, spec, roomId(spec.room)));

@@ -1,11 +1,13 @@
 import type { Principal } from '../../auth/principal.js';
 import type { Notification } from '../../../shared/schemas/notifications.js';
+import { canReadAlert } from '../../policies/alert.js';
 import { canReadAssessment } from '../../policies/assessment.js';
 import { canReadDocument } from '../../policies/document.js';
 import { isRoomMember } from '../../policies/room.js';
 import { ALL_AUDIENCE, orgAudience } from '../../policies/sharing.js';
 import type { Repositories } from '../../repositories/index.js';
 import { roomOrNull } from '../../repositories/rooms.js';
+import { actionSubject, alertSubject } from '../alerts/notify.js';
 import { assessmentSubject } from '../assessments/notify.js';
 import { documentSubject } from '../documents/notify.js';
 
@@ -26,7 +28,22 @@ async function accessOf(repos: Repositories, subject: Subject): Promise<{ audien
     const room = await roomOrNull(subject.id);
     return room ? { audience: room.organisations.map(orgAudience) } : null;
   }
+  if (subject.kind === 'alert' || subject.kind === 'action') {
+    const alert = await alertOf(repos, subject);
+    return alert ? { audience: alert.alert.audience } : null;
+  }
   return null; // kinds of later sections bring their own check with them
+}
+
+/** The alert of an alert or action subject (and the action), or null when gone. */
+async function alertOf(repos: Repositories, subject: Subject) {
+  if (subject.kind === 'alert') {
+    const alert = await repos.alerts.find(subject.id);
+    return alert ? { alert, action: null } : null;
+  }
+  const action = await repos.alerts.findAction(subject.id);
+  const alert = action ? await repos.alerts.find(action.alertId.toString()) : null;
+  return alert && action ? { alert, action } : null;
 }
 
 /** Whether an audience (`all`, or organisations) holds an organisation. */
@@ -61,6 +78,11 @@ export function subjectReader(repos: Repositories, p: Principal): (subject: Subj
     if (subject.kind === 'room') {
       const room = await roomOrNull(subject.id);
       return room && isRoomMember(p, room) ? { kind: 'room', id: subject.id, country: room.country ?? null, title: room.name, classification: null } : null;
+    }
+    if (subject.kind === 'alert' || subject.kind === 'action') {
+      const found = await alertOf(repos, subject);
+      if (!found || !canReadAlert(p, found.alert)) return null;
+      return found.action ? actionSubject(found.alert, found.action) : alertSubject(found.alert);
     }
     return null;
   };
