@@ -4,6 +4,7 @@ import { isIndicatorOf, RISK_FACTORS, type Localised, type Trend } from '../../s
 import type { Locale } from '../../shared/limits.js';
 import type { RiskFactorEntry, UpdateAssessmentBody } from '../../shared/schemas/assessments.js';
 import type { Classification, Sharing } from '../../shared/sharing.js';
+import { demoTlp } from './tlp.js';
 import type { Domain } from '../domain.js';
 import { createAssessment, findAssessment, publishAssessment, updateAssessment } from '../services/assessments/commands.js';
 import type { ActionContext } from '../services/context.js';
@@ -273,6 +274,8 @@ async function storeReading(domain: Domain, ctx: ActionContext & { principal: Pr
     overallRisk: r.risk,
     riskFactors: r.staged ? factors.slice(0, 8) : factors,
     classification: r.series.classification,
+    tlp: demoTlp(r.series.classification),
+    discoverable: false,
     sharing: { scope: r.series.scope, organisations: r.series.scope === 'selected' ? r.organisations : [] },
   });
   const times = [new Date(r.at.getTime() - 16 * DAY)];

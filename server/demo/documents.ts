@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { CreateDocumentFields } from '../../shared/schemas/documents.js';
 import type { Classification, Sharing } from '../../shared/sharing.js';
+import { demoTlp } from './tlp.js';
 import type { Domain } from '../domain.js';
 import { addVersion, createDocument, findDocument, planNewDocument, storeFile } from '../services/documents/commands.js';
 import { analystOf, organisationIds } from './people.js';
@@ -160,6 +161,8 @@ export async function loadDemoDocuments(domain: Domain, log: Logger): Promise<vo
       classification: demo.classification,
       country: demo.country,
       sharing: { scope: demo.scope, organisations: (demo.with ?? []).map((slug) => ids.get(slug)).filter((id): id is string => !!id) },
+      tlp: demoTlp(demo.classification),
+      discoverable: 'false',
     };
     const plan = await planNewDocument(domain, ctx, fields);
     const created = await createDocument(domain, ctx, plan, await storeFile(domain, ctx.principal.organisation._id, fileOf(demo.filename, demo.bytes())));

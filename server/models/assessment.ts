@@ -1,5 +1,6 @@
 import mongoose, { Schema, type Types } from 'mongoose';
-import { CLASSIFICATIONS, SHARING_SCOPES } from '../../shared/sharing.js';
+import { CLASSIFICATIONS, DEFAULT_TLP, SHARING_SCOPES, TLP_LEVELS } from '../../shared/sharing.js';
+import { sharingField, type StoredSharing } from './sharing.js';
 import { ASSESSMENT_STATUSES, TRENDS } from '../../shared/schemas/assessments.js';
 
 const riskFactorSchema = new Schema(
@@ -23,7 +24,10 @@ export const assessmentContent = {
   riskFactors: { type: [riskFactorSchema], default: [] },
   status: { type: String, required: true, enum: ASSESSMENT_STATUSES },
   classification: { type: String, required: true, enum: CLASSIFICATIONS },
-  sharing: { scope: { type: String, required: true, enum: SHARING_SCOPES }, organisations: { type: [Schema.Types.ObjectId], default: [] } },
+  sharing: sharingField(SHARING_SCOPES),
+  // §13: what a recipient may pass on; whether others see the item's card.
+  tlp: { type: String, enum: TLP_LEVELS, default: DEFAULT_TLP },
+  discoverable: { type: Boolean, default: false },
   version: { type: Number, required: true },
   updatedBy: { type: Schema.Types.ObjectId, required: true },
   updatedAt: { type: Date, required: true },
@@ -76,7 +80,10 @@ export interface AssessmentContent {
   riskFactors: RiskFactorRecord[];
   status: 'draft' | 'published';
   classification: string;
-  sharing: { scope: string; organisations: Types.ObjectId[] };
+  sharing: StoredSharing;
+  /** Absent on what was stored before v2: `amber`. */
+  tlp?: string;
+  discoverable?: boolean;
   version: number;
   updatedBy: Types.ObjectId;
   updatedAt: Date;

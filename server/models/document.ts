@@ -1,5 +1,6 @@
 import mongoose, { Schema, type Types } from 'mongoose';
-import { CLASSIFICATIONS, SHARING_SCOPES } from '../../shared/sharing.js';
+import { CLASSIFICATIONS, DEFAULT_TLP, SHARING_SCOPES, TLP_LEVELS } from '../../shared/sharing.js';
+import { sharingField, type StoredSharing } from './sharing.js';
 
 /**
  * A document as the hub reads it: the latest of its metadata revisions (DocumentRevision) merged with
@@ -13,7 +14,9 @@ const documentSchema = new Schema(
     title: { type: String, required: true },
     country: { type: String, default: null },
     classification: { type: String, required: true, enum: CLASSIFICATIONS },
-    sharing: { scope: { type: String, required: true, enum: SHARING_SCOPES }, organisations: { type: [Schema.Types.ObjectId], default: [] } },
+    sharing: sharingField(SHARING_SCOPES),
+    tlp: { type: String, enum: TLP_LEVELS, default: DEFAULT_TLP },
+    discoverable: { type: Boolean, default: false },
     // The latest file version, denormalised for lists.
     version: { type: Number, required: true },
     filename: { type: String, required: true },
@@ -69,7 +72,10 @@ export interface DocumentDoc {
   title: string;
   country: string | null;
   classification: string;
-  sharing: { scope: string; organisations: Types.ObjectId[] };
+  sharing: StoredSharing;
+  /** Absent on what was stored before v2: `amber`. */
+  tlp?: string;
+  discoverable?: boolean;
   version: number;
   filename: string;
   contentType: string;

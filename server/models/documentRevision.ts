@@ -1,5 +1,6 @@
 import mongoose, { Schema, type Types } from 'mongoose';
-import { CLASSIFICATIONS, SHARING_SCOPES } from '../../shared/sharing.js';
+import { CLASSIFICATIONS, DEFAULT_TLP, SHARING_SCOPES, TLP_LEVELS } from '../../shared/sharing.js';
+import { sharingField, type StoredSharing } from './sharing.js';
 
 const documentRevisionSchema = new Schema(
   {
@@ -13,7 +14,9 @@ const documentRevisionSchema = new Schema(
     title: { type: String, required: true },
     country: { type: String, default: null },
     classification: { type: String, required: true, enum: CLASSIFICATIONS },
-    sharing: { scope: { type: String, required: true, enum: SHARING_SCOPES }, organisations: { type: [Schema.Types.ObjectId], default: [] } },
+    sharing: sharingField(SHARING_SCOPES),
+    tlp: { type: String, enum: TLP_LEVELS, default: DEFAULT_TLP },
+    discoverable: { type: Boolean, default: false },
     updatedBy: { type: Schema.Types.ObjectId, required: true },
     updatedAt: { type: Date, required: true },
     deletedAt: { type: Date, default: null },
@@ -30,7 +33,10 @@ export interface DocumentRevisionDoc {
   title: string;
   country: string | null;
   classification: string;
-  sharing: { scope: string; organisations: Types.ObjectId[] };
+  sharing: StoredSharing;
+  /** Absent on what was stored before v2: `amber`. */
+  tlp?: string;
+  discoverable?: boolean;
   updatedBy: Types.ObjectId;
   updatedAt: Date;
   deletedAt: Date | null;

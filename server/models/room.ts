@@ -1,4 +1,5 @@
 import mongoose, { Schema, type Types } from 'mongoose';
+import { DEFAULT_TLP, TLP_LEVELS } from '../../shared/sharing.js';
 
 /** A situation room as stored. */
 export interface RoomDoc {
@@ -10,6 +11,8 @@ export interface RoomDoc {
   createdByOrganisation: Types.ObjectId;
   createdAt: Date;
   archived: boolean;
+  /** §13; absent on rooms stored before v2 (`amber`). */
+  tlp?: string;
 }
 
 const roomSchema = new Schema<RoomDoc>(
@@ -22,6 +25,7 @@ const roomSchema = new Schema<RoomDoc>(
     createdByOrganisation: { type: Schema.Types.ObjectId, required: true },
     createdAt: { type: Date, required: true },
     archived: { type: Boolean, required: true, default: false },
+    tlp: { type: String, enum: TLP_LEVELS, default: DEFAULT_TLP },
   },
   { strict: 'throw', versionKey: false },
 );

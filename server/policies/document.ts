@@ -1,17 +1,18 @@
 import type { Principal } from '../auth/principal.js';
 import { isAdmin, isEditor, sameOrganisation } from './helpers.js';
-import { inAudience } from './sharing.js';
+import { inAudience, sharedItemReader, type StoredExpiry } from './sharing.js';
 
 /** What the document policy looks at. */
 export interface DocumentFacts {
   organisationId: { toString(): string };
   audience: string[];
   deletedAt?: Date | null;
+  sharing?: { expires?: StoredExpiry[] | null } | null;
 }
 
-/** May `p` read this document (its metadata and every version's content)? §5's audience rule. */
+/** May `p` read this document (its metadata and every version's content)? §5's audience rule and §13's share expiry. */
 export function canReadDocument(p: Principal, d: DocumentFacts): boolean {
-  return !d.deletedAt && inAudience(p, d.audience);
+  return !d.deletedAt && sharedItemReader(p)(d);
 }
 
 /** What the version policy looks at: the version's number and the audience it kept. */

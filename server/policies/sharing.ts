@@ -1,11 +1,43 @@
 import type { Principal } from '../auth/principal.js';
-import type { SharingScope } from '../../shared/sharing.js';
+import { DEFAULT_TLP, RESTRICTED_TLP, type SharingScope, type TlpLevel } from '../../shared/sharing.js';
+
+/** One organisation's share expiry as stored (§13 `sharing.expires`). */
+export interface StoredExpiry {
+  organisationId: { toString(): string };
+  at: Date;
+}
 
 /** What the audience of a shared item is computed from. */
 export interface Shareable {
   organisationId: { toString(): string };
-  sharing: { scope: SharingScope | string; organisations: { toString(): string }[] };
+  sharing: { scope: SharingScope | string; organisations: { toString(): string }[]; expires?: StoredExpiry[] | null };
   draft: boolean;
+}
+
+/**
+ * Whether `organisationId`'s share of an item has expired (§13): decided with the time of the
+ * question, so access ends at that instant whatever sweeps run; the owner never expires.
+ */
+export function shareExpired(
+  item: { organisationId: { toString(): string }; sharing?: Pick<Shareable['sharing'], 'expires'> | null },
+  organisationId: { toString(): string },
+  now = Date.now(),
+): boolean {
+  const expires = item.sharing?.expires;
+  if (!expires?.length) return false;
+  const org = organisationId.toString();
+  if (org === item.organisationId.toString()) return false;
+  const entry = expires.find((e) => e.organisationId.toString() === org);
+  return !!entry && new Date(entry.at).getTime() <= now;
+}
+
+/**
+ * §13: whether `organisationId` may pass `item` on (attach it to a message, link it from an alert).
+ * Anyone may pass on what is below `amber+strict`; `amber+strict` and `red` only the owner organisation.
+ */
+export function mayPassOn(item: { organisationId: { toString(): string }; tlp?: TlpLevel | string | null }, organisationId: { toString(): string }): boolean {
+  const tlp = (item.tlp ?? DEFAULT_TLP) as TlpLevel;
+  return !RESTRICTED_TLP.includes(tlp) || item.organisationId.toString() === organisationId.toString();
 }
 
 export const ALL_AUDIENCE = 'all';
@@ -39,6 +71,18 @@ export function principalAudience(p: Principal): string[] {
 export function audienceMatcher(p: Principal): (audience: readonly string[]) => boolean {
   const [own, all] = principalAudience(p);
   return (audience) => audience.some((key) => key === own || key === all);
+}
+
+/**
+ * The full visibility rule of a shared item for `p`: its audience holds `p`, and `p`'s share has not
+ * expired (checked with the current time on every call).
+ */
+export function sharedItemReader(
+  p: Principal,
+): (item: { audience: readonly string[]; organisationId: { toString(): string }; sharing?: Pick<Shareable['sharing'], 'expires'> | null }) => boolean {
+  const visible = audienceMatcher(p);
+  const org = p.organisation._id;
+  return (item) => visible(item.audience) && !shareExpired(item, org);
 }
 
 /** Whether an item with `audience` is visible to `p`. */

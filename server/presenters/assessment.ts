@@ -2,6 +2,7 @@ import type { Assessment, AssessmentComment, AssessmentVersion, RiskFactorEntry 
 import type { AssessmentDoc } from '../models/assessment.js';
 import type { AssessmentVersionDoc } from '../models/assessmentVersion.js';
 import type { CommentDoc } from '../models/comment.js';
+import { presentSharing, presentTlp } from './sharing.js';
 import { toIso } from './user.js';
 
 // What a current assessment and a stored version both hold: every presented field but the id.
@@ -30,7 +31,9 @@ export function presentAssessment(a: Snapshot, id: string): AssessmentVersion {
     })),
     status: a.status,
     classification: a.classification as AssessmentVersion['classification'],
-    sharing: { scope: a.sharing!.scope as AssessmentVersion['sharing']['scope'], organisations: (a.sharing!.organisations ?? []).map(String) },
+    sharing: presentSharing(a.sharing),
+    tlp: presentTlp(a.tlp),
+    discoverable: a.discoverable ?? false,
     version: a.version,
     createdBy: a.createdBy.toString(),
     updatedBy: a.updatedBy.toString(),

@@ -1,6 +1,7 @@
 import { kindOfContentType } from '../../shared/documentTypes.js';
 import type { DocumentWithVersions, HubDocument } from '../../shared/schemas/documents.js';
 import type { DocumentDoc, DocumentVersionEntry } from '../models/document.js';
+import { presentSharing, presentTlp } from './sharing.js';
 import { toIso } from './user.js';
 
 // The model types enumerated fields as strings; it stores only what its schema's enums allow.
@@ -18,7 +19,9 @@ export function presentDocument(d: DocumentDoc): HubDocument {
     sha256: d.sha256,
     country: d.country ?? null,
     classification: d.classification as HubDocument['classification'],
-    sharing: { scope: d.sharing.scope as HubDocument['sharing']['scope'], organisations: (d.sharing.organisations ?? []).map(String) },
+    sharing: presentSharing(d.sharing),
+    tlp: presentTlp(d.tlp),
+    discoverable: d.discoverable ?? false,
     version: d.version,
     createdBy: d.createdBy.toString(),
     updatedBy: d.updatedBy.toString(),

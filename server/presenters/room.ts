@@ -1,6 +1,7 @@
 import type { Room, RoomMessage } from '../../shared/schemas/rooms.js';
 import type { StoredMessage } from '../repositories/messages.js';
 import type { RoomDoc } from '../repositories/rooms.js';
+import { presentTlp } from './sharing.js';
 import { toIso } from './user.js';
 
 /** A room as the API shows it (§8). */
@@ -14,6 +15,7 @@ export function presentRoom(room: RoomDoc, lastSeq: number, unread?: number): Ro
     createdByOrganisation: room.createdByOrganisation.toString(),
     createdAt: toIso(room.createdAt),
     archived: room.archived,
+    tlp: presentTlp(room.tlp),
     lastSeq,
     ...(unread === undefined ? {} : { unread }),
   };

@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
 import { searchWords } from '../../shared/search.js';
+import { DEFAULT_TLP } from '../../shared/sharing.js';
 import { Document, type DocumentDoc } from '../models/document.js';
 import { DocumentRevision, documentRevisionKey, type DocumentRevisionDoc } from '../models/documentRevision.js';
 import { DocumentVersion, documentVersionKey, type DocumentVersionDoc } from '../models/documentVersion.js';
@@ -24,7 +25,7 @@ const MAX_CLAIM_ATTEMPTS = 20;
 export type NewVersion = Omit<DocumentVersionDoc, '_id'>;
 
 /** The metadata a revision sets. */
-export type Metadata = Pick<DocumentRevisionDoc, 'title' | 'country' | 'classification' | 'sharing' | 'deletedAt' | 'deletedBy'>;
+export type Metadata = Pick<DocumentRevisionDoc, 'title' | 'country' | 'classification' | 'sharing' | 'tlp' | 'discoverable' | 'deletedAt' | 'deletedBy'>;
 
 /** Folded words a list's `q` matches: the title and the file name. */
 const wordsOf = (title: string, filename: string) => searchWords(title, filename.replace(/\.[^.]*$/, ''));
@@ -57,7 +58,11 @@ function applyRevision(doc: DocumentDoc, r: DocumentRevisionDoc, officeId: strin
     title: r.title,
     country: r.country ?? null,
     classification: r.classification,
-    sharing: { scope: r.sharing.scope, organisations: r.sharing.organisations ?? [] },
+    sharing: r.sharing.expires?.length
+      ? { scope: r.sharing.scope, organisations: r.sharing.organisations ?? [], expires: r.sharing.expires }
+      : { scope: r.sharing.scope, organisations: r.sharing.organisations ?? [] },
+    tlp: r.tlp,
+    discoverable: r.discoverable ?? false,
     deletedAt: r.deletedAt ?? null,
     deletedBy: r.deletedBy ?? null,
     audience,
@@ -129,10 +134,17 @@ export class DocumentRepository {
     return doc;
   }
 
-  /** Who may see a document (its audience, as stored) and whether it is deleted; null when there is none. */
-  async audience(id: string): Promise<{ audience: string[]; deleted: boolean } | null> {
-    const doc = mongoose.isValidObjectId(id) ? await Document.findById(id, { audience: 1, deletedAt: 1 }).lean() : null;
-    return doc ? { audience: doc.audience, deleted: !!doc.deletedAt } : null;
+  /**
+   * Who may see a document (its audience and sharing, as stored), whether it is deleted, its owner and
+   * TLP (§13: who may pass it on); null when there is none.
+   */
+  async audience(id: string): Promise<(Pick<DocumentDoc, 'audience' | 'organisationId' | 'sharing'> & { deleted: boolean; tlp: string }) | null> {
+    const doc = mongoose.isValidObjectId(id)
+      ? await Document.findById(id, { audience: 1, deletedAt: 1, organisationId: 1, sharing: 1, tlp: 1 }).lean<DocumentDoc>()
+      : null;
+    return doc
+      ? { audience: doc.audience, deleted: !!doc.deletedAt, organisationId: doc.organisationId, sharing: doc.sharing, tlp: doc.tlp ?? DEFAULT_TLP }
+      : null;
   }
 
   /** Whether no document was ever stored. */

@@ -55,8 +55,12 @@ export async function insertRoom(room: NewRoom): Promise<RoomDoc> {
 }
 
 /** Changes a room's name, archive flag or organisations; answers it as changed (null: it is gone). */
-export function updateRoom(id: mongoose.Types.ObjectId, change: { name?: string; archived?: boolean; organisations?: string[] }): Promise<RoomDoc | null> {
+export function updateRoom(
+  id: mongoose.Types.ObjectId,
+  change: { name?: string; archived?: boolean; tlp?: string; organisations?: string[] },
+): Promise<RoomDoc | null> {
   const set: Partial<RoomDoc> = {};
+  if (change.tlp !== undefined) set.tlp = change.tlp;
   if (change.name !== undefined) set.name = change.name;
   if (change.archived !== undefined) set.archived = change.archived;
   if (change.organisations !== undefined) set.organisations = change.organisations.map((org) => new mongoose.Types.ObjectId(org));

@@ -1,6 +1,8 @@
 import { sharingProblem, type Classification, type Sharing } from '../../shared/sharing.js';
 import type { Domain } from '../domain.js';
 import { HttpError } from '../http/errors.js';
+import type { StoredSharing } from '../models/sharing.js';
+import { toId } from '../repositories/ids.js';
 
 /**
  * §5's sharing rules for any shared item (assessment, document): the scope/classification rules of
@@ -17,5 +19,14 @@ export async function checkSharing(domain: Domain, sharing: Sharing, classificat
   const active = await Promise.all(organisations.map((id) => domain.repos.organisations.isActive(id)));
   const bad = organisations.find((_, i) => !active[i]);
   if (bad) throw new HttpError('invalid_request', `sharing.organisations: ${bad} is not an active organisation.`);
-  return { scope: sharing.scope, organisations };
+  const expires = Object.fromEntries(Object.entries(sharing.expires ?? {}).filter(([id]) => organisations.includes(id)));
+  return Object.keys(expires).length > 0 ? { scope: sharing.scope, organisations, expires } : { scope: sharing.scope, organisations };
+}
+
+/** `sharing` as the API takes it → as stored (ids as ObjectIds, `expires` as a list). */
+export function toStoredSharing(sharing: Sharing): StoredSharing {
+  const stored: StoredSharing = { scope: sharing.scope, organisations: sharing.organisations.map(toId) };
+  const expires = Object.entries(sharing.expires ?? {});
+  if (expires.length > 0) stored.expires = expires.map(([id, at]) => ({ organisationId: toId(id), at: new Date(at) }));
+  return stored;
 }

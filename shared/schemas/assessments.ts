@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CLASSIFICATIONS, Sharing } from '../sharing.js';
+import { CLASSIFICATIONS, Sharing, Tlp } from '../sharing.js';
 import { Id, IsoTime, PageQuery } from './common.js';
 
 export const ASSESSMENT_TITLE_MAX_LENGTH = 200;
@@ -37,6 +37,8 @@ const content = {
   riskFactors: z.array(RiskFactorEntry).max(RISK_FACTOR_COUNT),
   classification: z.enum(CLASSIFICATIONS),
   sharing: Sharing,
+  tlp: Tlp,
+  discoverable: z.boolean(),
 };
 
 export const CreateAssessmentBody = z.strictObject({
@@ -44,6 +46,8 @@ export const CreateAssessmentBody = z.strictObject({
   ...content,
   periodStart: content.periodStart.optional(),
   periodEnd: content.periodEnd.optional(),
+  tlp: content.tlp.default('amber'),
+  discoverable: content.discoverable.default(false),
 });
 export type CreateAssessmentBody = z.infer<typeof CreateAssessmentBody>;
 
@@ -57,6 +61,8 @@ export const UpdateAssessmentBody = z.strictObject({
   riskFactors: content.riskFactors.optional(),
   classification: content.classification.optional(),
   sharing: content.sharing.optional(),
+  tlp: content.tlp.optional(),
+  discoverable: content.discoverable.optional(),
 });
 export type UpdateAssessmentBody = z.infer<typeof UpdateAssessmentBody>;
 
@@ -95,6 +101,8 @@ export const AssessmentVersion = z.object({
   status: z.enum(ASSESSMENT_STATUSES),
   classification: z.enum(CLASSIFICATIONS),
   sharing: Sharing,
+  tlp: Tlp,
+  discoverable: z.boolean(),
   version: z.number().int().min(1),
   createdBy: Id,
   updatedBy: Id,

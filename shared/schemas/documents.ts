@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DOCUMENT_CONTENT_TYPES, DOCUMENT_KINDS } from '../documentTypes.js';
-import { CLASSIFICATIONS, Sharing } from '../sharing.js';
+import { CLASSIFICATIONS, Sharing, Tlp } from '../sharing.js';
 import { Id, IsoTime, PageQuery } from './common.js';
 
 export const DOCUMENT_TITLE_MAX_LENGTH = 200;
@@ -33,6 +33,8 @@ export const CreateDocumentFields = z.strictObject({
   classification: z.enum(CLASSIFICATIONS),
   sharing: SharingJson,
   country: z.preprocess((v) => (v === '' ? undefined : v), Country.optional()),
+  tlp: Tlp.default('amber'),
+  discoverable: z.enum(['true', 'false']).default('false'),
 });
 export type CreateDocumentFields = z.infer<typeof CreateDocumentFields>;
 
@@ -45,6 +47,8 @@ export const UpdateDocumentBody = z.strictObject({
   classification: z.enum(CLASSIFICATIONS).optional(),
   sharing: Sharing.optional(),
   country: Country.nullable().optional(),
+  tlp: Tlp.optional(),
+  discoverable: z.boolean().optional(),
 });
 export type UpdateDocumentBody = z.infer<typeof UpdateDocumentBody>;
 
@@ -72,6 +76,8 @@ export const HubDocument = z.object({
   country: Country.nullable(),
   classification: z.enum(CLASSIFICATIONS),
   sharing: Sharing,
+  tlp: Tlp,
+  discoverable: z.boolean(),
   version: z.number().int().min(1),
   createdBy: Id,
   updatedBy: Id,

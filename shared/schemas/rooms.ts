@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Tlp } from '../sharing.js';
 import { Id, IsoTime, PageQuery } from './common.js';
 
 export const MESSAGE_MAX_LENGTH = 8000;
@@ -32,12 +33,14 @@ export const CreateRoomBody = z.strictObject({
   name: RoomName,
   country: Country.nullable().optional(),
   organisations: z.array(Id).max(ROOM_ORGANISATIONS_MAX),
+  tlp: Tlp.default('amber'),
 });
 
 export const UpdateRoomBody = z.strictObject({
   name: RoomName.optional(),
   organisations: z.array(Id).max(ROOM_ORGANISATIONS_MAX).optional(),
   archived: z.boolean().optional(),
+  tlp: Tlp.optional(),
 });
 
 const SeqNumber = z.coerce.number().int().min(0).max(1e12);
@@ -74,6 +77,7 @@ export const Room = z.object({
   createdByOrganisation: Id,
   createdAt: IsoTime,
   archived: z.boolean(),
+  tlp: Tlp,
   lastSeq: z.number().int().min(0),
   unread: z.number().int().min(0).optional(),
 });

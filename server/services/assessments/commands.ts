@@ -2,7 +2,7 @@ import type { Principal } from '../../auth/principal.js';
 import { RISK_FACTORS } from '../../../shared/framework/index.js';
 import type { CreateAssessmentBody, UpdateAssessmentBody } from '../../../shared/schemas/assessments.js';
 import { searchWords } from '../../../shared/search.js';
-import type { Classification, Sharing } from '../../../shared/sharing.js';
+import type { Classification } from '../../../shared/sharing.js';
 import type { Domain } from '../../domain.js';
 import { HttpError, notFound } from '../../http/errors.js';
 import type { AssessmentDoc } from '../../models/assessment.js';
@@ -13,7 +13,8 @@ import { newId } from '../../repositories/ids.js';
 import { recordAudit } from '../audit.js';
 import { actorOf, type ActionContext } from '../context.js';
 import { isCountryCode } from '../countries.js';
-import { checkSharing } from '../sharing.js';
+import { checkSharing, toStoredSharing } from '../sharing.js';
+import { presentSharing } from '../../presenters/sharing.js';
 import { announceAssessment } from './notify.js';
 import { publicView } from './views.js';
 
@@ -70,7 +71,7 @@ export async function createAssessment(domain: Domain, ctx: Signed, body: Create
   if (!isCountryCode(body.country)) throw new HttpError('invalid_request', `country: ${body.country} is not an ISO 3166-1 alpha-3 country code.`);
   checkContent(body);
   const ownerId = p.organisation._id.toString();
-  const sharing = await checkSharing(domain, body.sharing, body.classification, ownerId);
+  const stored = toStoredSharing(await checkSharing(domain, body.sharing, body.classification, ownerId));
   const now = new Date();
   const doc = {
     _id: newId(),
@@ -84,14 +85,16 @@ export async function createAssessment(domain: Domain, ctx: Signed, body: Create
     riskFactors: body.riskFactors,
     status: 'draft',
     classification: body.classification,
-    sharing,
+    sharing: stored,
+    tlp: body.tlp,
+    discoverable: body.discoverable,
     version: 1,
     createdBy: p.user._id,
     updatedBy: p.user._id,
     createdAt: now,
     updatedAt: now,
     publishedAt: null,
-    audience: audienceOf({ organisationId: ownerId, sharing, draft: true }, await domain.repos.organisations.officeId()),
+    audience: audienceOf({ organisationId: ownerId, sharing: stored, draft: true }, await domain.repos.organisations.officeId()),
     words: searchWords(body.title, body.summary),
     versions: [{ version: 1, updatedBy: p.user._id, updatedAt: now, status: 'draft', audience: [orgAudience(ownerId)] }],
     published: null,
@@ -138,7 +141,7 @@ export async function updateAssessment(domain: Domain, ctx: Signed, current: Ass
   const { version: _v, ...change } = body;
   checkContent({ ...change, periodStart: change.periodStart ?? current.periodStart, periodEnd: change.periodEnd ?? current.periodEnd } as Partial<Content>);
   const classification = (change.classification ?? current.classification) as Classification;
-  const sharingIn = change.sharing ?? { scope: current.sharing!.scope as Sharing['scope'], organisations: current.sharing!.organisations.map(String) };
+  const sharingIn = change.sharing ?? presentSharing(current.sharing);
   const sharing = await checkSharing(domain, sharingIn, classification, current.organisationId.toString());
   const sharingChanged = change.sharing !== undefined || change.classification !== undefined;
   // An edit of a published assessment is a draft revision (§6 v2): others keep reading the published view.
@@ -146,7 +149,7 @@ export async function updateAssessment(domain: Domain, ctx: Signed, current: Ass
     domain,
     ctx,
     current,
-    { ...change, sharing, status: 'draft' } as unknown as Partial<AssessmentDoc>,
+    { ...change, sharing: toStoredSharing(sharing), status: 'draft' } as unknown as Partial<AssessmentDoc>,
     'assessment.update',
     sharingChanged ? { scope: sharing.scope, classification, sharingChanged: true } : {},
   );

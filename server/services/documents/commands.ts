@@ -1,17 +1,18 @@
 import type { Principal } from '../../auth/principal.js';
 import type { CreateDocumentFields, UpdateDocumentBody } from '../../../shared/schemas/documents.js';
-import { sharingProblem, type Classification, type Sharing } from '../../../shared/sharing.js';
+import { sharingProblem, type Classification } from '../../../shared/sharing.js';
 import type { Domain } from '../../domain.js';
 import { HttpError, notFound } from '../../http/errors.js';
 import type { IncomingFile } from '../../http/multipart.js';
 import type { DocumentDoc } from '../../models/document.js';
 import { presentDocument } from '../../presenters/document.js';
 import type { Metadata, NewVersion } from '../../repositories/documents.js';
-import { newId, toId, type Id } from '../../repositories/ids.js';
+import { newId, type Id } from '../../repositories/ids.js';
 import { recordAudit } from '../audit.js';
 import { actorOf, type ActionContext } from '../context.js';
 import { isCountryCode } from '../countries.js';
-import { checkSharing } from '../sharing.js';
+import { checkSharing, toStoredSharing } from '../sharing.js';
+import { presentSharing } from '../../presenters/sharing.js';
 import { cleanFilename } from './filename.js';
 import { ingestFile, type IngestedFile } from './ingest.js';
 import { announceDocument } from './notify.js';
@@ -28,8 +29,6 @@ function checkCountry(country: string | null | undefined): void {
   if (country && !isCountryCode(country)) throw new HttpError('invalid_request', `country: ${country} is not an ISO 3166-1 alpha-3 country code.`);
 }
 
-const toObjectIds = (ids: string[]) => ids.map(toId);
-
 /** A live document; a deleted or unknown one is 404. */
 export async function findDocument(domain: Domain, id: string): Promise<DocumentDoc> {
   const doc = await domain.repos.documents.load(id);
@@ -45,7 +44,9 @@ export async function planNewDocument(domain: Domain, ctx: Signed, fields: Creat
     title: fields.title,
     country: fields.country ?? null,
     classification: fields.classification,
-    sharing: { scope: sharing.scope, organisations: toObjectIds(sharing.organisations) },
+    sharing: toStoredSharing(sharing),
+    tlp: fields.tlp,
+    discoverable: fields.discoverable === 'true',
   };
 }
 
@@ -132,7 +133,7 @@ export async function updateDocument(domain: Domain, ctx: Signed, current: Docum
   checkCountry(body.country);
   const classification = (body.classification ?? current.classification) as Classification;
   const owner = current.organisationId.toString();
-  const requested = body.sharing ?? { scope: current.sharing.scope as Sharing['scope'], organisations: current.sharing.organisations.map(String) };
+  const requested = body.sharing ?? presentSharing(current.sharing);
   const sharing = await checkSharing(domain, requested, classification, owner);
   const sharingChanged = body.sharing !== undefined || body.classification !== undefined;
   const doc = await domain.repos.documents.addRevision(
@@ -141,14 +142,16 @@ export async function updateDocument(domain: Domain, ctx: Signed, current: Docum
       if (latest.deletedAt) throw notFound('document');
       // Re-checked against the latest revision: a racing change may have raised the classification.
       const effective = (body.classification ?? latest.classification) as Classification;
-      const shared = body.sharing ? sharing : { scope: latest.sharing.scope as Sharing['scope'], organisations: latest.sharing.organisations.map(String) };
+      const shared = body.sharing ? sharing : presentSharing(latest.sharing);
       const problem = sharingProblem(shared, effective);
       if (problem) throw new HttpError('invalid_request', problem);
       return {
         title: body.title ?? latest.title,
         country: body.country === undefined ? latest.country : body.country,
         classification: effective,
-        sharing: { scope: shared.scope, organisations: toObjectIds(shared.organisations) },
+        sharing: toStoredSharing(shared),
+        tlp: body.tlp ?? latest.tlp,
+        discoverable: body.discoverable ?? latest.discoverable ?? false,
         deletedAt: null,
         deletedBy: null,
       };
@@ -185,6 +188,8 @@ export async function deleteDocument(domain: Domain, ctx: Signed, current: Docum
         country: latest.country,
         classification: latest.classification,
         sharing: latest.sharing,
+        tlp: latest.tlp,
+        discoverable: latest.discoverable,
         deletedAt: new Date(),
         deletedBy: by,
       };

@@ -1,4 +1,5 @@
 import type { Principal } from '../../auth/principal.js';
+import { DEFAULT_TLP, type TlpLevel } from '../../../shared/sharing.js';
 import { domainEvents } from '../../events.js';
 import { HttpError, notFound, rateLimited } from '../../http/errors.js';
 import { canDeleteMessage, canEditMessage, isRoomMember } from '../../policies/room.js';
@@ -48,7 +49,7 @@ function roomChanged(room: RoomDoc, organisationIds: string[]): void {
 }
 
 /** `POST /api/rooms`: a room for a situation; the creator's organisation is always a member. */
-export async function createRoom(rooms: RoomRuntime, ctx: Signed, body: { name: string; country?: string | null; organisations: string[] }) {
+export async function createRoom(rooms: RoomRuntime, ctx: Signed, body: { name: string; country?: string | null; organisations: string[]; tlp?: TlpLevel }) {
   const p = ctx.principal;
   if (body.country && !isCountryCode(body.country))
     throw new HttpError('invalid_request', `country: ${body.country} is not an ISO 3166-1 alpha-3 country code.`);
@@ -62,6 +63,7 @@ export async function createRoom(rooms: RoomRuntime, ctx: Signed, body: { name: 
     createdByOrganisation: p.organisation._id,
     createdAt: new Date(),
     archived: false,
+    tlp: body.tlp ?? DEFAULT_TLP,
   });
   await recordAudit({
     actor: actorOf(ctx),
@@ -85,11 +87,16 @@ export async function createRoom(rooms: RoomRuntime, ctx: Signed, body: { name: 
  * `PATCH /api/rooms/:id`: rename, change organisations, archive. Organisations taken out lose the
  * room at once: their sockets leave it (`room:removed`) on every process.
  */
-export async function updateRoom(rooms: RoomRuntime, ctx: Signed, room: RoomDoc, change: { name?: string; organisations?: string[]; archived?: boolean }) {
+export async function updateRoom(
+  rooms: RoomRuntime,
+  ctx: Signed,
+  room: RoomDoc,
+  change: { name?: string; organisations?: string[]; archived?: boolean; tlp?: TlpLevel },
+) {
   const before = room.organisations.map(String);
   const creatorOrganisation = room.createdByOrganisation.toString();
   const organisations = change.organisations === undefined ? undefined : await roomOrganisations(rooms, change.organisations, creatorOrganisation);
-  const updated = await roomStore.updateRoom(room._id, { name: change.name, archived: change.archived, organisations });
+  const updated = await roomStore.updateRoom(room._id, { name: change.name, archived: change.archived, tlp: change.tlp, organisations });
   if (!updated) throw notFound('room');
   const after = updated.organisations.map(String);
   const removed = before.filter((id) => !after.includes(id));
@@ -100,7 +107,7 @@ export async function updateRoom(rooms: RoomRuntime, ctx: Signed, room: RoomDoc,
     ip: ctx.ip,
     outcome: 'success',
     target: { type: 'room', id: room._id.toString(), organisationId: creatorOrganisation },
-    details: { added: added.join(','), removed: removed.join(','), archived: updated.archived, renamed: change.name !== undefined },
+    details: { added: added.join(','), removed: removed.join(','), archived: updated.archived, renamed: change.name !== undefined, tlp: updated.tlp ?? DEFAULT_TLP },
   });
   domainEvents.publish('room.changed', { roomId: room._id.toString() });
   if (removed.length > 0) domainEvents.publish('room.removed', { roomId: room._id.toString(), organisationIds: removed });
@@ -122,7 +129,7 @@ export async function markRead(p: Principal, room: RoomDoc, seq: number): Promis
  */
 export async function sendMessage(rooms: RoomRuntime, p: Principal, room: RoomDoc, outgoing: Outgoing) {
   if (room.archived) throw new HttpError('forbidden', 'This room is archived; it takes no new messages.');
-  const attachments = await checkAttachments(rooms.repos.documents, room, outgoing.attachments ?? []);
+  const attachments = await checkAttachments(rooms.repos.documents, room, outgoing.attachments ?? [], p.organisation._id.toString());
   const userId = p.user._id.toString();
   const slot = await rooms.limiter.attempt(userId);
   if (!slot.allowed) throw rateLimited('You are sending too fast: at most 20 messages in 10 seconds.', slot.retryAfterMs);
