@@ -106,6 +106,7 @@ export async function startHub(config: Config, log: Logger, options: HubOptions 
     // Every process fans out stored notifications (jobs claimed once each); stopped before the database.
     domain.notifications.start(log);
     started.push(() => domain.notifications.close());
+    started.push(() => domain.storage.stamper.close());
     const housekeeping = startHousekeeping(domain.repos.sessions, log);
     const stopBlobSweeper = startBlobSweeper(domain.repos.documents, domain.storage.blobs, log);
     // Stored notifications are mailed as each is stored (a test may hand the mailer a source of its own).
