@@ -45,7 +45,11 @@ describe('stamped downloads of sensitive PDFs (§13)', function () {
   let sensitiveId: string;
 
   const upload = async (user: TestUser, bytes: Buffer, fields: Record<string, unknown>) => {
-    const res = await uploadDocument(user.token, { name: 'report.pdf', bytes }, documentFields({ sharing: { scope: 'selected', organisations: [partner.organisation.id] }, ...fields }));
+    const res = await uploadDocument(
+      user.token,
+      { name: 'report.pdf', bytes },
+      documentFields({ sharing: { scope: 'selected', organisations: [partner.organisation.id] }, ...fields }),
+    );
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     return res.body.id as string;
   };

@@ -62,7 +62,15 @@ async function openVersion(domain: Domain, record: DocumentVersionDoc) {
  * whole that does not match its SHA-256, end the response by aborting the connection — the client
  * sees a failed download, never a complete one — and the failure is logged and audited.
  */
-export async function sendContent(domain: Domain, ctx: Signed, req: Request, res: Response, doc: DocumentDoc, version = doc.version, original = false): Promise<void> {
+export async function sendContent(
+  domain: Domain,
+  ctx: Signed,
+  req: Request,
+  res: Response,
+  doc: DocumentDoc,
+  version = doc.version,
+  original = false,
+): Promise<void> {
   const record = await findVersion(domain, doc, version);
   if (original && !canReadOriginal(ctx.principal, doc, record.contentType)) {
     throw forbidden('Only the owner organisation may download the unstamped original of this PDF; leave out original=true for your stamped copy.');

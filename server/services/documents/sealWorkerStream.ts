@@ -36,7 +36,7 @@ const jobs = new Map<number, WorkerSealStream>();
 /** The process's sealing worker, started on first use and again after it failed. */
 function sealWorker(): Worker {
   if (worker) return worker;
-  const started = startWorker('./sealWorker', import.meta.url);
+  const started = startWorker(new URL('./sealWorker.js', import.meta.url));
   const lost = (reason: string) => {
     if (worker !== started) return;
     worker = null;

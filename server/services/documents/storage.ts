@@ -15,5 +15,10 @@ export interface DocumentStorage {
 
 /** The document storage of one hub process, from its configuration. */
 export function createDocumentStorage(config: Pick<Config, 'dataDir' | 'masterKey' | 'maxUploadBytes'>, documents: DocumentRepository): DocumentStorage {
-  return { blobs: createBlobStore(config.dataDir), keys: new DataKeys(config.masterKey, documents), maxUploadBytes: config.maxUploadBytes, stamper: new Stamper() };
+  return {
+    blobs: createBlobStore(config.dataDir),
+    keys: new DataKeys(config.masterKey, documents),
+    maxUploadBytes: config.maxUploadBytes,
+    stamper: new Stamper(),
+  };
 }

@@ -12,14 +12,14 @@ function tsxEsmApi(): string {
 }
 
 /**
- * A worker running `entry` (a URL relative to the caller's module, without extension): the .js once
- * built, the .ts under tsx (tests, benchmarks).
+ * A worker running `entry` (the built .js file's URL): that file once built, its .ts source under tsx
+ * (tests, benchmarks).
  */
-export function startWorker(entry: string, caller: string, options: WorkerOptions = {}): Worker {
-  if (!caller.endsWith('.ts')) return new Worker(new URL(`${entry}.js`, caller), options);
+export function startWorker(entry: URL, options: WorkerOptions = {}): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(entry, options);
   // Node 20 does not run `--import tsx` in workers (and tsx's loader registers in the main thread
   // only): the worker registers tsx through its API before loading the entry.
   const tsx = JSON.stringify(tsxEsmApi());
-  const source = JSON.stringify(new URL(`${entry}.ts`, caller).href);
+  const source = JSON.stringify(entry.href.replace(/\.js$/, '.ts'));
   return new Worker(`import(${tsx}).then((api) => { api.register(); return import(${source}); });`, { ...options, eval: true });
 }

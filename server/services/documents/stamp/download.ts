@@ -48,9 +48,16 @@ async function readWhole(open: () => Promise<{ blob: Readable; opener: Transform
 }
 
 function refusal(error: StampRefused, megabytes: number): HttpError {
-  if (error.reason === 'too-large') return new HttpError('payload_too_large', `This PDF is too large or complex to be stamped (at most ${megabytes} MiB); the owner organisation can download the original.`);
+  if (error.reason === 'too-large')
+    return new HttpError(
+      'payload_too_large',
+      `This PDF is too large or complex to be stamped (at most ${megabytes} MiB); the owner organisation can download the original.`,
+    );
   const why = error.reason === 'encrypted' ? 'it is encrypted' : 'it is damaged or not a PDF the hub can read';
-  return new HttpError('unsupported_media_type', `This PDF cannot be stamped with your name because ${why}; sensitive PDFs are only handed out stamped. The owner organisation can download the original.`);
+  return new HttpError(
+    'unsupported_media_type',
+    `This PDF cannot be stamped with your name because ${why}; sensitive PDFs are only handed out stamped. The owner organisation can download the original.`,
+  );
 }
 
 /**

@@ -117,7 +117,10 @@ export function renderStampLine(line: string, fonts: StampFonts): Promise<Buffer
   doc.fillOpacity(1).fillColor('#7a0000');
   let x = PADDING;
   runs.forEach((run, i) => {
-    doc.font(run.font).fontSize(STAMP_FONT_SIZE).text(run.text, x, PADDING + 1, { lineBreak: false });
+    doc
+      .font(run.font)
+      .fontSize(STAMP_FONT_SIZE)
+      .text(run.text, x, PADDING + 1, { lineBreak: false });
     x += widths[i]!;
   });
   doc.end();

@@ -12,8 +12,7 @@ export interface StampJob {
 
 /** The worker's answer: the stamped file (transferred), or why it refused. */
 export type StampAnswer =
-  | { job: number; ok: true; bytes: ArrayBuffer; offset: number; length: number }
-  | { job: number; ok: false; reason: StampRefused['reason']; message: string };
+  { job: number; ok: true; bytes: ArrayBuffer; offset: number; length: number } | { job: number; ok: false; reason: StampRefused['reason']; message: string };
 
 /** How much stamping a process does at once (docs/operations.md, "Stamped downloads"). */
 export interface StampLimits {
@@ -71,7 +70,7 @@ export class Stamper {
 
   private started(): Worker {
     if (this.worker) return this.worker;
-    const worker = startWorker('./worker', import.meta.url, { resourceLimits: { maxOldGenerationSizeMb: this.limits.heapMb } });
+    const worker = startWorker(new URL('./worker.js', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: this.limits.heapMb } });
     worker.unref();
     const lost = (error: Error) => {
       if (this.worker === worker) this.worker = null;

@@ -16,7 +16,8 @@ port.on('message', (job: StampJob) => {
       port.postMessage(answer, [answer.bytes]);
     },
     (error: unknown) => {
-      const refused = error instanceof StampRefused ? error : new StampRefused('malformed', error instanceof Error ? error.message.slice(0, 200) : String(error));
+      const refused =
+        error instanceof StampRefused ? error : new StampRefused('malformed', error instanceof Error ? error.message.slice(0, 200) : String(error));
       const answer: StampAnswer = { job: job.job, ok: false, reason: refused.reason, message: refused.message };
       port.postMessage(answer);
     },
