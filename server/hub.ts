@@ -109,6 +109,7 @@ export async function startHub(config: Config, log: Logger, options: HubOptions 
     // `action.due` at the start of each day (claimed once hub-wide); stopped before the database.
     domain.actionsDue.start(log);
     started.push(() => domain.actionsDue.close());
+    started.push(() => domain.storage.stamper.close());
     const housekeeping = startHousekeeping(domain.repos.sessions, log);
     const stopBlobSweeper = startBlobSweeper(domain.repos.documents, domain.storage.blobs, log);
     // Stored notifications are mailed as each is stored (a test may hand the mailer a source of its own).

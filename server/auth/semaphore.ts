@@ -8,13 +8,14 @@ export class Semaphore {
   constructor(
     private readonly max: number,
     private readonly maxQueue: number,
+    private readonly busyMessage = 'Too many sign-ins at once; try again in a moment.',
   ) {}
 
   /** Runs `task` when a slot is free. */
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.running >= this.max) {
       if (this.waiting.length >= this.maxQueue) {
-        throw rateLimited('Too many sign-ins at once; try again in a moment.', 1000);
+        throw rateLimited(this.busyMessage, 1000);
       }
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else {

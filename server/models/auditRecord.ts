@@ -18,6 +18,8 @@ export interface AuditRecordDoc {
   organisationIds: string[];
   prevHash: string;
   hash: string;
+  /** The id chosen before the record was written (a stamped download's), presented as `id`; hashed. */
+  ref?: string;
 }
 
 /** The `_id` of the record at `seq`: the seq itself, zero-padded (the presented `id`). */

@@ -1,4 +1,5 @@
 import type { Principal } from '../auth/principal.js';
+import { isStampedDownload } from '../../shared/stamping.js';
 import { isAdmin, isEditor, sameOrganisation } from './helpers.js';
 import { inAudience, sharedItemReader, type StoredExpiry } from './sharing.js';
 
@@ -56,4 +57,12 @@ export function editDocumentVerdict(p: Principal, d: DocumentFacts) {
 /** Verdict for deleting a document: the owner organisation's admins. */
 export function deleteDocumentVerdict(p: Principal, d: DocumentFacts) {
   return { visible: canReadDocument(p, d), allowed: sameOrganisation(p, d.organisationId) && isAdmin(p) };
+}
+
+/**
+ * May `p` have a version's stored file as it is (`?original=true`, §13)? The owner organisation
+ * always; others only where a download is not stamped anyway.
+ */
+export function canReadOriginal(p: Principal, d: DocumentFacts & { classification: string; tlp?: string | null }, contentType: string): boolean {
+  return sameOrganisation(p, d.organisationId) || !isStampedDownload(d, contentType);
 }

@@ -4,7 +4,7 @@ import type { AuditRecord } from '../../shared/schemas/audit.js';
 /** The fields of an audit record that leave the server; organisationIds stays inside, `ip` only if `showIp`. */
 export function presentAuditRecord(doc: AuditRecordDoc, showIp: boolean): AuditRecord {
   return {
-    id: String(doc._id),
+    id: doc.ref ?? String(doc._id),
     seq: doc.seq,
     at: doc.at.toISOString(),
     actor: { userId: doc.actor?.userId ?? null, organisationId: doc.actor?.organisationId ?? null },

@@ -1,5 +1,6 @@
 import { Router, type Request } from 'express';
 import { IdParams } from '../../shared/schemas/common.js';
+import { DocumentContentQuery } from '../../shared/schemas/stamping.js';
 import {
   CreateDocumentFields,
   DOCUMENT_FIELD_MAX_BYTES,
@@ -81,8 +82,9 @@ export function documentsRouter(domain: Domain): Router {
     res.status(204).end();
   });
 
-  router.get('/:id/content', validate({ params: IdParams }), async (req, res) => {
-    await sendContent(domain, signed(req), req, res, await load(domain, req, readDocumentVerdict));
+  router.get('/:id/content', validate({ params: IdParams, query: DocumentContentQuery }), async (req, res) => {
+    const doc = await load(domain, req, readDocumentVerdict);
+    await sendContent(domain, signed(req), req, res, doc, doc.version, input(req, 'query', DocumentContentQuery).original);
   });
 
   router.post('/:id/versions', validate({ params: IdParams }), async (req, res) => {
@@ -100,11 +102,11 @@ export function documentsRouter(domain: Domain): Router {
     res.status(201).json(await addVersion(domain, ctx, doc, file));
   });
 
-  router.get('/:id/versions/:version/content', validate({ params: DocumentVersionParams }), async (req, res) => {
+  router.get('/:id/versions/:version/content', validate({ params: DocumentVersionParams, query: DocumentContentQuery }), async (req, res) => {
     const doc = await load(domain, req, readDocumentVerdict);
     const { version } = input(req, 'params', DocumentVersionParams);
     authorize(readDocumentVersionVerdict(principalOf(req), doc, version), 'version');
-    await sendContent(domain, signed(req), req, res, doc, version);
+    await sendContent(domain, signed(req), req, res, doc, version, input(req, 'query', DocumentContentQuery).original);
   });
 
   return router;

@@ -13,6 +13,11 @@ import { hashAuditRecord, organisationIdsOf } from './hash.js';
 
 /** What a caller reports; the chain fields (seq, at, hashes) are added here. */
 export interface AuditEntry {
+  /**
+   * The record's id when it must be known before the record is written (a stamped download carries
+   * it): stored as `ref`, covered by the hash, presented as `id`. Otherwise the id is the padded seq.
+   */
+  id?: string;
   actor: { userId: string | null; organisationId: string | null };
   action: string;
   target: { type: string; id: string | null; organisationId: string | null };
@@ -168,6 +173,7 @@ function chainRecord(entry: AuditEntry, at: Date, previous: Tip): AuditRecordDoc
     // The driver would store an undefined value as null; drop it so the record reads back as hashed.
     details: Object.fromEntries(Object.entries(entry.details ?? {}).filter(([, value]) => value !== undefined)),
     prevHash: previous.hash,
+    ...(entry.id ? { ref: entry.id } : {}),
   };
   const organisationIds = organisationIdsOf(content.actor, content.target);
   return { _id: auditRecordId(content.seq), ...content, organisationIds, hash: hashAuditRecord(content) };
@@ -176,6 +182,7 @@ function chainRecord(entry: AuditEntry, at: Date, previous: Tip): AuditRecordDoc
 // Refused before queueing: an entry that could not be stored as hashed would fail its whole batch.
 function checkEntry(entry: AuditEntry): void {
   if (!entry.action || !entry.target.type) throw new TypeError('an audit entry needs an action and a target type');
+  if (entry.id !== undefined && !/^[A-Za-z0-9-]{8,64}$/.test(entry.id)) throw new TypeError('an audit entry id is 8 to 64 letters, digits or dashes');
   if (!AUDIT_OUTCOMES.includes(entry.outcome)) throw new TypeError(`audit outcome "${String(entry.outcome)}" is not allowed`);
   // Keys come from code, never from users; a stored `$` or dotted key would not read back the same.
   for (const key of Object.keys(entry.details ?? {})) {

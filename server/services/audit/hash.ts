@@ -13,6 +13,8 @@ export interface HashedFields {
   outcome: string;
   details?: unknown;
   prevHash: string;
+  /** A chosen id (AuditEntry.id); absent from the hashed content when the record has none. */
+  ref?: string | null;
 }
 
 /** JSON with object keys sorted at every level, so equal content always gives equal bytes. */
@@ -43,6 +45,7 @@ export function hashAuditRecord(record: HashedFields): string {
     outcome: record.outcome,
     details: record.details ?? {},
     prevHash: record.prevHash,
+    ref: record.ref ?? undefined,
   };
   return createHash('sha256').update(canonicalJson(content)).digest('hex');
 }

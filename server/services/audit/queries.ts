@@ -51,7 +51,7 @@ export async function verifyAuditTrail(): Promise<AuditVerification> {
     // Past the head a gap may be a record still being written, not a removed one: the walk ends.
     if (record.seq > expected && expected > head.seq) break;
     checked++;
-    const id = String(record._id);
+    const id = typeof record.ref === 'string' ? record.ref : String(record._id);
     if (record.seq !== expected || !linksTo(record, previous?.hash ?? GENESIS_HASH)) return { ok: false, checked, firstBrokenId: id };
     previous = { seq: record.seq, hash: record.hash, id };
   }

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream';
 import type { Domain } from '../../domain.js';
 import { attachmentDisposition } from '../../http/contentDisposition.js';
-import { HttpError, notFound } from '../../http/errors.js';
+import { forbidden, HttpError, notFound } from '../../http/errors.js';
 import type { DocumentDoc } from '../../models/document.js';
 import type { DocumentVersionDoc } from '../../models/documentVersion.js';
 import { recordAudit } from '../audit.js';
@@ -11,15 +11,18 @@ import type { Signed } from './commands.js';
 import { IntegrityError, OpenStream } from './crypto.js';
 import { parseKeyId } from './keys.js';
 import { withTypeExtension } from './filename.js';
+import { sendStamped } from './stamp/download.js';
+import { canReadOriginal } from '../../policies/document.js';
+import { isStampedDownload } from '../../../shared/stamping.js';
 
-const audit = (ctx: Signed, doc: DocumentDoc, version: number, outcome: 'success' | 'failure', reason?: string) =>
+const audit = (ctx: Signed, doc: DocumentDoc, version: number, outcome: 'success' | 'failure', reason?: string, original = false) =>
   recordAudit({
     actor: actorOf(ctx),
     action: 'document.download',
     target: { type: 'document', id: doc._id.toString(), organisationId: doc.organisationId.toString() },
     ip: ctx.ip,
     outcome,
-    details: reason ? { version, reason } : { version },
+    details: { version, ...(reason ? { reason } : {}), ...(original ? { original } : {}) },
   });
 
 /** One file version's record; 404 if the document has no such version. */
@@ -59,8 +62,21 @@ async function openVersion(domain: Domain, record: DocumentVersionDoc) {
  * whole that does not match its SHA-256, end the response by aborting the connection — the client
  * sees a failed download, never a complete one — and the failure is logged and audited.
  */
-export async function sendContent(domain: Domain, ctx: Signed, req: Request, res: Response, doc: DocumentDoc, version = doc.version): Promise<void> {
+export async function sendContent(
+  domain: Domain,
+  ctx: Signed,
+  req: Request,
+  res: Response,
+  doc: DocumentDoc,
+  version = doc.version,
+  original = false,
+): Promise<void> {
   const record = await findVersion(domain, doc, version);
+  if (original && !canReadOriginal(ctx.principal, doc, record.contentType)) {
+    throw forbidden('Only the owner organisation may download the unstamped original of this PDF; leave out original=true for your stamped copy.');
+  }
+  const stamped = isStampedDownload(doc, record.contentType);
+  if (stamped && !original) return sendStamped(domain, ctx, req, res, doc, record, () => openVersion(domain, record));
   let opened;
   try {
     opened = await openVersion(domain, record);
@@ -71,7 +87,7 @@ export async function sendContent(domain: Domain, ctx: Signed, req: Request, res
   }
   const { blob, opener } = opened;
   if (req.method === 'HEAD') blob.destroy();
-  else await audit(ctx, doc, version, 'success');
+  else await audit(ctx, doc, version, 'success', undefined, original && stamped);
   res.status(200);
   res.setHeader('Content-Type', record.contentType);
   res.setHeader('Content-Length', String(record.size));

@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { newHeader, parseHeader, type BlobHeader } from './crypto.js';
+import { startWorker } from './workerThread.js';
 
 // Uploads are sealed in a worker thread (sealWorker.ts): on the main thread the request's parsing,
 // size limit and type sniffing cost about as much CPU as SHA-256 and AES-256-GCM together, so
@@ -36,27 +33,10 @@ let worker: Worker | null = null;
 let nextJob = 1;
 const jobs = new Map<number, WorkerSealStream>();
 
-/** The URL of tsx's ESM API module (its `import` export), found from tsx's own package.json. */
-function tsxEsmApi(): string {
-  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
-  const { exports } = JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-  return pathToFileURL(path.join(path.dirname(manifest), exports['./esm/api']!.import.default)).href;
-}
-
-/** A worker running this file's sibling sealWorker: .js once built, .ts under tsx (tests, benchmarks). */
-function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./sealWorker.js', import.meta.url));
-  // Node 20 does not run `--import tsx` in workers (and tsx's loader registers in the main thread
-  // only): the worker registers tsx through its API before loading the entry.
-  const tsx = JSON.stringify(tsxEsmApi());
-  const entry = JSON.stringify(new URL('./sealWorker.ts', import.meta.url).href);
-  return new Worker(`import(${tsx}).then((api) => { api.register(); return import(${entry}); });`, { eval: true });
-}
-
 /** The process's sealing worker, started on first use and again after it failed. */
 function sealWorker(): Worker {
   if (worker) return worker;
-  const started = startWorker();
+  const started = startWorker(new URL('./sealWorker.js', import.meta.url));
   const lost = (reason: string) => {
     if (worker !== started) return;
     worker = null;
