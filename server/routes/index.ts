@@ -8,7 +8,7 @@ import { frameworkRouter } from './framework.js';
 import { meRouter } from './me.js';
 import { notificationsRouter } from './notifications.js';
 import { organisationsRouter } from './organisations.js';
-import { roomsRouter } from './rooms.js';
+import { messageSearchRouter, roomsRouter } from './rooms.js';
 import type { RoomRuntime } from '../services/rooms/runtime.js';
 import { usersRouter } from './users.js';
 
@@ -29,6 +29,7 @@ export function apiRouter(domain: Domain, wired: Wired): Router {
   router.use('/assessments', assessmentsRouter(domain));
   router.use('/countries', countryOverviewRouter(domain));
   router.use('/rooms', roomsRouter(wired.rooms));
+  router.use('/messages', messageSearchRouter());
   router.use('/documents', documentsRouter(domain));
   router.use('/notifications', notificationsRouter(domain, wired.rooms));
   return router;
