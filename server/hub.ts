@@ -81,7 +81,9 @@ export async function startHub(config: Config, log: Logger, options: HubOptions 
     if (config.redisUrl) started.push(await sharePrincipalChanges(config, domain.principals, log));
     // The rooms' limiter, read markers gathered in memory, writer and room copies; closed (the markers
     // written) after the sockets and before the database.
-    const rooms = createRoomRuntime(await createMessageLimiter(config, log), domain.repos, domain.notifications);
+    const rooms = createRoomRuntime(await createMessageLimiter(config, log), domain.repos, domain.notifications, (err: unknown) =>
+      log.warn({ err }, 'after a stored message (mention, word index)'),
+    );
     started.push(() => rooms.close());
     const app = createApp(domain, log, rateLimits.handler, { rooms }, { drain, metrics });
     const server = createServer(app);

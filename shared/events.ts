@@ -49,7 +49,11 @@ type Ack<T extends object = object> = (answer: AckAnswer<T>) => void;
 export interface ClientToServerEvents {
   'room:join': (roomId: string, ack: Ack<{ lastSeq: number }>) => void;
   'room:leave': (roomId: string, ack: Ack) => void;
-  'message:send': (payload: { roomId: string; body: string; clientMsgId: string; attachments?: string[] }, ack: Ack<{ message: RoomMessage }>) => void;
+  'message:send': (
+    payload: { roomId: string; body: string; clientMsgId: string; attachments?: string[]; replyTo?: number | null; mentions?: string[] },
+    ack: Ack<{ message: RoomMessage }>,
+  ) => void;
+  'message:react': (payload: { messageId: string; emoji: string }, ack: Ack<{ message: RoomMessage }>) => void;
   'message:edit': (payload: { messageId: string; body: string }, ack: Ack<{ message: RoomMessage }>) => void;
   'message:delete': (payload: { messageId: string }, ack: Ack) => void;
   'room:history': (payload: { roomId: string; afterSeq: number; limit: number }, ack: Ack<{ messages: RoomMessage[] }>) => void;

@@ -129,7 +129,7 @@ async function loadRoom(repos: Domain['repos'], rooms: RoomRuntime, demo: DemoRo
   const room = await findRoom(created.id);
   const ids: string[] = [];
   for (const [speaker, body] of demo.lines) ids.push((await sendMessage(rooms, await person(speaker), room, { body })).id);
-  if (demo.edit) await editMessage(await person(demo.lines[demo.edit.line]![0]), ids[demo.edit.line]!, demo.edit.body);
+  if (demo.edit) await editMessage(rooms, await person(demo.lines[demo.edit.line]![0]), ids[demo.edit.line]!, demo.edit.body);
   for (const [speaker, lines] of demo.read) await markRead(await person(speaker), room, lines);
   return demo.lines.length;
 }

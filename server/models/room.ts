@@ -57,3 +57,15 @@ const readMarkerSchema = new Schema(
 
 /** How far a user has read in a room. */
 export const ReadMarker = mongoose.model('ReadMarker', readMarkerSchema);
+
+const organisationReadSchema = new Schema(
+  {
+    // `<roomId>:<organisationId>`
+    _id: { type: String, required: true },
+    seq: { type: Number, required: true, default: 0 },
+  },
+  { strict: 'throw', versionKey: false },
+);
+
+/** How far any user of an organisation has read in a room (§8 v2 `/reads`): the furthest of their markers. */
+export const OrganisationRead = mongoose.model('OrganisationRead', organisationReadSchema);

@@ -7,6 +7,11 @@ export function isRoomMember(p: Principal, room: Pick<RoomDoc, 'organisations'>)
   return room.organisations.some((id) => sameOrganisation(p, id));
 }
 
+/** Is this organisation one of the room's (so its users are members)? */
+export function isRoomOrganisation(organisationId: { toString(): string }, room: Pick<RoomDoc, 'organisations'>): boolean {
+  return room.organisations.some((id) => id.toString() === organisationId.toString());
+}
+
 /** The filter of the rooms `p` belongs to (equality on an array field). */
 export function memberRoomsFilter(p: Principal) {
   return { organisations: p.organisation._id };
@@ -36,4 +41,10 @@ export const canEditMessage = (p: Principal, authorId: string): boolean => p.use
 /** Deleting a message: its author, or an admin of the author's organisation. */
 export function canDeleteMessage(p: Principal, author: { id: string; organisationId: string }): boolean {
   return canEditMessage(p, author.id) || (p.user.role === 'admin' && sameOrganisation(p, author.organisationId));
+}
+
+/** The transcript (§8 v2): an admin of an organisation of the room, or the Office admin; other members 403, others 404. */
+export function exportRoomVerdict(p: Principal, room: RoomDoc) {
+  const member = isRoomMember(p, room);
+  return { visible: member || isOfficeAdmin(p), allowed: isOfficeAdmin(p) || (member && p.user.role === 'admin') };
 }

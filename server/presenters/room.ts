@@ -1,11 +1,13 @@
-import type { Room, RoomMessage } from '../../shared/schemas/rooms.js';
+import type { REACTIONS, Room, RoomMessage, TranscriptLine } from '../../shared/schemas/rooms.js';
 import type { StoredMessage } from '../repositories/messages.js';
 import type { RoomDoc } from '../repositories/rooms.js';
 import { presentTlp } from './sharing.js';
 import { toIso } from './user.js';
 
+type Reaction = (typeof REACTIONS)[number];
+
 /** A room as the API shows it (§8). */
-export function presentRoom(room: RoomDoc, lastSeq: number, unread?: number): Room {
+export function presentRoom(room: RoomDoc, lastSeq: number, unread?: number, activity?: { lastMessageAt: Date | null; mentioned: boolean }): Room {
   return {
     id: room._id.toString(),
     name: room.name,
@@ -18,6 +20,7 @@ export function presentRoom(room: RoomDoc, lastSeq: number, unread?: number): Ro
     tlp: presentTlp(room.tlp),
     lastSeq,
     ...(unread === undefined ? {} : { unread }),
+    ...(activity ? { lastMessageAt: toIso(activity.lastMessageAt), mentioned: activity.mentioned } : {}),
   };
 }
 
@@ -33,6 +36,21 @@ export function presentMessage(m: StoredMessage): RoomMessage {
     clientMsgId: m.clientMsgId,
     createdAt: toIso(m.createdAt),
     editedAt: toIso(m.editedAt),
+    deleted: m.deleted,
+    replyTo: m.replyTo ?? null,
+    mentions: m.deleted ? [] : [...(m.mentions ?? [])],
+    reactions: m.deleted ? [] : (m.reactions ?? []).filter((r) => r.userIds.length > 0).map((r) => ({ emoji: r.emoji as Reaction, userIds: [...r.userIds] })),
+  };
+}
+
+/** One line of a room's transcript (§8 v2): deleted messages included, with the earlier bodies of edited ones. */
+export function presentTranscriptLine(m: StoredMessage): TranscriptLine {
+  return {
+    seq: m.seq,
+    author: { id: m.author.id, name: m.author.name, organisationId: m.author.organisationId },
+    createdAt: toIso(m.createdAt),
+    body: m.deleted ? '' : m.body,
+    edits: m.deleted ? [] : (m.edits ?? []).map((e) => ({ body: e.body, at: toIso(e.at) })),
     deleted: m.deleted,
   };
 }

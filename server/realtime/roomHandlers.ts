@@ -1,14 +1,14 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { AckAnswer } from '../../shared/events.js';
-import { DeletePayload, EditPayload, HistoryPayload, RoomIdPayload, SendPayload, TypingPayload } from '../../shared/schemas/rooms.js';
+import { DeletePayload, EditPayload, HistoryPayload, ReactPayload, RoomIdPayload, SendPayload, TypingPayload } from '../../shared/schemas/rooms.js';
 import type { Principal } from '../auth/principal.js';
 import type { PrincipalCache } from '../auth/principalCache.js';
 import { notFound, rateLimited, toHttpError } from '../http/errors.js';
 import { parseOrThrow } from '../http/validate.js';
 import { isRoomMember } from '../policies/room.js';
 import { memoryRateLimiter, type RateLimiter } from '../services/rateLimit.js';
-import { deleteMessage, editMessage, sendMessage } from '../services/rooms/commands.js';
+import { deleteMessage, editMessage, reactToMessage, sendMessage } from '../services/rooms/commands.js';
 import { history, lastSeq } from '../services/rooms/queries.js';
 import type { RoomRuntime } from '../services/rooms/runtime.js';
 import { principalOf } from './principals.js';
@@ -109,13 +109,18 @@ export function attachRoomHandlers(socket: HubSocket, principals: PrincipalCache
 
   on('message:edit', EditPayload, async (payload, p) => {
     await takeWrite(limits, p);
-    return { message: await editMessage(p, payload.messageId, payload.body) };
+    return { message: await editMessage(rooms, p, payload.messageId, payload.body) };
   });
 
   on('message:delete', DeletePayload, async (payload, p) => {
     await takeWrite(limits, p);
-    await deleteMessage(p, payload.messageId);
+    await deleteMessage(rooms, p, payload.messageId);
     return {};
+  });
+
+  on('message:react', ReactPayload, async (payload, p) => {
+    await takeWrite(limits, p);
+    return { message: await reactToMessage(rooms, p, payload.messageId, payload.emoji) };
   });
 
   on('room:history', HistoryPayload, async (payload, p) => {

@@ -45,7 +45,14 @@ return {holder, redis.call('PTTL', KEYS[1])}`;
 // Lets go of the lease if `ARGV[1]` still holds it.
 const DROP = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
-const toWire = (draft: MessageDraft): AppendRequest['draft'] => ({ ...draft, createdAt: draft.createdAt.toISOString(), editedAt: null });
+const toWire = (draft: MessageDraft): AppendRequest['draft'] => ({
+  ...draft,
+  createdAt: draft.createdAt.toISOString(),
+  editedAt: null,
+  replyTo: draft.replyTo ?? null,
+  mentions: draft.mentions ?? [],
+  reactions: [],
+});
 
 /** The draft as the sender's process built it; anything else (it came through Redis) is refused. */
 function fromWire(draft: AppendRequest['draft'] | undefined): MessageDraft | null {
@@ -67,6 +74,8 @@ function fromWire(draft: AppendRequest['draft'] | undefined): MessageDraft | nul
     createdAt: new Date(draft.createdAt),
     editedAt: null,
     deleted: false,
+    replyTo: typeof draft.replyTo === 'number' ? draft.replyTo : null,
+    mentions: Array.isArray(draft.mentions) ? draft.mentions.map(String) : [],
   };
 }
 

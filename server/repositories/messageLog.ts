@@ -16,10 +16,18 @@ export interface StoredMessage {
   createdAt: Date;
   editedAt: Date | null;
   deleted: boolean;
+  /** (v2; absent on older messages) the seq this message answers. */
+  replyTo?: number | null;
+  /** (v2) the users it mentions. */
+  mentions?: string[];
+  /** (v2) who reacted with what. */
+  reactions?: { emoji: string; userIds: string[] }[];
+  /** (v2) the earlier bodies, oldest first, each with when it was written. */
+  edits?: { body: string; at: Date }[];
 }
 
 /** What a sender supplies; the log adds the seq and the claim. */
-export type MessageDraft = Omit<StoredMessage, '_id' | 'seq' | 'claim'>;
+export type MessageDraft = Omit<StoredMessage, '_id' | 'seq' | 'claim' | 'reactions' | 'edits'>;
 
 /** The claim of a stored message; messages stored before claims existed get one from their clientMsgId. */
 function claimOf(message: Omit<StoredMessage, 'claim'> & { claim?: string }): string {
@@ -99,6 +107,8 @@ export class RoomLog {
   // one announced them).
   private readonly unconfirmed = new Set<string>();
   private hintedBlock = -1;
+  // When the message at the head was written (what a rooms list shows as the last activity).
+  private lastAt: { seq: number; at: Date | null } = { seq: 0, at: null };
   private lastInsertAt = -Infinity;
   lastUsed = Date.now();
   private readonly blocks: BlockLog<StoredMessage>;
@@ -134,6 +144,14 @@ export class RoomLog {
     const next = this.head + 1;
     if (await this.blocks.has(next)) await this.catchUp();
     return this.head;
+  }
+
+  /** When the room's last stored message was written (null: none, or not known to this process yet). */
+  async lastMessageAt(): Promise<Date | null> {
+    const last = await this.lastSeq();
+    if (last === 0) return null;
+    if (this.lastAt.seq !== last) this.lastAt = { seq: last, at: (await this.blocks.at(last, { createdAt: 1 }))?.createdAt ?? null };
+    return this.lastAt.at;
   }
 
   private ready(): Promise<void> {
@@ -182,6 +200,7 @@ export class RoomLog {
     for (const message of recovered) this.listeners.recovered(message);
     // The head only moves over an unbroken run of seqs.
     while (seqs.has(this.head + 1)) this.head++;
+    for (const message of stored) if (message.seq <= this.head && message.seq > this.lastAt.seq) this.lastAt = { seq: message.seq, at: message.createdAt };
     this.forgetOldClaims();
   }
 

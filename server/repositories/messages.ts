@@ -73,13 +73,22 @@ export function lastSeq(roomId: string): Promise<number> {
   return logOf(roomId).lastSeq();
 }
 
+/** When the room's last message was written (null: it has none). */
+export function lastMessageAt(roomId: string): Promise<Date | null> {
+  return logOf(roomId).lastMessageAt();
+}
+
 /** One message of a room, or null. */
 export function findMessage(roomId: string, seq: number): Promise<StoredMessage | null> {
   return roomBlocks(roomId).at(seq);
 }
 
 /** Replaces the editable fields of a stored message; answers it as stored after the change. */
-export async function updateMessage(roomId: string, seq: number, change: Partial<Pick<StoredMessage, 'body' | 'editedAt' | 'deleted' | 'attachments'>>) {
+export async function updateMessage(
+  roomId: string,
+  seq: number,
+  change: Partial<Pick<StoredMessage, 'body' | 'editedAt' | 'deleted' | 'attachments' | 'edits' | 'mentions' | 'reactions'>>,
+) {
   await roomBlocks(roomId).block(blockOf(seq)).updateOne({ _id: seq }, { $set: change });
   return findMessage(roomId, seq);
 }
@@ -94,4 +103,16 @@ export async function messagesAfter(roomId: string, after: number, limit: number
 export async function messagesBefore(roomId: string, before: number, limit: number): Promise<StoredMessage[]> {
   const end = Math.min(before - 1, await lastSeq(roomId));
   return (await roomBlocks(roomId).backward(end + 1, limit)).reverse();
+}
+
+/** Every message of a room up to seq `upTo`, block after block, each block's in seq order (a transcript). */
+export async function* allMessages(roomId: string, upTo: number): AsyncGenerator<StoredMessage[]> {
+  const blocks = roomBlocks(roomId);
+  for (let block = 0; block <= blockOf(upTo) && upTo > 0; block++) {
+    yield await blocks
+      .block(block)
+      .find({ seq: { $lte: upTo } })
+      .sort({ seq: 1 })
+      .toArray();
+  }
 }

@@ -158,15 +158,15 @@ export class NotificationRepository {
    * with only what counting needs: one query per block above the floor, however many are unread
    * (`/summary`; paging through `newest` costs a sorted query per 200).
    */
-  async unreadAbove(userId: string, floor: number): Promise<Pick<StoredNotification, 'seq' | 'type' | 'subject' | 'roomId'>[]> {
+  async unreadAbove(userId: string, floor: number): Promise<Pick<StoredNotification, 'seq' | 'type' | 'subject' | 'roomId' | 'messageSeq'>[]> {
     const head = await this.head(userId);
     if (head <= floor) return [];
-    const out: Pick<StoredNotification, 'seq' | 'type' | 'subject' | 'roomId'>[] = [];
+    const out: Pick<StoredNotification, 'seq' | 'type' | 'subject' | 'roomId' | 'messageSeq'>[] = [];
     for (let block = blockOf(head); block >= blockOf(floor + 1); block--) {
       const filter = firstSeqOf(block) > floor ? { readAt: null } : { readAt: null, seq: { $gt: floor } };
       const rows = await this.log(userId)
         .block(block)
-        .find(filter, { projection: { _id: 0, seq: 1, type: 1, subject: 1, roomId: 1 } })
+        .find(filter, { projection: { _id: 0, seq: 1, type: 1, subject: 1, roomId: 1, messageSeq: 1 } })
         .toArray();
       out.push(...rows);
     }

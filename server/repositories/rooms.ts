@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import { ReadMarker, Room, type RoomDoc } from '../models/room.js';
+import { OrganisationRead, ReadMarker, Room, type RoomDoc } from '../models/room.js';
 import { isDuplicateKey } from '../store/claim.js';
 
 export type { RoomDoc } from '../models/room.js';
@@ -69,12 +69,23 @@ export function updateRoom(
 
 const markerKey = (roomId: string, userId: string) => `${roomId}:${userId}`;
 
-/** Moves a user's read marker forward to `seq` (never back). */
-export async function advanceReadMarker(roomId: string, userId: string, seq: number): Promise<void> {
+/** Moves a read marker (a user's, or an organisation's) forward to `seq` (never back). */
+async function advance(model: typeof ReadMarker, _id: string, seq: number): Promise<void> {
   // Two first markers racing: the upsert of the loser collides on `_id`, and the winner's $max stands.
-  await ReadMarker.updateOne({ _id: markerKey(roomId, userId) }, { $max: { seq } }, { upsert: true }).catch((error: unknown) => {
+  await model.updateOne({ _id }, { $max: { seq } }, { upsert: true }).catch((error: unknown) => {
     if (!isDuplicateKey(error)) throw error;
   });
+}
+
+/** Moves a user's read marker, and their organisation's, forward to `seq` (never back). */
+export async function advanceReadMarker(roomId: string, userId: string, seq: number, organisationId: string): Promise<void> {
+  await Promise.all([advance(ReadMarker, markerKey(roomId, userId), seq), advance(OrganisationRead, markerKey(roomId, organisationId), seq)]);
+}
+
+/** How far any user of each of these organisations has read in a room (0 when none has). */
+export async function organisationReads(roomId: string, organisationIds: string[]): Promise<Map<string, number>> {
+  const rows = await OrganisationRead.find({ _id: mongoose.trusted({ $in: organisationIds.map((id) => markerKey(roomId, id)) }) }).lean();
+  return new Map(rows.map((row) => [row._id.slice(roomId.length + 1), row.seq]));
 }
 
 /** The seq a user has read up to in a room, as stored (0 when never). */

@@ -10,7 +10,7 @@ import { meRouter } from './me.js';
 import { notificationsRouter } from './notifications.js';
 import { openApiRouter } from './openapi.js';
 import { organisationsRouter } from './organisations.js';
-import { roomsRouter } from './rooms.js';
+import { messageSearchRouter, roomsRouter } from './rooms.js';
 import type { RoomRuntime } from '../services/rooms/runtime.js';
 import { usersRouter } from './users.js';
 
@@ -32,6 +32,7 @@ export function apiRouter(domain: Domain, wired: Wired): Router {
   router.use('/assessments', assessmentsRouter(domain));
   router.use('/countries', countryOverviewRouter(domain));
   router.use('/rooms', roomsRouter(wired.rooms));
+  router.use('/messages', messageSearchRouter());
   router.use('/documents', documentsRouter(domain));
   router.use('/notifications', notificationsRouter(domain, wired.rooms));
   router.use('/alerts', alertsRouter(domain));

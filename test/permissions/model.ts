@@ -75,6 +75,12 @@ export const roomMembers = (a: Actor, r: RoomSpec): Verdict => verdict(isMember(
 export const roomManagers = (a: Actor, r: RoomSpec): Verdict =>
   verdict(isMember(a, r) || isOfficeAdmin(a), isOfficeAdmin(a) || (a.org === r.creator && isEditor(a)));
 
+/** A room's transcript (§8 v2): admins of its organisations and the Office admin; other members 403. */
+export const roomExporters = (a: Actor, r: RoomSpec): Verdict =>
+  verdict(isMember(a, r) || isOfficeAdmin(a), isOfficeAdmin(a) || (isMember(a, r) && isAdmin(a)));
+/** Reacting to a message (§8 v2): any member of its room. */
+export const messageReactors = (a: Actor, m: MessageSpec): Verdict => verdict(isMember(a, m.room), true);
+
 /** The author of a message, as an actor key (`A.analyst`) or a partner's user key (`B.analyst`). */
 const authorOrg = (m: MessageSpec) => m.author.slice(0, 1) as OrgKey;
 /** Editing a message: its author only. */

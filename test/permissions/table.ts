@@ -13,6 +13,7 @@ import {
   isOfficeAdmin,
   messageAuthors,
   messageDeleters,
+  messageReactors,
   messageRelation,
   officeAdmins,
   organisationManagers,
@@ -23,6 +24,7 @@ import {
   ownerOnly,
   readers,
   relation,
+  roomExporters,
   roomManagers,
   roomMembers,
   roomRelation,
@@ -753,6 +755,34 @@ export const HTTP_ROWS: HttpRow[] = [
     writes: true,
     send: (c) => call('POST', `/api/rooms/${c.subject.id}/read`, { seq: 1 }, token(c)),
   }),
+  row<RoomSpec>({
+    route: 'GET /api/rooms/:id/reads',
+    subjects: ROOMS,
+    verdict: roomMembers,
+    ok: 200,
+    send: (c) => call('GET', `/api/rooms/${c.subject.id}/reads`, undefined, token(c)),
+  }),
+  row<RoomSpec>({
+    route: 'GET /api/rooms/:id/members',
+    subjects: ROOMS,
+    verdict: roomMembers,
+    ok: 200,
+    send: (c) => call('GET', `/api/rooms/${c.subject.id}/members`, undefined, token(c)),
+  }),
+  row<RoomSpec>({
+    route: 'GET /api/rooms/:id/export',
+    subjects: ROOMS,
+    verdict: roomExporters,
+    ok: 200,
+    send: (c) => call('GET', `/api/rooms/${c.subject.id}/export`, undefined, token(c)),
+  }),
+  row({
+    route: 'GET /api/messages/search',
+    subjects: NONE,
+    verdict: anyUser,
+    ok: 200,
+    send: (c) => call('GET', '/api/messages/search?q=message', undefined, token(c)),
+  }),
 ];
 
 /** Every client event of §8 (`shared/events.ts`). */
@@ -782,6 +812,14 @@ export const SOCKET_ROWS: SocketRow[] = [
     acknowledged: true,
     writes: true,
     payload: (c) => ({ messageId: c.subject.id }),
+  }),
+  event<MessageSpec>({
+    event: 'message:react',
+    subjects: MESSAGES,
+    verdict: messageReactors,
+    acknowledged: true,
+    writes: true,
+    payload: (c) => ({ messageId: c.subject.id, emoji: '👀' }),
   }),
   event<RoomSpec>({
     event: 'room:history',

@@ -4,13 +4,15 @@ import { domainEvents } from '../../events.js';
 import { HttpError, notFound, rateLimited } from '../../http/errors.js';
 import { canDeleteMessage, canEditMessage, isRoomMember } from '../../policies/room.js';
 import { presentMessage, presentRoom } from '../../presenters/room.js';
-import { findMessage, lastSeq, updateMessage } from '../../repositories/messages.js';
+import { findMessage, lastSeq, updateMessage, type StoredMessage } from '../../repositories/messages.js';
+import { markStale } from '../../repositories/messageSearch.js';
 import * as roomStore from '../../repositories/rooms.js';
 import type { RoomDoc } from '../../repositories/rooms.js';
 import { recordAudit } from '../audit.js';
 import { actorOf, actorView, type ActionContext } from '../context.js';
 import { isCountryCode } from '../countries.js';
 import { checkAttachments } from './attachments.js';
+import { checkMentions, checkReplyTo, toggleReaction } from './messageRules.js';
 import { describeRoom } from './queries.js';
 import type { RoomRuntime } from './runtime.js';
 
@@ -21,6 +23,8 @@ export interface Outgoing {
   body: string;
   clientMsgId?: string;
   attachments?: string[];
+  replyTo?: number | null;
+  mentions?: string[];
 }
 
 /** Checks the organisations of a room: existing and active; the creator's is always added. */
@@ -119,7 +123,7 @@ export async function updateRoom(
 /** `POST /api/rooms/:id/read`: the user has read up to `seq` (markers only move forward). */
 export async function markRead(p: Principal, room: RoomDoc, seq: number): Promise<void> {
   const last = await lastSeq(room._id.toString());
-  await roomStore.advanceReadMarker(room._id.toString(), p.user._id.toString(), Math.min(seq, last));
+  await roomStore.advanceReadMarker(room._id.toString(), p.user._id.toString(), Math.min(seq, last), p.organisation._id.toString());
 }
 
 /**
@@ -129,7 +133,9 @@ export async function markRead(p: Principal, room: RoomDoc, seq: number): Promis
  */
 export async function sendMessage(rooms: RoomRuntime, p: Principal, room: RoomDoc, outgoing: Outgoing) {
   if (room.archived) throw new HttpError('forbidden', 'This room is archived; it takes no new messages.');
-  const attachments = await checkAttachments(rooms.repos.documents, room, outgoing.attachments ?? [], p.organisation._id.toString());
+  const attachments = await checkAttachments(rooms.repos, room, outgoing.attachments ?? [], p.organisation._id.toString());
+  const replyTo = await checkReplyTo(room, outgoing.replyTo ?? null);
+  const mentions = await checkMentions(rooms.repos.users, room, outgoing.mentions ?? []);
   const userId = p.user._id.toString();
   const slot = await rooms.limiter.attempt(userId);
   if (!slot.allowed) throw rateLimited('You are sending too fast: at most 20 messages in 10 seconds.', slot.retryAfterMs);
@@ -143,37 +149,66 @@ export async function sendMessage(rooms: RoomRuntime, p: Principal, room: RoomDo
     createdAt: new Date(),
     editedAt: null,
     deleted: false,
+    replyTo,
+    mentions,
   };
   const key = outgoing.clientMsgId ? `${userId}:${outgoing.clientMsgId}` : undefined;
   return rooms.writer.store(draft, key);
 }
 
-/** Parses `<roomId>:<seq>` and loads the message for a member of its room (404 otherwise). */
-async function loadMessage(p: Principal, messageId: string) {
+/**
+ * Parses `<roomId>:<seq>`, loads the message for a member of its room (404 otherwise) and runs `change`
+ * on it after the other changes of the room's messages in this process (services/rooms/serial.ts).
+ */
+async function changeMessage<T>(
+  rooms: RoomRuntime,
+  p: Principal,
+  messageId: string,
+  change: (loaded: { room: RoomDoc; message: StoredMessage }) => Promise<T>,
+) {
   const [roomId, seqText] = messageId.split(':');
   const room = await roomStore.roomOrNull(roomId!);
   if (!room || !isRoomMember(p, room)) throw notFound('message');
-  const message = await findMessage(roomId!, Number(seqText));
-  if (!message) throw notFound('message');
-  return { room, message };
+  return rooms.changes.run(roomId!, async () => {
+    const message = await findMessage(roomId!, Number(seqText));
+    if (!message) throw notFound('message');
+    return change({ room, message });
+  });
 }
 
-/** `message:edit`: the author only; a deleted message stays deleted. */
-export async function editMessage(p: Principal, messageId: string, body: string) {
-  const { room, message } = await loadMessage(p, messageId);
-  if (!canEditMessage(p, message.author.id) || message.deleted) throw new HttpError('forbidden', 'Only its author may edit a message.');
-  if (room.archived) throw new HttpError('forbidden', 'This room is archived.');
-  const updated = await updateMessage(message.roomId, message.seq, { body, editedAt: new Date() });
-  const view = presentMessage(updated!);
-  domainEvents.publish('room.message', { roomId: message.roomId, kind: 'updated', message: view });
-  return view;
+/** `message:edit`: the author only; a deleted message stays deleted. The earlier body is kept (the transcript's `edits`). */
+export function editMessage(rooms: RoomRuntime, p: Principal, messageId: string, body: string) {
+  return changeMessage(rooms, p, messageId, async ({ room, message }) => {
+    if (!canEditMessage(p, message.author.id) || message.deleted) throw new HttpError('forbidden', 'Only its author may edit a message.');
+    if (room.archived) throw new HttpError('forbidden', 'This room is archived.');
+    const edits = [...(message.edits ?? []), { body: message.body, at: message.editedAt ?? message.createdAt }];
+    await markStale(message.roomId, message.seq);
+    const updated = await updateMessage(message.roomId, message.seq, { body, editedAt: new Date(), edits });
+    const view = presentMessage(updated!);
+    domainEvents.publish('room.message', { roomId: message.roomId, kind: 'updated', message: view });
+    return view;
+  });
 }
 
-/** `message:delete`: the author, or an admin of the author's organisation. */
-export async function deleteMessage(p: Principal, messageId: string): Promise<void> {
-  const { message } = await loadMessage(p, messageId);
-  if (!canDeleteMessage(p, message.author)) throw new HttpError('forbidden', "Only its author or their organisation's admin may delete a message.");
-  if (message.deleted) return;
-  await updateMessage(message.roomId, message.seq, { deleted: true, body: '', attachments: [] });
-  domainEvents.publish('room.message.deleted', { roomId: message.roomId, messageId });
+/** `message:delete`: the author, or an admin of the author's organisation; its text and earlier texts go. */
+export function deleteMessage(rooms: RoomRuntime, p: Principal, messageId: string): Promise<void> {
+  return changeMessage(rooms, p, messageId, async ({ message }) => {
+    if (!canDeleteMessage(p, message.author)) throw new HttpError('forbidden', "Only its author or their organisation's admin may delete a message.");
+    if (message.deleted) return;
+    await markStale(message.roomId, message.seq);
+    await updateMessage(message.roomId, message.seq, { deleted: true, body: '', attachments: [], edits: [], mentions: [], reactions: [] });
+    domainEvents.publish('room.message.deleted', { roomId: message.roomId, messageId });
+  });
+}
+
+/** `message:react` (§8 v2): toggles the caller's reaction; any member, on a live message of a room not archived. */
+export function reactToMessage(rooms: RoomRuntime, p: Principal, messageId: string, emoji: string) {
+  return changeMessage(rooms, p, messageId, async ({ room, message }) => {
+    if (message.deleted) throw new HttpError('forbidden', 'This message was deleted.');
+    if (room.archived) throw new HttpError('forbidden', 'This room is archived.');
+    const updated = await updateMessage(message.roomId, message.seq, { reactions: toggleReaction(message.reactions ?? [], emoji, p.user._id.toString()) });
+    const view = presentMessage(updated!);
+    domainEvents.publish('room.message', { roomId: message.roomId, kind: 'updated', message: view });
+    return view;
+  });
 }

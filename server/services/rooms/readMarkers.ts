@@ -1,4 +1,4 @@
-import { advanceReadMarker, readMarkerOf } from '../../repositories/rooms.js';
+import { advanceReadMarker, organisationReads, readMarkerOf } from '../../repositories/rooms.js';
 
 // How far each user has read in each room. Reading (`POST /api/rooms/:id/read`) moves the marker at
 // once; sending moves it too ("what one writes oneself is read"), but those moves are gathered and
@@ -10,13 +10,13 @@ const keyOf = (roomId: string, userId: string) => `${roomId}\n${userId}`;
 
 /** The read-marker moves of a process's senders, gathered in memory and written every second. */
 export class ReadMarkers {
-  private readonly pending = new Map<string, { roomId: string; userId: string; seq: number }>();
+  private readonly pending = new Map<string, { roomId: string; userId: string; organisationId: string; seq: number }>();
   private timer: NodeJS.Timeout | null = null;
 
   /** The author of message `seq` has read the room up to it; written with the next flush. */
-  markOwnMessage(roomId: string, userId: string, seq: number): void {
-    const key = keyOf(roomId, userId);
-    if ((this.pending.get(key)?.seq ?? 0) < seq) this.pending.set(key, { roomId, userId, seq });
+  markOwnMessage(roomId: string, author: { id: string; organisationId: string }, seq: number): void {
+    const key = keyOf(roomId, author.id);
+    if ((this.pending.get(key)?.seq ?? 0) < seq) this.pending.set(key, { roomId, userId: author.id, organisationId: author.organisationId, seq });
     this.flushSoon();
   }
 
@@ -26,7 +26,7 @@ export class ReadMarkers {
     await Promise.all(
       [...this.pending.entries()].map(async ([key, move]) => {
         try {
-          await advanceReadMarker(move.roomId, move.userId, move.seq);
+          await advanceReadMarker(move.roomId, move.userId, move.seq, move.organisationId);
           if (this.pending.get(key)?.seq === move.seq) this.pending.delete(key);
         } catch {
           this.flushSoon();
@@ -38,6 +38,16 @@ export class ReadMarkers {
   /** The seq a user has read up to in a room (0 when never), counting moves not yet written. */
   async readUpTo(roomId: string, userId: string): Promise<number> {
     return Math.max(await readMarkerOf(roomId, userId), this.pending.get(keyOf(roomId, userId))?.seq ?? 0);
+  }
+
+  /** The furthest seq each organisation's users have read in a room, counting moves not yet written. */
+  async organisationReads(roomId: string, organisationIds: string[]): Promise<Map<string, number>> {
+    const reads = await organisationReads(roomId, organisationIds);
+    for (const move of this.pending.values()) {
+      if (move.roomId === roomId && organisationIds.includes(move.organisationId) && (reads.get(move.organisationId) ?? 0) < move.seq)
+        reads.set(move.organisationId, move.seq);
+    }
+    return reads;
   }
 
   private flushSoon(): void {

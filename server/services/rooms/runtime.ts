@@ -1,8 +1,10 @@
 import type { Repositories } from '../../repositories/index.js';
 import type { NotificationService } from '../notifications/service.js';
 import type { RateLimiter } from '../rateLimit.js';
+import { messageFollowUps } from './followUps.js';
 import { ReadMarkers } from './readMarkers.js';
 import { RoomCache } from './roomCache.js';
+import { SerialQueues } from './serial.js';
 import { MessageWriter } from './writer.js';
 
 /**
@@ -16,24 +18,35 @@ export interface RoomRuntime {
   markers: ReadMarkers;
   writer: MessageWriter;
   cache: RoomCache;
-  /** What rooms check against: documents' audiences (attachments) and organisations' states (members). */
-  repos: Pick<Repositories, 'documents' | 'organisations'>;
-  /** Where `room.added` (and later `room.mention`) are asked for. */
+  /** Changes of a room's messages (edits, deletes, reactions), one after another per room. */
+  changes: SerialQueues;
+  /** What rooms check against: documents' audiences (attachments), organisations' states, users (mentions, members). */
+  repos: Pick<Repositories, 'documents' | 'organisations' | 'users' | 'notifications'>;
+  /** Where `room.added` and `room.mention` are asked for. */
   notifications: NotificationService;
   /** Writes the gathered read markers and lets go of the limiter (before the database closes). */
   close(): Promise<void>;
 }
 
-/** Builds a process's room runtime around its message limiter, the repositories rooms check against and the notifications it asks for. */
-export function createRoomRuntime(limiter: RateLimiter, repos: RoomRuntime['repos'], notifications: NotificationService): RoomRuntime {
+/**
+ * Builds a process's room runtime around its message limiter, the repositories rooms check against and
+ * the notifications it asks for; `failed` hears what went wrong after a send was answered (mentions, index).
+ */
+export function createRoomRuntime(
+  limiter: RateLimiter,
+  repos: RoomRuntime['repos'],
+  notifications: NotificationService,
+  failed: (error: unknown) => void = () => undefined,
+): RoomRuntime {
   const markers = new ReadMarkers();
-  const writer = new MessageWriter(markers);
   const cache = new RoomCache();
+  const writer = new MessageWriter(markers, messageFollowUps(cache, notifications, failed));
   return {
     limiter,
     markers,
     writer,
     cache,
+    changes: new SerialQueues(),
     repos,
     notifications,
     async close() {

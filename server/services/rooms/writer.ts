@@ -19,7 +19,10 @@ export class MessageWriter {
   private route: WriterRoute | null = null;
   private readonly stopRecovery: () => void;
 
-  constructor(private readonly markers: ReadMarkers) {
+  constructor(
+    private readonly markers: ReadMarkers,
+    private readonly stored: (message: StoredMessage) => void = () => undefined,
+  ) {
     this.stopRecovery = onRecoveredMessage((message) => this.announce(message));
   }
 
@@ -48,9 +51,13 @@ export class MessageWriter {
     this.stopRecovery();
   }
 
-  /** Tells the room's sockets of a new message; what one writes oneself is read (never unread for its author). */
+  /**
+   * Tells the room's sockets of a new message; what one writes oneself is read (never unread for its
+   * author); then what follows a stored message (mentions, the word index: `stored`).
+   */
   private announce(message: StoredMessage): void {
     domainEvents.publish('room.message', { roomId: message.roomId, kind: 'new', message: presentMessage(message) });
-    this.markers.markOwnMessage(message.roomId, message.author.id, message.seq);
+    this.markers.markOwnMessage(message.roomId, message.author, message.seq);
+    this.stored(message);
   }
 }

@@ -1,0 +1,31 @@
+import type { StoredMessage } from '../../repositories/messages.js';
+import { indexBlock } from '../../repositories/messageSearch.js';
+import { BLOCK_SIZE, blockOf } from '../../store/blockLog.js';
+import type { NotificationService } from '../notifications/service.js';
+import type { RoomCache } from './roomCache.js';
+
+/**
+ * What follows a message once its room's writer stored it (once per message, repeats excluded):
+ * `room.mention` for each user it mentions (§11, never the author), and, when it fills its block, that
+ * block's word index (messageSearch.ts). Neither holds up the send; a failure leaves the block to be
+ * read as messages, and is logged by `failed`.
+ */
+export function messageFollowUps(cache: RoomCache, notifications: NotificationService, failed: (error: unknown) => void) {
+  return (message: StoredMessage): void => {
+    if (message.seq % BLOCK_SIZE === 0) void indexBlock(message.roomId, blockOf(message.seq)).catch(failed);
+    const mentioned = (message.mentions ?? []).filter((id) => id !== message.author.id);
+    if (mentioned.length === 0) return;
+    void (async () => {
+      const room = await cache.recent(message.roomId);
+      if (!room) return;
+      await notifications.request({
+        type: 'room.mention',
+        actor: { id: message.author.id, name: message.author.name, organisationId: message.author.organisationId },
+        userIds: mentioned,
+        roomId: message.roomId,
+        messageSeq: message.seq,
+        subject: { kind: 'room', id: message.roomId, country: room.country ?? null, title: room.name, classification: null },
+      });
+    })().catch(failed);
+  };
+}
