@@ -30,3 +30,11 @@ export function canSeeAuditIp(principal: Principal, actorOrganisationId: string 
 export function canVerifyAudit(principal: Principal): boolean {
   return isOfficeAdmin(principal);
 }
+
+/**
+ * Whether `principal` may be told the name of a person on an audit record (an actor or a target):
+ * the Office admin anyone's; another organisation's admin the names of its own people only.
+ */
+export function canSeeAuditPerson(principal: Principal, personOrganisationId: string | null | undefined): boolean {
+  return isOfficeAdmin(principal) || (!!personOrganisationId && personOrganisationId === principal.organisation._id.toString());
+}

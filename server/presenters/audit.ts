@@ -1,8 +1,11 @@
 import type { AuditRecordDoc } from '../repositories/audit.js';
 import type { AuditRecord } from '../../shared/schemas/audit.js';
 
-/** The fields of an audit record that leave the server; organisationIds stays inside, `ip` only if `showIp`. */
-export function presentAuditRecord(doc: AuditRecordDoc, showIp: boolean): AuditRecord {
+/**
+ * The fields of an audit record that leave the server; organisationIds stays inside, `ip` only if
+ * `showIp`, the actor's name and the target's title only as far as `names` resolved them for the reader.
+ */
+export function presentAuditRecord(doc: AuditRecordDoc, showIp: boolean, names?: { actorName: string | null; targetTitle: string | null }): AuditRecord {
   return {
     id: doc.ref ?? String(doc._id),
     seq: doc.seq,
@@ -15,5 +18,6 @@ export function presentAuditRecord(doc: AuditRecordDoc, showIp: boolean): AuditR
     details: (doc.details ?? {}) as AuditRecord['details'],
     hash: doc.hash,
     prevHash: doc.prevHash,
+    ...(names ? { actorName: names.actorName, targetTitle: names.targetTitle } : {}),
   };
 }

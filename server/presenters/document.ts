@@ -30,8 +30,8 @@ export function presentDocument(d: DocumentDoc): HubDocument {
   };
 }
 
-/** A document with the versions `shown` lets through, oldest first (`GET /api/documents/:id`). */
-export function presentDocumentWithVersions(d: DocumentDoc, shown: (v: DocumentVersionEntry) => boolean): DocumentWithVersions {
+/** A document with the versions `shown` lets through, oldest first (`GET /api/documents/:id`; the route adds the authors' names). */
+export function presentDocumentWithVersions(d: DocumentDoc, shown: (v: DocumentVersionEntry) => boolean): Omit<DocumentWithVersions, 'names'> {
   return {
     ...presentDocument(d),
     versions: d.versions

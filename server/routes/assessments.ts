@@ -29,6 +29,7 @@ import {
 import { createAssessment, deleteAssessment, discardRevision, findAssessment, publishAssessment, updateAssessment } from '../services/assessments/commands.js';
 import { contextOf } from '../services/context.js';
 import { isCountryCode } from '../services/countries.js';
+import { withAuthorNames } from '../services/users/names.js';
 
 const signed = (req: Request) => ({ ...contextOf(req), principal: principalOf(req) });
 
@@ -64,7 +65,7 @@ export function assessmentsRouter(domain: Domain): Router {
   });
 
   router.get('/:id', validate({ params: IdParams }), async (req, res) => {
-    res.json(await readAssessment(signed(req), await load(domain, req, readAssessmentVerdict)));
+    res.json(await withAuthorNames(domain, await readAssessment(signed(req), await load(domain, req, readAssessmentVerdict))));
   });
 
   router.patch('/:id', validate({ params: IdParams, body: UpdateAssessmentBody }), async (req, res) => {

@@ -1,16 +1,17 @@
 import { Router } from 'express';
 import { auth, principalOf } from '../auth/passport.js';
+import type { Domain } from '../domain.js';
 import { forbidden } from '../http/errors.js';
 import { toPage } from '../http/paging.js';
 import { input, validate } from '../http/validate.js';
 import { auditVisibleFilter, canSeeAuditIp, canVerifyAudit } from '../policies/audit.js';
 import { presentAuditRecord } from '../presenters/audit.js';
-import { auditSettled, findAuditRecords, recordAudit, verifyAuditTrail, type AuditVerification } from '../services/audit.js';
+import { auditNames, auditSettled, findAuditRecords, recordAudit, verifyAuditTrail, type AuditVerification } from '../services/audit.js';
 import { actorOf, contextOf, type ActionContext } from '../services/context.js';
 import { ListAuditQuery, VerifyAuditQuery } from '../../shared/schemas/audit.js';
 
 /** The audit trail (§9), mounted at /api/audit: the list and the check of the whole chain. */
-export function auditRouter(): Router {
+export function auditRouter(domain: Domain): Router {
   const router = Router();
   router.use(auth());
 
@@ -21,12 +22,13 @@ export function auditRouter(): Router {
     await auditSettled();
     const records = await findAuditRecords(visible, query);
     const reader = principalOf(req);
+    const names = query.names === '1' ? await auditNames(domain, reader, records.slice(0, query.limit)) : null;
     res.json(
       toPage(
         records,
         query.limit,
         (record) => [record.seq],
-        (record) => presentAuditRecord(record, canSeeAuditIp(reader, record.actor?.organisationId)),
+        (record) => presentAuditRecord(record, canSeeAuditIp(reader, record.actor?.organisationId), names?.get(record)),
       ),
     );
   });

@@ -29,6 +29,7 @@ import {
 } from '../services/documents/commands.js';
 import { sendContent } from '../services/documents/content.js';
 import { listDocuments, readDocument } from '../services/documents/queries.js';
+import { withAuthorNames } from '../services/users/names.js';
 
 const signed = (req: Request) => ({ ...contextOf(req), principal: principalOf(req) });
 
@@ -69,7 +70,7 @@ export function documentsRouter(domain: Domain): Router {
   });
 
   router.get('/:id', validate({ params: IdParams }), async (req, res) => {
-    res.json(await readDocument(signed(req), await load(domain, req, readDocumentVerdict)));
+    res.json(await withAuthorNames(domain, await readDocument(signed(req), await load(domain, req, readDocumentVerdict))));
   });
 
   router.patch('/:id', validate({ params: IdParams, body: UpdateDocumentBody }), async (req, res) => {

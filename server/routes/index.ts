@@ -27,7 +27,7 @@ export function apiRouter(domain: Domain, wired: Wired): Router {
   router.use('/me', meRouter(domain));
   router.use('/organisations', organisationsRouter(domain));
   router.use('/users', usersRouter(domain));
-  router.use('/audit', auditRouter());
+  router.use('/audit', auditRouter(domain));
   router.use(frameworkRouter());
   router.use('/assessments', assessmentsRouter(domain));
   router.use('/countries', countryOverviewRouter(domain));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CLASSIFICATIONS, Sharing, Tlp } from '../sharing.js';
-import { Id, IsoTime, PageQuery } from './common.js';
+import { AuthorNames, Id, IsoTime, PageQuery } from './common.js';
 
 export const ASSESSMENT_TITLE_MAX_LENGTH = 200;
 export const ASSESSMENT_SUMMARY_MAX_LENGTH = 10_000;
@@ -130,7 +130,7 @@ export const AssessmentVersionItem = z.object({
 export type AssessmentVersionItem = z.infer<typeof AssessmentVersionItem>;
 
 /** `GET /api/assessments/:id`: the current version with its version list (an extra for the web app). */
-export const AssessmentWithVersions = Assessment.extend({ versions: z.array(AssessmentVersionItem) });
+export const AssessmentWithVersions = Assessment.extend({ versions: z.array(AssessmentVersionItem), names: AuthorNames });
 export type AssessmentWithVersions = z.infer<typeof AssessmentWithVersions>;
 
 /** A comment on an assessment (§6). */

@@ -19,6 +19,8 @@ export const ListAuditQuery = PageQuery.extend({
   target: Id.optional(),
   after: AuditTime.optional(),
   before: AuditTime.optional(),
+  /** `names=1`: each record also carries `actorName` and `targetTitle` (the web app asks for them). */
+  names: z.enum(['0', '1']).optional(),
 });
 export type ListAuditQuery = z.infer<typeof ListAuditQuery>;
 
@@ -36,6 +38,10 @@ export const AuditRecord = z.object({
   ip: z.string().nullable(),
   outcome: z.enum(AUDIT_OUTCOMES),
   details: z.record(z.string(), z.json()),
+  /** With `names=1`: the actor's name, when the reader may know it (else null: the id stands). */
+  actorName: z.string().nullable().optional(),
+  /** With `names=1`: the target's title or name, when the reader may see the target now (else null: the id stands). */
+  targetTitle: z.string().nullable().optional(),
   hash: z.string(),
   prevHash: z.string(),
 });

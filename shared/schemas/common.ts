@@ -43,3 +43,7 @@ export const ErrorBody = z.object({
  * `mfa_enrolment_required` also carries the `enrolmentToken` good only for MFA set-up (§3 v2).
  */
 export const ErrorAnswer = z.object({ error: ErrorBody, enrolmentToken: z.string().optional() });
+
+/** The display names of the people an answer names by id (authors of the item and its versions): id → name. */
+export const AuthorNames = z.record(Id, z.string());
+export type AuthorNames = z.infer<typeof AuthorNames>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DOCUMENT_CONTENT_TYPES, DOCUMENT_KINDS } from '../documentTypes.js';
 import { CLASSIFICATIONS, Sharing, Tlp } from '../sharing.js';
-import { Id, IsoTime, PageQuery } from './common.js';
+import { AuthorNames, Id, IsoTime, PageQuery } from './common.js';
 
 export const DOCUMENT_TITLE_MAX_LENGTH = 200;
 export const DOCUMENT_FILENAME_MAX_LENGTH = 255;
@@ -97,5 +97,5 @@ export const DocumentVersion = z.object({
 export type DocumentVersion = z.infer<typeof DocumentVersion>;
 
 /** `GET /api/documents/:id`: the document with its versions, oldest first. */
-export const DocumentWithVersions = HubDocument.extend({ versions: z.array(DocumentVersion) });
+export const DocumentWithVersions = HubDocument.extend({ versions: z.array(DocumentVersion), names: AuthorNames });
 export type DocumentWithVersions = z.infer<typeof DocumentWithVersions>;

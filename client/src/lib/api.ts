@@ -293,7 +293,7 @@ export class ApiClient {
 
   /** GET /api/audit, newest first. */
   audit(query: AuditQuery): Promise<Page<AuditRecord>> {
-    return this.request('GET', '/api/audit', { query: { ...query } });
+    return this.request('GET', '/api/audit', { query: { ...query, names: '1' } });
   }
 
   /** GET /api/audit/verify. */

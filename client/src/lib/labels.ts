@@ -1,4 +1,5 @@
 /** Translated labels for the codes the hub uses: roles, organisation kinds, audit actions and outcomes. */
+import { auditActionKey } from '../../../shared/auditActions.js';
 import type { OrganisationKind, Role } from '../../../shared/roles.js';
 import type { Organisation } from './api.js';
 import type { I18n, MessageKey } from './state/i18n.svelte.js';
@@ -23,7 +24,7 @@ export function kindLabel(i18n: I18n, kind: string): string {
 
 /** An audit action such as `auth.login_failed` as words; unknown actions show their code. */
 export function actionLabel(i18n: I18n, action: string): string {
-  const key = `action_${action.replace(/[.:-]/g, '_')}`;
+  const key = auditActionKey(action);
   return i18n.has(key) ? i18n.t(key) : action;
 }
 
@@ -63,19 +64,3 @@ export function organisationName(i18n: I18n, organisation: Pick<Organisation, 'k
   if (organisation.kind === 'office' && OFFICE_DEFAULT_NAMES.has(organisation.name.trim().toLowerCase())) return i18n.t('office_name');
   return organisation.name;
 }
-
-/** Actions the audit filter offers (other codes still display, as their code). */
-export const KNOWN_ACTIONS = [
-  'auth.login',
-  'auth.login_failed',
-  'auth.logout',
-  'auth.refresh_reuse',
-  'auth.password_change',
-  'auth.mfa_enable',
-  'auth.mfa_disable',
-  'user.create',
-  'user.update',
-  'organisation.create',
-  'organisation.update',
-  'audit.verify',
-] as const;

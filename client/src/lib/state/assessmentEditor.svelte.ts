@@ -19,6 +19,7 @@ import {
   type Slot,
 } from '../assessmentForm.js';
 import { errorKey } from '../errors.js';
+import { directory } from './directory.svelte.js';
 import { i18n, type MessageKey } from './i18n.svelte.js';
 
 /** After a 409: the newer version someone else saved (null while it loads or if it could not be read). */
@@ -180,6 +181,7 @@ export class AssessmentEditor {
       this.failure = null;
       try {
         const latest = await api.assessment(this.assessment.id);
+        directory.putNames(latest.names);
         // Publishing something already published is the one 409 that is not about a newer version.
         if (latest.version === this.assessment.version) {
           this.stale = null;

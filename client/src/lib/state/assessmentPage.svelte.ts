@@ -1,6 +1,7 @@
 /** The assessment page: the assessment, its versions, a comparison of two of them, its comments. */
 import { api, type Assessment, type AssessmentComment, type AssessmentVersion, type AssessmentVersionItem } from '../api.js';
 import { errorKey } from '../errors.js';
+import { directory } from './directory.svelte.js';
 import type { MessageKey } from './i18n.svelte.js';
 
 const COMMENTS_PAGE = 50;
@@ -28,6 +29,7 @@ export class AssessmentPage {
     this.loadError = null;
     try {
       const assessment = await api.assessment(this.id);
+      directory.putNames(assessment.names);
       this.assessment = assessment;
       this.#cache.set(assessment.version, Promise.resolve(assessment));
     } catch (error) {

@@ -10,6 +10,8 @@ const MAX_USER_PAGES = 10;
 export class Directory {
   organisations = new SvelteMap<string, Organisation>();
   users = new SvelteMap<string, Pick<User, 'id' | 'name' | 'email' | 'organisationId'>>();
+  /** Names of authors the hub gave with what the person read (the `names` of an answer). */
+  names = new SvelteMap<string, string>();
   #usersLoaded = new Set<string>();
   #organisationsLoaded: Promise<Organisation[]> | null = null;
 
@@ -43,6 +45,16 @@ export class Directory {
     for (const user of users) this.users.set(user.id, { id: user.id, name: user.name, email: user.email, organisationId: user.organisationId });
   }
 
+  /** Remembers the authors' names an answer carries. */
+  putNames(names: Record<string, string> | undefined): void {
+    for (const [id, name] of Object.entries(names ?? {})) this.names.set(id, name);
+  }
+
+  /** A person's name as far as the person reading may know it, or null. */
+  userName(id: string): string | null {
+    return this.users.get(id)?.name ?? this.names.get(id) ?? null;
+  }
+
   /** Loads the users of an organisation once, if the person may list them (failures are quiet). */
   async loadUsersOf(organisationId: string): Promise<void> {
     if (this.#usersLoaded.has(organisationId)) return;
@@ -64,6 +76,7 @@ export class Directory {
   clear(): void {
     this.organisations.clear();
     this.users.clear();
+    this.names.clear();
     this.#usersLoaded.clear();
     this.#organisationsLoaded = null;
   }

@@ -3,6 +3,7 @@ import { DOCUMENT_TYPES } from '../../../../shared/documentTypes.js';
 import type { SharingScope } from '../../../../shared/sharing.js';
 import { api, type DocumentQuery, type DocumentWithVersions, type HubDocument } from '../api.js';
 import { errorKey } from '../errors.js';
+import { directory } from './directory.svelte.js';
 import { noPlaceFilters, placeFiltersFrom, placeQuery, type PlaceFilters } from '../listFilters.js';
 import type { I18n, MessageKey } from './i18n.svelte.js';
 import { PagedList } from './pagedList.svelte.js';
@@ -55,7 +56,9 @@ export class DocumentView {
     this.loading = true;
     this.failure = null;
     try {
-      this.doc = await api.document(this.id);
+      const doc = await api.document(this.id);
+      directory.putNames(doc.names);
+      this.doc = doc;
     } catch (error) {
       this.failure = errorKey(error);
     } finally {

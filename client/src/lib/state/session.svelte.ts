@@ -8,6 +8,9 @@ export type SignOutReason = 'signed_out' | 'session_expired' | 'session_revoked'
 
 type Status = 'starting' | 'signed-out' | 'signed-in';
 
+const REASONS: readonly string[] = ['signed_out', 'session_expired', 'session_revoked'] satisfies SignOutReason[];
+const isReason = (value: string): value is SignOutReason => REASONS.includes(value);
+
 /** Session state; the token mechanics live in `tokens` (lib/tokens.ts). */
 export class Session {
   status = $state<Status>('starting');
@@ -26,19 +29,26 @@ export class Session {
 
   constructor() {
     tokens.onEnded = () => this.end('session_expired');
+    // Another tab of this browser signed out (or its session ended): so does this one.
+    tokens.onPeerEnded = (reason) => this.end(isReason(reason) ? reason : 'signed_out', true);
+    // Another tab signed in: this tab shares that session.
+    tokens.onPeerSignedIn = () => void this.#load();
     // The keeper retries a refresh that failed for want of a connection; when it succeeds, resume.
     tokens.onRenewed = () => {
       if (this.status !== 'signed-in' && this.offline) void this.#load();
     };
   }
 
-  /** Resumes the session of this tab after a reload, if its refresh token is still good. */
+  /**
+   * Resumes the session of this tab after a reload, if its refresh token is still good; a new tab
+   * takes the session another tab of this browser holds (no password asked).
+   */
   async start(): Promise<void> {
-    if (!tokens.canResume) {
+    if (!tokens.canResume && !(await tokens.join())) {
       this.status = 'signed-out';
       return;
     }
-    const outcome = await tokens.refresh();
+    const outcome = tokens.stale ? await tokens.refresh() : 'ok';
     // Offline: keep the refresh token so "try again" (or the keeper's own retry) can still resume.
     this.offline = outcome === 'offline';
     if (outcome !== 'ok' || !(await this.#load())) this.status = 'signed-out';
@@ -47,7 +57,7 @@ export class Session {
   /** Signs in; throws the ApiError (`mfa_required`, `unauthenticated`, `rate_limited`…) for the form to show. */
   async signIn(email: string, password: string, otp?: string): Promise<void> {
     const answer = await api.login(email, password, otp);
-    tokens.set(answer);
+    tokens.set(answer, 'signed-in');
     this.reason = null;
     if (!(await this.#load())) throw new Error('profile not loaded');
   }
@@ -59,9 +69,9 @@ export class Session {
     if (refreshToken) await api.logout(refreshToken).catch(() => undefined);
   }
 
-  /** Ends the session locally (expired, revoked by the hub, or signed out). */
-  end(reason: SignOutReason): void {
-    tokens.clear();
+  /** Ends the session here and in the browser's other tabs (expired, revoked by the hub, or signed out); `fromPeer`: they told us. */
+  end(reason: SignOutReason, fromPeer = false): void {
+    tokens.clear(fromPeer ? undefined : reason);
     this.offline = false;
     if (this.status === 'signed-out' && this.reason) return;
     this.user = null;
