@@ -1,3 +1,4 @@
+import { ApiKeyRepository } from './apiKeys.js';
 import { AssessmentRepository } from './assessments.js';
 import { DocumentRepository } from './documents.js';
 import { MailRepository } from './mail.js';
@@ -20,6 +21,8 @@ export interface Repositories {
   notifications: NotificationRepository;
   notificationJobs: NotificationJobRepository;
   watches: WatchRepository;
+  /** Partner systems' keys (§14). */
+  apiKeys: ApiKeyRepository;
 }
 
 /** Builds the repositories of one hub process (each holds its own catalog and caches). */
@@ -35,5 +38,6 @@ export function createRepositories(): Repositories {
     notifications: new NotificationRepository(),
     notificationJobs: new NotificationJobRepository(),
     watches: new WatchRepository(),
+    apiKeys: new ApiKeyRepository(),
   };
 }
