@@ -1,5 +1,6 @@
 import type { Config } from '../config/index.js';
 import { dummyHash } from './auth/passwords.js';
+import { API_KEY_SESSION, readApiKeyPrincipal } from './auth/apiKeys.js';
 import { PrincipalCache } from './auth/principalCache.js';
 import { readPrincipal } from './auth/principalLoader.js';
 import { createRepositories, type Repositories } from './repositories/index.js';
@@ -39,7 +40,8 @@ export function createDomain(config: Config): Domain {
     storage: createDocumentStorage(config, repos.documents),
     dummyHash: dummyHash(),
     lockout: new Lockout(repos.sessions),
-    principals: new PrincipalCache((claims) => readPrincipal(repos, claims)),
+    // A key's principal is kept like a session's (claims: its hash, API_KEY_SESSION) and dropped the same way.
+    principals: new PrincipalCache((claims) => (claims.sid === API_KEY_SESSION ? readApiKeyPrincipal(repos, claims.sub) : readPrincipal(repos, claims))),
     notifications,
     clock,
     actionsDue: new ActionDueNotifier(repos, notifications, clock),

@@ -3,6 +3,7 @@ import passport from 'passport';
 import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
 import type { Domain } from '../domain.js';
 import { HttpError } from '../http/errors.js';
+import { API_KEY_SESSION, bearerApiKey, hashApiKey } from './apiKeys.js';
 import type { Principal } from './principal.js';
 import { asAccessClaims, signingKey, verifyEnrolmentToken, verifyOptions } from './tokens.js';
 
@@ -34,12 +35,36 @@ export function initialisePassport(domain: Pick<Domain, 'config' | 'principals'>
       },
     ),
   );
+  passport.use('api-key', new ApiKeyStrategy(principals));
 }
 
-/** Requires a valid access token; 401 `unauthenticated` otherwise (503 if the database is down). */
+/**
+ * API keys (§14) as bearer tokens: a key's principal goes through the same cache as a session's (a read may
+ * use a copy a few seconds old, dropped on every process when the key is revoked), so revocation is at once.
+ */
+class ApiKeyStrategy extends passport.Strategy {
+  override name = 'api-key';
+
+  constructor(private readonly principals: Domain['principals']) {
+    super();
+  }
+
+  override authenticate(req: Request): void {
+    const key = bearerApiKey(req.get('authorization'));
+    if (!key) return this.fail(401);
+    const claims = { sub: hashApiKey(key), sid: API_KEY_SESSION };
+    const principal = READS.has(req.method) ? this.principals.cached(claims) : this.principals.fresh(claims);
+    principal.then(
+      (found) => (found ? this.success(found) : this.fail(401)),
+      (error: unknown) => this.error(error as Error),
+    );
+  }
+}
+
+/** Requires a valid access token or API key; 401 `unauthenticated` otherwise (503 if the database is down). */
 export function auth(): RequestHandler {
   return (req, res, next) => {
-    passport.authenticate('jwt', { session: false }, (error: unknown, principal: Principal | false) => {
+    passport.authenticate(bearerApiKey(req.get('authorization')) ? 'api-key' : 'jwt', { session: false }, (error: unknown, principal: Principal | false) => {
       if (error) return next(error);
       if (!principal) return next(new HttpError('unauthenticated', 'Sign in to continue; your session is missing, expired or ended.'));
       req.user = principal;
@@ -77,6 +102,11 @@ async function enrolmentPrincipal(repos: Domain['repos'], claims: { sub: string;
   if (!organisation?.active) return null;
   return { user, organisation, sessionId: '' };
 }
+
+/** Refuses API keys (§14): they cannot manage users, keys, webhooks or MFA, nor act as a person on their account. */
+export const peopleOnly: RequestHandler = (req, _res, next) => {
+  next(req.user?.apiKeyId ? new HttpError('forbidden', 'An API key may not do this; sign in as a person.') : undefined);
+};
 
 /** The principal auth() put on the request; a route without auth() asking for it is a bug. */
 export function principalOf(req: Express.Request): Principal {

@@ -6,4 +6,6 @@ export interface Principal {
   user: UserDoc;
   organisation: OrganisationDoc;
   sessionId: string;
+  /** Set when a partner system's API key acts (§14): then `user` stands for the key, not a person. */
+  apiKeyId?: string;
 }

@@ -8,7 +8,7 @@ export interface AuditRecordDoc {
   /** 1, 2, 3… without gaps; inserting the record (its unique `_id`) is how a writer claims the number. */
   seq: number;
   at: Date;
-  actor: { userId: string | null; organisationId: string | null };
+  actor: { userId: string | null; organisationId: string | null; apiKeyId?: string };
   action: string;
   target: { type: string; id: string | null; organisationId: string | null };
   ip: string | null;

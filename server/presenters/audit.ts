@@ -10,7 +10,11 @@ export function presentAuditRecord(doc: AuditRecordDoc, showIp: boolean, names?:
     id: doc.ref ?? String(doc._id),
     seq: doc.seq,
     at: doc.at.toISOString(),
-    actor: { userId: doc.actor?.userId ?? null, organisationId: doc.actor?.organisationId ?? null },
+    actor: {
+      userId: doc.actor?.userId ?? null,
+      organisationId: doc.actor?.organisationId ?? null,
+      ...(doc.actor?.apiKeyId ? { apiKeyId: doc.actor.apiKeyId } : {}),
+    },
     action: doc.action,
     target: { type: doc.target?.type ?? '', id: doc.target?.id ?? null, organisationId: doc.target?.organisationId ?? null },
     ip: showIp ? (doc.ip ?? null) : null,

@@ -1,4 +1,5 @@
 import { AlertRepository } from './alerts.js';
+import { ApiKeyRepository } from './apiKeys.js';
 import { AssessmentRepository } from './assessments.js';
 import { DocumentRepository } from './documents.js';
 import { MailRepository } from './mail.js';
@@ -23,6 +24,8 @@ export interface Repositories {
   notifications: NotificationRepository;
   notificationJobs: NotificationJobRepository;
   watches: WatchRepository;
+  /** Partner systems' keys (§14). */
+  apiKeys: ApiKeyRepository;
 }
 
 /** Builds the repositories of one hub process (each holds its own catalog and caches). */
@@ -39,5 +42,6 @@ export function createRepositories(): Repositories {
     notifications: new NotificationRepository(),
     notificationJobs: new NotificationJobRepository(),
     watches: new WatchRepository(),
+    apiKeys: new ApiKeyRepository(),
   };
 }

@@ -6,6 +6,7 @@ import { auditRouter } from './audit.js';
 import { authRouter } from './auth.js';
 import { documentsRouter } from './documents.js';
 import { frameworkRouter } from './framework.js';
+import { apiKeysRouter } from './machineAccess.js';
 import { meRouter } from './me.js';
 import { notificationsRouter } from './notifications.js';
 import { openApiRouter } from './openapi.js';
@@ -25,6 +26,8 @@ export function apiRouter(domain: Domain, wired: Wired): Router {
   router.use(openApiRouter(domain.config.version));
   router.use('/auth', authRouter(domain));
   router.use('/me', meRouter(domain));
+  // Before /organisations, whose router asks for a token first: its 401 would hide ours.
+  router.use(apiKeysRouter(domain));
   router.use('/organisations', organisationsRouter(domain));
   router.use('/users', usersRouter(domain));
   router.use('/audit', auditRouter(domain));

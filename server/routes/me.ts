@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { PreferencesBody, WatchBody } from '../../shared/schemas/notifications.js';
 import { ChangePasswordBody, MfaCodeBody, MfaSetupBody, UpdateMeBody } from '../../shared/schemas/auth.js';
-import { auth, authOrEnrolment, principalOf } from '../auth/passport.js';
+import { auth, authOrEnrolment, peopleOnly, principalOf } from '../auth/passport.js';
 import type { Domain } from '../domain.js';
 import { input, validate } from '../http/validate.js';
 import { changePassword, describeMe, disableMfa, enableMfa, setupMfa, updateMe, type MfaProof } from '../services/auth/account.js';
@@ -23,26 +23,26 @@ export function meRouter(domain: Domain): Router {
     res.json(describeMe(principalOf(req)));
   });
 
-  router.patch('/', signedIn, validate({ body: UpdateMeBody }), async (req, res) => {
+  router.patch('/', signedIn, peopleOnly, validate({ body: UpdateMeBody }), async (req, res) => {
     res.json(await updateMe(domain, signed(req), input(req, 'body', UpdateMeBody)));
   });
 
-  router.post('/password', signedIn, validate({ body: ChangePasswordBody }), async (req, res) => {
+  router.post('/password', signedIn, peopleOnly, validate({ body: ChangePasswordBody }), async (req, res) => {
     const body = input(req, 'body', ChangePasswordBody);
     await changePassword(domain, signed(req), body.currentPassword, body.newPassword);
     res.status(204).end();
   });
 
-  router.post('/mfa/setup', enrolling, validate({ body: MfaSetupBody }), async (req, res) => {
+  router.post('/mfa/setup', enrolling, peopleOnly, validate({ body: MfaSetupBody }), async (req, res) => {
     res.json(await setupMfa(domain, signed(req), proofOf(res, input(req, 'body', MfaSetupBody).currentPassword)));
   });
 
-  router.post('/mfa/enable', enrolling, validate({ body: MfaCodeBody }), async (req, res) => {
+  router.post('/mfa/enable', enrolling, peopleOnly, validate({ body: MfaCodeBody }), async (req, res) => {
     const body = input(req, 'body', MfaCodeBody);
     res.json(await enableMfa(domain, signed(req), body.otp, proofOf(res, body.currentPassword)));
   });
 
-  router.post('/mfa/disable', signedIn, validate({ body: MfaCodeBody }), async (req, res) => {
+  router.post('/mfa/disable', signedIn, peopleOnly, validate({ body: MfaCodeBody }), async (req, res) => {
     const body = input(req, 'body', MfaCodeBody);
     await disableMfa(domain, signed(req), body.otp, proofOf(res, body.currentPassword));
     res.status(204).end();

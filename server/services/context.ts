@@ -16,7 +16,10 @@ export function contextOf(req: Request): ActionContext {
 /** The audit trail's `actor` for a context. */
 export function actorOf(ctx: ActionContext) {
   const p = ctx.principal;
-  return p ? { userId: p.user._id.toString(), organisationId: p.organisation._id.toString() } : { userId: null, organisationId: null };
+  if (!p) return { userId: null, organisationId: null };
+  const actor = { userId: p.user._id.toString(), organisationId: p.organisation._id.toString() };
+  // A key acting (§14) is named as such: its id is both `userId` and `apiKeyId`.
+  return p.apiKeyId ? { ...actor, apiKeyId: p.apiKeyId } : actor;
 }
 
 /** The `actor` of a notification (§11): who acted, by name and organisation. */

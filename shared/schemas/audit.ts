@@ -32,7 +32,8 @@ export const AuditRecord = z.object({
   id: z.string(),
   seq: z.number().int().min(1),
   at: IsoTime,
-  actor: z.object({ userId: z.string().nullable(), organisationId: z.string().nullable() }),
+  /** `apiKeyId`: the API key that acted (§14), absent when a person did. */
+  actor: z.object({ userId: z.string().nullable(), organisationId: z.string().nullable(), apiKeyId: z.string().optional() }),
   action: z.string(),
   target: z.object({ type: z.string(), id: z.string().nullable(), organisationId: z.string().nullable() }),
   ip: z.string().nullable(),

@@ -94,6 +94,8 @@ export const organisationManagers = (a: Actor, org: OrgKey): Verdict => verdict(
 /** An organisation's users (§4): its admin and the Office admin; another partner's admin gets 404. */
 export const organisationUserManagers = (a: Actor, org: OrgKey): Verdict =>
   verdict(a.org === org || isOfficeAdmin(a), isOfficeAdmin(a) || (a.org === org && isAdmin(a)));
+/** An organisation's API keys and webhooks (§14): managed by its own admin; seen (403) by the Office admin, hidden from other partners. */
+export const machineAccessManagers = (a: Actor, org: OrgKey): Verdict => verdict(a.org === org || isOfficeAdmin(a), a.org === org && isAdmin(a));
 /** Changing a user: the user's organisation admin and the Office admin. */
 export const userManagers = (a: Actor, u: UserSpec): Verdict => organisationUserManagers(a, u.org);
 

@@ -11,6 +11,7 @@ import {
   firstVersionReaders,
   isMember,
   isOfficeAdmin,
+  machineAccessManagers,
   messageAuthors,
   messageDeleters,
   messageReactors,
@@ -91,6 +92,8 @@ const ORGANISATIONS: Subjects<OrgKey> = {
   all: (w) => ORG_SPECS.map((org) => ({ spec: org, id: w.orgIds[org], name: w.orgNames[org], version: 0 })),
   relation: organisationRelation,
 };
+/** The active organisations: their admins can make a key or webhook to act on. */
+const ACTIVE_ORGANISATIONS: Subjects<OrgKey> = { ...ORGANISATIONS, all: (w) => ORGANISATIONS.all(w).filter((o) => o.spec !== 'D') };
 const TARGETS: Subjects<UserSpec> = { all: (w) => w.targets, relation: (a, u) => organisationRelation(a, u.org), copy: (w, s) => makeTarget(w, s.spec) };
 
 /** One row of the matrix: an HTTP route, who may call it (the contract's rule) and how to call it. */
@@ -352,6 +355,32 @@ export const HTTP_ROWS: HttpRow[] = [
       const own = c.world.orgIds[c.actor.org!];
       const foreign = (body as Page).items.find((r) => (r.actor as Org).organisationId !== own && (r.target as Org).organisationId !== own);
       return foreign ? `shows a record of others: ${JSON.stringify(foreign).slice(0, 200)}` : null;
+    },
+  }),
+  row<OrgKey>({
+    route: 'GET /api/organisations/:id/api-keys',
+    subjects: ORGANISATIONS,
+    verdict: machineAccessManagers,
+    ok: 200,
+    send: (c) => call('GET', `/api/organisations/${c.subject.id}/api-keys`, undefined, token(c)),
+  }),
+  row<OrgKey>({
+    route: 'POST /api/organisations/:id/api-keys',
+    subjects: ORGANISATIONS,
+    verdict: machineAccessManagers,
+    ok: 201,
+    writes: true,
+    send: (c) => call('POST', `/api/organisations/${c.subject.id}/api-keys`, { name: c.tag, role: 'member' }, token(c)),
+  }),
+  row<OrgKey>({
+    route: 'DELETE /api/api-keys/:id',
+    subjects: ACTIVE_ORGANISATIONS,
+    verdict: machineAccessManagers,
+    ok: 204,
+    writes: true,
+    send: async (c) => {
+      const made = await post(`/api/organisations/${c.subject.id}/api-keys`, { name: c.tag, role: 'member' }, adminOf(c.world, c.subject.spec).token);
+      return call('DELETE', `/api/api-keys/${made.body.id}`, undefined, token(c));
     },
   }),
   row({ route: 'GET /api/audit/verify', subjects: NONE, verdict: officeAdmins, ok: 200, send: json('GET', '/api/audit/verify') }),

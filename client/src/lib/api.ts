@@ -23,6 +23,7 @@ import type { EmailCadence, EmailGroup, Notification, NotificationSummary, Prefe
 import type { Organisation, User } from '../../../shared/schemas/organisations.js';
 import type { Room, RoomMessage } from '../../../shared/schemas/rooms.js';
 import type { Classification, Sharing } from '../../../shared/sharing.js';
+import type { ApiKey, CreatedApiKey } from '../../../shared/schemas/apiKeys.js';
 import type { OpenApiDocument } from './openapi.js';
 import { TokenKeeper } from './tokens.js';
 
@@ -483,6 +484,21 @@ export class ApiClient {
   /** PATCH /api/me/preferences: changes the cadence of some groups. */
   updatePreferences(email: Partial<EmailPreferences>): Promise<z.infer<typeof PreferencesAnswer>> {
     return this.request('PATCH', '/api/me/preferences', { body: { email } });
+  }
+
+  /** GET /api/organisations/:id/api-keys (§14, its admin). */
+  apiKeys(organisationId: string): Promise<{ items: ApiKey[] }> {
+    return this.request('GET', `/api/organisations/${encodeURIComponent(organisationId)}/api-keys`);
+  }
+
+  /** POST /api/organisations/:id/api-keys: the answer holds the key, shown this once. */
+  createApiKey(organisationId: string, body: { name: string; role: ApiKey['role']; expiresAt?: string | null }): Promise<CreatedApiKey> {
+    return this.request('POST', `/api/organisations/${encodeURIComponent(organisationId)}/api-keys`, { body });
+  }
+
+  /** DELETE /api/api-keys/:id: refused at once everywhere. */
+  revokeApiKey(id: string): Promise<void> {
+    return this.request('DELETE', `/api/api-keys/${encodeURIComponent(id)}`);
   }
 
   /** GET /api/openapi.json (§14, no authentication): the API's description. */

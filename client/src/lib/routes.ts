@@ -19,6 +19,7 @@ export type RouteName =
   | 'admin-organisations'
   | 'admin-audit'
   | 'api-docs'
+  | 'admin-machine'
   | 'not-found';
 
 export interface Route {
@@ -45,6 +46,7 @@ const TABLE: [RouteName, RegExp][] = [
   ['admin-organisations', /^\/admin\/organisations$/],
   ['admin-audit', /^\/admin\/audit$/],
   ['api-docs', /^\/api-docs$/],
+  ['admin-machine', /^\/admin\/partner-systems$/],
 ];
 
 /** The route of a path; trailing slashes are ignored. */
@@ -78,4 +80,5 @@ export const paths = {
   adminOrganisationUsers: (id: string) => `/admin/organisations/${encodeURIComponent(id)}/users`,
   adminAudit: '/admin/audit',
   apiDocs: '/api-docs',
+  adminMachine: '/admin/partner-systems',
 } as const;

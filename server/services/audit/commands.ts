@@ -18,7 +18,7 @@ export interface AuditEntry {
    * it): stored as `ref`, covered by the hash, presented as `id`. Otherwise the id is the padded seq.
    */
   id?: string;
-  actor: { userId: string | null; organisationId: string | null };
+  actor: { userId: string | null; organisationId: string | null; apiKeyId?: string };
   action: string;
   target: { type: string; id: string | null; organisationId: string | null };
   ip: string | null;
@@ -165,7 +165,11 @@ function chainRecord(entry: AuditEntry, at: Date, previous: Tip): AuditRecordDoc
   const content = {
     seq: previous.seq + 1,
     at,
-    actor: { userId: entry.actor.userId ?? null, organisationId: entry.actor.organisationId ?? null },
+    actor: {
+      userId: entry.actor.userId ?? null,
+      organisationId: entry.actor.organisationId ?? null,
+      ...(entry.actor.apiKeyId ? { apiKeyId: entry.actor.apiKeyId } : {}),
+    },
     action: entry.action,
     target: { type: entry.target.type, id: entry.target.id ?? null, organisationId: entry.target.organisationId ?? null },
     ip: entry.ip ?? null,

@@ -6,7 +6,7 @@ export { GENESIS_HASH } from '../../repositories/audit.js';
 export interface HashedFields {
   seq: number;
   at: Date;
-  actor?: { userId?: string | null; organisationId?: string | null } | null;
+  actor?: { userId?: string | null; organisationId?: string | null; apiKeyId?: string | null } | null;
   action: string;
   target?: { type?: string | null; id?: string | null; organisationId?: string | null } | null;
   ip?: string | null;
@@ -38,7 +38,8 @@ export function hashAuditRecord(record: HashedFields): string {
   const content = {
     seq: record.seq,
     at: record.at,
-    actor: { userId: record.actor?.userId ?? null, organisationId: record.actor?.organisationId ?? null },
+    // apiKeyId only when a key acted (undefined is left out), so records of people hash as they always did.
+    actor: { userId: record.actor?.userId ?? null, organisationId: record.actor?.organisationId ?? null, apiKeyId: record.actor?.apiKeyId ?? undefined },
     action: record.action,
     target: { type: record.target?.type ?? null, id: record.target?.id ?? null, organisationId: record.target?.organisationId ?? null },
     ip: record.ip ?? null,
