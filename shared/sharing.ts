@@ -5,8 +5,6 @@ import { Id } from './schemas/common.js';
 export const CLASSIFICATIONS = ['unclassified', 'confidential', 'strictly-confidential'] as const;
 export type Classification = (typeof CLASSIFICATIONS)[number];
 
-export const TLP_LEVELS = ['clear', 'green', 'amber', 'amber+strict', 'red'] as const;
-
 /** Who an item is shared with (§5). */
 export const SHARING_SCOPES = ['organisation', 'office', 'selected', 'all'] as const;
 export type SharingScope = (typeof SHARING_SCOPES)[number];

@@ -55,7 +55,11 @@ export async function issueAlert(domain: Domain, ctx: Signed, body: CreateAlertB
   const p = ctx.principal;
   if (!isCountryCode(body.country)) throw new HttpError('invalid_request', `country: ${body.country} is not an ISO 3166-1 alpha-3 country code.`);
   const owner = p.organisation._id;
-  const sharing = await checkSharing(domain, body.sharing, body.classification, owner.toString());
+  if (Object.keys(body.sharing.expires ?? {}).length > 0) {
+    throw new HttpError('invalid_request', 'sharing.expires: an alert is shared until it is closed; it takes no expiry per organisation.');
+  }
+  const { scope, organisations } = await checkSharing(domain, body.sharing, body.classification, owner.toString());
+  const sharing = { scope, organisations };
   const audience = audienceOf({ organisationId: owner, sharing, draft: false }, await domain.repos.organisations.officeId());
   const links = {
     assessments: [...new Set(body.links?.assessments ?? [])],
