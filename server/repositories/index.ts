@@ -1,3 +1,4 @@
+import { AccessRequestRepository } from './accessRequests.js';
 import { AssessmentRepository } from './assessments.js';
 import { DocumentRepository } from './documents.js';
 import { MailRepository } from './mail.js';
@@ -20,6 +21,8 @@ export interface Repositories {
   notifications: NotificationRepository;
   notificationJobs: NotificationJobRepository;
   watches: WatchRepository;
+  /** §13's access requests. */
+  accessRequests: AccessRequestRepository;
 }
 
 /** Builds the repositories of one hub process (each holds its own catalog and caches). */
@@ -35,5 +38,6 @@ export function createRepositories(): Repositories {
     notifications: new NotificationRepository(),
     notificationJobs: new NotificationJobRepository(),
     watches: new WatchRepository(),
+    accessRequests: new AccessRequestRepository(),
   };
 }

@@ -83,6 +83,15 @@ export class UserRepository {
     return rows.map((u) => ({ id: u._id.toString(), organisationId: u.organisationId.toString() }));
   }
 
+  /** The ids of an organisation's active admins and analysts (who handle its access requests, §13). */
+  async editorIdsOf(organisationId: string): Promise<string[]> {
+    const rows = await User.find(
+      { organisationId: new mongoose.Types.ObjectId(organisationId), active: true, role: mongoose.trusted({ $in: ['admin', 'analyst'] }) },
+      { _id: 1 },
+    ).lean();
+    return rows.map((u) => u._id.toString());
+  }
+
   /** The ids of every active user. */
   async activeIds(): Promise<string[]> {
     const rows = await User.find({ active: true }, { _id: 1 }).lean();

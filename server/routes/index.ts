@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Domain } from '../domain.js';
+import { accessRequestsRouter } from './accessRequests.js';
 import { assessmentsRouter, countryOverviewRouter } from './assessments.js';
 import { auditRouter } from './audit.js';
 import { authRouter } from './auth.js';
@@ -31,5 +32,6 @@ export function apiRouter(domain: Domain, wired: Wired): Router {
   router.use('/rooms', roomsRouter(wired.rooms));
   router.use('/documents', documentsRouter(domain));
   router.use('/notifications', notificationsRouter(domain, wired.rooms));
+  router.use('/access-requests', accessRequestsRouter(domain));
   return router;
 }
