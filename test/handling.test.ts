@@ -118,4 +118,159 @@ describe('handling: TLP, expiry, discovery (§13)', function () {
       }
     });
   });
+
+  describe('discoverable items and access requests', () => {
+    const reason = 'We monitor the same districts and need the factor readings.';
+
+    it('others see the card of a published discoverable item, in lists and by id; never its content', async () => {
+      const secret = await createAssessment(owner.analyst, { title: 'Militia recruitment in the north', discoverable: true, tlp: 'amber+strict' }, true);
+      const open = await createAssessment(owner.analyst, { title: 'Open market prices', classification: 'unclassified', discoverable: true }, true);
+      const draft = await createAssessment(owner.analyst, { title: 'Unpublished', discoverable: true });
+      const plain = await createAssessment(owner.analyst, { title: 'Not discoverable' }, true);
+      const card = (await get(`/api/assessments/${secret.id}`, partner.member.token)).body;
+      expect(card).to.deep.equal({
+        id: secret.id,
+        kind: 'assessment',
+        organisationId: owner.organisation.id,
+        country: 'KEN',
+        classification: 'confidential',
+        tlp: 'amber+strict',
+        createdAt: secret.createdAt,
+        restricted: true,
+        title: null,
+      });
+      expect((await get(`/api/assessments/${open.id}`, partner.member.token)).body).to.include({ restricted: true, title: 'Open market prices' });
+      for (const path of [`/api/assessments/${draft.id}`, `/api/assessments/${plain.id}`]) {
+        expect((await get(path, partner.member.token)).status, path).to.equal(404);
+      }
+      for (const path of ['versions', 'versions/1', 'versions/2', 'comments']) {
+        expect((await get(`/api/assessments/${secret.id}/${path}`, partner.member.token)).status, path).to.equal(404);
+      }
+      expect((await post(`/api/assessments/${secret.id}/comments`, { body: 'hello' }, partner.member.token)).status).to.equal(404);
+      expect((await patch(`/api/assessments/${secret.id}`, { version: 2, title: 'x' }, partner.admin.token)).status).to.equal(404);
+
+      const listed = (await get('/api/assessments?limit=100', partner.member.token)).body.items as { id: string; restricted?: boolean; title: string | null }[];
+      const ids = listed.map((i) => i.id);
+      expect(ids).to.include.members([secret.id, open.id]);
+      expect(ids).to.not.include.members([draft.id, plain.id]);
+      expect(listed.find((i) => i.id === secret.id)).to.deep.equal(card);
+      // Searches and filters never reveal what the card hides.
+      const search = async (query: string) => ((await get(`/api/assessments?${query}`, partner.member.token)).body.items as { id: string }[]).map((i) => i.id);
+      expect(await search('q=militia')).to.not.include(secret.id);
+      expect(await search('q=market')).to.include(open.id);
+      expect(await search('minRisk=0')).to.not.include(secret.id);
+      // The owner reads it whole.
+      expect((await get(`/api/assessments/${secret.id}`, owner.member.token)).body)
+        .to.include({ title: 'Militia recruitment in the north' })
+        .and.not.have.property('restricted');
+
+      const doc = await upload(owner.analyst, { title: 'Witness list', discoverable: 'true', tlp: 'red' });
+      expect(doc.discoverable).to.equal(true);
+      const docCard = (await get(`/api/documents/${doc.id}`, partner.member.token)).body;
+      expect(docCard).to.include({ id: doc.id, kind: 'document', restricted: true, title: null, tlp: 'red', classification: 'confidential' });
+      expect(docCard).to.not.have.any.keys('filename', 'sha256', 'size', 'sharing', 'versions');
+      for (const path of ['content', 'versions/1/content']) {
+        expect((await download(partner.member.token, `/api/documents/${doc.id}/${path}`)).status, path).to.equal(404);
+      }
+      const docs = (await get('/api/documents?limit=100', partner.member.token)).body.items as { id: string }[];
+      expect(docs.find((d) => d.id === doc.id)).to.deep.equal(docCard);
+      expect(((await get('/api/documents?q=witness', partner.member.token)).body.items as { id: string }[]).map((d) => d.id)).to.not.include(doc.id);
+    });
+
+    it('a request, its approval with an expiry, and access ending at that time to the second', async () => {
+      const a = await createAssessment(owner.analyst, { title: 'Hate speech monitoring', discoverable: true }, true);
+      const body = { kind: 'assessment', id: a.id, reason };
+      expect((await post('/api/access-requests', body, partner.member.token)).status).to.equal(403);
+      expect((await post('/api/access-requests', body, owner.analyst.token)).status).to.equal(409);
+      expect((await post('/api/access-requests', { ...body, reason: '' }, partner.analyst.token)).status).to.equal(400);
+      expect((await post('/api/access-requests', { ...body, extra: 1 }, partner.analyst.token)).status).to.equal(400);
+      const hidden = await createAssessment(owner.analyst, {}, true);
+      expect((await post('/api/access-requests', { ...body, id: hidden.id }, partner.analyst.token)).status).to.equal(404);
+
+      const created = await post('/api/access-requests', body, partner.analyst.token);
+      expect(created.status, JSON.stringify(created.body)).to.equal(201);
+      expect(created.body).to.include({ kind: 'assessment', itemId: a.id, organisationId: partner.organisation.id, reason, status: 'pending' });
+      expect(created.body.createdAt).to.be.a('string');
+      const requestId = created.body.id as string;
+      expect((await post('/api/access-requests', body, partner.admin.token)).status).to.equal(409);
+
+      const incoming = await get('/api/access-requests?direction=incoming&status=pending', owner.member.token);
+      expect(incoming.body.items.map((r: { id: string }) => r.id)).to.include(requestId);
+      expect((await get('/api/access-requests?direction=outgoing', owner.member.token)).body.items.map((r: { id: string }) => r.id)).to.not.include(requestId);
+      expect((await get('/api/access-requests?direction=outgoing', partner.member.token)).body.items[0]).to.include({ id: requestId, status: 'pending' });
+      expect((await get('/api/access-requests?direction=incoming', third.admin.token)).body.items).to.deep.equal([]);
+      expect((await get('/api/access-requests?direction=sideways', owner.admin.token)).status).to.equal(400);
+      const requested = await eventually(owner.analyst.token, 'access.requested', requestId);
+      expect(requested.subject).to.deep.include({ kind: 'access-request', id: requestId, title: null, classification: 'confidential' });
+
+      const decide = (user: TestUser, decision: Record<string, unknown>) => post(`/api/access-requests/${requestId}/decide`, decision, user.token);
+      expect((await decide(partner.admin, { approve: true })).status).to.equal(403);
+      expect((await decide(owner.member, { approve: true })).status).to.equal(403);
+      expect((await decide(third.admin, { approve: true })).status).to.equal(404);
+      expect((await decide(owner.analyst, { approve: 'yes' })).status).to.equal(400);
+      expect((await decide(owner.analyst, { approve: true, expiresAt: new Date(Date.now() - 1000).toISOString() })).status).to.equal(400);
+
+      const ends = new Date(Math.floor(Date.now() / 1000) * 1000 + 120_000).toISOString();
+      const approved = await decide(owner.analyst, { approve: true, expiresAt: ends, note: 'Until the next review.' });
+      expect(approved.status, JSON.stringify(approved.body)).to.equal(200);
+      expect(approved.body).to.include({ id: requestId, status: 'approved', expiresAt: ends, note: 'Until the next review.' });
+      expect((await decide(owner.analyst, { approve: false })).status).to.equal(409);
+
+      const read = await get(`/api/assessments/${a.id}`, partner.member.token);
+      expect(read.status).to.equal(200);
+      expect(read.body).to.include({ title: 'Hate speech monitoring', status: 'published' }).and.not.have.property('restricted');
+      expect(read.body.sharing).to.deep.include({ scope: 'selected', expires: { [partner.organisation.id]: ends } });
+      expect(read.body.sharing.organisations).to.include(partner.organisation.id);
+      expect((await get(`/api/assessments/${a.id}/versions`, partner.member.token)).body.items).to.have.length(1);
+      const decided = await eventually(partner.analyst.token, 'access.decided', requestId);
+      expect(decided.actor.organisationId).to.equal(owner.organisation.id);
+
+      const end = Date.parse(ends);
+      expect(await at(end - 1000, async () => (await get(`/api/assessments/${a.id}`, partner.member.token)).body.restricted)).to.equal(undefined);
+      await at(end, async () => {
+        // Back to the card; content and versions are 404 again; a new request may be made.
+        expect((await get(`/api/assessments/${a.id}`, partner.member.token)).body).to.include({ restricted: true });
+        expect((await get(`/api/assessments/${a.id}/versions`, partner.member.token)).status).to.equal(404);
+        expect((await post('/api/access-requests', { ...body, reason: 'Again, please.' }, partner.analyst.token)).status).to.equal(201);
+      });
+
+      const trail = await get(`/api/audit?target=${a.id}`, owner.admin.token);
+      const actions = (trail.body.items as { action: string }[]).map((r) => r.action);
+      expect(actions).to.include.members(['access.request', 'access.decide', 'assessment.share']);
+    });
+
+    it('a declined request keeps the item closed and carries the note; documents are granted alike', async () => {
+      const doc = await upload(owner.analyst, { title: 'Shelter census', discoverable: 'true', classification: 'unclassified' });
+      const created = await post('/api/access-requests', { kind: 'document', id: doc.id, reason }, third.admin.token);
+      expect(created.status).to.equal(201);
+      const declined = await post(`/api/access-requests/${created.body.id}/decide`, { approve: false, note: 'Not yet.' }, owner.admin.token);
+      expect(declined.body).to.include({ status: 'declined', note: 'Not yet.', expiresAt: null });
+      expect((await get(`/api/documents/${doc.id}`, third.member.token)).body).to.include({ restricted: true, title: 'Shelter census' });
+      expect((await get('/api/access-requests?status=declined', third.member.token)).body.items[0]).to.include({ id: created.body.id });
+
+      const again = await post('/api/access-requests', { kind: 'document', id: doc.id, reason }, third.analyst.token);
+      expect(again.status).to.equal(201);
+      expect((await post(`/api/access-requests/${again.body.id}/decide`, { approve: true }, owner.analyst.token)).body.status).to.equal('approved');
+      const read = await get(`/api/documents/${doc.id}`, third.member.token);
+      expect(read.body).to.include({ id: doc.id, filename: 'notes.txt' });
+      expect((await download(third.member.token, `/api/documents/${doc.id}/content`)).status).to.equal(200);
+      expect(read.body.sharing).to.deep.equal({ scope: 'selected', organisations: [third.organisation.id] });
+    });
+  });
 });
+
+/** Polls the notifications of a user until one of `type` about `id` arrives (the fan-out runs after the answer). */
+async function eventually(token: string, type: string, id: string) {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const items = (await get('/api/notifications?limit=100', token)).body.items as {
+      type: string;
+      subject: { id: string };
+      actor: { organisationId: string };
+    }[];
+    const found = items.find((n) => n.type === type && n.subject.id === id);
+    if (found) return found;
+    if (Date.now() > until) throw new Error(`no ${type} notification for ${id}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

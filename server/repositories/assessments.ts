@@ -21,9 +21,10 @@ const snapshotOf = (doc: AssessmentDoc) => {
 
 /** The content fields of a version (what the published view keeps). */
 export function contentOf(doc: AssessmentContent): AssessmentContent {
-  const { title, summary, periodStart, periodEnd, overallRisk, riskFactors, status, classification, sharing, tlp, discoverable, version, updatedBy, updatedAt, publishedAt } =
-    doc;
-  return { title, summary, periodStart, periodEnd, overallRisk, riskFactors, status, classification, sharing, tlp, discoverable, version, updatedBy, updatedAt, publishedAt };
+  const { title, summary, periodStart, periodEnd, overallRisk, riskFactors, status, classification } = doc;
+  const { sharing, tlp, discoverable, version, updatedBy, updatedAt, publishedAt } = doc;
+  const readings = { title, summary, periodStart, periodEnd, overallRisk, riskFactors, status, classification };
+  return { ...readings, sharing, tlp, discoverable, version, updatedBy, updatedAt, publishedAt };
 }
 
 /** The last published content of an assessment (one stored before v2 has no `published`: itself, once published). */

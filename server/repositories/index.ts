@@ -1,5 +1,6 @@
 import { AlertRepository } from './alerts.js';
 import { ApiKeyRepository } from './apiKeys.js';
+import { AccessRequestRepository } from './accessRequests.js';
 import { AssessmentRepository } from './assessments.js';
 import { DocumentRepository } from './documents.js';
 import { MailRepository } from './mail.js';
@@ -26,6 +27,8 @@ export interface Repositories {
   watches: WatchRepository;
   /** Partner systems' keys (§14). */
   apiKeys: ApiKeyRepository;
+  /** §13's access requests. */
+  accessRequests: AccessRequestRepository;
 }
 
 /** Builds the repositories of one hub process (each holds its own catalog and caches). */
@@ -43,5 +46,6 @@ export function createRepositories(): Repositories {
     notificationJobs: new NotificationJobRepository(),
     watches: new WatchRepository(),
     apiKeys: new ApiKeyRepository(),
+    accessRequests: new AccessRequestRepository(),
   };
 }

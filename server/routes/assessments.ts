@@ -13,7 +13,7 @@ import { auth, principalOf } from '../auth/passport.js';
 import type { Domain } from '../domain.js';
 import { notFound } from '../http/errors.js';
 import { input, validate } from '../http/validate.js';
-import { canCreateAssessment, deleteAssessmentVerdict, editAssessmentVerdict, readAssessmentVerdict } from '../policies/assessment.js';
+import { canCreateAssessment, canReadAssessment, deleteAssessmentVerdict, editAssessmentVerdict, readAssessmentVerdict } from '../policies/assessment.js';
 import { authorize } from '../policies/helpers.js';
 import {
   addComment,
@@ -28,6 +28,7 @@ import {
 } from '../services/assessments/queries.js';
 import { createAssessment, deleteAssessment, discardRevision, findAssessment, publishAssessment, updateAssessment } from '../services/assessments/commands.js';
 import { contextOf } from '../services/context.js';
+import { assessmentCard } from '../services/handling/cards.js';
 import { isCountryCode } from '../services/countries.js';
 import { withAuthorNames } from '../services/users/names.js';
 
@@ -65,7 +66,15 @@ export function assessmentsRouter(domain: Domain): Router {
   });
 
   router.get('/:id', validate({ params: IdParams }), async (req, res) => {
-    res.json(await withAuthorNames(domain, await readAssessment(signed(req), await load(domain, req, readAssessmentVerdict))));
+    const doc = await findAssessment(domain, input(req, 'params', IdParams).id);
+    // Those who may not read a discoverable assessment read its card (§13); its content stays 404.
+    const card = assessmentCard(doc, canReadAssessment(principalOf(req), doc));
+    if (card) {
+      res.json(card);
+      return;
+    }
+    authorize(readAssessmentVerdict(principalOf(req), doc), 'assessment');
+    res.json(await withAuthorNames(domain, await readAssessment(signed(req), doc)));
   });
 
   router.patch('/:id', validate({ params: IdParams, body: UpdateAssessmentBody }), async (req, res) => {

@@ -13,7 +13,14 @@ import { auth, principalOf } from '../auth/passport.js';
 import type { Domain } from '../domain.js';
 import { receiveUpload } from '../http/multipart.js';
 import { input, validate } from '../http/validate.js';
-import { canCreateDocument, deleteDocumentVerdict, editDocumentVerdict, readDocumentVerdict, readDocumentVersionVerdict } from '../policies/document.js';
+import {
+  canCreateDocument,
+  canReadDocument,
+  deleteDocumentVerdict,
+  editDocumentVerdict,
+  readDocumentVerdict,
+  readDocumentVersionVerdict,
+} from '../policies/document.js';
 import { authorize } from '../policies/helpers.js';
 import { contextOf } from '../services/context.js';
 import {
@@ -30,6 +37,7 @@ import {
 import { sendContent } from '../services/documents/content.js';
 import { listDocuments, readDocument } from '../services/documents/queries.js';
 import { withAuthorNames } from '../services/users/names.js';
+import { documentCard } from '../services/handling/cards.js';
 
 const signed = (req: Request) => ({ ...contextOf(req), principal: principalOf(req) });
 
@@ -70,7 +78,15 @@ export function documentsRouter(domain: Domain): Router {
   });
 
   router.get('/:id', validate({ params: IdParams }), async (req, res) => {
-    res.json(await withAuthorNames(domain, await readDocument(signed(req), await load(domain, req, readDocumentVerdict))));
+    const doc = await findDocument(domain, input(req, 'params', IdParams).id);
+    // Those who may not read a discoverable document read its card (§13); its content stays 404.
+    const card = documentCard(doc, canReadDocument(principalOf(req), doc));
+    if (card) {
+      res.json(card);
+      return;
+    }
+    authorize(readDocumentVerdict(principalOf(req), doc), 'document');
+    res.json(await withAuthorNames(domain, await readDocument(signed(req), doc)));
   });
 
   router.patch('/:id', validate({ params: IdParams, body: UpdateDocumentBody }), async (req, res) => {

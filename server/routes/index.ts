@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Domain } from '../domain.js';
 import { actionsRouter, alertsRouter } from './alerts.js';
+import { accessRequestsRouter } from './accessRequests.js';
 import { assessmentsRouter, countryOverviewRouter } from './assessments.js';
 import { auditRouter } from './audit.js';
 import { authRouter } from './auth.js';
@@ -40,5 +41,6 @@ export function apiRouter(domain: Domain, wired: Wired): Router {
   router.use('/notifications', notificationsRouter(domain, wired.rooms));
   router.use('/alerts', alertsRouter(domain));
   router.use('/actions', actionsRouter(domain));
+  router.use('/access-requests', accessRequestsRouter(domain));
   return router;
 }

@@ -30,3 +30,16 @@ export function toStoredSharing(sharing: Sharing): StoredSharing {
   if (expires.length > 0) stored.expires = expires.map(([id, at]) => ({ organisationId: toId(id), at: new Date(at) }));
   return stored;
 }
+
+/**
+ * The sharing after an approved access request (§13): scope `selected` with the organisation added,
+ * its share ending at `expiresAt` (or not at all); `all` already reaches everyone and is kept.
+ */
+export function grantedSharing(sharing: StoredSharing, organisationId: string, expiresAt: Date | null): StoredSharing {
+  if (sharing.scope === 'all') return sharing;
+  const organisations = sharing.scope === 'selected' ? [...sharing.organisations] : [];
+  if (!organisations.some((id) => id.toString() === organisationId)) organisations.push(toId(organisationId));
+  const expires = (sharing.expires ?? []).filter((e) => e.organisationId.toString() !== organisationId);
+  if (expiresAt) expires.push({ organisationId: toId(organisationId), at: expiresAt });
+  return expires.length > 0 ? { scope: 'selected', organisations, expires } : { scope: 'selected', organisations };
+}

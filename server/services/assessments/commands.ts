@@ -13,7 +13,7 @@ import { newId } from '../../repositories/ids.js';
 import { recordAudit } from '../audit.js';
 import { actorOf, type ActionContext } from '../context.js';
 import { isCountryCode } from '../countries.js';
-import { checkSharing, toStoredSharing } from '../sharing.js';
+import { checkSharing, grantedSharing, toStoredSharing } from '../sharing.js';
 import { presentSharing } from '../../presenters/sharing.js';
 import { announceAssessment } from './notify.js';
 import { publicView } from './views.js';
@@ -200,4 +200,33 @@ export async function deleteAssessment(domain: Domain, ctx: Signed, loaded: Asse
       current = await findAssessment(domain, loaded._id.toString());
     }
   }
+}
+
+/**
+ * An approved access request (§13): the organisation joins the sharing at once — of what others read
+ * (a new published version when there is no draft revision; with one, the published view and the
+ * revision both) — never as a draft revision. 409 when an edit races it.
+ */
+export async function grantAssessmentAccess(domain: Domain, ctx: Signed, current: AssessmentDoc, organisationId: string, expiresAt: Date | null) {
+  const details = { grantedTo: organisationId, expiresAt: expiresAt?.toISOString() ?? '', sharingChanged: true };
+  const sharing = grantedSharing(current.sharing, organisationId, expiresAt);
+  const published = publicView(current);
+  if (current.status === 'published' || !published) return saveNextVersion(domain, ctx, current, { sharing }, 'assessment.share', details);
+  const { assessments } = domain.repos;
+  const next = await assessments.derive(
+    { ...current, sharing, version: current.version + 1, updatedBy: ctx.principal.user._id, updatedAt: new Date() } as AssessmentDoc,
+    current,
+  );
+  next.published = { ...next.published!, sharing: grantedSharing(next.published!.sharing, organisationId, expiresAt) };
+  next.audience = audienceOf(
+    { organisationId: next.organisationId, sharing: next.published.sharing, draft: false },
+    await domain.repos.organisations.officeId(),
+  );
+  const key = orgAudience(organisationId);
+  next.versions = next.versions.map((v) => (v.version === next.published!.version ? { ...v, audience: [...new Set([...(v.audience ?? []), key])] } : v));
+  if (!(await assessments.saveVersion(current, next))) {
+    throw new HttpError('conflict', 'Someone else saved this assessment first; decide again.');
+  }
+  await announce(domain, ctx, next, current, 'assessment.share', details);
+  return presentCurrent(next);
 }

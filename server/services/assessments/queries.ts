@@ -16,6 +16,7 @@ import { queueAudit, recordAudit } from '../audit.js';
 import { actorOf, actorView, type ActionContext } from '../context.js';
 import { assessmentSubject } from './notify.js';
 import { publicView, readerView, versionReader } from './views.js';
+import { assessmentCard, cardMatches } from '../handling/cards.js';
 
 type Signed = ActionContext & { principal: Principal };
 
@@ -52,7 +53,7 @@ export async function listAssessments(domain: Domain, p: Principal, query: ListA
     after = [time as number, id as string];
   }
   const canRead = assessmentReader(p);
-  const rows: AssessmentDoc[] = [];
+  const rows: { doc: AssessmentDoc; json: () => Buffer }[] = [];
   for (const a of await domain.repos.assessments.live(query.country)) {
     if (after) {
       const t = listedAt(a);
@@ -60,22 +61,35 @@ export async function listAssessments(domain: Domain, p: Principal, query: ListA
     }
     // Cheap equality filters first (the country chose the catalog's group); visibility before the word search.
     if (query.organisation && a.organisationId.toString() !== query.organisation) continue;
-    if (!canRead(a)) continue;
-    const view = readerView(p, a);
-    if (!view) continue;
-    if (query.status && view.status !== query.status) continue;
-    if (query.minRisk !== undefined && view.overallRisk < query.minRisk) continue;
-    if (words.length > 0 && !matchesQuery(view.words, words)) continue;
-    rows.push(view);
+    if (!canRead(a)) {
+      // A discoverable one shows its card (§13): filtered only by what the card shows.
+      const card = assessmentCard(a, false);
+      if (!card || query.minRisk !== undefined || query.status === 'draft') continue;
+      if (words.length > 0 && !cardMatches(card, (title) => matchesQuery(searchWords(title), words))) continue;
+      rows.push({ doc: a, json: () => Buffer.from(JSON.stringify(card)) });
+    } else {
+      const view = readerView(p, a);
+      if (!view) continue;
+      if (query.status && view.status !== query.status) continue;
+      if (query.minRisk !== undefined && view.overallRisk < query.minRisk) continue;
+      if (words.length > 0 && !matchesQuery(view.words, words)) continue;
+      rows.push({ doc: view, json: () => presentCurrentJson(view) });
+    }
     if (rows.length > query.limit) break;
   }
   const page = toPage(
     rows,
     query.limit,
-    (a) => [listedAt(a), a._id.toString()],
-    (a) => a,
+    (row) => [listedAt(row.doc), row.doc._id.toString()],
+    (row) => row,
   );
-  return { json: jsonPage(page.items.map(presentCurrentJson), page.nextCursor), ids: page.items.map((a) => a._id.toString()) };
+  return {
+    json: jsonPage(
+      page.items.map((row) => row.json()),
+      page.nextCursor,
+    ),
+    ids: page.items.map((row) => row.doc._id.toString()),
+  };
 }
 
 /** The versions of `doc` that `p` may read, oldest first (§5 v2). */

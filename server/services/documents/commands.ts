@@ -11,7 +11,7 @@ import { newId, type Id } from '../../repositories/ids.js';
 import { recordAudit } from '../audit.js';
 import { actorOf, type ActionContext } from '../context.js';
 import { isCountryCode } from '../countries.js';
-import { checkSharing, toStoredSharing } from '../sharing.js';
+import { checkSharing, grantedSharing, toStoredSharing } from '../sharing.js';
 import { presentSharing } from '../../presenters/sharing.js';
 import { cleanFilename } from './filename.js';
 import { ingestFile, type IngestedFile } from './ingest.js';
@@ -216,4 +216,32 @@ export async function auditRefusedUpload(ctx: Signed, error: unknown, target: Do
     outcome: 'denied',
     details: { reason: error.code },
   });
+}
+
+/** An approved access request (§13): the organisation joins the document's sharing at once, until `expiresAt`. */
+export async function grantDocumentAccess(domain: Domain, ctx: Signed, current: DocumentDoc, organisationId: string, expiresAt: Date | null) {
+  const doc = await domain.repos.documents.addRevision(
+    current,
+    (latest) => {
+      if (latest.deletedAt) throw notFound('document');
+      const { title, country, classification, tlp, discoverable } = latest;
+      return {
+        title,
+        country,
+        classification,
+        tlp,
+        discoverable,
+        sharing: grantedSharing(latest.sharing, organisationId, expiresAt),
+        deletedAt: null,
+        deletedBy: null,
+      };
+    },
+    ctx.principal.user._id,
+  );
+  await announce(domain, ctx, doc, current.audience, 'document.share', {
+    grantedTo: organisationId,
+    expiresAt: expiresAt?.toISOString() ?? null,
+    sharingChanged: true,
+  });
+  return presentDocument(doc);
 }

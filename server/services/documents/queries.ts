@@ -10,6 +10,9 @@ import { presentDocument, presentDocumentWithVersions } from '../../presenters/d
 import { queueAudit, recordAudit } from '../audit.js';
 import { actorOf } from '../context.js';
 import type { Signed } from './commands.js';
+import type { HubDocument } from '../../../shared/schemas/documents.js';
+import type { ItemCard } from '../../../shared/schemas/handling.js';
+import { cardMatches, documentCard } from '../handling/cards.js';
 
 /** How many ids of a list answer its audit record names (§9 v2). */
 const AUDITED_IDS = 100;
@@ -43,21 +46,33 @@ async function pageOfDocuments(domain: Domain, p: Principal, query: ListDocument
     const [time, id] = decodeCursor(query.cursor, ['number', 'string']);
     after = [time as number, id as string];
   }
-  const rows: DocumentDoc[] = [];
+  const rows: { doc: DocumentDoc; item: HubDocument | ItemCard }[] = [];
   for (const d of await domain.repos.documents.live()) {
     if (after) {
       const t = d.updatedAt.getTime();
       if (t > after[0] || (t === after[0] && d._id.toString() >= after[1])) continue;
     }
-    if (!canReadDocument(p, d)) continue;
     if (query.country && d.country !== query.country) continue;
     if (query.organisation && d.organisationId.toString() !== query.organisation) continue;
-    if (contentType && d.contentType !== contentType) continue;
-    if (words.length > 0 && !matchesQuery(d.words, words)) continue;
-    rows.push(d);
+    if (!canReadDocument(p, d)) {
+      // A discoverable one shows its card (§13): filtered only by what the card shows.
+      const card = documentCard(d, false);
+      if (!card || contentType) continue;
+      if (words.length > 0 && !cardMatches(card, (title) => matchesQuery(searchWords(title), words))) continue;
+      rows.push({ doc: d, item: card });
+    } else {
+      if (contentType && d.contentType !== contentType) continue;
+      if (words.length > 0 && !matchesQuery(d.words, words)) continue;
+      rows.push({ doc: d, item: presentDocument(d) });
+    }
     if (rows.length > query.limit) break;
   }
-  return toPage(rows, query.limit, (d) => [d.updatedAt.getTime(), d._id.toString()], presentDocument);
+  return toPage(
+    rows,
+    query.limit,
+    (row) => [row.doc.updatedAt.getTime(), row.doc._id.toString()],
+    (row) => row.item,
+  );
 }
 
 /** `GET /api/documents/:id`: the document and its versions; the read is on the audit trail. */

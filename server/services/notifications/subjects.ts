@@ -4,7 +4,9 @@ import { canReadAlert } from '../../policies/alert.js';
 import { canReadAssessment } from '../../policies/assessment.js';
 import { canReadDocument } from '../../policies/document.js';
 import { isRoomMember } from '../../policies/room.js';
-import { ALL_AUDIENCE, orgAudience } from '../../policies/sharing.js';
+import { canSeeAccessRequest } from '../../policies/discovery.js';
+import { ALL_AUDIENCE, orgAudience, shareExpired } from '../../policies/sharing.js';
+import { accessRequestSubject } from '../../presenters/handling.js';
 import type { Repositories } from '../../repositories/index.js';
 import { roomOrNull } from '../../repositories/rooms.js';
 import { actionSubject, alertSubject } from '../alerts/notify.js';
@@ -14,15 +16,20 @@ import { documentSubject } from '../documents/notify.js';
 type Subject = Pick<Notification['subject'], 'kind' | 'id'>;
 
 /** Who may see a subject, as data: an audience (assessments, documents) or member organisations (rooms); null when gone. */
-async function accessOf(repos: Repositories, subject: Subject): Promise<{ audience: string[] } | null> {
+async function accessOf(repos: Repositories, subject: Subject): Promise<{ audience: string[]; item?: Parameters<typeof shareExpired>[0] } | null> {
   if (subject.kind === 'assessment') {
     const a = await repos.assessments.find(subject.id);
-    return a ? { audience: a.audience } : null;
+    return a ? { audience: a.audience, item: { organisationId: a.organisationId, sharing: a.published?.sharing ?? a.sharing } } : null;
   }
   if (subject.kind === 'document') {
     await repos.documents.catalog.fresh();
     const d = repos.documents.catalog.get(subject.id);
-    return d && !d.deletedAt ? { audience: d.audience } : null;
+    return d && !d.deletedAt ? { audience: d.audience, item: d } : null;
+  }
+  if (subject.kind === 'access-request') {
+    // Seen by the two organisations it is between (§13).
+    const r = await repos.accessRequests.find(subject.id);
+    return r ? { audience: [orgAudience(r.ownerOrganisationId), orgAudience(r.organisationId)] } : null;
   }
   if (subject.kind === 'room') {
     const room = await roomOrNull(subject.id);
@@ -55,7 +62,11 @@ export function audienceHolds(audience: readonly string[]): (organisationId: str
 /** For fan-out: which organisations see a subject now (the same audience rule as reads). */
 export async function organisationsSeeing(repos: Repositories, subject: Subject): Promise<(organisationId: string) => boolean> {
   const access = await accessOf(repos, subject);
-  return access ? audienceHolds(access.audience) : () => false;
+  if (!access) return () => false;
+  const holds = audienceHolds(access.audience);
+  const item = access.item;
+  // A share that has expired (§13) reaches nobody of that organisation.
+  return item ? (organisationId) => holds(organisationId) && !shareExpired(item, organisationId) : holds;
 }
 
 /**
@@ -83,6 +94,10 @@ export function subjectReader(repos: Repositories, p: Principal): (subject: Subj
       const found = await alertOf(repos, subject);
       if (!found || !canReadAlert(p, found.alert)) return null;
       return found.action ? actionSubject(found.alert, found.action) : alertSubject(found.alert);
+    }
+    if (subject.kind === 'access-request') {
+      const r = await repos.accessRequests.find(subject.id);
+      return r && canSeeAccessRequest(p, r) ? { ...accessRequestSubject(r) } : null;
     }
     return null;
   };

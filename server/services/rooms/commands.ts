@@ -111,7 +111,13 @@ export async function updateRoom(
     ip: ctx.ip,
     outcome: 'success',
     target: { type: 'room', id: room._id.toString(), organisationId: creatorOrganisation },
-    details: { added: added.join(','), removed: removed.join(','), archived: updated.archived, renamed: change.name !== undefined, tlp: updated.tlp ?? DEFAULT_TLP },
+    details: {
+      added: added.join(','),
+      removed: removed.join(','),
+      archived: updated.archived,
+      renamed: change.name !== undefined,
+      tlp: updated.tlp ?? DEFAULT_TLP,
+    },
   });
   domainEvents.publish('room.changed', { roomId: room._id.toString() });
   if (removed.length > 0) domainEvents.publish('room.removed', { roomId: room._id.toString(), organisationIds: removed });
