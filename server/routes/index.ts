@@ -4,6 +4,7 @@ import { actionsRouter, alertsRouter } from './alerts.js';
 import { accessRequestsRouter } from './accessRequests.js';
 import { assessmentsRouter, countryOverviewRouter } from './assessments.js';
 import { auditRouter } from './audit.js';
+import { briefsRouter } from './briefs.js';
 import { authRouter } from './auth.js';
 import { documentsRouter } from './documents.js';
 import { frameworkRouter } from './framework.js';
@@ -35,6 +36,7 @@ export function apiRouter(domain: Domain, wired: Wired): Router {
   router.use(frameworkRouter());
   router.use('/assessments', assessmentsRouter(domain));
   router.use('/countries', countryOverviewRouter(domain));
+  router.use('/countries', briefsRouter(domain));
   router.use('/rooms', roomsRouter(wired.rooms));
   router.use('/messages', messageSearchRouter());
   router.use('/documents', documentsRouter(domain));
