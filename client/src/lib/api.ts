@@ -21,7 +21,7 @@ import type { Health } from '../../../shared/schemas/health.js';
 import type { z } from 'zod';
 import type { EmailCadence, EmailGroup, Notification, NotificationSummary, PreferencesAnswer, WatchAnswer } from '../../../shared/schemas/notifications.js';
 import type { Organisation, User } from '../../../shared/schemas/organisations.js';
-import type { Room, RoomMessage } from '../../../shared/schemas/rooms.js';
+import type { MessageMatch, Room, RoomMembers, RoomMessage, RoomReads } from '../../../shared/schemas/rooms.js';
 import type { Classification, Sharing } from '../../../shared/sharing.js';
 import type { ApiKey, CreatedApiKey } from '../../../shared/schemas/apiKeys.js';
 import type { OpenApiDocument } from './openapi.js';
@@ -46,8 +46,11 @@ export type {
   Page,
   RiskFactorView,
   RiskMapItem,
+  MessageMatch,
   Room,
+  RoomMembers,
   RoomMessage,
+  RoomReads,
   User,
 };
 export type { RiskFactorEntry } from '../../../shared/schemas/assessments.js';
@@ -400,6 +403,21 @@ export class ApiClient {
   /** GET /api/rooms/:id/messages, in seq order: `before` pages back, `after` forward. */
   roomMessages(id: string, query: { after?: number; before?: number; limit?: number }): Promise<Page<RoomMessage>> {
     return this.request('GET', `/api/rooms/${encodeURIComponent(id)}/messages`, { query });
+  }
+
+  /** GET /api/rooms/:id/messages?q=: a room's messages matching the words, newest first. */
+  searchRoom(id: string, q: string, query: { limit?: number; cursor?: string } = {}): Promise<Page<MessageMatch>> {
+    return this.request('GET', `/api/rooms/${encodeURIComponent(id)}/messages`, { query: { q, ...query } });
+  }
+
+  /** GET /api/rooms/:id/reads: how far each organisation of the room has read. */
+  roomReads(id: string): Promise<RoomReads> {
+    return this.request('GET', `/api/rooms/${encodeURIComponent(id)}/reads`);
+  }
+
+  /** GET /api/rooms/:id/members: the people of the room (whom a message may mention). */
+  roomMembers(id: string): Promise<RoomMembers> {
+    return this.request('GET', `/api/rooms/${encodeURIComponent(id)}/members`);
   }
 
   /** POST /api/rooms/:id/read: the person has read up to `seq`. */

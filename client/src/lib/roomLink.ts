@@ -155,13 +155,27 @@ export function leaveRoom(roomId: string): void {
 }
 
 /** `message:send` with its clientMsgId; a repeat answers the message stored the first time. */
-export function sendMessage(payload: { roomId: string; body: string; clientMsgId: string }): Promise<RoomMessage> {
+export function sendMessage(payload: {
+  roomId: string;
+  body: string;
+  clientMsgId: string;
+  replyTo?: number | null;
+  mentions?: string[];
+  attachments?: string[];
+}): Promise<RoomMessage> {
   return ask<{ message: RoomMessage }>((s, done) => s.timeout(CALL_TIMEOUT_MS).emit('message:send', payload, (e, a) => done(e, a))).then((a) => a.message);
 }
 
 /** `message:edit` (author only). */
 export function editMessage(messageId: string, body: string): Promise<RoomMessage> {
   return ask<{ message: RoomMessage }>((s, done) => s.timeout(CALL_TIMEOUT_MS).emit('message:edit', { messageId, body }, (e, a) => done(e, a))).then(
+    (a) => a.message,
+  );
+}
+
+/** `message:react`: toggles the person's reaction (one of the five of §8). */
+export function reactToMessage(messageId: string, emoji: string): Promise<RoomMessage> {
+  return ask<{ message: RoomMessage }>((s, done) => s.timeout(CALL_TIMEOUT_MS).emit('message:react', { messageId, emoji }, (e, a) => done(e, a))).then(
     (a) => a.message,
   );
 }

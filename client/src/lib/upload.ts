@@ -116,9 +116,14 @@ async function fetchContent(path: string, token: string | null): Promise<Respons
 }
 
 /** Downloads a document (the latest version, or `version`) and hands it to the browser as a file. */
-export async function downloadDocument(id: string, fallbackName: string, version?: number): Promise<void> {
+export function downloadDocument(id: string, fallbackName: string, version?: number): Promise<void> {
   const path =
     version === undefined ? `/api/documents/${encodeURIComponent(id)}/content` : `/api/documents/${encodeURIComponent(id)}/versions/${version}/content`;
+  return downloadFile(path, fallbackName);
+}
+
+/** Downloads what an API path answers (a room's transcript, say) and hands it to the browser as a file. */
+export async function downloadFile(path: string, fallbackName: string): Promise<void> {
   const token = await api.accessToken();
   let res = await fetchContent(path, token);
   if (res.status === 401) {

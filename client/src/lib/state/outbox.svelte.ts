@@ -18,6 +18,28 @@ export interface OutboxEntry {
   status: OutboxStatus;
   /** Why the hub refused it (a contract code), for `failed` entries. */
   error: LinkErrorCode | null;
+  /** What goes with the text (§8 v2): the seq it answers, whom it mentions, documents attached. */
+  extras?: MessageExtras;
+}
+
+/** What a message may carry besides its text. */
+export interface MessageExtras {
+  replyTo?: number | null;
+  mentions?: string[];
+  attachments?: string[];
+}
+
+const ID = /^[0-9a-f]{24}$/;
+/** The extras of a stored entry, if their shape holds (anything else is dropped). */
+function extrasOf(value: unknown): MessageExtras | undefined {
+  const extras = value as MessageExtras | null | undefined;
+  if (!extras || typeof extras !== 'object') return undefined;
+  const ids = (list: unknown) => (Array.isArray(list) ? list.filter((id): id is string => typeof id === 'string' && ID.test(id)) : []);
+  return {
+    replyTo: typeof extras.replyTo === 'number' && Number.isInteger(extras.replyTo) && extras.replyTo > 0 ? extras.replyTo : null,
+    mentions: ids(extras.mentions),
+    attachments: ids(extras.attachments),
+  };
 }
 
 interface TabStorage {
@@ -88,8 +110,8 @@ export class Outbox {
   }
 
   /** Queues a message for `roomId` and tries to send it at once. */
-  add(roomId: string, body: string): OutboxEntry {
-    const entry: OutboxEntry = { clientMsgId: newClientMsgId(), roomId, body, createdAt: new Date().toISOString(), status: 'pending', error: null };
+  add(roomId: string, body: string, extras?: MessageExtras): OutboxEntry {
+    const entry: OutboxEntry = { clientMsgId: newClientMsgId(), roomId, body, createdAt: new Date().toISOString(), status: 'pending', error: null, extras };
     this.items.push(entry);
     this.#save();
     void this.flush();
@@ -162,7 +184,7 @@ export class Outbox {
       if (!entry) return;
       entry.status = 'sending';
       try {
-        const message = await sendMessage({ roomId: entry.roomId, body: entry.body, clientMsgId: entry.clientMsgId });
+        const message = await sendMessage({ roomId: entry.roomId, body: entry.body, clientMsgId: entry.clientMsgId, ...entry.extras });
         this.items = this.items.filter((item) => item.clientMsgId !== entry.clientMsgId);
         this.#save();
         for (const handler of [...this.#delivered]) handler(message);
@@ -203,6 +225,7 @@ export class Outbox {
         // Whatever was on the wire when the tab went away is simply sent again (same clientMsgId).
         status: entry.status === 'failed' ? 'failed' : 'pending',
         error: entry.status === 'failed' ? (entry.error ?? null) : null,
+        extras: extrasOf(entry.extras),
       }));
     } catch {
       return [];

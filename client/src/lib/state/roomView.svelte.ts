@@ -4,13 +4,25 @@
  */
 import type { TypingPayload } from '../../../../shared/events.js';
 import { HISTORY_LIMIT_MAX } from '../../../../shared/schemas/rooms.js';
-import { api, ApiError, type Room, type RoomMessage } from '../api.js';
+import { api, ApiError, type MessageMatch, type Room, type RoomMembers, type RoomMessage, type RoomReads } from '../api.js';
 import { errorKey } from '../errors.js';
-import { currentSocket, deleteMessage, editMessage, isConnected, joinRoom, LinkError, leaveRoom, listen, roomHistory, sendTyping } from '../roomLink.js';
+import {
+  currentSocket,
+  deleteMessage,
+  editMessage,
+  isConnected,
+  joinRoom,
+  LinkError,
+  leaveRoom,
+  listen,
+  reactToMessage,
+  roomHistory,
+  sendTyping,
+} from '../roomLink.js';
 import { Timeline } from '../roomTimeline.js';
 import type { MessageKey } from './i18n.svelte.js';
 import { notifications } from './notifications.svelte.js';
-import { outbox } from './outbox.svelte.js';
+import { outbox, type MessageExtras } from './outbox.svelte.js';
 import { session } from './session.svelte.js';
 
 /** Someone seen in the room: typing now, or active recently. */
@@ -28,6 +40,14 @@ const TYPING_EVERY_MS = 2_500;
 /** "Active recently" means: wrote or typed here within this window (there is no presence on the hub). */
 export const RECENT_WINDOW_MS = 5 * 60_000;
 const READ_DELAY_MS = 800;
+/** How often who-read-what is asked again while the room is open (and soon after each new message). */
+const READS_EVERY_MS = 20_000;
+const READS_AFTER_MS = 1_500;
+/** Pages of history read at most to reach a message a reply or a search result points to. */
+const JUMP_PAGES_MAX = 40;
+
+/** Someone of the room, whom a message may mention. */
+export type RoomMember = RoomMembers['items'][number];
 
 /** Who may manage a room: admins and analysts of the creator organisation, and the Office admin (§8). */
 export function canManageRoom(room: Room | null): boolean {
@@ -56,6 +76,21 @@ export class RoomView {
   firstUnreadSeq = $state<number | null>(null);
   /** The latest message from someone else, for screen readers. */
   arrival = $state.raw<RoomMessage | null>(null);
+  /** The message the person is answering, shown above the composer. */
+  replyTo = $state.raw<RoomMessage | null>(null);
+  /** Bumped to ask the composer for the focus. */
+  composerFocus = $state(0);
+  /** The people of the room (mention suggestions). */
+  members = $state.raw<RoomMember[]>([]);
+  /** How far each organisation of the room has read. */
+  reads = $state.raw<RoomReads['items']>([]);
+  /** The message to bring into view and focus (a reply's original, a search result). */
+  focusSeq = $state<number | null>(null);
+  /** The words searched for, the matches (null: no search), and what went wrong. */
+  searchQuery = $state('');
+  searchResults = $state.raw<MessageMatch[] | null>(null);
+  searching = $state(false);
+  searchError = $state<MessageKey | null>(null);
   readonly pending = $derived.by(() => {
     const stored = new Set(this.messages.map((message) => message.clientMsgId).filter(Boolean));
     return outbox.items.filter((entry) => entry.roomId === this.id && !stored.has(entry.clientMsgId));
@@ -72,6 +107,8 @@ export class RoomView {
   #seen = new Map<string, RoomPerson>();
   #readSent = 0;
   #readTimer: ReturnType<typeof setTimeout> | null = null;
+  #readsTimer: ReturnType<typeof setTimeout> | null = null;
+  #readsTick: ReturnType<typeof setInterval> | null = null;
   #stopped = false;
   /** The socket connection this view last joined on (each reconnection has a new id). */
   #joinedOn: string | undefined;
@@ -99,7 +136,13 @@ export class RoomView {
       }),
     );
     this.#tick = setInterval(() => this.#prune(), 1_000);
+    this.#readsTick = setInterval(() => void this.#loadReads(), READS_EVERY_MS);
     if (!(await this.#loadInitial())) return;
+    void this.#loadReads();
+    void api.roomMembers(this.id).then(
+      (answer) => (this.members = answer.items),
+      () => undefined,
+    );
     if (isConnected()) await this.#onConnect();
   }
 
@@ -110,7 +153,9 @@ export class RoomView {
     for (const stop of this.#stops) stop();
     this.#stops = [];
     if (this.#tick) clearInterval(this.#tick);
+    if (this.#readsTick) clearInterval(this.#readsTick);
     if (this.#readTimer) clearTimeout(this.#readTimer);
+    if (this.#readsTimer) clearTimeout(this.#readsTimer);
     if (this.joined) leaveRoom(this.id);
   }
 
@@ -137,8 +182,9 @@ export class RoomView {
   }
 
   /** Queues a message in the outbox (sent now if connected, when the link returns otherwise). */
-  send(body: string): void {
-    outbox.add(this.id, body);
+  send(body: string, extras?: MessageExtras): void {
+    outbox.add(this.id, body, extras);
+    this.replyTo = null;
     // The message clears the others' "is typing"; the next keystroke may say it again at once.
     this.#typingSentAt = 0;
   }
@@ -161,6 +207,78 @@ export class RoomView {
       this.actionError = linkErrorKey(error);
       return false;
     }
+  }
+
+  /** Starts a reply to a message (the composer shows it and takes the focus). */
+  startReply(message: RoomMessage): void {
+    this.replyTo = message;
+    this.composerFocus++;
+  }
+
+  /** Toggles the person's reaction to a message. */
+  async react(message: RoomMessage, emoji: string): Promise<void> {
+    this.actionError = null;
+    try {
+      this.#onUpdated(await reactToMessage(message.id, emoji));
+    } catch (error) {
+      this.actionError = linkErrorKey(error);
+    }
+  }
+
+  /** Brings a message into view (reading older pages until it is held) and focuses it. */
+  async jumpTo(seq: number): Promise<void> {
+    for (let pages = 0; this.#timeline.base >= seq && this.hasOlder && pages < JUMP_PAGES_MAX; pages++) {
+      await this.loadOlder();
+      if (this.olderError) return;
+    }
+    this.focusSeq = null;
+    this.focusSeq = seq;
+  }
+
+  /** The held message of a seq, if any (a reply's original). */
+  held(seq: number): RoomMessage | undefined {
+    return this.#timeline.byId(`${this.id}:${seq}`);
+  }
+
+  /** Searches the room's messages (newest first). */
+  async search(q: string): Promise<void> {
+    this.searchQuery = q;
+    this.searchError = null;
+    if (!q.trim()) {
+      this.searchResults = null;
+      return;
+    }
+    this.searching = true;
+    try {
+      this.searchResults = (await api.searchRoom(this.id, q, { limit: 50 })).items;
+    } catch (error) {
+      this.searchError = errorKey(error);
+    } finally {
+      this.searching = false;
+    }
+  }
+
+  /** Closes the search. */
+  clearSearch(): void {
+    this.searchQuery = '';
+    this.searchResults = null;
+    this.searchError = null;
+  }
+
+  async #loadReads(): Promise<void> {
+    if (this.#stopped || this.removed) return;
+    try {
+      this.reads = (await api.roomReads(this.id)).items;
+    } catch {
+      // kept as it was; asked again on the next message or tick
+    }
+  }
+
+  #readsSoon(): void {
+    this.#readsTimer ??= setTimeout(() => {
+      this.#readsTimer = null;
+      void this.#loadReads();
+    }, READS_AFTER_MS);
   }
 
   /** Deletes a message (the author's, or as an admin of the author's organisation). */
@@ -285,6 +403,7 @@ export class RoomView {
     this.#typers.delete(message.author.id);
     this.#publishTyping();
     if (message.author.id !== session.user?.id) this.arrival = message;
+    this.#readsSoon();
     // A seq beyond the next one: something was missed (a dropped event); fetch it.
     if (gap && this.joined) void this.#catchUp();
   }
