@@ -27,7 +27,7 @@ import {
   updateDocument,
 } from '../services/documents/commands.js';
 import { sendContent } from '../services/documents/content.js';
-import { listDocuments, readDocument } from '../services/documents/queries.js';
+import { documentLimits, listDocuments, readDocument } from '../services/documents/queries.js';
 import { withAuthorNames } from '../services/users/names.js';
 
 const signed = (req: Request) => ({ ...contextOf(req), principal: principalOf(req) });
@@ -66,6 +66,11 @@ export function documentsRouter(domain: Domain): Router {
       throw error;
     });
     res.status(201).json(await createDocument(domain, ctx, upload.plan, upload.file));
+  });
+
+  // What the web app checks a file against on choosing it, before sending anything (the hub decides again).
+  router.get('/limits', (_req, res) => {
+    res.json(documentLimits(limits.maxFileBytes));
   });
 
   router.get('/:id', validate({ params: IdParams }), async (req, res) => {
