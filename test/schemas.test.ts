@@ -13,7 +13,7 @@ import {
 } from '../shared/schemas/assessments.js';
 import { AuditRecord, AuditVerification } from '../shared/schemas/audit.js';
 import { ErrorAnswer, pageOf } from '../shared/schemas/common.js';
-import { DocumentWithVersions, HubDocument } from '../shared/schemas/documents.js';
+import { DocumentLimits, DocumentWithVersions, HubDocument } from '../shared/schemas/documents.js';
 import { CountryItem, RiskFactorView } from '../shared/schemas/framework.js';
 import { Health } from '../shared/schemas/health.js';
 import { Organisation, User } from '../shared/schemas/organisations.js';
@@ -81,6 +81,7 @@ describe('response schemas (shared/schemas) match what the hub answers', () => {
     conforms(uploaded, 201, HubDocument, 'upload');
     conforms(await get(`/api/documents/${uploaded.body.id}`, member.token), 200, DocumentWithVersions, 'document');
     conforms(await get('/api/documents', member.token), 200, pageOf(HubDocument), 'documents');
+    conforms(await get('/api/documents/limits', member.token), 200, DocumentLimits, 'document limits');
 
     const room = await post('/api/rooms', { name: 'Burundi watch', country: null, organisations: [organisation.id] }, analyst.token);
     conforms(room, 201, Room, 'room');

@@ -35,7 +35,7 @@ import {
   updateDocument,
 } from '../services/documents/commands.js';
 import { sendContent } from '../services/documents/content.js';
-import { listDocuments, readDocument } from '../services/documents/queries.js';
+import { documentLimits, listDocuments, readDocument } from '../services/documents/queries.js';
 import { withAuthorNames } from '../services/users/names.js';
 import { documentCard } from '../services/handling/cards.js';
 
@@ -75,6 +75,11 @@ export function documentsRouter(domain: Domain): Router {
       throw error;
     });
     res.status(201).json(await createDocument(domain, ctx, upload.plan, upload.file));
+  });
+
+  // What the web app checks a file against on choosing it, before sending anything (the hub decides again).
+  router.get('/limits', (_req, res) => {
+    res.json(documentLimits(limits.maxFileBytes));
   });
 
   router.get('/:id', validate({ params: IdParams }), async (req, res) => {

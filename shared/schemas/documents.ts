@@ -99,3 +99,7 @@ export type DocumentVersion = z.infer<typeof DocumentVersion>;
 /** `GET /api/documents/:id`: the document with its versions, oldest first. */
 export const DocumentWithVersions = HubDocument.extend({ versions: z.array(DocumentVersion), names: AuthorNames });
 export type DocumentWithVersions = z.infer<typeof DocumentWithVersions>;
+
+/** `GET /api/documents/limits`: what the web app checks a chosen file against (the hub checks the bytes again). */
+export const DocumentLimits = z.object({ maxFileBytes: z.number().int().min(1), extensions: z.array(z.string()) });
+export type DocumentLimits = z.infer<typeof DocumentLimits>;

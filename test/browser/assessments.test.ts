@@ -107,9 +107,11 @@ describe('browser: country assessments', function () {
     expect(await page.getByTestId('factor-8-indicators').locator('summary').innerText()).to.match(/2 of 12/);
     await page.getByTestId('factor-8-notes').fill('By-elections in two contested constituencies.');
     await page.getByTestId('factor-1-level-2').check();
+    await page.getByTestId('factor-1-trend').selectOption('stable');
     await page.getByTestId('factor-1-indicators').locator('summary').click();
     await page.getByTestId('factor-1-indicator-1.1').check();
     await page.getByTestId('factor-9-level-1').check();
+    await page.getByTestId('factor-9-trend').selectOption('stable');
     await page.getByTestId('overall-risk-3').check();
 
     // The sentence of who will see it follows the sharing choices.
@@ -139,8 +141,10 @@ describe('browser: country assessments', function () {
     expect((await get(`/api/assessments/${id}`, t.partnerMember.token)).status, 'a draft stays with its organisation').to.equal(404);
 
     await page.getByTestId('assessment-publish').click();
+    expect(plain(await page.getByTestId('publish-confirm-audience').innerText())).to.contain(`your organisation, the Office and ${t.partner.name}`);
+    await page.getByTestId('publish-confirm-yes').click();
     await page.waitForURL(new RegExp(`/assessments/${id}$`));
-    await page.getByTestId('assessment-notice').waitFor();
+    await page.getByTestId('assessment-notice').getByText('Published (version 2)').waitFor();
     expect(await page.getByTestId('assessment-status').innerText()).to.equal('Published');
     expect(plain(await page.getByTestId('assessment-audience').innerText())).to.contain(`Visible to: your organisation, the Office and ${t.partner.name}.`);
     expect(errors).to.deep.equal([]);
@@ -385,7 +389,9 @@ describe('browser: country assessments', function () {
             locale === 'ar' ? 'بوتان: قراءة الربع الرابع' : locale === 'fr' ? 'Bhoutan : lecture du quatrième trimestre' : 'Bhutan: fourth-quarter reading',
           );
         await page.getByTestId('factor-1-level-2').check();
+        await page.getByTestId('factor-1-trend').selectOption('stable');
         await page.getByTestId('factor-8-level-4').check();
+        await page.getByTestId('factor-8-trend').selectOption('deteriorating');
         await page.getByTestId('factor-8-indicators').locator('summary').click();
         await page.getByTestId('factor-8-indicator-8.7').check();
         await page.getByTestId('overall-risk-3').check();

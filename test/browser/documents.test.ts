@@ -86,12 +86,10 @@ describe('browser: document library', function () {
     expect(await row.innerText()).to.contain('PDF');
     await screenshot(a.page, 'en-documents-upload-done');
 
-    // A refused type: the translated 415 message (in French, to prove it is translated).
+    // A refused type: said in words as soon as the file is chosen, nothing sent (in French, to prove it is translated).
     await switchLanguage(a.page, 'fr');
     await chooseFile(a.page, 'page.html', 'text/html', Buffer.from('<!doctype html><html><body><script>alert(1)</script></body></html>'));
-    await a.page.getByTestId('upload-title').fill(`Refused ${unique()}`);
-    await a.page.getByTestId('upload-submit').click();
-    const refused = a.page.getByTestId('upload-error');
+    const refused = a.page.getByTestId('file-drop-error');
     await refused.waitFor();
     expect(await refused.innerText()).to.contain(await message('fr', 'document_error_type'));
     await screenshot(a.page, 'fr-documents-upload-refused');

@@ -63,4 +63,51 @@ describe('browser: a day of real use (issue 18)', function () {
     expect(errors).to.deep.equal([]);
     await context.close();
   });
+
+  it('checks a file on choosing it and clears the error once fixed; asks a trend; guards unsaved work; says who a publication reaches', async () => {
+    const { analyst } = await createTenant();
+    const { context, page, errors } = await openPage(browser);
+    await signIn(page, analyst);
+    await page.getByTestId('nav-documents').click();
+    await page.getByTestId('document-new').click();
+    const input = page.getByTestId('file-drop-input');
+    await input.setInputFiles({ name: 'tool.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ binary') });
+    await page.getByTestId('file-drop-error').getByText('This type of file is not accepted.', { exact: false }).waitFor();
+    await input.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('Field notes.') });
+    await page.getByTestId('file-drop-name').getByText('notes.txt').waitFor();
+    expect(await page.getByTestId('file-drop-error').count(), 'the error goes with the refused file').to.equal(0);
+
+    // The editor: a rated factor asks for its trend ("Not stated" until chosen).
+    await page.goto(`${baseUrl()}/assessments/new`);
+    await page.getByTestId('factor-14').waitFor();
+    await page.getByTestId('assessment-country').selectOption('KEN');
+    await page.getByTestId('assessment-title').fill('Kenya: early reading');
+    await page.getByTestId('factor-3-level-2').check();
+    expect(await page.getByTestId('factor-3-trend').inputValue()).to.equal('');
+    await page.getByTestId('overall-risk-2').check();
+    await page.getByTestId('assessment-save').click();
+    await page.locator('#assessment-factor-3-trend-error').waitFor();
+    expect(await page.evaluate<string | null>('document.activeElement?.id ?? null')).to.equal('assessment-factor-3-trend');
+
+    // Leaving by the sidebar with unsaved work asks; staying keeps the page.
+    let asked = '';
+    page.once('dialog', (dialog) => {
+      asked = dialog.message();
+      void dialog.dismiss();
+    });
+    await page.getByTestId('nav-documents').click();
+    expect(asked).to.contain('unsaved changes');
+    expect(new URL(page.url()).pathname).to.equal('/assessments/new');
+
+    await page.getByTestId('factor-3-trend').selectOption('deteriorating');
+    await page.getByTestId('assessment-save').click();
+    await page.waitForURL(/\/edit$/);
+    await page.getByTestId('assessment-publish').click();
+    expect(await page.getByTestId('publish-confirm-audience').innerText()).to.contain('your organisation');
+    expect(await axeViolations(page)).to.deep.equal([]);
+    await page.getByTestId('publish-confirm-yes').click();
+    await page.getByTestId('assessment-notice').getByText('Published (version 2)').waitFor();
+    expect(errors).to.deep.equal([]);
+    await context.close();
+  });
 });

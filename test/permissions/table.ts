@@ -563,6 +563,7 @@ export const HTTP_ROWS: HttpRow[] = [
     send: (c) => call('GET', `/api/documents?organisation=${c.world.orgIds[c.subject.spec.owner]}&q=${c.world.word}&limit=100`, undefined, token(c)),
     lists: { visible: (a, s) => sees(a.org, s), ids: itemIds },
   }),
+  row({ route: 'GET /api/documents/limits', subjects: NONE, verdict: anyUser, ok: 200, send: json('GET', '/api/documents/limits') }),
   row({
     route: 'POST /api/documents',
     subjects: NONE,

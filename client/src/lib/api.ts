@@ -15,7 +15,7 @@ import type {
 } from '../../../shared/schemas/assessments.js';
 import type { AuditRecord, AuditVerification } from '../../../shared/schemas/audit.js';
 import type { Page } from '../../../shared/schemas/common.js';
-import type { DocumentWithVersions, HubDocument } from '../../../shared/schemas/documents.js';
+import type { DocumentLimits, DocumentWithVersions, HubDocument } from '../../../shared/schemas/documents.js';
 import type { CountryItem, RiskFactorView } from '../../../shared/schemas/framework.js';
 import type { Health } from '../../../shared/schemas/health.js';
 import type { z } from 'zod';
@@ -428,6 +428,11 @@ export class ApiClient {
   /** GET /api/documents (one page, newest change first). Uploads and downloads: lib/upload.ts. */
   documents(query: DocumentQuery = {}): Promise<Page<HubDocument>> {
     return this.request('GET', '/api/documents', { query: { ...query } });
+  }
+
+  /** GET /api/documents/limits: the largest file the hub takes, and the accepted extensions. */
+  documentLimits(): Promise<DocumentLimits> {
+    return this.request('GET', '/api/documents/limits');
   }
 
   /** GET /api/documents/:id, with its versions. */

@@ -18,7 +18,8 @@ import type { I18n } from './state/i18n.svelte.js';
 export interface FactorValues {
   number: number;
   level: number | null;
-  trend: Trend;
+  /** null: not stated yet; a rated factor needs one (§6 requires a trend), so saving asks for it. */
+  trend: Trend | null;
   indicators: string[];
   notes: string;
 }
@@ -54,7 +55,7 @@ export function emptyValues(country = ''): FormValues {
     classification: 'confidential',
     scope: 'organisation',
     organisations: [],
-    factors: NUMBERS.map((number) => ({ number, level: null, trend: 'stable', indicators: [], notes: '' })),
+    factors: NUMBERS.map((number) => ({ number, level: null, trend: null, indicators: [], notes: '' })),
   };
 }
 
@@ -75,7 +76,7 @@ export function valuesOf(a: Assessment): FormValues {
       const factor = rated.get(number);
       return factor
         ? { number, level: factor.level, trend: factor.trend, indicators: [...factor.indicators], notes: factor.notes }
-        : { number, level: null, trend: 'stable', indicators: [], notes: '' };
+        : { number, level: null, trend: null, indicators: [], notes: '' };
     }),
   };
 }
@@ -87,7 +88,8 @@ export function ratingsOf(values: FormValues): RiskFactorEntry[] {
     .map((factor) => ({
       number: factor.number,
       level: factor.level,
-      trend: factor.trend,
+      // checkValues refuses a rated factor without a trend before anything is sent; the schema check would too.
+      trend: factor.trend as Trend,
       indicators: [...factor.indicators].sort(byCode),
       notes: factor.notes,
     }));
@@ -213,6 +215,7 @@ export function checkValues(i18n: I18n, values: FormValues, isNew: boolean): For
   if (values.periodStart && values.periodEnd && values.periodStart > values.periodEnd) errors.periodEnd = i18n.t('validation_period_order');
   if (values.overallRisk === null) errors.overallRisk = i18n.t('validation_overall_required');
   for (const factor of values.factors) {
+    if (factor.level !== null && factor.trend === null) errors[`factor.${factor.number}.trend`] = i18n.t('validation_trend_required');
     if (factor.notes.length > FACTOR_NOTES_MAX_LENGTH)
       errors[`factor.${factor.number}.notes`] = i18n.t('validation_too_long', { max: FACTOR_NOTES_MAX_LENGTH });
   }

@@ -1,6 +1,6 @@
 import type { Principal } from '../../auth/principal.js';
-import { kindOfContentType, typeOfKind, type DocumentKind } from '../../../shared/documentTypes.js';
-import type { ListDocumentsQuery } from '../../../shared/schemas/documents.js';
+import { DOCUMENT_TYPES, kindOfContentType, typeOfKind, type DocumentKind } from '../../../shared/documentTypes.js';
+import type { DocumentLimits, ListDocumentsQuery } from '../../../shared/schemas/documents.js';
 import { matchesQuery, searchWords } from '../../../shared/search.js';
 import type { Domain } from '../../domain.js';
 import { decodeCursor, toPage } from '../../http/paging.js';
@@ -73,6 +73,11 @@ async function pageOfDocuments(domain: Domain, p: Principal, query: ListDocument
     (row) => [row.doc.updatedAt.getTime(), row.doc._id.toString()],
     (row) => row.item,
   );
+}
+
+/** `GET /api/documents/limits`: the largest file the hub takes and the extensions of the types it accepts. */
+export function documentLimits(maxFileBytes: number): DocumentLimits {
+  return { maxFileBytes, extensions: [...new Set([...DOCUMENT_TYPES.map((t) => t.extension), 'jpeg'])] };
 }
 
 /** `GET /api/documents/:id`: the document and its versions; the read is on the audit trail. */

@@ -107,3 +107,35 @@ export function typeLabel(i18n: I18n, contentType: string): string {
 
 /** What the file input accepts (a hint for the picker; the hub decides from the bytes). */
 export const ACCEPT = [...DOCUMENT_TYPES.map((t) => `.${t.extension}`), '.jpeg', ...DOCUMENT_TYPES.map((t) => t.contentType)].join(',');
+
+const EXTENSIONS = new Set<string>([...DOCUMENT_TYPES.map((t) => t.extension), 'jpeg']);
+
+/** The largest file the hub takes (GET /api/documents/limits), asked once; null until known. */
+class FileLimits {
+  maxFileBytes = $state<number | null>(null);
+  #asked = false;
+
+  load(): void {
+    if (this.#asked) return;
+    this.#asked = true;
+    api.documentLimits().then(
+      (limits) => (this.maxFileBytes = limits.maxFileBytes),
+      () => (this.#asked = false),
+    );
+  }
+}
+
+export const fileLimits = new FileLimits();
+
+/**
+ * What is wrong with a file the person just chose, before anything is sent: empty, a type the hub
+ * refuses (by its extension; the hub decides again from the bytes), or larger than the hub takes.
+ */
+export function fileProblem(i18n: I18n, file: File): string | null {
+  if (file.size === 0) return i18n.t('document_error_empty');
+  const extension = file.name.includes('.') ? file.name.split('.').pop()!.toLowerCase() : '';
+  if (!EXTENSIONS.has(extension)) return i18n.t('document_error_type');
+  const max = fileLimits.maxFileBytes;
+  if (max !== null && file.size > max) return i18n.t('document_error_larger_than', { max: fileSize(i18n, max) });
+  return null;
+}

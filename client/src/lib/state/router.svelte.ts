@@ -9,10 +9,31 @@ export class Router {
   readonly route: Route = $derived(match(this.path));
   /** Grows on every navigation, so the shell can move focus to the new page's heading. */
   visits = $state(0);
+  // A page with unsaved work: what to ask before leaving it (null: leave freely).
+  #leaving: (() => string | null) | null = null;
+
+  /** While a page holds unsaved work, every way out through the app (links, back/forward) asks first; returns the release. */
+  guardLeaving(question: () => string | null): () => void {
+    this.#leaving = question;
+    return () => {
+      if (this.#leaving === question) this.#leaving = null;
+    };
+  }
+
+  // Whether the person agrees to leave (asked only when a page guards unsaved work).
+  #mayLeave(): boolean {
+    const question = this.#leaving?.() ?? null;
+    return !question || window.confirm(question);
+  }
 
   /** Listens to back/forward and to clicks on plain same-origin links. */
   start(): void {
     window.addEventListener('popstate', () => {
+      // Back or forward away from unsaved work: if the person stays, the address goes back to this page.
+      if (!this.#mayLeave()) {
+        window.history.pushState(null, '', this.path + this.search);
+        return;
+      }
       this.path = window.location.pathname;
       this.search = window.location.search;
       this.visits += 1;
@@ -42,6 +63,7 @@ export class Router {
     if (url.origin !== window.location.origin || url.pathname.startsWith('/api/')) return;
     if (url.hash && url.pathname === window.location.pathname) return; // in-page link (skip link)
     event.preventDefault();
+    if (!this.#mayLeave()) return;
     this.navigate(url.pathname + url.search);
   }
 }
