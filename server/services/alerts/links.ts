@@ -1,20 +1,18 @@
 import type { Alert } from '../../../shared/alerts.js';
+import { DEFAULT_TLP } from '../../../shared/sharing.js';
 import type { Principal } from '../../auth/principal.js';
 import type { Domain } from '../../domain.js';
 import { forbidden, HttpError } from '../../http/errors.js';
 import type { AlertDoc } from '../../models/alert.js';
 import { canReadAssessment } from '../../policies/assessment.js';
 import { canReadDocument } from '../../policies/document.js';
-import { sameOrganisation } from '../../policies/helpers.js';
 import { isRoomMember } from '../../policies/room.js';
+import { mayPassOn, shareExpired } from '../../policies/sharing.js';
 import { roomsAmong } from '../../repositories/rooms.js';
 import { audienceHolds } from '../notifications/subjects.js';
 
 type Links = Alert['links'];
 type LinkKind = keyof Links;
-
-/** TLP levels whose items only their owner organisation may link from an alert (§13). */
-const OWNER_ONLY_TLP = new Set(['red', 'amber+strict']);
 
 /** What the link rule needs of a linked item: who sees it, who owns it, its TLP. */
 interface Linked {
@@ -23,20 +21,24 @@ interface Linked {
   sees: (organisationId: string) => boolean;
 }
 
-// Items of other features carry `tlp` once §13 lands; until then (and when absent) the default, amber.
-const tlpOf = (item: object): string => ((item as { tlp?: unknown }).tlp as string | undefined) ?? 'amber';
+const tlpOf = (item: { tlp?: string | null }): string => item.tlp ?? DEFAULT_TLP;
+/** Who sees a shared item now: its audience, less the organisations whose share has expired (§13). */
+const seenBy =
+  (item: Parameters<typeof shareExpired>[0] & { audience: string[] }) =>
+  (org: string): boolean =>
+    audienceHolds(item.audience)(org) && !shareExpired(item, org);
 
 /** The linked items `p` sees, by kind and id (what is not there or not visible to `p` is absent). */
 async function linkedItems(domain: Domain, p: Principal, links: Links): Promise<Record<LinkKind, Map<string, Linked>>> {
   const found: Record<LinkKind, Map<string, Linked>> = { assessments: new Map(), documents: new Map(), rooms: new Map() };
   for (const id of links.assessments) {
     const a = await domain.repos.assessments.find(id);
-    if (a && canReadAssessment(p, a)) found.assessments.set(id, { ownerId: a.organisationId.toString(), tlp: tlpOf(a), sees: audienceHolds(a.audience) });
+    if (a && canReadAssessment(p, a)) found.assessments.set(id, { ownerId: a.organisationId.toString(), tlp: tlpOf(a), sees: seenBy(a) });
   }
   if (links.documents.length > 0) await domain.repos.documents.catalog.fresh();
   for (const id of links.documents) {
     const d = domain.repos.documents.catalog.get(id);
-    if (d && canReadDocument(p, d)) found.documents.set(id, { ownerId: d.organisationId.toString(), tlp: tlpOf(d), sees: audienceHolds(d.audience) });
+    if (d && canReadDocument(p, d)) found.documents.set(id, { ownerId: d.organisationId.toString(), tlp: tlpOf(d), sees: seenBy(d) });
   }
   for (const room of await roomsAmong(links.rooms)) {
     if (!isRoomMember(p, room)) continue;
@@ -57,7 +59,7 @@ export async function checkLinks(domain: Domain, p: Principal, links: Links, org
     for (const id of links[kind]) {
       const item = found[kind].get(id);
       if (!item) throw new HttpError('invalid_request', `links.${kind}: ${id} is not an item you can see.`);
-      if (OWNER_ONLY_TLP.has(item.tlp) && !sameOrganisation(p, item.ownerId)) {
+      if (!mayPassOn({ organisationId: item.ownerId, tlp: item.tlp }, p.organisation._id)) {
         throw forbidden(`links.${kind}: ${id} is at TLP ${item.tlp}; only its owner organisation may link it from an alert.`);
       }
       const blind = organisations.find((org) => !item.sees(org));
