@@ -17,8 +17,6 @@ export const ACTION_TEXT_MAX_LENGTH = 2000;
 export const ACTION_NOTE_MAX_LENGTH = 2000;
 export const ALERT_LINKS_MAX = 50;
 export const ALERT_ACTIONS_MAX = 50;
-/** The TLP of an alert that does not say (§13). */
-export const DEFAULT_TLP = 'amber';
 
 const Country = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 3166-1 alpha-3 code such as SDN');
 const Title = z.string().trim().min(1).max(ALERT_TITLE_MAX_LENGTH);

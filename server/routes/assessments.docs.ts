@@ -17,6 +17,7 @@ import {
 } from '../../shared/schemas/assessments.js';
 import { IdParams, PageQuery, pageOf } from '../../shared/schemas/common.js';
 import { CountryItem, LangQuery, RiskFactorView } from '../../shared/schemas/framework.js';
+import { ItemCard } from '../../shared/schemas/handling.js';
 import type { RouteDoc } from '../openapi/routeDoc.js';
 
 const tag = 'assessments';
@@ -60,7 +61,7 @@ export const assessmentsDocs: RouteDoc[] = [
     tag,
     summary: 'Visible assessments, newest first',
     query: ListAssessmentsQuery,
-    answers: { 200: { description: 'Page', schema: pageOf(Assessment) } },
+    answers: { 200: { description: 'Page', schema: pageOf(z.union([Assessment, ItemCard])) } },
   },
   {
     method: 'post',
@@ -76,7 +77,7 @@ export const assessmentsDocs: RouteDoc[] = [
     tag,
     summary: 'Read an assessment',
     params: IdParams,
-    answers: { 200: { description: 'Assessment', schema: AssessmentWithVersions } },
+    answers: { 200: { description: 'Assessment', schema: z.union([AssessmentWithVersions, ItemCard]) } },
   },
   {
     method: 'patch',

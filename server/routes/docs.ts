@@ -1,4 +1,5 @@
 import type { RouteDoc } from '../openapi/routeDoc.js';
+import { alertsDocs } from './alerts.docs.js';
 import { assessmentsDocs } from './assessments.docs.js';
 import { authDocs, openApiDocs } from './auth.docs.js';
 import { documentsDocs } from './documents.docs.js';
@@ -18,4 +19,5 @@ export const API_DOCS: readonly RouteDoc[] = [
   ...documentsDocs,
   ...roomsDocs,
   ...machineAccessDocs,
+  ...alertsDocs,
 ];

@@ -3,11 +3,13 @@ import { IdParams, pageOf } from '../../shared/schemas/common.js';
 import {
   CreateDocumentFields,
   DocumentVersionParams,
+  DocumentLimits,
   DocumentWithVersions,
   HubDocument,
   ListDocumentsQuery,
   UpdateDocumentBody,
 } from '../../shared/schemas/documents.js';
+import { ItemCard } from '../../shared/schemas/handling.js';
 import type { RouteDoc } from '../openapi/routeDoc.js';
 
 const tag = 'documents';
@@ -18,11 +20,18 @@ const bytes = { description: 'The file', schema: z.string().meta({ format: 'bina
 export const documentsDocs: RouteDoc[] = [
   {
     method: 'get',
+    path: '/api/documents/limits',
+    tag,
+    summary: 'Accepted file types and the largest upload',
+    answers: { 200: { description: 'Limits', schema: DocumentLimits } },
+  },
+  {
+    method: 'get',
     path: '/api/documents',
     tag,
     summary: 'Visible documents',
     query: ListDocumentsQuery,
-    answers: { 200: { description: 'Page', schema: pageOf(HubDocument) } },
+    answers: { 200: { description: 'Page', schema: pageOf(z.union([HubDocument, ItemCard])) } },
   },
   {
     method: 'post',
@@ -38,7 +47,7 @@ export const documentsDocs: RouteDoc[] = [
     tag,
     summary: 'Read a document',
     params: IdParams,
-    answers: { 200: { description: 'Document', schema: DocumentWithVersions } },
+    answers: { 200: { description: 'Document', schema: z.union([DocumentWithVersions, ItemCard]) } },
   },
   {
     method: 'patch',

@@ -1,12 +1,17 @@
+import { z } from 'zod';
 import { IdParams, pageOf } from '../../shared/schemas/common.js';
 import { ListNotificationsQuery, Notification, NotificationSummary, ReadNotificationsBody } from '../../shared/schemas/notifications.js';
 import {
   CreateRoomBody,
   ListRoomsQuery,
   MessagesQuery,
+  MessageMatch,
   ReadMarkerBody,
   Room,
+  RoomMembers,
   RoomMessage,
+  RoomReads,
+  SearchMessagesQuery,
   SendMessageBody,
   UpdateRoomBody,
 } from '../../shared/schemas/rooms.js';
@@ -16,6 +21,38 @@ const tag = 'rooms';
 
 /** §8 and §11: rooms and notifications (rooms.ts, notifications.ts). */
 export const roomsDocs: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/api/rooms/{id}/reads',
+    tag,
+    summary: 'How far each organisation of the room has read',
+    params: IdParams,
+    answers: { 200: { description: 'Read state per organisation', schema: RoomReads } },
+  },
+  {
+    method: 'get',
+    path: '/api/rooms/{id}/members',
+    tag,
+    summary: 'The people of the room (for mentions)',
+    params: IdParams,
+    answers: { 200: { description: 'Members', schema: RoomMembers } },
+  },
+  {
+    method: 'get',
+    path: '/api/rooms/{id}/export',
+    tag,
+    summary: 'The transcript as JSON lines, with edit history',
+    params: IdParams,
+    answers: { 200: { description: 'One message a line', schema: z.string(), type: 'application/x-ndjson' } },
+  },
+  {
+    method: 'get',
+    path: '/api/messages/search',
+    tag,
+    summary: "Search the messages of the caller's rooms, newest first",
+    query: SearchMessagesQuery,
+    answers: { 200: { description: 'Page', schema: pageOf(MessageMatch) } },
+  },
   {
     method: 'get',
     path: '/api/rooms',

@@ -1,4 +1,5 @@
-import { DEFAULT_TLP, type CreateActionBody, type CreateAlertBody, type UpdateActionBody, type UpdateAlertBody } from '../../../shared/alerts.js';
+import { type CreateActionBody, type CreateAlertBody, type UpdateActionBody, type UpdateAlertBody } from '../../../shared/alerts.js';
+import { DEFAULT_TLP } from '../../../shared/sharing.js';
 import type { Principal } from '../../auth/principal.js';
 import type { Domain } from '../../domain.js';
 import { HttpError } from '../../http/errors.js';
