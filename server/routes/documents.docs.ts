@@ -10,6 +10,7 @@ import {
   UpdateDocumentBody,
 } from '../../shared/schemas/documents.js';
 import { ItemCard } from '../../shared/schemas/handling.js';
+import { DocumentContentQuery } from '../../shared/schemas/stamping.js';
 import type { RouteDoc } from '../openapi/routeDoc.js';
 
 const tag = 'documents';
@@ -59,7 +60,15 @@ export const documentsDocs: RouteDoc[] = [
     answers: { 200: { description: 'Changed', schema: HubDocument } },
   },
   { method: 'delete', path: '/api/documents/{id}', tag, summary: 'Delete', params: IdParams, answers: { 204: { description: 'Deleted' } } },
-  { method: 'get', path: '/api/documents/{id}/content', tag, summary: 'Download the latest version', params: IdParams, answers: { 200: bytes } },
+  {
+    method: 'get',
+    path: '/api/documents/{id}/content',
+    tag,
+    summary: "Download the latest version (sensitive PDFs stamped; ?original=true: the owner's stored file)",
+    params: IdParams,
+    query: DocumentContentQuery,
+    answers: { 200: bytes },
+  },
   {
     method: 'post',
     path: '/api/documents/{id}/versions',
@@ -75,6 +84,7 @@ export const documentsDocs: RouteDoc[] = [
     tag,
     summary: 'Download one version',
     params: DocumentVersionParams,
+    query: DocumentContentQuery,
     answers: { 200: bytes },
   },
 ];
