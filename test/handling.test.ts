@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { documentFields, download, uploadDocument, type TestFile } from './helpers/documents.js';
-import { assessmentBody, createAssessment, createTenant, type TestUser } from './helpers/factories.js';
+import { asOfficeAdmin, assessmentBody, createAssessment, createTenant, type TestUser } from './helpers/factories.js';
 import { get, patch, post } from './helpers/http.js';
 
 // §13 (issue 16): TLP beside the classification, share expiry decided at the time of each request,
@@ -256,6 +256,32 @@ describe('handling: TLP, expiry, discovery (§13)', function () {
       expect((await download(third.member.token, `/api/documents/${doc.id}/content`)).status).to.equal(200);
       expect(read.body.sharing).to.deep.equal({ scope: 'selected', organisations: [third.organisation.id] });
     });
+  });
+});
+
+describe('organisation names in three languages (§4 v2)', () => {
+  it('names are set and shown in each language; name follows ?lang= and falls back to English', async () => {
+    const admin = await asOfficeAdmin();
+    const slug = `las-${Date.now().toString(36)}`;
+    const created = await post(
+      '/api/organisations',
+      { slug, name: 'League of Arab States', kind: 'regional', names: { ar: 'جامعة الدول العربية' } },
+      admin.token,
+    );
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    expect(created.body.names).to.deep.equal({ en: 'League of Arab States', fr: 'League of Arab States', ar: 'جامعة الدول العربية' });
+    const changed = await patch(`/api/organisations/${created.body.id}`, { names: { fr: 'Ligue des États arabes' } }, admin.token);
+    expect(changed.body.names).to.deep.equal({ en: 'League of Arab States', fr: 'Ligue des États arabes', ar: 'جامعة الدول العربية' });
+    const nameIn = async (lang: string) =>
+      ((await get(`/api/organisations?limit=100&lang=${lang}`, admin.token)).body.items as { id: string; name: string }[]).find((o) => o.id === created.body.id)
+        ?.name;
+    expect(await nameIn('ar')).to.equal('جامعة الدول العربية');
+    expect(await nameIn('fr')).to.equal('Ligue des États arabes');
+    expect(await nameIn('en')).to.equal('League of Arab States');
+    expect((await get('/api/organisations?lang=de', admin.token)).status).to.equal(400);
+    expect((await patch(`/api/organisations/${created.body.id}`, { names: { de: 'Arabische Liga' } }, admin.token)).status).to.equal(400);
+    const renamed = await patch(`/api/organisations/${created.body.id}`, { name: 'League of Arab States (LAS)' }, admin.token);
+    expect(renamed.body.names).to.include({ en: 'League of Arab States (LAS)', ar: 'جامعة الدول العربية' });
   });
 });
 

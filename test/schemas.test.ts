@@ -14,6 +14,7 @@ import {
 import { AuditRecord, AuditVerification } from '../shared/schemas/audit.js';
 import { ErrorAnswer, pageOf } from '../shared/schemas/common.js';
 import { DocumentLimits, DocumentWithVersions, HubDocument } from '../shared/schemas/documents.js';
+import { AccessRequest, AssessmentListItem, DocumentListItem, ItemCard } from '../shared/schemas/handling.js';
 import { CountryItem, RiskFactorView } from '../shared/schemas/framework.js';
 import { Health } from '../shared/schemas/health.js';
 import { Organisation, User } from '../shared/schemas/organisations.js';
@@ -64,7 +65,7 @@ describe('response schemas (shared/schemas) match what the hub answers', () => {
     const id = created.body.id as string;
     conforms(await post(`/api/assessments/${id}/publish`, {}, analyst.token), 200, Assessment, 'published');
     conforms(await get(`/api/assessments/${id}`, member.token), 200, AssessmentWithVersions, 'read');
-    conforms(await get(`/api/assessments?country=BDI`, member.token), 200, pageOf(Assessment), 'list');
+    conforms(await get(`/api/assessments?country=BDI`, member.token), 200, pageOf(AssessmentListItem), 'list');
     conforms(await get(`/api/assessments/${id}/versions`, member.token), 200, items(AssessmentVersionItem), 'versions');
     conforms(await get(`/api/assessments/${id}/versions/1`, member.token), 200, AssessmentVersion, 'a version');
     conforms(await patch(`/api/assessments/${id}`, { version: 2, title: 'Revised' }, analyst.token), 200, Assessment, 'a draft revision');
@@ -80,7 +81,7 @@ describe('response schemas (shared/schemas) match what the hub answers', () => {
     const uploaded = await uploadDocument(analyst.token, { name: 'notes.txt', bytes: text('Field notes.') });
     conforms(uploaded, 201, HubDocument, 'upload');
     conforms(await get(`/api/documents/${uploaded.body.id}`, member.token), 200, DocumentWithVersions, 'document');
-    conforms(await get('/api/documents', member.token), 200, pageOf(HubDocument), 'documents');
+    conforms(await get('/api/documents', member.token), 200, pageOf(DocumentListItem), 'documents');
     conforms(await get('/api/documents/limits', member.token), 200, DocumentLimits, 'document limits');
 
     const room = await post('/api/rooms', { name: 'Burundi watch', country: null, organisations: [organisation.id] }, analyst.token);
@@ -111,5 +112,16 @@ describe('response schemas (shared/schemas) match what the hub answers', () => {
     conforms(await patch(`/api/actions/${added.body.id}`, { status: 'done', note: 'Called.' }, analyst.token), 200, AlertAction, 'action updated');
     conforms(await get(`/api/actions/${added.body.id}`, member.token), 200, ActionListItem, 'action read');
     conforms(await get('/api/actions?assigned=mine', member.token), 200, pageOf(ActionListItem), 'actions');
+  });
+
+  it('discoverable cards and access requests (§13)', async () => {
+    const [owner, other] = await Promise.all([createTenant(), createTenant()]);
+    const created = await post('/api/assessments', assessmentBody({ discoverable: true }), owner.analyst.token);
+    await post(`/api/assessments/${created.body.id}/publish`, {}, owner.analyst.token);
+    conforms(await get(`/api/assessments/${created.body.id}`, other.member.token), 200, ItemCard, 'card');
+    const asked = await post('/api/access-requests', { kind: 'assessment', id: created.body.id, reason: 'Needed.' }, other.analyst.token);
+    conforms(asked, 201, AccessRequest, 'request');
+    conforms(await get('/api/access-requests?direction=incoming', owner.member.token), 200, pageOf(AccessRequest), 'requests');
+    conforms(await post(`/api/access-requests/${asked.body.id}/decide`, { approve: true }, owner.admin.token), 200, AccessRequest, 'decided');
   });
 });

@@ -19,7 +19,13 @@ export async function loadDemoData(domain: Domain, log: Logger): Promise<void> {
     const passwordHash = await hashPassword(DEMO_PASSWORD);
     const ids = new Map<string, unknown>([['osapg', office._id]]);
     for (const demo of DEMO_ORGANISATIONS) {
-      const created = await organisations.create({ slug: demo.slug, name: demo.name, kind: demo.kind, parentId: demo.parent ? ids.get(demo.parent) : null });
+      const created = await organisations.create({
+        slug: demo.slug,
+        name: demo.name,
+        names: { en: demo.name, ...demo.names },
+        kind: demo.kind,
+        parentId: demo.parent ? ids.get(demo.parent) : null,
+      });
       if (!created) throw new Error(`the demo organisation ${demo.slug} exists already`);
       ids.set(demo.slug, created._id);
     }

@@ -5,6 +5,8 @@ const organisationSchema = new Schema(
   {
     slug: { type: String, required: true, unique: true },
     name: { type: String, required: true },
+    // The name in each language (§4 v2); `name` is the English one. Absent languages fall back to it.
+    names: { type: { en: String, fr: String, ar: String, _id: false }, default: undefined },
     kind: { type: String, required: true, enum: ORGANISATION_KINDS },
     parentId: { type: Schema.Types.ObjectId, default: null },
     active: { type: Boolean, required: true, default: true },

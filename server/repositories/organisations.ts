@@ -7,9 +7,17 @@ import { claim } from '../store/claim.js';
 export interface NewOrganisation {
   slug: string;
   name: string;
+  names?: { en?: string; fr?: string; ar?: string };
   kind: string;
   parentId?: unknown;
 }
+
+/** The Office's official names (§4 v2). */
+const OFFICE_NAMES = {
+  en: 'UN Office on Genocide Prevention and the Responsibility to Protect',
+  fr: 'Bureau des Nations Unies pour la prévention du génocide et la responsabilité de protéger',
+  ar: 'مكتب الأمم المتحدة المعني بمنع الإبادة الجماعية والمسؤولية عن الحماية',
+};
 
 /** The hub's tenants: the Office and the partner organisations. */
 export class OrganisationRepository {
@@ -62,7 +70,10 @@ export class OrganisationRepository {
   }
 
   /** Sets fields of an organisation; answers it as changed (null if unknown). */
-  update(id: string, change: { name?: string; active?: boolean; requireMfa?: boolean }): Promise<OrganisationDoc | null> {
+  update(
+    id: string,
+    change: { name?: string; names?: { en?: string; fr?: string; ar?: string }; active?: boolean; requireMfa?: boolean },
+  ): Promise<OrganisationDoc | null> {
     return Organisation.findByIdAndUpdate(id, { $set: change }, { new: true }).lean<OrganisationDoc>().exec();
   }
 
@@ -70,7 +81,7 @@ export class OrganisationRepository {
   async ensureOffice(): Promise<OrganisationDoc> {
     const found = await Organisation.findOne({ slug: OFFICE_SLUG }).lean<OrganisationDoc>();
     if (found) return found;
-    await claim(() => Organisation.create({ slug: OFFICE_SLUG, name: 'UN Office on Genocide Prevention and the Responsibility to Protect', kind: 'office' }));
+    await claim(() => Organisation.create({ slug: OFFICE_SLUG, name: OFFICE_NAMES.en, names: OFFICE_NAMES, kind: 'office' }));
     return (await Organisation.findOne({ slug: OFFICE_SLUG }).lean<OrganisationDoc>())!;
   }
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { CLASSIFICATIONS, Tlp } from '../sharing.js';
+import { Assessment } from './assessments.js';
 import { Id, IsoTime, PageQuery } from './common.js';
+import { HubDocument } from './documents.js';
 
 // §13: discoverable cards and access requests, requests and answers (one file for the feature).
 
@@ -26,6 +28,11 @@ export const ItemCard = z.object({
   title: z.string().nullable(),
 });
 export type ItemCard = z.infer<typeof ItemCard>;
+
+/** An item of `GET /api/assessments`: an assessment the caller reads, or a discoverable one's card. */
+export const AssessmentListItem = z.union([Assessment, ItemCard]);
+/** An item of `GET /api/documents`: a document the caller reads, or a discoverable one's card. */
+export const DocumentListItem = z.union([HubDocument, ItemCard]);
 
 /** `POST /api/access-requests`. */
 export const CreateAccessRequestBody = z.strictObject({

@@ -5,6 +5,8 @@ import { Email, NewPassword, PersonName } from './auth.js';
 import { Id, IsoTime, PageQuery } from './common.js';
 
 const OrganisationName = z.string().trim().min(1).max(ORGANISATION_NAME_MAX_LENGTH);
+/** `names` (§4 v2): the name in any of the three languages. */
+const OrganisationNames = z.strictObject({ en: OrganisationName.optional(), fr: OrganisationName.optional(), ar: OrganisationName.optional() });
 
 export const CreateOrganisationBody = z.strictObject({
   slug: z.string().regex(SLUG_PATTERN, 'must be 2–32 lower-case letters, digits or hyphens, starting with a letter'),
@@ -12,11 +14,17 @@ export const CreateOrganisationBody = z.strictObject({
   // The Office exists once and is created by the hub itself.
   kind: z.enum(ORGANISATION_KINDS).exclude(['office']),
   parentId: Id.nullable().optional(),
+  names: OrganisationNames.optional(),
 });
 
-export const UpdateOrganisationBody = z.strictObject({ name: OrganisationName.optional(), active: z.boolean().optional(), requireMfa: z.boolean().optional() });
+export const UpdateOrganisationBody = z.strictObject({
+  name: OrganisationName.optional(),
+  names: OrganisationNames.optional(),
+  active: z.boolean().optional(),
+  requireMfa: z.boolean().optional(),
+});
 
-export const ListOrganisationsQuery = PageQuery.extend({ includeInactive: z.enum(['0', '1']).optional() });
+export const ListOrganisationsQuery = PageQuery.extend({ includeInactive: z.enum(['0', '1']).optional(), lang: z.enum(LOCALES).optional() });
 
 export const CreateUserBody = z.strictObject({ email: Email, name: PersonName, role: z.enum(ROLES), password: NewPassword });
 
@@ -42,6 +50,7 @@ export const Organisation = z.object({
   id: Id,
   slug: z.string(),
   name: z.string(),
+  names: z.object({ en: z.string(), fr: z.string(), ar: z.string() }),
   kind: z.enum(ORGANISATION_KINDS),
   parentId: Id.nullable(),
   active: z.boolean(),

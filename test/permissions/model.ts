@@ -18,7 +18,7 @@ const verdict = (visible: boolean, allowed: boolean): Verdict => (!visible ? 'hi
 /** §5's table: who sees an item of `spec.owner` shared with `spec.scope`; a draft reaches its owner only. */
 export function sees(org: OrgKey | null, spec: SharedSpec): boolean {
   if (org === spec.owner) return true;
-  if (spec.draft || org === null) return false;
+  if (spec.draft || org === null || spec.expired?.includes(org)) return false;
   if (spec.scope === 'all') return true;
   if (spec.scope === 'office') return org === 'O';
   if (spec.scope === 'selected') return org === 'O' || spec.selected.includes(org);
@@ -44,6 +44,10 @@ export const admins = (a: Actor): Verdict => verdict(true, isAdmin(a));
 
 /** Reading an assessment or document (and commenting): whoever sees it. */
 export const readers = (a: Actor, s: SharedSpec): Verdict => verdict(sees(a.org, s), true);
+/** §13: whether a caller reads only the card of an item: discoverable, published, and not otherwise seen. */
+export const seesCardOnly = (a: Actor, s: SharedSpec): boolean => a.org !== null && !!s.discoverable && !s.draft && !sees(a.org, s);
+/** Reading an item by id: whoever sees it, and its card for everyone else when it is discoverable (§13). */
+export const cardReaders = (a: Actor, s: SharedSpec): Verdict => verdict(sees(a.org, s) || seesCardOnly(a, s), true);
 /**
  * Reading version 1 of a document (§5, §7 v2): the owner always; another organisation only if it saw the
  * document while version 1 was the latest (`spec.first`) and sees it now. Without a history, version 1 is the latest.

@@ -1,5 +1,6 @@
 import { base32Decode, hotp, totpStep } from '../../server/auth/totp.js';
 import { uploadDocument, uploadVersion } from '../helpers/documents.js';
+import { assessmentBody } from '../helpers/factories.js';
 import { call, get, post, type Answer } from '../helpers/http.js';
 import {
   actionReaders,
@@ -24,6 +25,8 @@ import {
   ownerEditors,
   ownerOnly,
   readers,
+  cardReaders,
+  seesCardOnly,
   relation,
   roomExporters,
   roomManagers,
@@ -44,6 +47,7 @@ import {
   makeRevision,
   makeRoom,
   makeTarget,
+  editorOf,
   ORG_SPECS,
   REVISION_MARK,
   type ActionSpec,
@@ -77,6 +81,12 @@ const NONE: Subjects<null> = { all: () => [{ spec: null, id: '', name: '', versi
 const ASSESSMENTS: Subjects<SharedSpec> = { all: (w) => w.assessments, relation, copy: (w, s) => makeAssessment(w, s.spec) };
 const DRAFTS: Subjects<SharedSpec> = { ...ASSESSMENTS, copy: (w, s) => makeAssessment(w, s.spec, true) };
 const REVISIONS: Subjects<SharedSpec> = { ...ASSESSMENTS, copy: (w, s) => makeRevision(w, s.spec) };
+/** Discoverable assessments (§13), for access requests. */
+const DISCOVERABLE: Subjects<SharedSpec> = {
+  all: (w) => w.assessments.filter((s) => s.spec.discoverable),
+  relation,
+  copy: (w, s) => makeAssessment(w, s.spec),
+};
 const DOCUMENTS: Subjects<SharedSpec> = { all: (w) => w.documents, relation, copy: (w, s) => makeDocument(w, s.spec) };
 /** Read-only rows: the documents, and those whose version 1 had another audience. */
 const DOCUMENT_VERSIONS: Subjects<SharedSpec> = { all: (w) => [...w.documents, ...w.documentHistories], relation };
@@ -152,6 +162,16 @@ function ownerOnlyText(c: Cell<SharedSpec>, body: unknown): string | null {
   if (text.includes(REVISION_MARK)) return 'shows a draft revision to another organisation';
   if (text.includes(EARLY_COMMENT_MARK) && c.actor.org !== 'O') return 'shows a comment written before the caller could see the assessment';
   return null;
+}
+
+/** A card (§13) must be all a card-only caller reads: restricted, no title of a classified item, no content. */
+function cardOnlyProblem(c: Cell<SharedSpec>, body: unknown): string | null {
+  const card = body as Record<string, unknown>;
+  if (!seesCardOnly(c.actor, c.subject.spec)) return card.restricted ? 'shows a card to a caller who may read the item' : null;
+  if (card.restricted !== true) return 'shows more than the card';
+  if (card.title !== null) return 'shows the title of a classified item on its card';
+  const leaked = ['summary', 'riskFactors', 'sharing', 'versions', 'filename', 'sha256'].filter((k) => k in card);
+  return leaked.length > 0 ? `shows ${leaked.join(', ')} on a card` : null;
 }
 
 /** Every page of a paged list. */
@@ -266,6 +286,30 @@ export const HTTP_ROWS: HttpRow[] = [
     send: json('PATCH', '/api/me/preferences', { email: { rooms: 'daily' } }),
   }),
   row({ route: 'GET /api/notifications', subjects: NONE, verdict: anyUser, ok: 200, send: json('GET', '/api/notifications?limit=5') }),
+  row({ route: 'GET /api/access-requests', subjects: NONE, verdict: anyUser, ok: 200, send: json('GET', '/api/access-requests?limit=5') }),
+  row<SharedSpec>({
+    route: 'POST /api/access-requests',
+    subjects: DISCOVERABLE,
+    verdict: editors,
+    ok: 201,
+    writes: true,
+    send: (c) => call('POST', '/api/access-requests', { kind: 'assessment', id: c.subject.id, reason: `matrix ${c.tag}` }, token(c)),
+  }),
+  row({
+    route: 'POST /api/access-requests/:id/decide',
+    subjects: NONE,
+    verdict: editors,
+    ok: 200,
+    writes: true,
+    // A request of C for a new discoverable assessment of the caller's organisation, declined by the caller.
+    send: async (c) => {
+      const owner = editorOf(c.world, homeOf(c.actor)).token;
+      const created = await post('/api/assessments', { ...assessmentBody({ country: c.world.country, discoverable: true }), title: `Asked ${c.tag}` }, owner);
+      await post(`/api/assessments/${created.body.id}/publish`, {}, owner);
+      const asked = await post('/api/access-requests', { kind: 'assessment', id: created.body.id, reason: 'matrix' }, adminOf(c.world, 'C').token);
+      return call('POST', `/api/access-requests/${asked.body.id}/decide`, { approve: false }, token(c));
+    },
+  }),
   row({ route: 'GET /api/notifications/summary', subjects: NONE, verdict: anyUser, ok: 200, send: json('GET', '/api/notifications/summary') }),
   row({ route: 'POST /api/notifications/read', subjects: NONE, verdict: anyUser, ok: 204, send: json('POST', '/api/notifications/read', { all: true }) }),
 
@@ -447,15 +491,19 @@ export const HTTP_ROWS: HttpRow[] = [
   row<SharedSpec>({
     route: 'GET /api/assessments/:id',
     subjects: ASSESSMENTS,
-    verdict: readers,
+    verdict: cardReaders,
     ok: 200,
     send: (c) => call('GET', `/api/assessments/${c.subject.id}`, undefined, token(c)),
-    inspect: (c, body) =>
-      ownerOnlyText(c, body) ??
-      (c.actor.org !== c.subject.spec.owner && (body as { status: string }).status !== 'published' ? 'shows a draft to another organisation' : null) ??
-      (c.actor.org === c.subject.spec.owner && c.subject.spec.revised && (body as { status: string }).status !== 'draft'
-        ? 'hides the draft revision from its owner'
-        : null),
+    inspect: (c, body) => {
+      if (seesCardOnly(c.actor, c.subject.spec)) return cardOnlyProblem(c, body);
+      const status = (body as { status: string }).status;
+      return (
+        cardOnlyProblem(c, body) ??
+        ownerOnlyText(c, body) ??
+        (c.actor.org !== c.subject.spec.owner && status !== 'published' ? 'shows a draft to another organisation' : null) ??
+        (c.actor.org === c.subject.spec.owner && c.subject.spec.revised && status !== 'draft' ? 'hides the draft revision from its owner' : null)
+      );
+    },
   }),
   row<SharedSpec>({
     route: 'PATCH /api/assessments/:id',
@@ -581,10 +629,11 @@ export const HTTP_ROWS: HttpRow[] = [
   row<SharedSpec>({
     route: 'GET /api/documents/:id',
     subjects: DOCUMENT_VERSIONS,
-    verdict: readers,
+    verdict: cardReaders,
     ok: 200,
     send: (c) => call('GET', `/api/documents/${c.subject.id}`, undefined, token(c)),
     inspect: (c, body) => {
+      if (seesCardOnly(c.actor, c.subject.spec)) return cardOnlyProblem(c, body);
       const listed = (body as { versions: { version: number }[] }).versions.map((v) => v.version).join(',');
       const expected = Array.from({ length: c.subject.version }, (_, i) => i + 1)
         .filter((n) => n > 1 || firstVersionReaders(c.actor, c.subject.spec) === 'ok')

@@ -48,6 +48,10 @@ export interface SharedSpec {
   widenedFrom?: Scope;
   /** A document with two versions: the sharing while version 1 was the latest (then version 2, then `scope`/`selected`). */
   first?: { scope: Scope; selected: OrgKey[] };
+  /** §13: its card is shown to every organisation that may not read it (once published). */
+  discoverable?: boolean;
+  /** §13: organisations of `selected` whose share has already expired. */
+  expired?: OrgKey[];
 }
 export interface RoomSpec {
   key: string;
@@ -89,6 +93,8 @@ export const SHARED_SPECS: SharedSpec[] = [
   shared('B.selected[A]', 'B', 'selected', ['A']),
   shared('B.all', 'B', 'all'),
   shared('C.organisation', 'C', 'organisation'),
+  { ...shared('C.organisation, discoverable', 'C', 'organisation'), discoverable: true },
+  { ...shared('B.selected[A], expired for A', 'B', 'selected', ['A']), expired: ['A'] },
 ];
 export const DRAFT_SPEC = shared('B.all (draft)', 'B', 'all', [], true);
 /** Assessments only (§5, §6 v2): draft revisions of the Office's and of a partner's, and one widened after a comment. */
@@ -175,14 +181,18 @@ export function editorOf(world: World, org: OrgKey): TestUser {
 /** A user who may read and manage everything `org` owns (for snapshots). */
 export const adminOf = (world: World, org: OrgKey): TestUser => world.users[`${org}.admin`]!;
 
-const sharingOf = (world: World, spec: SharedSpec) => ({ scope: spec.scope, organisations: spec.selected.map((o) => world.orgIds[o]) });
+const sharingOf = (world: World, spec: SharedSpec) => ({
+  scope: spec.scope,
+  organisations: spec.selected.map((o) => world.orgIds[o]),
+  ...(spec.expired ? { expires: Object.fromEntries(spec.expired.map((o) => [world.orgIds[o], '2020-01-01T00:00:00Z'])) } : {}),
+});
 
 /** Creates an assessment as `spec` says (published unless a draft); also used for per-cell copies. */
 export async function makeAssessment(world: World, spec: SharedSpec, draft = spec.draft): Promise<Built<SharedSpec>> {
   const token = editorOf(world, spec.owner).token;
   const title = `Matrix ${world.word} ${spec.key}`;
   const first = spec.widenedFrom ? { scope: spec.widenedFrom, organisations: [] } : sharingOf(world, spec);
-  const res = await post('/api/assessments', assessmentBody({ country: world.country, title, sharing: first }), token);
+  const res = await post('/api/assessments', assessmentBody({ country: world.country, title, sharing: first, discoverable: !!spec.discoverable }), token);
   expect(res.status, `creating ${spec.key}: ${JSON.stringify(res.body)}`).to.equal(201);
   const id = res.body.id as string;
   if (draft) return { spec, id, name: title, version: 1 };
@@ -215,7 +225,7 @@ export async function makeDocument(world: World, spec: SharedSpec): Promise<Buil
   const res = await uploadDocument(
     editorOf(world, spec.owner).token,
     { name: 'note.txt', bytes: Buffer.from(`matrix note ${spec.key}\n`) },
-    { title, classification: 'confidential', sharing: sharingOf(world, spec), country: world.country },
+    { title, classification: 'confidential', sharing: sharingOf(world, spec), country: world.country, discoverable: String(!!spec.discoverable) },
   );
   expect(res.status, `uploading ${spec.key}: ${JSON.stringify(res.body)}`).to.equal(201);
   return { spec, id: res.body.id, name: title, version: 1 };

@@ -22,14 +22,17 @@ import type { z } from 'zod';
 import type { EmailCadence, EmailGroup, Notification, NotificationSummary, PreferencesAnswer, WatchAnswer } from '../../../shared/schemas/notifications.js';
 import type { Organisation, User } from '../../../shared/schemas/organisations.js';
 import type { MessageMatch, Room, RoomMembers, RoomMessage, RoomReads } from '../../../shared/schemas/rooms.js';
-import type { Classification, Sharing } from '../../../shared/sharing.js';
+import type { Classification, Sharing, TlpLevel } from '../../../shared/sharing.js';
 import type { ApiKey, CreatedApiKey } from '../../../shared/schemas/apiKeys.js';
+import type { AccessRequest, ItemCard } from '../../../shared/schemas/handling.js';
 import type { OpenApiDocument } from './openapi.js';
 import { TokenKeeper } from './tokens.js';
 
 // The answers' types come from the response schemas in shared/schemas (what the server's presenters are
 // typed against); they are re-exported so components import the API's types from this one module.
 export type {
+  AccessRequest,
+  ItemCard,
   Assessment,
   AssessmentComment,
   AssessmentVersion,
@@ -315,9 +318,39 @@ export class ApiClient {
     return this.request('GET', '/api/countries', { query: { lang } });
   }
 
+  /** GET /api/access-requests (§13): the organisation's incoming or outgoing requests, newest first. */
+  accessRequests(query: {
+    direction?: 'incoming' | 'outgoing';
+    status?: AccessRequest['status'];
+    limit?: number;
+    cursor?: string;
+  }): Promise<Page<AccessRequest>> {
+    return this.request('GET', '/api/access-requests', { query: { ...query } });
+  }
+
+  /** POST /api/access-requests: asks the owner of a discoverable item for access. */
+  requestAccess(body: { kind: ItemCard['kind']; id: string; reason: string }): Promise<AccessRequest> {
+    return this.request('POST', '/api/access-requests', { body });
+  }
+
+  /** POST /api/access-requests/:id/decide: approve (with an optional expiry) or decline (with a note). */
+  decideAccess(id: string, body: { approve: boolean; note?: string; expiresAt?: string }): Promise<AccessRequest> {
+    return this.request('POST', `/api/access-requests/${encodeURIComponent(id)}/decide`, { body });
+  }
+
   /** GET /api/assessments (one page, newest change first). */
   assessments(query: AssessmentQuery = {}): Promise<Page<Assessment>> {
     return this.request('GET', '/api/assessments', { query: { ...query } });
+  }
+
+  /** GET /api/assessments/:id for a page: the assessment, or its card when the reader may only discover it (§13). */
+  assessmentOrCard(id: string): Promise<AssessmentWithVersions | ItemCard> {
+    return this.request('GET', `/api/assessments/${encodeURIComponent(id)}`);
+  }
+
+  /** GET /api/documents/:id for a page: the document, or its card when the reader may only discover it (§13). */
+  documentOrCard(id: string): Promise<DocumentWithVersions | ItemCard> {
+    return this.request('GET', `/api/documents/${encodeURIComponent(id)}`);
   }
 
   /** GET /api/assessments/:id. */
@@ -391,7 +424,7 @@ export class ApiClient {
   }
 
   /** POST /api/rooms (admins, analysts); the creator's organisation is always a member. */
-  createRoom(body: { name: string; country: string | null; organisations: string[] }): Promise<Room> {
+  createRoom(body: { name: string; country: string | null; organisations: string[]; tlp?: TlpLevel }): Promise<Room> {
     return this.request('POST', '/api/rooms', { body });
   }
 
@@ -441,7 +474,10 @@ export class ApiClient {
   }
 
   /** PATCH /api/documents/:id: title, classification, sharing, country (null removes it). */
-  updateDocument(id: string, changes: { title?: string; classification?: Classification; sharing?: Sharing; country?: string | null }): Promise<HubDocument> {
+  updateDocument(
+    id: string,
+    changes: { title?: string; classification?: Classification; sharing?: Sharing; country?: string | null; tlp?: TlpLevel; discoverable?: boolean },
+  ): Promise<HubDocument> {
     return this.request('PATCH', `/api/documents/${encodeURIComponent(id)}`, { body: changes });
   }
 

@@ -9,7 +9,7 @@ import {
   FACTOR_NOTES_MAX_LENGTH,
   RISK_FACTOR_COUNT,
 } from '../../../shared/schemas/assessments.js';
-import { sharingProblem, type Classification, type SharingScope } from '../../../shared/sharing.js';
+import { sharingProblem, type Classification, type SharingScope, type TlpLevel } from '../../../shared/sharing.js';
 import type { Trend } from '../../../shared/framework/index.js';
 import { ApiError, type Assessment, type AssessmentContent, type RiskFactorEntry } from './api.js';
 import type { I18n } from './state/i18n.svelte.js';
@@ -35,6 +35,10 @@ export interface FormValues {
   classification: Classification;
   scope: SharingScope;
   organisations: string[];
+  /** §13: when each selected organisation's share ends (kept as the hub sent it). */
+  expires: Record<string, string>;
+  tlp: TlpLevel;
+  discoverable: boolean;
   factors: FactorValues[];
 }
 
@@ -55,6 +59,9 @@ export function emptyValues(country = ''): FormValues {
     classification: 'confidential',
     scope: 'organisation',
     organisations: [],
+    expires: {},
+    tlp: 'amber',
+    discoverable: false,
     factors: NUMBERS.map((number) => ({ number, level: null, trend: null, indicators: [], notes: '' })),
   };
 }
@@ -72,6 +79,9 @@ export function valuesOf(a: Assessment): FormValues {
     classification: a.classification,
     scope: a.sharing.scope,
     organisations: [...a.sharing.organisations],
+    expires: { ...a.sharing.expires },
+    tlp: a.tlp,
+    discoverable: a.discoverable,
     factors: NUMBERS.map((number) => {
       const factor = rated.get(number);
       return factor
@@ -105,8 +115,17 @@ export function contentOf(values: FormValues): AssessmentContent {
     overallRisk: values.overallRisk ?? 0,
     riskFactors: ratingsOf(values),
     classification: values.classification,
-    sharing: { scope: values.scope, organisations: values.scope === 'selected' ? [...values.organisations] : [] },
+    sharing: sharingOf(values),
+    tlp: values.tlp,
+    discoverable: values.discoverable,
   };
+}
+
+/** The sharing the form sends: expiries only for organisations still selected. */
+function sharingOf(values: FormValues): AssessmentContent['sharing'] {
+  const organisations = values.scope === 'selected' ? [...values.organisations] : [];
+  const expires = Object.fromEntries(Object.entries(values.expires).filter(([id]) => organisations.includes(id)));
+  return Object.keys(expires).length > 0 ? { scope: values.scope, organisations, expires } : { scope: values.scope, organisations };
 }
 
 /** Only the fields of `values` that differ from `base`, for a PATCH. */

@@ -59,8 +59,10 @@ export function personName(i18n: I18n, name: string): string {
   return BOOTSTRAP_ADMIN_NAMES.has(name.trim().toLowerCase()) ? i18n.t('bootstrap_admin_name') : name;
 }
 
-/** An organisation's display name. */
-export function organisationName(i18n: I18n, organisation: Pick<Organisation, 'kind' | 'name'>): string {
+/** An organisation's display name, in the reader's language when the hub has it (§4 `names`). */
+export function organisationName(i18n: I18n, organisation: Pick<Organisation, 'kind' | 'name'> & { names?: Organisation['names'] }): string {
+  const localised = organisation.names?.[i18n.locale];
+  if (localised && localised !== organisation.names?.en) return localised;
   if (organisation.kind === 'office' && OFFICE_DEFAULT_NAMES.has(organisation.name.trim().toLowerCase())) return i18n.t('office_name');
-  return organisation.name;
+  return localised ?? organisation.name;
 }

@@ -48,6 +48,7 @@ const loaders: Partial<Record<RouteName, () => Promise<PageBinder>>> = {
   documents: lazyPage(() => import('../pages/documents/DocumentLibraryPage.svelte'), none),
   document: lazyPage(() => import('../pages/documents/DocumentPage.svelte'), byId),
   account: lazyPage(() => import('../pages/AccountPage.svelte'), none),
+  'access-requests': lazyPage(() => import('../pages/AccessRequestsPage.svelte'), none),
   'admin-users': lazyPage(() => import('../pages/admin/UsersPage.svelte'), none),
   'admin-organisation-users': lazyPage(
     () => import('../pages/admin/UsersPage.svelte'),

@@ -14,6 +14,7 @@ export type RouteName =
   | 'documents'
   | 'document'
   | 'account'
+  | 'access-requests'
   | 'admin-users'
   | 'admin-organisation-users'
   | 'admin-organisations'
@@ -41,6 +42,7 @@ const TABLE: [RouteName, RegExp][] = [
   ['documents', /^\/documents$/],
   ['document', /^\/documents\/(?<id>[0-9a-f]{24})$/],
   ['account', /^\/account$/],
+  ['access-requests', /^\/access-requests(?:\/(?<id>[0-9a-f]{24}))?$/],
   ['admin-users', /^\/admin(?:\/users)?$/],
   ['admin-organisation-users', /^\/admin\/organisations\/(?<id>[0-9a-zA-Z_-]{1,64})\/users$/],
   ['admin-organisations', /^\/admin\/organisations$/],
@@ -75,6 +77,7 @@ export const paths = {
   documents: '/documents',
   document: (id: string) => `/documents/${encodeURIComponent(id)}`,
   account: '/account',
+  accessRequests: '/access-requests',
   adminUsers: '/admin/users',
   adminOrganisations: '/admin/organisations',
   adminOrganisationUsers: (id: string) => `/admin/organisations/${encodeURIComponent(id)}/users`,

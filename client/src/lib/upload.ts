@@ -2,7 +2,7 @@
  * Document uploads with real progress (XMLHttpRequest: fetch reports no upload progress) and downloads
  * that carry the Bearer token (fetch → blob → a temporary `<a download>`), both for contract §7.
  */
-import type { Classification, Sharing } from '../../../shared/sharing.js';
+import type { Classification, Sharing, TlpLevel } from '../../../shared/sharing.js';
 import { api, ApiError, type HubDocument } from './api.js';
 
 /** Bytes sent so far out of the total (the whole multipart body). */
@@ -16,6 +16,9 @@ export interface NewDocumentFields {
   classification: Classification;
   sharing: Sharing;
   country: string;
+  /** §13: what recipients may pass on, and whether others see the document's card. */
+  tlp: TlpLevel;
+  discoverable: boolean;
 }
 
 /** A running upload: its outcome and a way to stop it. */
@@ -71,6 +74,8 @@ export function uploadDocument(fields: NewDocumentFields, file: File, onprogress
       form.append('classification', fields.classification);
       form.append('sharing', JSON.stringify(fields.sharing));
       form.append('country', fields.country);
+      form.append('tlp', fields.tlp);
+      form.append('discoverable', String(fields.discoverable));
       form.append('file', file, file.name);
       return form;
     },

@@ -1,4 +1,5 @@
 import type { Principal } from '../../auth/principal.js';
+import type { Locale } from '../../../shared/limits.js';
 import type { Domain } from '../../domain.js';
 import { HttpError, notFound } from '../../http/errors.js';
 import { decodeCursor, toPage } from '../../http/paging.js';
@@ -15,7 +16,7 @@ export async function findOrganisation(domain: Domain, id: string): Promise<Orga
 }
 
 /** `GET /api/organisations`: active organisations by creation, paged (the Office admin may ask for all). */
-export async function listOrganisations(domain: Domain, p: Principal, query: { limit: number; cursor?: string; includeInactive?: '0' | '1' }) {
+export async function listOrganisations(domain: Domain, p: Principal, query: { limit: number; cursor?: string; includeInactive?: '0' | '1'; lang?: Locale }) {
   let after: string | undefined;
   if (query.cursor) {
     [after] = decodeCursor(query.cursor, ['string']) as string[];
@@ -23,5 +24,10 @@ export async function listOrganisations(domain: Domain, p: Principal, query: { l
   }
   const includeInactive = query.includeInactive === '1' && canSeeInactiveOrganisations(p);
   const rows = await domain.repos.organisations.page({ includeInactive, after, limit: query.limit + 1 });
-  return toPage(rows, query.limit, (o) => [o._id.toString()], presentOrganisation);
+  return toPage(
+    rows,
+    query.limit,
+    (o) => [o._id.toString()],
+    (o) => presentOrganisation(o, query.lang),
+  );
 }

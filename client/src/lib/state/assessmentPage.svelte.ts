@@ -1,5 +1,5 @@
 /** The assessment page: the assessment, its versions, a comparison of two of them, its comments. */
-import { api, type Assessment, type AssessmentComment, type AssessmentVersion, type AssessmentVersionItem } from '../api.js';
+import { api, type Assessment, type AssessmentComment, type AssessmentVersion, type AssessmentVersionItem, type ItemCard } from '../api.js';
 import { errorKey } from '../errors.js';
 import { directory } from './directory.svelte.js';
 import type { MessageKey } from './i18n.svelte.js';
@@ -9,6 +9,8 @@ const COMMENTS_PAGE = 50;
 /** State of one assessment page. */
 export class AssessmentPage {
   assessment = $state.raw<Assessment | null>(null);
+  /** What a reader who may not read a discoverable assessment sees of it (§13). */
+  card = $state.raw<ItemCard | null>(null);
   loadError = $state<MessageKey | null>(null);
   versions = $state.raw<AssessmentVersionItem[]>([]);
   /** The two versions compared, as numbers (`left` older by default). */
@@ -28,7 +30,11 @@ export class AssessmentPage {
   async load(): Promise<void> {
     this.loadError = null;
     try {
-      const assessment = await api.assessment(this.id);
+      const assessment = await api.assessmentOrCard(this.id);
+      if ('restricted' in assessment) {
+        this.card = assessment;
+        return;
+      }
       directory.putNames(assessment.names);
       this.assessment = assessment;
       this.#cache.set(assessment.version, Promise.resolve(assessment));

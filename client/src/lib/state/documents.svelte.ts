@@ -1,7 +1,7 @@
 /** The document library: its filters, the rows loaded so far and "load more" paging; one document's page. */
 import { DOCUMENT_TYPES } from '../../../../shared/documentTypes.js';
 import type { SharingScope } from '../../../../shared/sharing.js';
-import { api, type DocumentQuery, type DocumentWithVersions, type HubDocument } from '../api.js';
+import { api, type DocumentQuery, type DocumentWithVersions, type HubDocument, type ItemCard } from '../api.js';
 import { errorKey } from '../errors.js';
 import { directory } from './directory.svelte.js';
 import { noPlaceFilters, placeFiltersFrom, placeQuery, type PlaceFilters } from '../listFilters.js';
@@ -47,6 +47,8 @@ export class DocumentList extends PagedList<HubDocument, DocumentFilterValues> {
 /** State of one document's page. */
 export class DocumentView {
   doc = $state.raw<DocumentWithVersions | null>(null);
+  /** What a reader who may not read a discoverable document sees of it (§13). */
+  card = $state.raw<ItemCard | null>(null);
   loading = $state(true);
   failure = $state<MessageKey | null>(null);
 
@@ -56,9 +58,12 @@ export class DocumentView {
     this.loading = true;
     this.failure = null;
     try {
-      const doc = await api.document(this.id);
-      directory.putNames(doc.names);
-      this.doc = doc;
+      const read = await api.documentOrCard(this.id);
+      if ('restricted' in read) this.card = read;
+      else {
+        directory.putNames(read.names);
+        this.doc = read;
+      }
     } catch (error) {
       this.failure = errorKey(error);
     } finally {
