@@ -78,4 +78,10 @@ export const KNOWN_ACTIONS = [
   'organisation.create',
   'organisation.update',
   'audit.verify',
+  'alert.issue',
+  'alert.update',
+  'alert.acknowledge',
+  'action.create',
+  'action.update',
+  'country.brief',
 ] as const;

@@ -47,6 +47,10 @@ const loaders: Partial<Record<RouteName, () => Promise<PageBinder>>> = {
   room: lazyPage(() => import('../pages/rooms/RoomPage.svelte'), byId),
   documents: lazyPage(() => import('../pages/documents/DocumentLibraryPage.svelte'), none),
   document: lazyPage(() => import('../pages/documents/DocumentPage.svelte'), byId),
+  alerts: lazyPage(() => import('../pages/alerts/AlertListPage.svelte'), none),
+  'alert-new': lazyPage(() => import('../pages/alerts/AlertNewPage.svelte'), none),
+  alert: lazyPage(() => import('../pages/alerts/AlertPage.svelte'), byId),
+  action: lazyPage(() => import('../pages/alerts/ActionRedirect.svelte'), byId),
   account: lazyPage(() => import('../pages/AccountPage.svelte'), none),
   'admin-users': lazyPage(() => import('../pages/admin/UsersPage.svelte'), none),
   'admin-organisation-users': lazyPage(

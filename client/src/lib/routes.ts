@@ -13,6 +13,10 @@ export type RouteName =
   | 'room'
   | 'documents'
   | 'document'
+  | 'alerts'
+  | 'alert-new'
+  | 'alert'
+  | 'action'
   | 'account'
   | 'admin-users'
   | 'admin-organisation-users'
@@ -38,6 +42,10 @@ const TABLE: [RouteName, RegExp][] = [
   ['room', /^\/rooms\/(?<id>[0-9a-f]{24})$/],
   ['documents', /^\/documents$/],
   ['document', /^\/documents\/(?<id>[0-9a-f]{24})$/],
+  ['alerts', /^\/alerts$/],
+  ['alert-new', /^\/alerts\/new$/],
+  ['alert', /^\/alerts\/(?<id>[0-9a-f]{24})$/],
+  ['action', /^\/actions\/(?<id>[0-9a-f]{24})$/],
   ['account', /^\/account$/],
   ['admin-users', /^\/admin(?:\/users)?$/],
   ['admin-organisation-users', /^\/admin\/organisations\/(?<id>[0-9a-zA-Z_-]{1,64})\/users$/],
@@ -70,6 +78,9 @@ export const paths = {
   room: (id: string) => `/rooms/${encodeURIComponent(id)}`,
   documents: '/documents',
   document: (id: string) => `/documents/${encodeURIComponent(id)}`,
+  alerts: '/alerts',
+  newAlert: (country: string) => `/alerts/new?country=${encodeURIComponent(country)}`,
+  alert: (id: string) => `/alerts/${encodeURIComponent(id)}`,
   account: '/account',
   adminUsers: '/admin/users',
   adminOrganisations: '/admin/organisations',

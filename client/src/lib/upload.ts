@@ -116,9 +116,18 @@ async function fetchContent(path: string, token: string | null): Promise<Respons
 }
 
 /** Downloads a document (the latest version, or `version`) and hands it to the browser as a file. */
-export async function downloadDocument(id: string, fallbackName: string, version?: number): Promise<void> {
+export function downloadDocument(id: string, fallbackName: string, version?: number): Promise<void> {
   const path =
     version === undefined ? `/api/documents/${encodeURIComponent(id)}/content` : `/api/documents/${encodeURIComponent(id)}/versions/${version}/content`;
+  return downloadFile(path, fallbackName);
+}
+
+/** Downloads the country brief (§12) as PDF in `lang`. */
+export function downloadBrief(code: string, lang: string): Promise<void> {
+  return downloadFile(`/api/countries/${encodeURIComponent(code)}/brief.pdf?lang=${encodeURIComponent(lang)}`, `brief-${code}-${lang}.pdf`);
+}
+
+async function downloadFile(path: string, fallbackName: string): Promise<void> {
   const token = await api.accessToken();
   let res = await fetchContent(path, token);
   if (res.status === 401) {
