@@ -196,6 +196,16 @@ describe('demo data (HUB_DEMO=1)', function () {
     expect((await call(hub!, 'GET', `/api/rooms/${sahel!.id}`, igad.token)).status).to.equal(404);
   });
 
+  it('has two alerts with actions in different states', async () => {
+    const au = await signIn(hub!, 'analyst@au.demo');
+    const alerts = await call(hub!, 'GET', '/api/alerts', au.token);
+    expect(alerts.body.items.length).to.be.at.least(2);
+    const statuses = new Set(alerts.body.items.flatMap((a: { actions: { status: string }[] }) => a.actions.map((x) => x.status)));
+    expect([...statuses]).to.include.members(['open', 'in-progress', 'done', 'declined']);
+    const mine = await call(hub!, 'GET', '/api/actions?assigned=mine&status=open,in-progress', au.token);
+    expect(mine.body.items.length).to.be.at.least(1);
+  });
+
   it('loads the demo assessments once: a restart adds none', async () => {
     const count = async () => {
       const au = await signIn(hub!, 'analyst@au.demo');

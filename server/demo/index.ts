@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { hashPassword } from '../auth/passwords.js';
 import type { Domain } from '../domain.js';
+import { loadDemoAlerts } from './alerts.js';
 import { loadDemoAssessments } from './assessments.js';
 import { loadDemoDocuments } from './documents.js';
 import { loadDemoRooms } from './rooms.js';
@@ -46,6 +47,7 @@ export async function loadDemoData(domain: Domain, log: Logger): Promise<void> {
     await loadDemoAssessments(domain, log);
     await loadDemoDocuments(domain, log);
     await loadDemoRooms(domain, log);
+    await loadDemoAlerts(domain, log);
   }
   const lines = [
     '',

@@ -680,6 +680,13 @@ export const HTTP_ROWS: HttpRow[] = [
     send: (c) => call('GET', `/api/documents/${c.subject.id}/versions/1/content`, undefined, token(c)),
   }),
 
+  row({
+    route: 'GET /api/countries/:code/brief.pdf',
+    subjects: NONE,
+    verdict: anyUser,
+    ok: 200,
+    send: (c) => call('GET', `/api/countries/${c.world.country}/brief.pdf?lang=fr`, undefined, token(c)),
+  }),
   row<SharedSpec>({
     route: 'GET /api/alerts',
     subjects: ALERTS,

@@ -1,4 +1,5 @@
 /** The one typed client of the hub's HTTP API (contract §2–§10). Components never call fetch. */
+import type { ActionListItem, Alert, AlertAction, CreateActionBody, CreateAlertBody, UpdateActionBody, UpdateAlertBody } from '../../../shared/alerts.js';
 import type { ErrorCode } from '../../../shared/errors.js';
 import type { Locale } from '../../../shared/limits.js';
 import type { OrganisationKind, Role } from '../../../shared/roles.js';
@@ -56,6 +57,7 @@ export type {
   RoomReads,
   User,
 };
+export type { ActionListItem, Alert, AlertAction, CreateAlertBody } from '../../../shared/alerts.js';
 export type { RiskFactorEntry } from '../../../shared/schemas/assessments.js';
 export type { RiskReading } from '../../../shared/schemas/assessments.js';
 export type { DocumentVersion } from '../../../shared/schemas/documents.js';
@@ -456,6 +458,51 @@ export class ApiClient {
   /** POST /api/rooms/:id/read: the person has read up to `seq`. */
   markRoomRead(id: string, seq: number): Promise<void> {
     return this.request('POST', `/api/rooms/${encodeURIComponent(id)}/read`, { body: { seq } });
+  }
+
+  /** GET /api/alerts (one page, newest first): the alerts the person's organisation sees (§12). */
+  alerts(query: { country?: string; status?: string; level?: string; limit?: number; cursor?: string } = {}): Promise<Page<Alert>> {
+    return this.request('GET', '/api/alerts', { query });
+  }
+
+  /** GET /api/alerts/:id. */
+  alert(id: string): Promise<Alert> {
+    return this.request('GET', `/api/alerts/${encodeURIComponent(id)}`);
+  }
+
+  /** POST /api/alerts (admins, analysts): issued at once. */
+  issueAlert(body: CreateAlertBody): Promise<Alert> {
+    return this.request('POST', '/api/alerts', { body });
+  }
+
+  /** PATCH /api/alerts/:id (the issuer's admins, analysts). */
+  updateAlert(id: string, changes: UpdateAlertBody): Promise<Alert> {
+    return this.request('PATCH', `/api/alerts/${encodeURIComponent(id)}`, { body: changes });
+  }
+
+  /** POST /api/alerts/:id/acknowledge: once per organisation. */
+  acknowledgeAlert(id: string): Promise<Alert> {
+    return this.request('POST', `/api/alerts/${encodeURIComponent(id)}/acknowledge`, { body: {} });
+  }
+
+  /** POST /api/alerts/:id/actions (the issuer's admins, analysts). */
+  addAction(id: string, body: CreateActionBody): Promise<AlertAction> {
+    return this.request('POST', `/api/alerts/${encodeURIComponent(id)}/actions`, { body });
+  }
+
+  /** PATCH /api/actions/:id: a status and a note (owner's or issuer's admins, analysts). */
+  updateAction(id: string, body: UpdateActionBody): Promise<AlertAction> {
+    return this.request('PATCH', `/api/actions/${encodeURIComponent(id)}`, { body });
+  }
+
+  /** GET /api/actions/:id: one action with its alert's row. */
+  action(id: string): Promise<ActionListItem> {
+    return this.request('GET', `/api/actions/${encodeURIComponent(id)}`);
+  }
+
+  /** GET /api/actions (one page, soonest due first; `assigned: 'mine'`: the person's organisation's). */
+  actions(query: { status?: string; assigned?: 'mine'; limit?: number; cursor?: string } = {}): Promise<Page<ActionListItem>> {
+    return this.request('GET', '/api/actions', { query });
   }
 
   /** GET /api/documents (one page, newest change first). Uploads and downloads: lib/upload.ts. */

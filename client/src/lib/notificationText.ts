@@ -38,5 +38,7 @@ export function notificationHref(item: Notification): string | null {
   if (kind === 'assessment') return paths.assessment(id);
   if (kind === 'document') return paths.document(id);
   if (kind === 'room') return paths.room(item.roomId ?? id);
+  if (kind === 'alert') return paths.alert(id);
+  if (kind === 'action') return `/actions/${encodeURIComponent(id)}`;
   return null;
 }

@@ -13,6 +13,10 @@ export type RouteName =
   | 'room'
   | 'documents'
   | 'document'
+  | 'alerts'
+  | 'alert-new'
+  | 'alert'
+  | 'action'
   | 'account'
   | 'access-requests'
   | 'admin-users'
@@ -41,6 +45,10 @@ const TABLE: [RouteName, RegExp][] = [
   ['room', /^\/rooms\/(?<id>[0-9a-f]{24})$/],
   ['documents', /^\/documents$/],
   ['document', /^\/documents\/(?<id>[0-9a-f]{24})$/],
+  ['alerts', /^\/alerts$/],
+  ['alert-new', /^\/alerts\/new$/],
+  ['alert', /^\/alerts\/(?<id>[0-9a-f]{24})$/],
+  ['action', /^\/actions\/(?<id>[0-9a-f]{24})$/],
   ['account', /^\/account$/],
   ['access-requests', /^\/access-requests(?:\/(?<id>[0-9a-f]{24}))?$/],
   ['admin-users', /^\/admin(?:\/users)?$/],
@@ -76,6 +84,9 @@ export const paths = {
   room: (id: string) => `/rooms/${encodeURIComponent(id)}`,
   documents: '/documents',
   document: (id: string) => `/documents/${encodeURIComponent(id)}`,
+  alerts: '/alerts',
+  newAlert: (country: string) => `/alerts/new?country=${encodeURIComponent(country)}`,
+  alert: (id: string) => `/alerts/${encodeURIComponent(id)}`,
   account: '/account',
   accessRequests: '/access-requests',
   adminUsers: '/admin/users',

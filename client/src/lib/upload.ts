@@ -127,6 +127,11 @@ export function downloadDocument(id: string, fallbackName: string, version?: num
   return downloadFile(path, fallbackName);
 }
 
+/** Downloads the country brief (§12) as PDF in `lang`. */
+export function downloadBrief(code: string, lang: string): Promise<void> {
+  return downloadFile(`/api/countries/${encodeURIComponent(code)}/brief.pdf?lang=${encodeURIComponent(lang)}`, `brief-${code}-${lang}.pdf`);
+}
+
 /** Downloads what an API path answers (a room's transcript, say) and hands it to the browser as a file. */
 export async function downloadFile(path: string, fallbackName: string): Promise<void> {
   const token = await api.accessToken();
