@@ -27,7 +27,7 @@ const arg = (name: string, fallback: number) => {
   return at > 0 ? Number(process.argv[at + 1]) : fallback;
 };
 const MESSAGES = arg('messages', 100_500);
-const CALLS = arg('calls', 40);
+const CALLS = arg('calls', 20);
 const log = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'warn' });
 
 const BODIES = [
@@ -97,11 +97,14 @@ async function main(): Promise<void> {
     database = await startEmbeddedDatabase({ dataDir: path.join(dir, 'db'), log });
     await mongoose.connect(database.uri, { socketTimeoutMS: 300_000, serverSelectionTimeoutMS: 10_000, maxPoolSize: 10 });
     hub = await spawnHub({ MONGODB_URI: database.uri, DATA_DIR: path.join(dir, 'hub') });
-    const login = await http<{ accessToken: string; user: { id: string; name: string; organisationId: string } }>(hub, '/api/auth/login', '', 'POST', {
-      email: PROCESS_ADMIN_EMAIL,
-      password: PROCESS_ADMIN_PASSWORD,
-    });
-    const token = login.accessToken;
+    // Signed in again before each phase: a slow phase on a loaded machine outlasts an access token.
+    const signIn = () =>
+      http<{ accessToken: string; user: { id: string; name: string; organisationId: string } }>(hub!, '/api/auth/login', '', 'POST', {
+        email: PROCESS_ADMIN_EMAIL,
+        password: PROCESS_ADMIN_PASSWORD,
+      });
+    const login = await signIn();
+    let token = login.accessToken;
     const room = await http<{ id: string }>(hub, '/api/rooms', token, 'POST', { name: 'A long room', country: 'SDN', organisations: [] });
     step(`seeding ${MESSAGES.toLocaleString('en')} messages`);
     await seed(room.id, { id: login.user.id, name: login.user.name, organisationId: login.user.organisationId });
@@ -115,21 +118,24 @@ async function main(): Promise<void> {
       }
       return stats(out);
     };
-    const before = new Map<string, ReturnType<typeof stats>>();
-    for (const [, q] of QUERIES) before.set(q, await time(q, 3));
+    // Without the index every block is read: one call of the query that reads them all is enough to show it.
+    step('timing one search with no index');
+    const unindexed = await time('earthquake', 1);
     step('building the word index of the full blocks');
     const started = performance.now();
     for (let block = 0; (block + 1) * BLOCK_SIZE <= MESSAGES; block++) await indexBlock(room.id, block);
     const indexS = (performance.now() - started) / 1000;
+    token = (await signIn()).accessToken;
     const lines = [
+      `With no index, a search that matches nothing read all ${Math.ceil(MESSAGES / BLOCK_SIZE)} blocks in ${ms(unindexed.mean)} ms.`,
       `Index built in ${indexS.toFixed(1)} s for ${Math.floor(MESSAGES / BLOCK_SIZE)} blocks (${((indexS * 1000) / Math.floor(MESSAGES / BLOCK_SIZE)).toFixed(0)} ms a block, once, when a block fills).`,
       '',
-      '| query (`limit=20`) | no index: mean ms (3 calls) | index: p50 ms | index: p99 ms |',
-      '| --- | ---: | ---: | ---: |',
+      `| query (\`limit=20\`, ${CALLS} calls) | p50 ms | p99 ms |`,
+      '| --- | ---: | ---: |',
     ];
     for (const [label, q] of QUERIES) {
       const after = await time(q, CALLS);
-      lines.push(`| ${label} \`${q}\` | ${ms(before.get(q)!.mean)} | ${ms(after.p50)} | ${ms(after.p99)} |`);
+      lines.push(`| ${label} \`${q}\` | ${ms(after.p50)} | ${ms(after.p99)} |`);
     }
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {

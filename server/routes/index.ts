@@ -29,7 +29,7 @@ export function apiRouter(domain: Domain, wired: Wired): Router {
   router.use('/assessments', assessmentsRouter(domain));
   router.use('/countries', countryOverviewRouter(domain));
   router.use('/rooms', roomsRouter(wired.rooms));
-  router.use('/messages', messageSearchRouter());
+  router.use('/messages', messageSearchRouter(wired.rooms));
   router.use('/documents', documentsRouter(domain));
   router.use('/notifications', notificationsRouter(domain, wired.rooms));
   return router;
