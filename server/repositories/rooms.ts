@@ -77,9 +77,14 @@ async function advance(model: typeof ReadMarker, _id: string, seq: number): Prom
   });
 }
 
-/** Moves a user's read marker, and their organisation's, forward to `seq` (never back). */
-export async function advanceReadMarker(roomId: string, userId: string, seq: number, organisationId: string): Promise<void> {
-  await Promise.all([advance(ReadMarker, markerKey(roomId, userId), seq), advance(OrganisationRead, markerKey(roomId, organisationId), seq)]);
+/** Moves a user's read marker forward to `seq` (never back). */
+export function advanceReadMarker(roomId: string, userId: string, seq: number): Promise<void> {
+  return advance(ReadMarker, markerKey(roomId, userId), seq);
+}
+
+/** Moves an organisation's read marker (the furthest any of its users read) forward to `seq`. */
+export function advanceOrganisationRead(roomId: string, organisationId: string, seq: number): Promise<void> {
+  return advance(OrganisationRead, markerKey(roomId, organisationId), seq);
 }
 
 /** How far any user of each of these organisations has read in a room (0 when none has). */

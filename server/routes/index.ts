@@ -38,7 +38,7 @@ export function apiRouter(domain: Domain, wired: Wired): Router {
   router.use('/countries', countryOverviewRouter(domain));
   router.use('/countries', briefsRouter(domain));
   router.use('/rooms', roomsRouter(wired.rooms));
-  router.use('/messages', messageSearchRouter());
+  router.use('/messages', messageSearchRouter(wired.rooms));
   router.use('/documents', documentsRouter(domain));
   router.use('/notifications', notificationsRouter(domain, wired.rooms));
   router.use('/alerts', alertsRouter(domain));

@@ -61,7 +61,7 @@ export function roomsRouter(rooms: RoomRuntime): Router {
     const query = input(req, 'query', MessagesQuery);
     if (query.q !== undefined) {
       if (query.after !== undefined || query.before !== undefined) throw new HttpError('invalid_request', 'q: is not combined with after or before.');
-      res.json(await searchInRoom(room, query.q, query));
+      res.json(await searchInRoom(rooms.indexer, room, query.q, query));
       return;
     }
     // The cursor continues in the direction the first page went: forward after `after`, back before `before`.
@@ -107,11 +107,11 @@ export function roomsRouter(rooms: RoomRuntime): Router {
 }
 
 /** `/api/messages/search` (§8 v2): matches in the rooms of the caller's organisation, newest first. */
-export function messageSearchRouter(): Router {
+export function messageSearchRouter(rooms: RoomRuntime): Router {
   const router = Router();
   router.use(auth());
   router.get('/search', validate({ query: SearchMessagesQuery }), async (req, res) => {
-    res.json(await searchMyRooms(principalOf(req), input(req, 'query', SearchMessagesQuery)));
+    res.json(await searchMyRooms(rooms.indexer, principalOf(req), input(req, 'query', SearchMessagesQuery)));
   });
   return router;
 }

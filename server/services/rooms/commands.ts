@@ -128,8 +128,13 @@ export async function updateRoom(
 
 /** `POST /api/rooms/:id/read`: the user has read up to `seq` (markers only move forward). */
 export async function markRead(p: Principal, room: RoomDoc, seq: number): Promise<void> {
-  const last = await lastSeq(room._id.toString());
-  await roomStore.advanceReadMarker(room._id.toString(), p.user._id.toString(), Math.min(seq, last), p.organisation._id.toString());
+  const roomId = room._id.toString();
+  const last = await lastSeq(roomId);
+  const upTo = Math.min(seq, last);
+  await Promise.all([
+    roomStore.advanceReadMarker(roomId, p.user._id.toString(), upTo),
+    roomStore.advanceOrganisationRead(roomId, p.organisation._id.toString(), upTo),
+  ]);
 }
 
 /**

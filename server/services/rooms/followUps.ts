@@ -29,3 +29,23 @@ export function messageFollowUps(cache: RoomCache, notifications: NotificationSe
     })().catch(failed);
   };
 }
+
+/**
+ * Builds the word index of full blocks found without one (a room older than the index, a build that
+ * failed), one build per block at a time in this process; searches read such blocks as messages meanwhile.
+ */
+export class BlockIndexer {
+  private readonly building = new Set<string>();
+
+  constructor(private readonly failed: (error: unknown) => void) {}
+
+  /** Starts building a block's index unless this process already is. */
+  later(roomId: string, block: number): void {
+    const key = `${roomId}:${block}`;
+    if (this.building.has(key)) return;
+    this.building.add(key);
+    void indexBlock(roomId, block)
+      .catch(this.failed)
+      .finally(() => this.building.delete(key));
+  }
+}

@@ -1,38 +1,46 @@
-import { advanceReadMarker, organisationReads, readMarkerOf } from '../../repositories/rooms.js';
+import { advanceOrganisationRead, advanceReadMarker, organisationReads, readMarkerOf } from '../../repositories/rooms.js';
 
 // How far each user has read in each room. Reading (`POST /api/rooms/:id/read`) moves the marker at
 // once; sending moves it too ("what one writes oneself is read"), but those moves are gathered and
 // written every FLUSH_MS — one update per user and room, not one per message — so a busy room does not
-// pay a marker write for every message. Until written, this process counts them from memory.
+// pay a marker write for every message. Until written, this process counts them from memory. An
+// organisation's marker (`/reads`) is the furthest of its users': one write per organisation and room per
+// flush, however many of its people wrote.
 const FLUSH_MS = 1000;
 
 const keyOf = (roomId: string, userId: string) => `${roomId}\n${userId}`;
 
 /** The read-marker moves of a process's senders, gathered in memory and written every second. */
 export class ReadMarkers {
-  private readonly pending = new Map<string, { roomId: string; userId: string; organisationId: string; seq: number }>();
+  private readonly pending = new Map<string, { roomId: string; userId: string; seq: number }>();
+  private readonly pendingOrganisations = new Map<string, { roomId: string; organisationId: string; seq: number }>();
   private timer: NodeJS.Timeout | null = null;
 
-  /** The author of message `seq` has read the room up to it; written with the next flush. */
+  /** The author of message `seq` has read the room up to it (and so has their organisation); written with the next flush. */
   markOwnMessage(roomId: string, author: { id: string; organisationId: string }, seq: number): void {
     const key = keyOf(roomId, author.id);
-    if ((this.pending.get(key)?.seq ?? 0) < seq) this.pending.set(key, { roomId, userId: author.id, organisationId: author.organisationId, seq });
+    if ((this.pending.get(key)?.seq ?? 0) < seq) this.pending.set(key, { roomId, userId: author.id, seq });
+    const orgKey = keyOf(roomId, author.organisationId);
+    if ((this.pendingOrganisations.get(orgKey)?.seq ?? 0) < seq) this.pendingOrganisations.set(orgKey, { roomId, organisationId: author.organisationId, seq });
     this.flushSoon();
   }
 
   /** Writes the gathered marker moves; a move whose write fails is kept for the next flush. */
   async flush(): Promise<void> {
     this.timer = null;
-    await Promise.all(
-      [...this.pending.entries()].map(async ([key, move]) => {
+    const write = <M extends { seq: number }>(pending: Map<string, M>, advance: (move: M) => Promise<void>) =>
+      [...pending.entries()].map(async ([key, move]) => {
         try {
-          await advanceReadMarker(move.roomId, move.userId, move.seq, move.organisationId);
-          if (this.pending.get(key)?.seq === move.seq) this.pending.delete(key);
+          await advance(move);
+          if (pending.get(key)?.seq === move.seq) pending.delete(key);
         } catch {
           this.flushSoon();
         }
-      }),
-    );
+      });
+    await Promise.all([
+      ...write(this.pending, (m) => advanceReadMarker(m.roomId, m.userId, m.seq)),
+      ...write(this.pendingOrganisations, (m) => advanceOrganisationRead(m.roomId, m.organisationId, m.seq)),
+    ]);
   }
 
   /** The seq a user has read up to in a room (0 when never), counting moves not yet written. */
@@ -43,7 +51,7 @@ export class ReadMarkers {
   /** The furthest seq each organisation's users have read in a room, counting moves not yet written. */
   async organisationReads(roomId: string, organisationIds: string[]): Promise<Map<string, number>> {
     const reads = await organisationReads(roomId, organisationIds);
-    for (const move of this.pending.values()) {
+    for (const move of this.pendingOrganisations.values()) {
       if (move.roomId === roomId && organisationIds.includes(move.organisationId) && (reads.get(move.organisationId) ?? 0) < move.seq)
         reads.set(move.organisationId, move.seq);
     }

@@ -1,7 +1,7 @@
 import type { Repositories } from '../../repositories/index.js';
 import type { NotificationService } from '../notifications/service.js';
 import type { RateLimiter } from '../rateLimit.js';
-import { messageFollowUps } from './followUps.js';
+import { BlockIndexer, messageFollowUps } from './followUps.js';
 import { ReadMarkers } from './readMarkers.js';
 import { RoomCache } from './roomCache.js';
 import { SerialQueues } from './serial.js';
@@ -20,6 +20,8 @@ export interface RoomRuntime {
   cache: RoomCache;
   /** Changes of a room's messages (edits, deletes, reactions), one after another per room. */
   changes: SerialQueues;
+  /** Builds the word index of full blocks a search found without one. */
+  indexer: BlockIndexer;
   /** What rooms check against: documents' audiences (attachments), organisations' states, users (mentions, members). */
   repos: Pick<Repositories, 'documents' | 'organisations' | 'users' | 'notifications'>;
   /** Where `room.added` and `room.mention` are asked for. */
@@ -47,6 +49,7 @@ export function createRoomRuntime(
     writer,
     cache,
     changes: new SerialQueues(),
+    indexer: new BlockIndexer(failed),
     repos,
     notifications,
     async close() {

@@ -8,7 +8,8 @@ import { presentMessage } from '../../presenters/room.js';
 import { lastSeq, type StoredMessage } from '../../repositories/messages.js';
 import { blockMessages, INDEXED_PREFIX, indexedBlocks, messagesAt, postingsOf, staleSeqs, wordsOf } from '../../repositories/messageSearch.js';
 import { roomsPage, type RoomDoc } from '../../repositories/rooms.js';
-import { blockOf } from '../../store/blockLog.js';
+import { BLOCK_SIZE, blockOf } from '../../store/blockLog.js';
+import type { BlockIndexer } from './followUps.js';
 
 // Message search (§8 v2): words match as in assessments' `q` (every query word starts a word of the
 // message, case and diacritics folded). How the word index is kept: repositories/messageSearch.ts.
@@ -39,12 +40,19 @@ async function indexCandidates(roomId: string, words: string[], indexed: Set<num
  * Up to `limit` live messages of a room matching every word, newest first, with seq below `below`
  * (and that `accept` takes). Indexed blocks cost a read only where the index has candidates.
  */
-export async function searchRoom(roomId: string, words: string[], options: { limit: number; below?: number; accept?: (m: StoredMessage) => boolean }) {
-  const upTo = Math.min(await lastSeq(roomId), (options.below ?? Infinity) - 1);
+export async function searchRoom(
+  indexer: BlockIndexer,
+  roomId: string,
+  words: string[],
+  options: { limit: number; below?: number; accept?: (m: StoredMessage) => boolean },
+) {
+  const last = await lastSeq(roomId);
+  const upTo = Math.min(last, (options.below ?? Infinity) - 1);
   if (upTo < 1) return [];
   const [indexed, stale] = await Promise.all([indexedBlocks(roomId), staleSeqs(roomId)]);
   const candidates = await indexCandidates(roomId, words, indexed);
   const read = (block: number): Promise<StoredMessage[]> => {
+    if (!indexed.has(block) && (block + 1) * BLOCK_SIZE <= last) indexer.later(roomId, block);
     if (!candidates || !indexed.has(block)) return blockMessages(roomId, block, upTo);
     const seqs = [...candidates, ...stale].filter((seq) => blockOf(seq) === block && seq <= upTo);
     return messagesAt(roomId, [...new Set(seqs)]);
@@ -60,11 +68,11 @@ export async function searchRoom(roomId: string, words: string[], options: { lim
 }
 
 /** `GET /api/rooms/:id/messages?q=`: a page of a room's matches, newest first (the cursor is the last seq given). */
-export async function searchInRoom(room: RoomDoc, q: string, query: { limit: number; cursor?: string }) {
+export async function searchInRoom(indexer: BlockIndexer, room: RoomDoc, q: string, query: { limit: number; cursor?: string }) {
   const words = queryWords(q);
   const below = query.cursor ? Number(decodeCursor(query.cursor, ['string', 'number'])[1]) : undefined;
   const roomId = room._id.toString();
-  const rows = await searchRoom(roomId, words, { limit: query.limit + 1, below });
+  const rows = await searchRoom(indexer, roomId, words, { limit: query.limit + 1, below });
   const page = rows.slice(0, query.limit);
   const items: MessageMatch[] = page.map((m) => ({ message: presentMessage(m), roomId }));
   const more = rows.length > query.limit;
@@ -87,12 +95,12 @@ async function inBatches<T, R>(items: T[], width: number, each: (item: T) => Pro
  * `GET /api/messages/search?q=`: matches in the rooms of the caller's organisation (and nowhere
  * else), newest first across rooms; the cursor is the position (time, room, seq) of the last one given.
  */
-export async function searchMyRooms(p: Principal, query: { q: string; limit: number; cursor?: string }) {
+export async function searchMyRooms(indexer: BlockIndexer, p: Principal, query: { q: string; limit: number; cursor?: string }) {
   const words = queryWords(query.q);
   const after = query.cursor ? (decodeCursor(query.cursor, ['number', 'string', 'number']) as Position) : null;
   const rooms = (await roomsPage(memberRoomsFilter(p), 1000)) ?? [];
   const accept = after ? (m: StoredMessage) => newer(after, positionOf(m)) < 0 : undefined;
-  const perRoom = await inBatches(rooms, PARALLEL_ROOMS, (room) => searchRoom(room._id.toString(), words, { limit: query.limit + 1, accept }));
+  const perRoom = await inBatches(rooms, PARALLEL_ROOMS, (room) => searchRoom(indexer, room._id.toString(), words, { limit: query.limit + 1, accept }));
   const rows = perRoom.flat().sort((a, b) => newer(positionOf(a), positionOf(b)));
   const page = rows.slice(0, query.limit);
   const items: MessageMatch[] = page.map((m) => ({ message: presentMessage(m), roomId: m.roomId }));
