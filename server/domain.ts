@@ -2,6 +2,7 @@ import type { Config } from '../config/index.js';
 import { dummyHash } from './auth/passwords.js';
 import { API_KEY_SESSION, readApiKeyPrincipal } from './auth/apiKeys.js';
 import { PrincipalCache } from './auth/principalCache.js';
+import { SecretBox } from './auth/secretBox.js';
 import { readPrincipal } from './auth/principalLoader.js';
 import { createRepositories, type Repositories } from './repositories/index.js';
 import { Lockout } from './services/auth/lockout.js';
@@ -22,6 +23,8 @@ export interface Domain {
   principals: PrincipalCache;
   /** Stored notifications: jobs asked for by actions, the worker that fans them out, the `onStored` listeners. */
   notifications: NotificationService;
+  /** Seals webhooks' signing secrets at rest (§14). */
+  webhookSecrets: SecretBox;
 }
 
 /** Builds the domain of one hub process. */
@@ -36,5 +39,6 @@ export function createDomain(config: Config): Domain {
     // A key's principal is kept like a session's (claims: its hash, API_KEY_SESSION) and dropped the same way.
     principals: new PrincipalCache((claims) => (claims.sid === API_KEY_SESSION ? readApiKeyPrincipal(repos, claims.sub) : readPrincipal(repos, claims))),
     notifications: new NotificationService(repos),
+    webhookSecrets: new SecretBox(config.masterKey, 'webhook-secrets'),
   };
 }

@@ -8,6 +8,7 @@ import { OrganisationRepository } from './organisations.js';
 import { SessionRepository } from './sessions.js';
 import { UserRepository } from './users.js';
 import { WatchRepository } from './watches.js';
+import { WebhookRepository } from './webhooks.js';
 
 /** One repository per entity: the only code that speaks to the database for the domain. */
 export interface Repositories {
@@ -23,6 +24,8 @@ export interface Repositories {
   watches: WatchRepository;
   /** Partner systems' keys (§14). */
   apiKeys: ApiKeyRepository;
+  /** Webhooks and their deliveries (§14). */
+  webhooks: WebhookRepository;
 }
 
 /** Builds the repositories of one hub process (each holds its own catalog and caches). */
@@ -39,5 +42,6 @@ export function createRepositories(): Repositories {
     notificationJobs: new NotificationJobRepository(),
     watches: new WatchRepository(),
     apiKeys: new ApiKeyRepository(),
+    webhooks: new WebhookRepository(),
   };
 }

@@ -13,10 +13,13 @@ import { organisationsRouter } from './organisations.js';
 import { roomsRouter } from './rooms.js';
 import type { RoomRuntime } from '../services/rooms/runtime.js';
 import { usersRouter } from './users.js';
+import type { WebhookWorker } from '../services/webhooks/worker.js';
 
 /** What the process holds that the routes use, built by the hub (hub.ts). */
 export interface Wired {
   rooms: RoomRuntime;
+  /** Posts webhook deliveries (§14). */
+  webhooks: WebhookWorker;
 }
 
 /** Every API route under /api, in one table. */
@@ -26,7 +29,7 @@ export function apiRouter(domain: Domain, wired: Wired): Router {
   router.use('/auth', authRouter(domain));
   router.use('/me', meRouter(domain));
   // Before /organisations, whose router asks for a token first: its 401 would hide ours.
-  router.use(apiKeysRouter(domain));
+  router.use(apiKeysRouter(domain, wired.webhooks));
   router.use('/organisations', organisationsRouter(domain));
   router.use('/users', usersRouter(domain));
   router.use('/audit', auditRouter());
