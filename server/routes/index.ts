@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Domain } from '../domain.js';
+import { assessmentImportRouter } from './assessmentImport.js';
 import { assessmentsRouter, countryOverviewRouter } from './assessments.js';
 import { auditRouter } from './audit.js';
 import { authRouter } from './auth.js';
@@ -34,6 +35,7 @@ export function apiRouter(domain: Domain, wired: Wired): Router {
   router.use('/users', usersRouter(domain));
   router.use('/audit', auditRouter());
   router.use(frameworkRouter());
+  router.use('/assessments/import', assessmentImportRouter(domain));
   router.use('/assessments', assessmentsRouter(domain));
   router.use('/countries', countryOverviewRouter(domain));
   router.use('/rooms', roomsRouter(wired.rooms));

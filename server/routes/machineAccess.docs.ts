@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ApiKey, CreateApiKeyBody, CreatedApiKey } from '../../shared/schemas/apiKeys.js';
 import { IdParams } from '../../shared/schemas/common.js';
+import { ImportAssessmentsJson, ImportAssessmentsQuery, ImportReport } from '../../shared/schemas/assessmentImport.js';
 import { CreateWebhookBody, Webhook, WebhookDelivery } from '../../shared/schemas/webhooks.js';
 import type { RouteDoc } from '../openapi/routeDoc.js';
 
@@ -71,5 +72,15 @@ export const machineAccessDocs: RouteDoc[] = [
     summary: 'Send a test event (type webhook.test)',
     params: IdParams,
     answers: { 202: { description: 'Queued', schema: z.object({ deliveryId: z.string() }) } },
+  },
+  {
+    method: 'post',
+    path: '/api/assessments/import',
+    tag: 'assessments',
+    summary:
+      'Import draft assessments from CSV (columns: the fields of POST /api/assessments; riskFactors and sharing as JSON text) or a JSON array; all rows or none',
+    query: ImportAssessmentsQuery,
+    bodyTypes: { 'application/json': ImportAssessmentsJson, 'text/csv': z.string() },
+    answers: { 200: { description: 'Created (or, with dryRun=true, would be), or the errors of every row', schema: ImportReport } },
   },
 ];

@@ -470,6 +470,31 @@ export const HTTP_ROWS: HttpRow[] = [
       ),
     landed: async (c) => (await allPages(`/api/assessments?q=${c.tag}`, adminOf(c.world, homeOf(c.actor)).token)).length > 0,
   }),
+  row({
+    route: 'POST /api/assessments/import',
+    subjects: NONE,
+    verdict: editors,
+    ok: 200,
+    writes: true,
+    send: (c) =>
+      call(
+        'POST',
+        '/api/assessments/import',
+        [
+          {
+            country: c.world.country,
+            title: `Imported ${c.tag}`,
+            summary: 'Matrix',
+            overallRisk: 1,
+            riskFactors: [],
+            classification: 'confidential',
+            sharing: { scope: 'organisation', organisations: [] },
+          },
+        ],
+        token(c),
+      ),
+    landed: async (c) => (await allPages(`/api/assessments?q=${c.tag}`, adminOf(c.world, homeOf(c.actor)).token)).length > 0,
+  }),
   row<SharedSpec>({
     route: 'GET /api/assessments/:id',
     subjects: ASSESSMENTS,
