@@ -105,7 +105,7 @@ describe('webhooks (§14)', function () {
     const { organisation, admin, analyst } = await createTenant();
     const other = await createTenant();
     const path = `/api/organisations/${organisation.id}/webhooks`;
-    const good = { url: 'https://partner.example.org/hook', events: ['assessment.shared'], secret };
+    const good = { url: 'https://partner.example.org/hook', events: ['action.due'], secret };
     expect((await post(path, { ...good, url: 'ftp://x.example.org/' }, admin.token)).status).to.equal(400);
     expect((await post(path, { ...good, events: ['no.such'] }, admin.token)).status).to.equal(400);
     expect((await post(path, { ...good, events: [] }, admin.token)).status).to.equal(400);

@@ -82,8 +82,9 @@ const ORGANISATIONS: Subjects<OrgKey> = {
   all: (w) => ORG_SPECS.map((org) => ({ spec: org, id: w.orgIds[org], name: w.orgNames[org], version: 0 })),
   relation: organisationRelation,
 };
-// A receiver nobody listens on (the matrix hub allows loopback targets): test events simply fail and are retried.
-const webhookBody = (tag: string) => ({ url: `http://127.0.0.1:9/${tag}`, events: ['assessment.shared'], secret: `secret-of-${tag}` });
+// A receiver nobody listens on (the matrix hub allows loopback targets), for a type the matrix never fires:
+// only the allowed test events are posted (and fail, and are retried), so the hub stays idle for later tests.
+const webhookBody = (tag: string) => ({ url: `http://127.0.0.1:9/${tag}`, events: ['action.due'], secret: `secret-of-${tag}` });
 /** The active organisations: their admins can make a key or webhook to act on. */
 const ACTIVE_ORGANISATIONS: Subjects<OrgKey> = { ...ORGANISATIONS, all: (w) => ORGANISATIONS.all(w).filter((o) => o.spec !== 'D') };
 const TARGETS: Subjects<UserSpec> = { all: (w) => w.targets, relation: (a, u) => organisationRelation(a, u.org), copy: (w, s) => makeTarget(w, s.spec) };
