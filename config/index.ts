@@ -63,6 +63,8 @@ const EnvSchema = z.object({
   HUB_DIGEST_HOUR: optional(
     z.coerce.number().int('must be an hour 0-23 (UTC)').min(0, 'must be an hour 0-23 (UTC)').max(23, 'must be an hour 0-23 (UTC)').default(6),
   ),
+  HUB_WEBHOOK_ALLOW_PRIVATE: optional(z.enum(['0', '1']).default('0')),
+  HUB_WEBHOOK_FIRST_RETRY_SECONDS: optional(z.coerce.number().min(0.1).max(3600).default(10)),
 });
 
 const FullEnvSchema = EnvSchema.extend(RateLimitEnv.shape);
@@ -98,6 +100,10 @@ export interface Config {
   publicUrl: string;
   /** The UTC hour of the daily digest. */
   digestHour: number;
+  /** Webhooks may target private, loopback and link-local addresses, and plain http (§14; tests, closed networks). */
+  webhookAllowPrivate: boolean;
+  /** How long after a failed webhook delivery the first retry comes (then doubling, for 24 hours). */
+  webhookFirstRetryMs: number;
 }
 
 function isSmtpUrl(value: string): boolean {
@@ -210,6 +216,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     HUB_MAIL_FROM: string;
     HUB_PUBLIC_URL?: string;
     HUB_DIGEST_HOUR: number;
+    HUB_WEBHOOK_ALLOW_PRIVATE: '0' | '1';
+    HUB_WEBHOOK_FIRST_RETRY_SECONDS: number;
   };
   if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) {
     throw new ConfigError('METRICS_PORT', 'must differ from PORT (metrics get their own listener, so they can be firewalled)');
@@ -250,5 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.HUB_MAIL_FROM,
     publicUrl: (e.HUB_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     digestHour: e.HUB_DIGEST_HOUR,
+    webhookAllowPrivate: e.HUB_WEBHOOK_ALLOW_PRIVATE === '1',
+    webhookFirstRetryMs: e.HUB_WEBHOOK_FIRST_RETRY_SECONDS * 1000,
   };
 }

@@ -2,6 +2,7 @@ import type { Config } from '../config/index.js';
 import { dummyHash } from './auth/passwords.js';
 import { API_KEY_SESSION, readApiKeyPrincipal } from './auth/apiKeys.js';
 import { PrincipalCache } from './auth/principalCache.js';
+import { SecretBox } from './auth/secretBox.js';
 import { readPrincipal } from './auth/principalLoader.js';
 import { createRepositories, type Repositories } from './repositories/index.js';
 import { Lockout } from './services/auth/lockout.js';
@@ -27,6 +28,8 @@ export interface Domain {
   clock: () => Date;
   /** `action.due` at the start of the day before and of the due date (§12). */
   actionsDue: ActionDueNotifier;
+  /** Seals webhooks' signing secrets at rest (§14). */
+  webhookSecrets: SecretBox;
 }
 
 /** Builds the domain of one hub process. */
@@ -45,5 +48,6 @@ export function createDomain(config: Config): Domain {
     notifications,
     clock,
     actionsDue: new ActionDueNotifier(repos, notifications, clock),
+    webhookSecrets: new SecretBox(config.masterKey, 'webhook-secrets'),
   };
 }

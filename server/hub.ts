@@ -17,6 +17,7 @@ import { auditSettled } from './services/audit.js';
 import { bootstrap } from './services/bootstrap.js';
 import { startBlobSweeper } from './services/documents/sweeper.js';
 import { startHousekeeping } from './services/housekeeping.js';
+import { WebhookWorker } from './services/webhooks/worker.js';
 import { startMailer, type Mailer, type NotificationSource } from './services/mail/index.js';
 import { createRateLimits } from './http/rateLimits.js';
 import type { HubServer } from './realtime/types.js';
@@ -85,7 +86,15 @@ export async function startHub(config: Config, log: Logger, options: HubOptions 
       log.warn({ err }, 'after a stored message (mention, word index)'),
     );
     started.push(() => rooms.close());
-    const app = createApp(domain, log, rateLimits.handler, { rooms }, { drain, metrics });
+    // Webhooks (§14): each fanned-out notification is queued for its organisations' webhooks; every process posts.
+    const webhooks = new WebhookWorker(
+      domain.repos.webhooks,
+      domain.webhookSecrets,
+      { allowPrivate: config.webhookAllowPrivate, firstRetryMs: config.webhookFirstRetryMs },
+      log.child({ component: 'webhooks' }),
+    );
+    domain.notifications.onFannedOut((event, organisationIds) => webhooks.enqueue(event, organisationIds));
+    const app = createApp(domain, log, rateLimits.handler, { rooms, webhooks }, { drain, metrics });
     const server = createServer(app);
     answerClientErrors(server);
     drain.trackConnections(server);
@@ -112,6 +121,8 @@ export async function startHub(config: Config, log: Logger, options: HubOptions 
     domain.actionsDue.start(log);
     started.push(() => domain.actionsDue.close());
     started.push(() => domain.storage.stamper.close());
+    webhooks.start();
+    started.push(() => webhooks.stop());
     const housekeeping = startHousekeeping(domain.repos.sessions, log);
     const stopBlobSweeper = startBlobSweeper(domain.repos.documents, domain.storage.blobs, log);
     // Stored notifications are mailed as each is stored (a test may hand the mailer a source of its own).

@@ -113,11 +113,14 @@ export const requireAcceptedEncoding: RequestHandler = (req, _res, next) => {
 const UPLOAD_ROUTES = [/^\/documents\/?$/, /^\/documents\/[0-9a-f]{24}\/versions\/?$/];
 const isUpload = (req: Parameters<RequestHandler>[0]) =>
   req.method === 'POST' && UPLOAD_ROUTES.some((route) => route.test(req.path)) && req.is('multipart/form-data') !== false;
+// The assessment import (§14) also takes CSV.
+const isCsvImport = (req: Parameters<RequestHandler>[0]) =>
+  req.method === 'POST' && /^\/assessments\/import\/?$/.test(req.path) && req.is('text/csv') !== false;
 
-/** Refuses a body that is not JSON on the JSON API, except multipart bodies on the upload routes. */
+/** Refuses a body that is not JSON on the JSON API, except multipart bodies on the upload routes and CSV imports. */
 export const requireJsonBody: RequestHandler = (req, _res, next) => {
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-  if (!hasBody || req.is('application/json') || isUpload(req)) return next();
+  if (!hasBody || req.is('application/json') || isUpload(req) || isCsvImport(req)) return next();
   next(new HttpError('unsupported_media_type', 'The request body must be JSON (application/json).'));
 };
 

@@ -10,6 +10,7 @@ import { OrganisationRepository } from './organisations.js';
 import { SessionRepository } from './sessions.js';
 import { UserRepository } from './users.js';
 import { WatchRepository } from './watches.js';
+import { WebhookRepository } from './webhooks.js';
 
 /** One repository per entity: the only code that speaks to the database for the domain. */
 export interface Repositories {
@@ -29,6 +30,8 @@ export interface Repositories {
   apiKeys: ApiKeyRepository;
   /** §13's access requests. */
   accessRequests: AccessRequestRepository;
+  /** Webhooks and their deliveries (§14). */
+  webhooks: WebhookRepository;
 }
 
 /** Builds the repositories of one hub process (each holds its own catalog and caches). */
@@ -47,5 +50,6 @@ export function createRepositories(): Repositories {
     watches: new WatchRepository(),
     apiKeys: new ApiKeyRepository(),
     accessRequests: new AccessRequestRepository(),
+    webhooks: new WebhookRepository(),
   };
 }

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Domain } from '../domain.js';
 import { actionsRouter, alertsRouter } from './alerts.js';
 import { accessRequestsRouter } from './accessRequests.js';
+import { assessmentImportRouter } from './assessmentImport.js';
 import { assessmentsRouter, countryOverviewRouter } from './assessments.js';
 import { auditRouter } from './audit.js';
 import { briefsRouter } from './briefs.js';
@@ -16,10 +17,13 @@ import { organisationsRouter } from './organisations.js';
 import { messageSearchRouter, roomsRouter } from './rooms.js';
 import type { RoomRuntime } from '../services/rooms/runtime.js';
 import { usersRouter } from './users.js';
+import type { WebhookWorker } from '../services/webhooks/worker.js';
 
 /** What the process holds that the routes use, built by the hub (hub.ts). */
 export interface Wired {
   rooms: RoomRuntime;
+  /** Posts webhook deliveries (§14). */
+  webhooks: WebhookWorker;
 }
 
 /** Every API route under /api, in one table. */
@@ -29,11 +33,12 @@ export function apiRouter(domain: Domain, wired: Wired): Router {
   router.use('/auth', authRouter(domain));
   router.use('/me', meRouter(domain));
   // Before /organisations, whose router asks for a token first: its 401 would hide ours.
-  router.use(apiKeysRouter(domain));
+  router.use(apiKeysRouter(domain, wired.webhooks));
   router.use('/organisations', organisationsRouter(domain));
   router.use('/users', usersRouter(domain));
   router.use('/audit', auditRouter(domain));
   router.use(frameworkRouter());
+  router.use('/assessments/import', assessmentImportRouter(domain));
   router.use('/assessments', assessmentsRouter(domain));
   router.use('/countries', countryOverviewRouter(domain));
   router.use('/countries', briefsRouter(domain));

@@ -31,6 +31,9 @@ export function testEnv(extra: Record<string, string> = {}): Record<string, stri
     HUB_ADMIN_EMAIL: ADMIN_EMAIL,
     HUB_ADMIN_PASSWORD: ADMIN_PASSWORD,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Webhook tests post to a receiver on loopback (§14), and see a retry within a second.
+    HUB_WEBHOOK_ALLOW_PRIVATE: '1',
+    HUB_WEBHOOK_FIRST_RETRY_SECONDS: '0.5',
     ...extra,
   };
 }

@@ -102,6 +102,9 @@ const ORGANISATIONS: Subjects<OrgKey> = {
   all: (w) => ORG_SPECS.map((org) => ({ spec: org, id: w.orgIds[org], name: w.orgNames[org], version: 0 })),
   relation: organisationRelation,
 };
+// A receiver nobody listens on (the matrix hub allows loopback targets), for a type the matrix never fires:
+// only the allowed test events are posted (and fail, and are retried), so the hub stays idle for later tests.
+const webhookBody = (tag: string) => ({ url: `http://127.0.0.1:9/${tag}`, events: ['action.due'], secret: `secret-of-${tag}` });
 /** The active organisations: their admins can make a key or webhook to act on. */
 const ACTIVE_ORGANISATIONS: Subjects<OrgKey> = { ...ORGANISATIONS, all: (w) => ORGANISATIONS.all(w).filter((o) => o.spec !== 'D') };
 const TARGETS: Subjects<UserSpec> = { all: (w) => w.targets, relation: (a, u) => organisationRelation(a, u.org), copy: (w, s) => makeTarget(w, s.spec) };
@@ -427,6 +430,40 @@ export const HTTP_ROWS: HttpRow[] = [
       return call('DELETE', `/api/api-keys/${made.body.id}`, undefined, token(c));
     },
   }),
+  row<OrgKey>({
+    route: 'GET /api/organisations/:id/webhooks',
+    subjects: ORGANISATIONS,
+    verdict: machineAccessManagers,
+    ok: 200,
+    send: (c) => call('GET', `/api/organisations/${c.subject.id}/webhooks`, undefined, token(c)),
+  }),
+  row<OrgKey>({
+    route: 'POST /api/organisations/:id/webhooks',
+    subjects: ORGANISATIONS,
+    verdict: machineAccessManagers,
+    ok: 201,
+    writes: true,
+    send: (c) => call('POST', `/api/organisations/${c.subject.id}/webhooks`, webhookBody(c.tag), token(c)),
+  }),
+  ...(
+    [
+      ['DELETE /api/webhooks/:id', 'DELETE', '', 204],
+      ['GET /api/webhooks/:id/deliveries', 'GET', '/deliveries', 200],
+      ['POST /api/webhooks/:id/test', 'POST', '/test', 202],
+    ] as const
+  ).map(([route, method, suffix, ok]) =>
+    row<OrgKey>({
+      route,
+      subjects: ACTIVE_ORGANISATIONS,
+      verdict: machineAccessManagers,
+      ok,
+      writes: method !== 'GET',
+      send: async (c) => {
+        const made = await post(`/api/organisations/${c.subject.id}/webhooks`, webhookBody(c.tag), adminOf(c.world, c.subject.spec).token);
+        return call(method, `/api/webhooks/${made.body.id}${suffix}`, undefined, token(c));
+      },
+    }),
+  ),
   row({ route: 'GET /api/audit/verify', subjects: NONE, verdict: officeAdmins, ok: 200, send: json('GET', '/api/audit/verify') }),
   row({ route: 'GET /api/framework', subjects: NONE, verdict: anyUser, ok: 200, send: json('GET', '/api/framework?lang=fr') }),
   row({ route: 'GET /api/countries', subjects: NONE, verdict: anyUser, ok: 200, send: json('GET', '/api/countries') }),
@@ -484,6 +521,31 @@ export const HTTP_ROWS: HttpRow[] = [
           classification: 'confidential',
           sharing: { scope: 'organisation', organisations: [] },
         },
+        token(c),
+      ),
+    landed: async (c) => (await allPages(`/api/assessments?q=${c.tag}`, adminOf(c.world, homeOf(c.actor)).token)).length > 0,
+  }),
+  row({
+    route: 'POST /api/assessments/import',
+    subjects: NONE,
+    verdict: editors,
+    ok: 200,
+    writes: true,
+    send: (c) =>
+      call(
+        'POST',
+        '/api/assessments/import',
+        [
+          {
+            country: c.world.country,
+            title: `Imported ${c.tag}`,
+            summary: 'Matrix',
+            overallRisk: 1,
+            riskFactors: [],
+            classification: 'confidential',
+            sharing: { scope: 'organisation', organisations: [] },
+          },
+        ],
         token(c),
       ),
     landed: async (c) => (await allPages(`/api/assessments?q=${c.tag}`, adminOf(c.world, homeOf(c.actor)).token)).length > 0,

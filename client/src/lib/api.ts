@@ -26,6 +26,8 @@ import type { MessageMatch, Room, RoomMembers, RoomMessage, RoomReads } from '..
 import type { Classification, Sharing, TlpLevel } from '../../../shared/sharing.js';
 import type { ApiKey, CreatedApiKey } from '../../../shared/schemas/apiKeys.js';
 import type { AccessRequest, ItemCard } from '../../../shared/schemas/handling.js';
+import type { ImportReport } from '../../../shared/schemas/assessmentImport.js';
+import type { Webhook, WebhookDelivery } from '../../../shared/schemas/webhooks.js';
 import type { OpenApiDocument } from './openapi.js';
 import { TokenKeeper } from './tokens.js';
 
@@ -146,15 +148,23 @@ function withQuery(path: string, query?: Query): string {
   return text ? `${path}?${text}` : path;
 }
 
+/** A request body sent as it is, with its media type (a CSV import), instead of as JSON. */
+export class RawBody {
+  constructor(
+    readonly type: string,
+    readonly text: string,
+  ) {}
+}
+
 async function send(method: string, path: string, body: unknown, token: string | null): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (body !== undefined) headers['content-type'] = body instanceof RawBody ? body.type : 'application/json';
   if (token) headers.authorization = `Bearer ${token}`;
   try {
     return await fetch(path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : body instanceof RawBody ? body.text : JSON.stringify(body),
       credentials: 'same-origin',
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
@@ -605,6 +615,37 @@ export class ApiClient {
   /** DELETE /api/api-keys/:id: refused at once everywhere. */
   revokeApiKey(id: string): Promise<void> {
     return this.request('DELETE', `/api/api-keys/${encodeURIComponent(id)}`);
+  }
+
+  /** GET /api/organisations/:id/webhooks (§14, its admin). */
+  webhooks(organisationId: string): Promise<{ items: Webhook[] }> {
+    return this.request('GET', `/api/organisations/${encodeURIComponent(organisationId)}/webhooks`);
+  }
+
+  /** POST /api/organisations/:id/webhooks. */
+  createWebhook(organisationId: string, body: { url: string; events: string[]; secret: string }): Promise<Webhook> {
+    return this.request('POST', `/api/organisations/${encodeURIComponent(organisationId)}/webhooks`, { body });
+  }
+
+  /** DELETE /api/webhooks/:id. */
+  deleteWebhook(id: string): Promise<void> {
+    return this.request('DELETE', `/api/webhooks/${encodeURIComponent(id)}`);
+  }
+
+  /** POST /api/webhooks/:id/test: queues a `webhook.test` event. */
+  testWebhook(id: string): Promise<{ deliveryId: string }> {
+    return this.request('POST', `/api/webhooks/${encodeURIComponent(id)}/test`);
+  }
+
+  /** GET /api/webhooks/:id/deliveries: the latest deliveries and their attempts. */
+  webhookDeliveries(id: string): Promise<{ items: WebhookDelivery[] }> {
+    return this.request('GET', `/api/webhooks/${encodeURIComponent(id)}/deliveries`);
+  }
+
+  /** POST /api/assessments/import?dryRun=: a CSV text or JSON rows; the row-by-row report. */
+  importAssessments(file: { type: 'csv' | 'json'; text: string }, dryRun: boolean): Promise<ImportReport> {
+    const body = file.type === 'csv' ? new RawBody('text/csv', file.text) : new RawBody('application/json', file.text);
+    return this.request('POST', '/api/assessments/import', { body, query: { dryRun: dryRun ? 'true' : 'false' } });
   }
 
   /** GET /api/openapi.json (§14, no authentication): the API's description. */

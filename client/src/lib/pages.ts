@@ -60,6 +60,7 @@ const loaders: Partial<Record<RouteName, () => Promise<PageBinder>>> = {
   ),
   'admin-organisations': lazyPage(() => import('../pages/admin/OrganisationsPage.svelte'), none),
   'admin-audit': lazyPage(() => import('../pages/admin/AuditPage.svelte'), none),
+  'assessment-import': lazyPage(() => import('../pages/assessments/AssessmentImportPage.svelte'), none),
   'admin-machine': lazyPage(() => import('../pages/admin/PartnerSystemsPage.svelte'), none),
   'api-docs': lazyPage(() => import('../pages/api/ApiDocsPage.svelte'), none),
 };

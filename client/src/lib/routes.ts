@@ -25,6 +25,7 @@ export type RouteName =
   | 'admin-audit'
   | 'api-docs'
   | 'admin-machine'
+  | 'assessment-import'
   | 'not-found';
 
 export interface Route {
@@ -37,6 +38,7 @@ const TABLE: [RouteName, RegExp][] = [
   ['sign-in', /^\/sign-in$/],
   ['assessments', /^\/assessments$/],
   ['assessment-new', /^\/assessments\/new$/],
+  ['assessment-import', /^\/assessments\/import$/],
   ['assessment', /^\/assessments\/(?<id>[0-9a-f]{24})$/],
   ['assessment-edit', /^\/assessments\/(?<id>[0-9a-f]{24})\/edit$/],
   ['country', /^\/countries\/(?<code>[A-Z]{3})$/],
@@ -76,6 +78,7 @@ export const paths = {
   assessments: '/assessments',
   assessmentsOf: (country: string) => `/assessments?country=${encodeURIComponent(country)}`,
   newAssessment: '/assessments/new',
+  importAssessments: '/assessments/import',
   assessment: (id: string) => `/assessments/${encodeURIComponent(id)}`,
   editAssessment: (id: string) => `/assessments/${encodeURIComponent(id)}/edit`,
   country: (code: string) => `/countries/${encodeURIComponent(code)}`,

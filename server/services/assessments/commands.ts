@@ -25,7 +25,7 @@ type Details = Record<string, string | number | boolean>;
 const INDICATORS = new Map(RISK_FACTORS.map((f) => [f.number, new Set(f.indicators.map((i) => i.code))]));
 
 /** Checks what zod cannot see alone: factor numbers once each, indicators of their factor, period order. */
-function checkContent(content: Partial<Content>): void {
+export function checkContent(content: Partial<Content>): void {
   const seen = new Set<number>();
   for (const [i, factor] of (content.riskFactors ?? []).entries()) {
     if (seen.has(factor.number)) throw new HttpError('invalid_request', `riskFactors.${i}.number: factor ${factor.number} appears twice.`);

@@ -9,6 +9,12 @@ import { audienceHolds, organisationsSeeing } from './subjects.js';
 /** Called after a notification is stored for a user (the mail outbox registers one). */
 export type StoredListener = (userId: string, notification: Notification) => void | Promise<void>;
 
+/**
+ * Called once a job's notifications are stored, with the organisations whose users got one (webhooks, §14).
+ * It is awaited before the job is finished, so a job run again after a crash calls it again: it must be idempotent.
+ */
+export type FannedOutListener = (event: Pick<Notification, 'id' | 'type' | 'createdAt' | 'subject'>, organisationIds: string[]) => Promise<void>;
+
 /** How long a claimed job is its claimer's before another process may run it again. */
 const TURN_MS = 30_000;
 /** How often every process looks for jobs nobody runs (a crashed claimer's, another process's). */
@@ -25,6 +31,7 @@ const PARALLEL = 32;
  */
 export class NotificationService {
   private readonly listeners: StoredListener[] = [];
+  private readonly fannedOut: FannedOutListener[] = [];
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
@@ -39,6 +46,15 @@ export class NotificationService {
     return () => {
       const at = this.listeners.indexOf(listener);
       if (at >= 0) this.listeners.splice(at, 1);
+    };
+  }
+
+  /** Registers a listener called once per job after its fan-out; returns the function that removes it. */
+  onFannedOut(listener: FannedOutListener): () => void {
+    this.fannedOut.push(listener);
+    return () => {
+      const at = this.fannedOut.indexOf(listener);
+      if (at >= 0) this.fannedOut.splice(at, 1);
     };
   }
 
@@ -114,13 +130,17 @@ export class NotificationService {
     for (const job of await this.repos.notificationJobs.pending()) {
       const turn = Math.max(0, Math.floor((Date.now() - new Date(job.createdAt).getTime()) / TURN_MS));
       if (!(await this.repos.notificationJobs.claimTurn(job._id, turn))) continue;
-      await this.fanOut(job, turn > 0);
+      const organisationIds = await this.fanOut(job, turn > 0);
+      const event = { id: job._id, type: job.type, createdAt: new Date(job.createdAt).toISOString(), subject: job.subject };
+      for (const listener of this.fannedOut) {
+        await listener(event, organisationIds).catch((error: unknown) => this.log?.error({ err: error, job: job._id }, 'a fan-out listener failed'));
+      }
       await this.repos.notificationJobs.finish(job._id);
     }
   }
 
   /** Writes a job's notification for each recipient who sees its subject now; `resumed`: skip those who have it. */
-  private async fanOut(job: Job, resumed: boolean): Promise<void> {
+  private async fanOut(job: Job, resumed: boolean): Promise<string[]> {
     const sees = await organisationsSeeing(this.repos, job.subject);
     const within = job.audience ? audienceHolds(job.audience) : () => true;
     const users = await this.repos.users.activeAmong(job.organisationIds, job.userIds);
@@ -148,5 +168,6 @@ export class NotificationService {
     for (let i = 0; i < recipients.length; i += PARALLEL) {
       await Promise.all(recipients.slice(i, i + PARALLEL).map((u) => write(u.id)));
     }
+    return [...new Set(recipients.map((u) => u.organisationId))];
   }
 }
