@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { createAssessment, createTenant } from '../helpers/factories.js';
 import { baseUrl } from '../helpers/hub.js';
-import { ensureBuilt, hasChromium, launch, openPage, screenshot, signIn } from './browser.js';
+import { ensureBuilt, hasChromium, launch, openPage, screenshot, signIn, switchLanguage } from './browser.js';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -151,6 +151,45 @@ describe('browser: a day of real use (issue 18)', function () {
     expect(w, 'the map zooms to the readings').to.be.below(960);
     expect(await sideways(), 'dashboard').to.be.at.most(390);
     await screenshot(page, 'en-phone-dashboard');
+    expect(errors).to.deep.equal([]);
+    await context.close();
+  });
+
+  it('speaks the chosen language: product name, dates, header ellipsis; a denied document offers no retry; latest readings newest first', async () => {
+    const [first, second] = [await createTenant(), await createTenant()];
+    const everyone = { scope: 'all', organisations: [] };
+    await createAssessment(first.analyst, { country: 'BEN', title: 'Benin: older reading', sharing: everyone, classification: 'unclassified' }, true);
+    await createAssessment(second.analyst, { country: 'BEN', title: 'Benin: newer reading', sharing: everyone, classification: 'unclassified' }, true);
+    const { context, page, errors } = await openPage(browser);
+    await signIn(page, first.analyst);
+
+    await switchLanguage(page, 'fr');
+    expect(await page.locator('.brand-name').innerText()).to.equal('Plateforme des partenaires');
+
+    await switchLanguage(page, 'ar');
+    const org = page.getByTestId('current-organisation');
+    const style = await org.evaluate((el) => {
+      const css = (globalThis as unknown as { getComputedStyle(e: unknown): { direction: string; textOverflow: string } }).getComputedStyle(el);
+      return { direction: css.direction, overflow: css.textOverflow };
+    });
+    expect(style, 'a Latin name is cut at its own end, in the Arabic header too').to.deep.equal({ direction: 'ltr', overflow: 'ellipsis' });
+
+    await page.goto(`${baseUrl()}/countries/BEN`);
+    const latest = page.getByTestId('country-latest').locator('li a.title');
+    await latest.first().waitFor();
+    expect(await latest.allInnerTexts()).to.deep.equal(['Benin: newer reading', 'Benin: older reading']);
+    expect(await axeViolations(page)).to.deep.equal([]);
+
+    await page.goto(`${baseUrl()}/assessments/new`);
+    await page.getByTestId('factor-14').waitFor();
+    await page.getByTestId('assessment-period-start').fill('2026-07-01');
+    expect(await page.getByTestId('assessment-period-start-words').innerText(), 'the date in Arabic, whatever the browser').to.contain('يوليو');
+    expect(await page.locator('input[type="date"], input[type="datetime-local"]').count()).to.equal(0);
+    expect(await axeViolations(page)).to.deep.equal([]);
+
+    await page.goto(`${baseUrl()}/documents/${'0'.repeat(24)}`);
+    await page.getByTestId('document-error').waitFor();
+    expect(await page.getByTestId('document-retry').count(), 'no pointless retry').to.equal(0);
     expect(errors).to.deep.equal([]);
     await context.close();
   });
