@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
-import { createTenant } from '../helpers/factories.js';
+import { createAssessment, createTenant } from '../helpers/factories.js';
 import { baseUrl } from '../helpers/hub.js';
-import { ensureBuilt, hasChromium, launch, openPage, signIn } from './browser.js';
+import { ensureBuilt, hasChromium, launch, openPage, screenshot, signIn, switchLanguage } from './browser.js';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -107,6 +107,89 @@ describe('browser: a day of real use (issue 18)', function () {
     expect(await axeViolations(page)).to.deep.equal([]);
     await page.getByTestId('publish-confirm-yes').click();
     await page.getByTestId('assessment-notice').getByText('Published (version 2)').waitFor();
+    expect(errors).to.deep.equal([]);
+    await context.close();
+  });
+
+  it('fits a 390 px phone: country page (newest readings in view), assessment list as cards, dashboard map', async () => {
+    const t = await createTenant();
+    for (const [i, risk] of [1, 2, 3].entries()) {
+      await createAssessment(
+        t.analyst,
+        { country: 'KEN', title: `Kenya reading ${i + 1}`, overallRisk: risk, sharing: { scope: 'all', organisations: [] }, classification: 'unclassified' },
+        true,
+      );
+    }
+    const { context, page, errors } = await openPage(browser, { width: 390, height: 844 });
+    await signIn(page, t.member);
+    const sideways = () => page.evaluate<number>('document.documentElement.scrollWidth');
+
+    await page.goto(`${baseUrl()}/countries/KEN`);
+    const plot = page.getByTestId('risk-chart-plot');
+    await plot.waitFor();
+    await page.getByTestId('chart-series').first().waitFor();
+    expect(await sideways(), 'country page').to.be.at.most(390);
+    const { left, width, scroll } = await plot.evaluate((el) => ({ left: el.scrollLeft, width: el.clientWidth, scroll: el.scrollWidth }));
+    expect(left + width, 'the newest end of the chart is in view').to.be.at.least(scroll - 2);
+    expect(await axeViolations(page)).to.deep.equal([]);
+
+    await page.goto(`${baseUrl()}/assessments`);
+    await page.getByTestId('assessment-row').first().waitFor();
+    expect(await page.getByTestId('assessment-filters').isVisible(), 'filters folded').to.equal(false);
+    await page.getByTestId('filter-fold').click();
+    await page.getByTestId('filter-country').waitFor();
+    expect(await sideways(), 'assessment list').to.be.at.most(390);
+    const card = await page.getByTestId('assessment-row').first().boundingBox();
+    expect(card!.x + card!.width, 'each assessment a card within the screen').to.be.at.most(390);
+    expect(await axeViolations(page)).to.deep.equal([]);
+    await screenshot(page, 'en-phone-assessments');
+
+    await page.goto(`${baseUrl()}/`);
+    const map = page.getByTestId('risk-map-svg');
+    await map.waitFor();
+    const [, , w] = ((await map.getAttribute('viewBox')) ?? '').split(' ').map(Number);
+    expect(w, 'the map zooms to the readings').to.be.below(960);
+    expect(await sideways(), 'dashboard').to.be.at.most(390);
+    await screenshot(page, 'en-phone-dashboard');
+    expect(errors).to.deep.equal([]);
+    await context.close();
+  });
+
+  it('speaks the chosen language: product name, dates, header ellipsis; a denied document offers no retry; latest readings newest first', async () => {
+    const [first, second] = [await createTenant(), await createTenant()];
+    const everyone = { scope: 'all', organisations: [] };
+    await createAssessment(first.analyst, { country: 'BEN', title: 'Benin: older reading', sharing: everyone, classification: 'unclassified' }, true);
+    await createAssessment(second.analyst, { country: 'BEN', title: 'Benin: newer reading', sharing: everyone, classification: 'unclassified' }, true);
+    const { context, page, errors } = await openPage(browser);
+    await signIn(page, first.analyst);
+
+    await switchLanguage(page, 'fr');
+    expect(await page.locator('.brand-name').innerText()).to.equal('Plateforme des partenaires');
+
+    await switchLanguage(page, 'ar');
+    const org = page.getByTestId('current-organisation');
+    const style = await org.evaluate((el) => {
+      const css = (globalThis as unknown as { getComputedStyle(e: unknown): { direction: string; textOverflow: string } }).getComputedStyle(el);
+      return { direction: css.direction, overflow: css.textOverflow };
+    });
+    expect(style, 'a Latin name is cut at its own end, in the Arabic header too').to.deep.equal({ direction: 'ltr', overflow: 'ellipsis' });
+
+    await page.goto(`${baseUrl()}/countries/BEN`);
+    const latest = page.getByTestId('country-latest').locator('li a.title');
+    await latest.first().waitFor();
+    expect(await latest.allInnerTexts()).to.deep.equal(['Benin: newer reading', 'Benin: older reading']);
+    expect(await axeViolations(page)).to.deep.equal([]);
+
+    await page.goto(`${baseUrl()}/assessments/new`);
+    await page.getByTestId('factor-14').waitFor();
+    await page.getByTestId('assessment-period-start').fill('2026-07-01');
+    expect(await page.getByTestId('assessment-period-start-words').innerText(), 'the date in Arabic, whatever the browser').to.contain('يوليو');
+    expect(await page.locator('input[type="date"], input[type="datetime-local"]').count()).to.equal(0);
+    expect(await axeViolations(page)).to.deep.equal([]);
+
+    await page.goto(`${baseUrl()}/documents/${'0'.repeat(24)}`);
+    await page.getByTestId('document-error').waitFor();
+    expect(await page.getByTestId('document-retry').count(), 'no pointless retry').to.equal(0);
     expect(errors).to.deep.equal([]);
     await context.close();
   });

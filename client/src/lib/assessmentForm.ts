@@ -223,6 +223,13 @@ export function rebase(base: FormValues, mine: FormValues, latest: FormValues): 
 
 // ── Checks ─────────────────────────────────────────────────────────────────────────────────────
 
+// A calendar date written YYYY-MM-DD (no 31 June).
+function isDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
 /** Problems the person can fix before anything is sent, in their language. */
 export function checkValues(i18n: I18n, values: FormValues, isNew: boolean): FormErrors {
   const errors: FormErrors = {};
@@ -231,7 +238,12 @@ export function checkValues(i18n: I18n, values: FormValues, isNew: boolean): For
   if (!title) errors.title = i18n.t('validation_required');
   else if (title.length > ASSESSMENT_TITLE_MAX_LENGTH) errors.title = i18n.t('validation_too_long', { max: ASSESSMENT_TITLE_MAX_LENGTH });
   if (values.summary.length > ASSESSMENT_SUMMARY_MAX_LENGTH) errors.summary = i18n.t('validation_too_long', { max: ASSESSMENT_SUMMARY_MAX_LENGTH });
-  if (values.periodStart && values.periodEnd && values.periodStart > values.periodEnd) errors.periodEnd = i18n.t('validation_period_order');
+  for (const field of ['periodStart', 'periodEnd'] as const) {
+    const value = values[field];
+    if (value && !isDate(value)) errors[field] = i18n.t('validation_date', { example: '2026-07-01' });
+  }
+  if (!errors.periodStart && !errors.periodEnd && values.periodStart && values.periodEnd && values.periodStart > values.periodEnd)
+    errors.periodEnd = i18n.t('validation_period_order');
   if (values.overallRisk === null) errors.overallRisk = i18n.t('validation_overall_required');
   for (const factor of values.factors) {
     if (factor.level !== null && factor.trend === null) errors[`factor.${factor.number}.trend`] = i18n.t('validation_trend_required');

@@ -1,7 +1,7 @@
 /** The audit viewer's filter form and its translation into GET /api/audit parameters. */
 import type { AuditQuery } from './api.js';
 
-/** What the filter form holds; dates are `datetime-local` values in the person's time zone. */
+/** What the filter form holds; dates are YYYY-MM-DD (a day starting at midnight UTC). */
 export interface AuditFilterValues {
   action: string;
   actor: string;
