@@ -66,7 +66,9 @@ export async function indexBlock(roomId: string, block: number): Promise<void> {
       words.set(word, [...(words.get(word) ?? []), message.seq]);
     }
   }
-  await Promise.all([...perBucket].map(([n, words]) => insertIgnoringRepeat(bucket(roomId, n), [{ _id: block, p: [...words].map(([w, s]) => ({ w, s })) }])));
+  // One bucket after another: the first block of a room creates its bucket collections, and FerretDB on
+  // SQLite stalled (minutes, under load) when 64 were created at once.
+  for (const [n, words] of perBucket) await insertIgnoringRepeat(bucket(roomId, n), [{ _id: block, p: [...words].map(([w, s]) => ({ w, s })) }]);
   await insertIgnoringRepeat(indexed(roomId), [{ _id: block }]);
 }
 
