@@ -39,7 +39,5 @@ export const AUDIT_ACTIONS = [
   'audit.verify',
 ] as const;
 
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
-
 /** The i18n key of an action's label: `assessment.read_version` → `action_assessment_read_version`. */
 export const auditActionKey = (action: string): string => `action_${action.replace(/[.:-]/g, '_')}`;

@@ -4,4 +4,4 @@
 export { auditSettled, queueAudit, recordAudit, type AuditEntry } from './audit/commands.js';
 export { GENESIS_HASH, hashAuditRecord, type HashedFields } from './audit/hash.js';
 export { findAuditRecords, verifyAuditTrail, type AuditVerification } from './audit/queries.js';
-export { auditNames, type AuditNames } from './audit/names.js';
+export { auditNames } from './audit/names.js';
