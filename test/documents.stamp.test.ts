@@ -73,7 +73,7 @@ describe('stamped downloads of sensitive PDFs (§13)', function () {
     const recordId = /audit record ([0-9a-f-]{36})/.exec(texts[0]!)?.[1];
     expect(recordId, texts[0]).to.be.a('string');
     for (const text of texts) {
-      expect(text).to.include(me.name ?? me.user?.name);
+      expect(text).to.include(me.user.name);
       expect(text).to.include(partner.organisation.name);
       expect(text).to.match(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
       expect(text).to.include(`audit record ${recordId}`);

@@ -21,12 +21,13 @@ function drawOn(page: PDFPage, stamp: Awaited<ReturnType<PDFDocument['embedPdf']
   const scale = Math.min(1, (across - 2 * MARGIN) / stamp.width);
   const w = stamp.width * scale;
   const h = stamp.height * scale;
-  // The page is shown turned clockwise by `turn`: the seen bottom-left corner is another corner of the box.
+  // The page is shown turned clockwise by `turn`: the stamp starts at the corner then seen bottom-left and
+  // is turned with the page, so it reads left to right along the seen foot (pdf-lib turns anticlockwise).
   const placement = {
     0: { x: box.x + MARGIN, y: box.y + MARGIN, rotate: 0 },
-    90: { x: box.x + MARGIN + h, y: box.y + MARGIN, rotate: 90 },
+    90: { x: box.x + box.width - MARGIN, y: box.y + MARGIN, rotate: 90 },
     180: { x: box.x + box.width - MARGIN, y: box.y + box.height - MARGIN, rotate: 180 },
-    270: { x: box.x + box.width - MARGIN - h, y: box.y + box.height - MARGIN, rotate: 270 },
+    270: { x: box.x + MARGIN, y: box.y + box.height - MARGIN, rotate: 270 },
   }[turn as 0 | 90 | 180 | 270] ?? { x: box.x + MARGIN, y: box.y + MARGIN, rotate: 0 };
   page.drawPage(stamp, { x: placement.x, y: placement.y, width: w, height: h, rotate: degrees(placement.rotate) });
 }
