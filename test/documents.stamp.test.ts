@@ -78,6 +78,7 @@ describe('stamped downloads of sensitive PDFs (§13)', function () {
       expect(text).to.match(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
       expect(text).to.include(`audit record ${recordId}`);
     }
+    expect(bytes.toString('latin1'), 'the line in the document information').to.include(`Downloaded by ${me.user.name}`);
     const office = await asOfficeAdmin();
     const trail = await get(`/api/audit?action=document.download&target=${sensitiveId}`, office.token);
     const record = (trail.body.items as { id: string; actor: { userId: string }; details: Record<string, unknown> }[]).find((r) => r.id === recordId);

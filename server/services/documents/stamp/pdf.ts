@@ -1,4 +1,4 @@
-import { degrees, EncryptedPDFError, PDFDocument, type PDFPage } from 'pdf-lib';
+import { degrees, EncryptedPDFError, PDFDict, PDFDocument, PDFHexString, PDFName, PDFString, type PDFPage } from 'pdf-lib';
 import { renderStampLine, type StampFonts } from './line.js';
 
 /** Why a PDF could not be stamped: it is encrypted, or pdf-lib cannot make sense of it. */
@@ -52,5 +52,12 @@ export async function stampPdf(pdf: Uint8Array, line: string, fonts: StampFonts)
   } catch (error) {
     throw new StampRefused('malformed', `a page cannot be stamped (${(error as Error).message.slice(0, 200)})`);
   }
+  // The line in the document information too (uncompressed), for tools that read metadata, not pages.
+  const printable = /^[\x20-\x7e]*$/.test(line) && !/[()\\]/.test(line);
+  const { context } = doc;
+  const info = context.trailerInfo.Info ? context.lookupMaybe(context.trailerInfo.Info, PDFDict) : undefined;
+  const dict = info ?? context.obj({});
+  dict.set(PDFName.of('PartnerHubStamp'), printable ? PDFString.of(line) : PDFHexString.fromText(line));
+  if (!info) context.trailerInfo.Info = context.register(dict);
   return doc.save({ useObjectStreams: false });
 }
