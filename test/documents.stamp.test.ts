@@ -73,11 +73,12 @@ describe('stamped downloads of sensitive PDFs (§13)', function () {
     const recordId = /audit record ([0-9a-f-]{36})/.exec(texts[0]!)?.[1];
     expect(recordId, texts[0]).to.be.a('string');
     for (const text of texts) {
-      expect(text).to.include(me.name ?? me.user?.name);
+      expect(text).to.include(me.user.name);
       expect(text).to.include(partner.organisation.name);
       expect(text).to.match(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
       expect(text).to.include(`audit record ${recordId}`);
     }
+    expect(bytes.toString('latin1'), 'the line in the document information').to.include(`Downloaded by ${me.user.name}`);
     const office = await asOfficeAdmin();
     const trail = await get(`/api/audit?action=document.download&target=${sensitiveId}`, office.token);
     const record = (trail.body.items as { id: string; actor: { userId: string }; details: Record<string, unknown> }[]).find((r) => r.id === recordId);

@@ -10,7 +10,7 @@ import { PDFDocument, PDFName, StandardFonts, drawObject, popGraphicsState, push
 import { Stamper } from '../../server/services/documents/stamp/stamper.js';
 
 const MiB = 1024 * 1024;
-const LINE = 'Downloaded by سارة بن علي, League of Arab States · 2026-12-07 10:00:00 UTC · audit record 0d4b1f0e-6a55-4f3e-9a51-3c1e2d9b7a10';
+const LINE = 'Downloaded by سارة بن علي, League of Arab States | 2026-12-07 10:00:00 UTC | audit record 0d4b1f0e-6a55-4f3e-9a51-3c1e2d9b7a10';
 
 /** `pages` pages, each showing an image stream of `imageBytes` (random: a scan does not compress). */
 async function scannedPdf(pages: number, imageBytes: number): Promise<Buffer> {

@@ -29,7 +29,7 @@ function printable(text: string): string {
 /** The stamp's line: who, which organisation, when (UTC, to the second) and the audit record's id. */
 export function stampLine(ctx: Signed, at: Date, recordId: string): string {
   const when = `${at.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-  return `Downloaded by ${printable(ctx.principal.user.name)}, ${printable(ctx.principal.organisation.name)} · ${when} · audit record ${recordId}`;
+  return `Downloaded by ${printable(ctx.principal.user.name)}, ${printable(ctx.principal.organisation.name)} | ${when} | audit record ${recordId}`;
 }
 
 /** The whole plaintext of a version in one buffer of its own, authenticated as it is read. */

@@ -1,4 +1,4 @@
-import { degrees, EncryptedPDFError, PDFDocument, type PDFPage } from 'pdf-lib';
+import { degrees, EncryptedPDFError, PDFDict, PDFDocument, PDFHexString, PDFName, PDFString, type PDFPage } from 'pdf-lib';
 import { renderStampLine, type StampFonts } from './line.js';
 
 /** Why a PDF could not be stamped: it is encrypted, or pdf-lib cannot make sense of it. */
@@ -21,12 +21,13 @@ function drawOn(page: PDFPage, stamp: Awaited<ReturnType<PDFDocument['embedPdf']
   const scale = Math.min(1, (across - 2 * MARGIN) / stamp.width);
   const w = stamp.width * scale;
   const h = stamp.height * scale;
-  // The page is shown turned clockwise by `turn`: the seen bottom-left corner is another corner of the box.
+  // The page is shown turned clockwise by `turn`: the stamp starts at the corner then seen bottom-left and
+  // is turned with the page, so it reads left to right along the seen foot (pdf-lib turns anticlockwise).
   const placement = {
     0: { x: box.x + MARGIN, y: box.y + MARGIN, rotate: 0 },
-    90: { x: box.x + MARGIN + h, y: box.y + MARGIN, rotate: 90 },
+    90: { x: box.x + box.width - MARGIN, y: box.y + MARGIN, rotate: 90 },
     180: { x: box.x + box.width - MARGIN, y: box.y + box.height - MARGIN, rotate: 180 },
-    270: { x: box.x + box.width - MARGIN - h, y: box.y + box.height - MARGIN, rotate: 270 },
+    270: { x: box.x + MARGIN, y: box.y + box.height - MARGIN, rotate: 270 },
   }[turn as 0 | 90 | 180 | 270] ?? { x: box.x + MARGIN, y: box.y + MARGIN, rotate: 0 };
   page.drawPage(stamp, { x: placement.x, y: placement.y, width: w, height: h, rotate: degrees(placement.rotate) });
 }
@@ -51,5 +52,12 @@ export async function stampPdf(pdf: Uint8Array, line: string, fonts: StampFonts)
   } catch (error) {
     throw new StampRefused('malformed', `a page cannot be stamped (${(error as Error).message.slice(0, 200)})`);
   }
+  // The line in the document information too (uncompressed), for tools that read metadata, not pages.
+  const printable = /^[\x20-\x7e]*$/.test(line) && !/[()\\]/.test(line);
+  const { context } = doc;
+  const info = context.trailerInfo.Info ? context.lookupMaybe(context.trailerInfo.Info, PDFDict) : undefined;
+  const dict = info ?? context.obj({});
+  dict.set(PDFName.of('PartnerHubStamp'), printable ? PDFString.of(line) : PDFHexString.fromText(line));
+  if (!info) context.trailerInfo.Info = context.register(dict);
   return doc.save({ useObjectStreams: false });
 }
