@@ -37,6 +37,23 @@ export const AUDIT_ACTIONS = [
   'room.create',
   'room.update',
   'audit.verify',
+  'assessment.share',
+  'assessment.import',
+  'document.share',
+  'room.export',
+  'alert.issue',
+  'alert.update',
+  'alert.acknowledge',
+  'action.create',
+  'action.update',
+  'country.brief',
+  'access.request',
+  'access.decide',
+  'apikey.create',
+  'apikey.revoke',
+  'webhook.create',
+  'webhook.delete',
+  'webhook.test',
 ] as const;
 
 /** The i18n key of an action's label: `assessment.read_version` → `action_assessment_read_version`. */
