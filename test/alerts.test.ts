@@ -216,6 +216,39 @@ describe('alerts and recommended actions (§12)', () => {
     expect(everyone.status).to.equal(201);
   });
 
+  it('lets only the owner link a red or amber+strict item (403), and not to an organisation whose share has expired (§13)', async () => {
+    const all = { scope: 'all', organisations: [] };
+    const red = await createAssessment(stranger.analyst, { sharing: all, tlp: 'red' }, true);
+    const strict = await createAssessment(stranger.analyst, { sharing: all, tlp: 'amber+strict' }, true);
+    for (const item of [red, strict]) {
+      const res = await post('/api/alerts', alertBody({ sharing: all, links: { assessments: [item.id] } }), issuer.analyst.token);
+      expect(res.status, JSON.stringify(res.body)).to.equal(403);
+      expect(res.body.error.message).to.include(item.id);
+    }
+    const own = await post('/api/alerts', alertBody({ sharing: all, links: { assessments: [red.id] } }), stranger.analyst.token);
+    expect(own.status, JSON.stringify(own.body)).to.equal(201);
+
+    const past = new Date(Date.now() - 1000).toISOString();
+    const expired = await createAssessment(
+      issuer.analyst,
+      { sharing: { ...selected(partner.organisation.id), expires: { [partner.organisation.id]: past } } },
+      true,
+    );
+    const res = await post(
+      '/api/alerts',
+      alertBody({ sharing: selected(partner.organisation.id), links: { assessments: [expired.id] } }),
+      issuer.analyst.token,
+    );
+    expect(res.status, JSON.stringify(res.body)).to.equal(400);
+    expect(res.body.error.message).to.include(expired.id);
+    const withExpiry = await post(
+      '/api/alerts',
+      alertBody({ sharing: { ...selected(partner.organisation.id), expires: { [partner.organisation.id]: past } } }),
+      issuer.analyst.token,
+    );
+    expect(withExpiry.status).to.equal(400);
+  });
+
   it('notifies the audience, the owners, and the owners again on the day before and on the due date', async () => {
     const alert = await issue(issuer.analyst.token, {
       sharing: selected(partner.organisation.id),
