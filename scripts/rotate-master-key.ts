@@ -49,9 +49,10 @@ async function main(): Promise<void> {
   try {
     await connectDatabase(config.mongodbUri ?? embedded!.uri, log);
     const report = await rotateMasterKey(config, newKey);
-    const { organisationKeys: keys, totpSecrets: totp } = report;
+    const { organisationKeys: keys, totpSecrets: totp, webhookSecrets: hooks } = report;
     process.stdout.write(`organisation keys: ${keys.rewrapped} re-wrapped, ${keys.already} already under the new key\n`);
     process.stdout.write(`TOTP secrets: ${totp.resealed} re-sealed, ${totp.already} already under the new key\n`);
+    process.stdout.write(`webhook secrets: ${hooks.resealed} re-sealed, ${hooks.already} already under the new key\n`);
     if (report.failures.length > 0) {
       for (const failure of report.failures) process.stderr.write(`${failure}\n`);
       throw new Error(`${report.failures.length} record(s) open with neither key; nothing else is left to do, the hub still uses the old key`);

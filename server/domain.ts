@@ -5,6 +5,7 @@ import { PrincipalCache } from './auth/principalCache.js';
 import { SecretBox } from './auth/secretBox.js';
 import { readPrincipal } from './auth/principalLoader.js';
 import { createRepositories, type Repositories } from './repositories/index.js';
+import { WEBHOOK_SECRETS } from './repositories/webhooks.js';
 import { Lockout } from './services/auth/lockout.js';
 import { ActionDueNotifier } from './services/alerts/due.js';
 import { NotificationService } from './services/notifications/service.js';
@@ -48,6 +49,6 @@ export function createDomain(config: Config): Domain {
     notifications,
     clock,
     actionsDue: new ActionDueNotifier(repos, notifications, clock),
-    webhookSecrets: new SecretBox(config.masterKey, 'webhook-secrets'),
+    webhookSecrets: new SecretBox(config.masterKey, WEBHOOK_SECRETS),
   };
 }

@@ -1,3 +1,6 @@
+import { SecretBox } from '../server/auth/secretBox.js';
+import { WebhookModel } from '../server/models/webhook.js';
+import { WEBHOOK_SECRETS } from '../server/repositories/webhooks.js';
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -62,7 +65,7 @@ describe('npm run rotate-master-key (issue 7)', function () {
 
   it('moves every organisation key and TOTP secret to the new key, resumes an interrupted run, and changes nothing the second time', async () => {
     const { PORT: _port, ...env } = testEnv({ LOG_LEVEL: 'warn', JWT_SECRET: randomBytes(48).toString('base64url') });
-    hub = await spawnHub({ ...env, HUB_MASTER_KEY: oldKey.toString('base64') });
+    hub = await spawnHub({ ...env, HUB_WEBHOOK_ALLOW_PRIVATE: '1', HUB_MASTER_KEY: oldKey.toString('base64') });
     const admin = await signInAt(hub);
     const partnerId = await createOrganisationAt(hub, admin.accessToken);
     const analystEmail = `rotation-${randomBytes(4).toString('hex')}@hub.test`;
@@ -89,6 +92,15 @@ describe('npm run rotate-master-key (issue 7)', function () {
     );
     expect(enabled.status, JSON.stringify(enabled.body)).to.equal(200);
     expect((await requestAt(hub, 'POST', '/api/me/mfa/setup', { currentPassword: ADMIN_PASSWORD }, admin.accessToken)).status).to.equal(200);
+    // A partner system's webhook: its signing secret is sealed under the master key too.
+    const hook = await requestAt(
+      hub,
+      'POST',
+      `/api/organisations/${admin.user.organisationId}/webhooks`,
+      { url: 'http://127.0.0.1:9/hook', events: ['action.due'], secret: 'rotation-webhook-secret' },
+      admin.accessToken,
+    );
+    expect(hook.status, JSON.stringify(hook.body)).to.equal(201);
     expect(await hub.stop()).to.equal(0);
     hub = undefined;
 
@@ -106,10 +118,14 @@ describe('npm run rotate-master-key (issue 7)', function () {
       expect(first.code, first.stderr).to.equal(0);
       expect(first.stdout).to.include('organisation keys: 1 re-wrapped, 1 already under the new key');
       expect(first.stdout).to.include('TOTP secrets: 2 re-sealed, 0 already under the new key');
+      expect(first.stdout).to.include('webhook secrets: 1 re-sealed, 0 already under the new key');
       const again = await rotate(rotateEnv);
       expect(again.code, again.stderr).to.equal(0);
       expect(again.stdout).to.include('organisation keys: 0 re-wrapped, 2 already under the new key');
       expect(again.stdout).to.include('TOTP secrets: 0 re-sealed, 2 already under the new key');
+      expect(again.stdout).to.include('webhook secrets: 0 re-sealed, 1 already under the new key');
+      const sealed = (await client.db().collection<{ secretSealed: string }>(WebhookModel.collection.collectionName).findOne({}))!.secretSealed;
+      expect(new SecretBox(newKey, WEBHOOK_SECRETS).open(sealed)).to.equal('rotation-webhook-secret');
 
       for (const doc of await keys.find().toArray()) {
         expect(() => unwrap(oldKey, doc), 'the old key opens nothing').to.throw(/does not unwrap/);

@@ -1,7 +1,9 @@
 import type { Config } from '../../config/index.js';
+import { SecretBox } from '../auth/secretBox.js';
 import { DocumentRepository } from '../repositories/documents.js';
 import { OrganisationRepository } from '../repositories/organisations.js';
 import { UserRepository } from '../repositories/users.js';
+import { WEBHOOK_SECRETS, WebhookRepository } from '../repositories/webhooks.js';
 import { mfaBox } from '../services/auth/login.js';
 import { unwrap, wrap } from '../services/documents/keys.js';
 
@@ -9,6 +11,7 @@ import { unwrap, wrap } from '../services/documents/keys.js';
 export interface RotationReport {
   organisationKeys: { rewrapped: number; already: number };
   totpSecrets: { resealed: number; already: number };
+  webhookSecrets: { resealed: number; already: number };
   failures: string[];
 }
 
@@ -23,13 +26,18 @@ function attempt<T>(open: () => T): T | undefined {
 
 /**
  * Moves everything HUB_MASTER_KEY protects from `config.masterKey` to `newKey`: re-wraps every
- * organisation's data key and re-seals every TOTP secret; the document blobs, sealed with the data
+ * organisation's data key and re-seals every TOTP secret and webhook signing secret; the document blobs, sealed with the data
  * keys, do not change. Each record that already opens with the new key is left alone, so a run
  * stopped half-way is finished by running it again. Every hub process must be stopped: a running hub
  * would create keys under the old master key.
  */
 export async function rotateMasterKey(config: Config, newKey: Buffer): Promise<RotationReport> {
-  const report: RotationReport = { organisationKeys: { rewrapped: 0, already: 0 }, totpSecrets: { resealed: 0, already: 0 }, failures: [] };
+  const report: RotationReport = {
+    organisationKeys: { rewrapped: 0, already: 0 },
+    totpSecrets: { resealed: 0, already: 0 },
+    webhookSecrets: { resealed: 0, already: 0 },
+    failures: [],
+  };
 
   const documents = new DocumentRepository(new OrganisationRepository());
   const users = new UserRepository();
@@ -69,6 +77,22 @@ export async function rotateMasterKey(config: Config, newKey: Buffer): Promise<R
     if (Object.keys(change).length === 0) continue;
     await users.rewrite(user._id, change);
     report.totpSecrets.resealed += Object.keys(change).length;
+  }
+
+  const webhooks = new WebhookRepository();
+  const [oldHooks, newHooks] = [new SecretBox(config.masterKey, WEBHOOK_SECRETS), new SecretBox(newKey, WEBHOOK_SECRETS)];
+  for (const hook of await webhooks.all()) {
+    if (attempt(() => newHooks.open(hook.secretSealed)) !== undefined) {
+      report.webhookSecrets.already++;
+      continue;
+    }
+    const secret = attempt(() => oldHooks.open(hook.secretSealed));
+    if (secret === undefined) {
+      report.failures.push(`the secret of webhook ${hook._id.toString()} opens with neither key`);
+      continue;
+    }
+    await webhooks.reseal(hook._id, newHooks.seal(secret));
+    report.webhookSecrets.resealed++;
   }
   return report;
 }

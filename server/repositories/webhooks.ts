@@ -4,6 +4,9 @@ import { claim } from '../store/claim.js';
 
 const DUE_BATCH = 50;
 
+/** The SecretBox purpose webhook signing secrets are sealed for (under HUB_MASTER_KEY). */
+export const WEBHOOK_SECRETS = 'webhook-secrets';
+
 /** Webhooks, their deliveries and the claims of delivery attempts (§14). */
 export class WebhookRepository {
   /** Stores a webhook. */
@@ -32,6 +35,16 @@ export class WebhookRepository {
       .lean<WebhookDoc[]>()
       .exec();
     return hooks.filter((hook) => hook.events.includes(type));
+  }
+
+  /** Every webhook, deleted ones too, with its sealed secret (master-key rotation). */
+  all(): Promise<WebhookDoc[]> {
+    return WebhookModel.find({}).lean<WebhookDoc[]>().exec();
+  }
+
+  /** Replaces a webhook's sealed secret (the same secret, sealed under a new master key). */
+  async reseal(id: mongoose.Types.ObjectId, secretSealed: string): Promise<void> {
+    await WebhookModel.updateOne({ _id: id }, { $set: { secretSealed } });
   }
 
   /** Marks a webhook deleted: nothing more is posted to it. */
