@@ -67,6 +67,9 @@ export type { MfaSetupAnswer };
 
 export type AssessmentStatus = Assessment['status'];
 
+/** Whether a list item is a discoverable item's card (§13): the reader sees no content, only that it exists. */
+export const isCard = (item: object): item is ItemCard => 'restricted' in item;
+
 /** The editable content of an assessment, as POST takes it (PATCH takes it without `country`). */
 export type AssessmentContent = Omit<CreateAssessmentBody, 'country' | 'periodStart' | 'periodEnd'> & { periodStart: string | null; periodEnd: string | null };
 
@@ -351,7 +354,7 @@ export class ApiClient {
   }
 
   /** GET /api/assessments (one page, newest change first). */
-  assessments(query: AssessmentQuery = {}): Promise<Page<Assessment>> {
+  assessments(query: AssessmentQuery = {}): Promise<Page<Assessment | ItemCard>> {
     return this.request('GET', '/api/assessments', { query: { ...query } });
   }
 
@@ -516,7 +519,7 @@ export class ApiClient {
   }
 
   /** GET /api/documents (one page, newest change first). Uploads and downloads: lib/upload.ts. */
-  documents(query: DocumentQuery = {}): Promise<Page<HubDocument>> {
+  documents(query: DocumentQuery = {}): Promise<Page<HubDocument | ItemCard>> {
     return this.request('GET', '/api/documents', { query: { ...query } });
   }
 

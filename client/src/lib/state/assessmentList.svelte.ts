@@ -1,5 +1,5 @@
 /** The assessment list: its filters and how they read from the address and go to the hub. */
-import { api, type Assessment, type AssessmentQuery, type AssessmentStatus } from '../api.js';
+import { api, type Assessment, type AssessmentQuery, type AssessmentStatus, type ItemCard } from '../api.js';
 import { noPlaceFilters, placeFiltersFrom, placeQuery, type PlaceFilters } from '../listFilters.js';
 import { PagedList } from './pagedList.svelte.js';
 
@@ -36,7 +36,7 @@ function toQuery(values: FilterValues): AssessmentQuery {
 }
 
 /** State of the list page. */
-export class AssessmentList extends PagedList<Assessment, FilterValues> {
+export class AssessmentList extends PagedList<Assessment | ItemCard, FilterValues> {
   constructor() {
     super({ fetch: (values, request) => api.assessments({ ...toQuery(values), ...request }), empty: noFilters, pageSize: PAGE_SIZE });
   }

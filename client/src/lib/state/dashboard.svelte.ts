@@ -1,6 +1,6 @@
 /** The dashboard's "what is new" and "what needs me": notifications, unread rooms, drafts, escalations. */
 import { emailGroupOf, type EmailGroup } from '../../../../shared/notifications.js';
-import { api, type Assessment, type Notification, type Room } from '../api.js';
+import { api, isCard, type Assessment, type Notification, type Room } from '../api.js';
 import { errorKey } from '../errors.js';
 import type { MessageKey } from './i18n.svelte.js';
 
@@ -53,7 +53,7 @@ export class Dashboard {
       this.since = countSince(items, this.lastVisit, recent.value.nextCursor !== null);
     }
     if (rooms.status === 'fulfilled') this.rooms = rooms.value.items.filter((room) => !room.archived && (room.unread ?? 0) > 0);
-    if (drafts.status === 'fulfilled') this.drafts = drafts.value.items;
+    if (drafts.status === 'fulfilled') this.drafts = drafts.value.items.filter((a): a is Assessment => !isCard(a));
     const failed = [recent, rooms, drafts].find((result) => result.status === 'rejected');
     if (failed?.status === 'rejected') this.failure = errorKey(failed.reason);
     this.loaded = true;

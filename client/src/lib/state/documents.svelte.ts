@@ -33,7 +33,7 @@ function toQuery(values: DocumentFilterValues): DocumentQuery {
 }
 
 /** State of the library page (and, with a fixed country, of a country's documents). */
-export class DocumentList extends PagedList<HubDocument, DocumentFilterValues> {
+export class DocumentList extends PagedList<HubDocument | ItemCard, DocumentFilterValues> {
   constructor(pageSize = PAGE_SIZE) {
     super({ fetch: (values, request) => api.documents({ ...toQuery(values), ...request }), empty: noDocumentFilters, pageSize });
   }
