@@ -205,6 +205,8 @@ describe('browser: country assessments', function () {
     expect(await reader.page.getByTestId('version-list').locator('li').count()).to.equal(1);
 
     await owner.page.getByTestId('assessment-publish').click();
+    expect(plain(await owner.page.getByTestId('publish-confirm-audience').innerText())).to.contain('your organisation');
+    await owner.page.getByTestId('publish-confirm-yes').click();
     await owner.page.getByTestId('assessment-notice').getByText('The revision is published (version 4)').waitFor();
     expect(await owner.page.getByTestId('assessment-revision').count()).to.equal(0);
 
