@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
+import { AttemptClaimModel, DeliveryModel } from '../server/models/webhook.js';
 import { isPrivateAddress, refuseUrl, resolveTarget } from '../server/services/webhooks/target.js';
 import { post as postHook } from '../server/services/webhooks/sender.js';
 import { createAssessment, createTenant } from './helpers/factories.js';
@@ -96,6 +97,39 @@ describe('webhooks (§14)', function () {
 
       expect((await del(`/api/webhooks/${made.body.id}`, partner.admin.token)).status).to.equal(204);
       expect((await get(`/api/organisations/${partner.organisation.id}/webhooks`, partner.admin.token)).body.items).to.deep.equal([]);
+    } finally {
+      await hook.close();
+    }
+  });
+
+  it('retries a delivery whose attempt was claimed by a process that stopped before recording it', async () => {
+    const hook = await receiver();
+    try {
+      const { organisation, admin } = await createTenant();
+      const made = await post(`/api/organisations/${organisation.id}/webhooks`, { url: hook.url, events: ['action.due'], secret }, admin.token);
+      expect(made.status).to.equal(201);
+      // A delivery whose first attempt a crashed process claimed two minutes ago and never recorded.
+      const id = `${made.body.id}:lost-event`;
+      const body = JSON.stringify({ id: 'lost-event', type: 'action.due', createdAt: new Date().toISOString(), subject: null });
+      await AttemptClaimModel.create({ _id: `${id}#1`, at: new Date(Date.now() - 120_000) });
+      await DeliveryModel.create({
+        _id: id,
+        webhookId: made.body.id,
+        eventId: 'lost-event',
+        type: 'action.due',
+        body,
+        status: 'pending',
+        nextAttemptAt: new Date(),
+        giveUpAt: new Date(Date.now() + 3600_000),
+      });
+      await until(() => hook.received.length >= 1);
+      expect(hook.received[0]!.body).to.equal(body);
+      expect(verify(secret, hook.received[0]!)).to.equal(true);
+      const log = await until(async () => {
+        const answer = await get(`/api/webhooks/${made.body.id}/deliveries`, admin.token);
+        return answer.body.items[0]?.status === 'delivered' ? answer : null;
+      });
+      expect(log.body.items[0].attempts.map((a: { status: number | null }) => a.status)).to.deep.equal([null, 200]);
     } finally {
       await hook.close();
     }

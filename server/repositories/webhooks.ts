@@ -71,6 +71,17 @@ export class WebhookRepository {
     return claim(() => AttemptClaimModel.create({ _id: `${deliveryId}#${n}`, at: new Date() }));
   }
 
+  /** When attempt `n` of a delivery was claimed, or null when it never was. */
+  async attemptClaimedAt(deliveryId: string, n: number): Promise<Date | null> {
+    const found = await AttemptClaimModel.findById(`${deliveryId}#${n}`).lean<{ at: Date }>().exec();
+    return found?.at ?? null;
+  }
+
+  /** Claims the recording of attempt `n` as lost (its claimant stopped before recording it); false when another process has. */
+  claimLostAttempt(deliveryId: string, n: number): Promise<boolean> {
+    return claim(() => AttemptClaimModel.create({ _id: `${deliveryId}#${n}:lost`, at: new Date() }));
+  }
+
   /** Records an attempt and what comes next: delivered, failed for good, or another try at `nextAttemptAt`. */
   async recordAttempt(deliveryId: string, attempts: Attempt[], status: DeliveryDoc['status'], nextAttemptAt: Date | null): Promise<void> {
     await DeliveryModel.updateOne({ _id: deliveryId }, { $set: { attempts, status, nextAttemptAt } });

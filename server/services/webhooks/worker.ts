@@ -8,6 +8,8 @@ import { post } from './sender.js';
 const POLL_MS = 1_000;
 const RETRY_FOR_MS = 24 * 3600_000;
 const RETRY_MAX_MS = 3600_000;
+// An attempt claimed this long ago and still not recorded was lost with its process (a post times out in 10 s).
+const LOST_AFTER_MS = 60_000;
 
 /** What the worker needs of the hub's configuration. */
 export interface WebhookSettings {
@@ -85,7 +87,7 @@ export class WebhookWorker {
 
   private async attempt(delivery: DeliveryDoc): Promise<void> {
     const n = delivery.attempts.length + 1;
-    if (!(await this.webhooks.claimAttempt(delivery._id, n))) return;
+    if (!(await this.webhooks.claimAttempt(delivery._id, n))) return this.recoverLost(delivery, n);
     const hook = await this.webhooks.find(delivery.webhookId);
     const attempts = [...delivery.attempts];
     if (!hook || hook.deletedAt) {
@@ -100,9 +102,31 @@ export class WebhookWorker {
     );
     attempts.push({ at: new Date(), ...result });
     if (result.error === null) return this.webhooks.recordAttempt(delivery._id, attempts, 'delivered', null);
+    this.log.warn({ webhookId: hook._id.toString(), attempt: n, error: result.error }, 'webhook delivery failed');
+    await this.retryLater(delivery, attempts, n);
+  }
+
+  /**
+   * Attempt `n` was claimed but never recorded: after LOST_AFTER_MS its process is taken to have stopped
+   * mid-attempt, and one process (claimed) records it as failed and schedules the next, so no delivery
+   * waits for ever on a claim nobody will finish.
+   */
+  private async recoverLost(delivery: DeliveryDoc, n: number): Promise<void> {
+    const claimedAt = await this.webhooks.attemptClaimedAt(delivery._id, n);
+    if (!claimedAt || Date.now() - claimedAt.getTime() < LOST_AFTER_MS) return;
+    if (!(await this.webhooks.claimLostAttempt(delivery._id, n))) return;
+    const attempts = [
+      ...delivery.attempts,
+      { at: claimedAt, status: null, error: 'the attempt was lost (its hub process stopped before recording it)', durationMs: 0 },
+    ];
+    this.log.warn({ deliveryId: delivery._id, attempt: n }, 'webhook attempt lost; retrying');
+    await this.retryLater(delivery, attempts, n);
+  }
+
+  /** Records failed attempt `n` and the next try with doubling backoff, or gives up after 24 hours. */
+  private async retryLater(delivery: DeliveryDoc, attempts: DeliveryDoc['attempts'], n: number): Promise<void> {
     const next = new Date(Date.now() + Math.min(this.settings.firstRetryMs * 2 ** (n - 1), RETRY_MAX_MS));
     const giveUp = next.getTime() > delivery.giveUpAt.getTime();
-    this.log.warn({ webhookId: hook._id.toString(), attempt: n, error: result.error, giveUp }, 'webhook delivery failed');
     await this.webhooks.recordAttempt(delivery._id, attempts, giveUp ? 'failed' : 'pending', giveUp ? null : next);
   }
 }
