@@ -444,7 +444,7 @@ export class ApiClient {
   }
 
   /** PATCH /api/rooms/:id: rename, change organisations, archive. */
-  updateRoom(id: string, changes: { name?: string; organisations?: string[]; archived?: boolean }): Promise<Room> {
+  updateRoom(id: string, changes: { name?: string; organisations?: string[]; archived?: boolean; tlp?: TlpLevel }): Promise<Room> {
     return this.request('PATCH', `/api/rooms/${encodeURIComponent(id)}`, { body: changes });
   }
 
