@@ -11,12 +11,14 @@ describe('names instead of ids', () => {
   it('names the authors of assessment and document versions to their readers', async () => {
     const { analyst, member } = await createTenant();
     const assessment = await createAssessment(analyst, {}, true);
-    const read = await get(`/api/assessments/${assessment.id}`, member.token);
+    const read = await get(`/api/assessments/${assessment.id}?names=1`, member.token);
     expect(read.status).to.equal(200);
     expect(read.body.names[analyst.id]).to.match(/^Test analyst /);
+    // Asked for: the plain read keeps the shape of §6.
+    expect((await get(`/api/assessments/${assessment.id}`, member.token)).body).to.not.have.property('names');
 
     const uploaded = await uploadDocument(analyst.token, { name: 'notes.txt', bytes: text('Notes.') });
-    const document = await get(`/api/documents/${uploaded.body.id}`, member.token);
+    const document = await get(`/api/documents/${uploaded.body.id}?names=1`, member.token);
     expect(document.body.names[analyst.id]).to.match(/^Test analyst /);
   });
 

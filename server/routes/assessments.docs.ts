@@ -15,7 +15,7 @@ import {
   UpdateAssessmentBody,
   VersionParams,
 } from '../../shared/schemas/assessments.js';
-import { IdParams, PageQuery, pageOf } from '../../shared/schemas/common.js';
+import { IdParams, NamesQuery, PageQuery, pageOf } from '../../shared/schemas/common.js';
 import { CountryItem, LangQuery, RiskFactorView } from '../../shared/schemas/framework.js';
 import { ItemCard } from '../../shared/schemas/handling.js';
 import type { RouteDoc } from '../openapi/routeDoc.js';
@@ -75,8 +75,9 @@ export const assessmentsDocs: RouteDoc[] = [
     method: 'get',
     path: '/api/assessments/{id}',
     tag,
-    summary: 'Read an assessment',
+    summary: "Read an assessment (names=1: with its authors' names)",
     params: IdParams,
+    query: NamesQuery,
     answers: { 200: { description: 'Assessment', schema: z.union([AssessmentWithVersions, ItemCard]) } },
   },
   {

@@ -8,7 +8,7 @@ import {
   UpdateAssessmentBody,
   VersionParams,
 } from '../../shared/schemas/assessments.js';
-import { IdParams, PageQuery } from '../../shared/schemas/common.js';
+import { IdParams, NamesQuery, PageQuery } from '../../shared/schemas/common.js';
 import { auth, principalOf } from '../auth/passport.js';
 import type { Domain } from '../domain.js';
 import { notFound } from '../http/errors.js';
@@ -65,7 +65,7 @@ export function assessmentsRouter(domain: Domain): Router {
     res.status(201).json(await createAssessment(domain, signed(req), input(req, 'body', CreateAssessmentBody)));
   });
 
-  router.get('/:id', validate({ params: IdParams }), async (req, res) => {
+  router.get('/:id', validate({ params: IdParams, query: NamesQuery }), async (req, res) => {
     const doc = await findAssessment(domain, input(req, 'params', IdParams).id);
     // Those who may not read a discoverable assessment read its card (§13); its content stays 404.
     const card = assessmentCard(doc, canReadAssessment(principalOf(req), doc));
@@ -74,7 +74,8 @@ export function assessmentsRouter(domain: Domain): Router {
       return;
     }
     authorize(readAssessmentVerdict(principalOf(req), doc), 'assessment');
-    res.json(await withAuthorNames(domain, await readAssessment(signed(req), doc)));
+    const answer = await readAssessment(signed(req), doc);
+    res.json(input(req, 'query', NamesQuery).names === '1' ? await withAuthorNames(domain, answer) : answer);
   });
 
   router.patch('/:id', validate({ params: IdParams, body: UpdateAssessmentBody }), async (req, res) => {

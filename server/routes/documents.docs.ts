@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdParams, pageOf } from '../../shared/schemas/common.js';
+import { IdParams, NamesQuery, pageOf } from '../../shared/schemas/common.js';
 import {
   CreateDocumentFields,
   DocumentVersionParams,
@@ -46,8 +46,9 @@ export const documentsDocs: RouteDoc[] = [
     method: 'get',
     path: '/api/documents/{id}',
     tag,
-    summary: 'Read a document',
+    summary: "Read a document (names=1: with its authors' names)",
     params: IdParams,
+    query: NamesQuery,
     answers: { 200: { description: 'Document', schema: z.union([DocumentWithVersions, ItemCard]) } },
   },
   {

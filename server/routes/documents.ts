@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import { IdParams } from '../../shared/schemas/common.js';
+import { IdParams, NamesQuery } from '../../shared/schemas/common.js';
 import { DocumentContentQuery } from '../../shared/schemas/stamping.js';
 import {
   CreateDocumentFields,
@@ -82,7 +82,7 @@ export function documentsRouter(domain: Domain): Router {
     res.json(documentLimits(limits.maxFileBytes));
   });
 
-  router.get('/:id', validate({ params: IdParams }), async (req, res) => {
+  router.get('/:id', validate({ params: IdParams, query: NamesQuery }), async (req, res) => {
     const doc = await findDocument(domain, input(req, 'params', IdParams).id);
     // Those who may not read a discoverable document read its card (§13); its content stays 404.
     const card = documentCard(doc, canReadDocument(principalOf(req), doc));
@@ -91,7 +91,8 @@ export function documentsRouter(domain: Domain): Router {
       return;
     }
     authorize(readDocumentVerdict(principalOf(req), doc), 'document');
-    res.json(await withAuthorNames(domain, await readDocument(signed(req), doc)));
+    const answer = await readDocument(signed(req), doc);
+    res.json(input(req, 'query', NamesQuery).names === '1' ? await withAuthorNames(domain, answer) : answer);
   });
 
   router.patch('/:id', validate({ params: IdParams, body: UpdateDocumentBody }), async (req, res) => {

@@ -130,7 +130,7 @@ export const AssessmentVersionItem = z.object({
 export type AssessmentVersionItem = z.infer<typeof AssessmentVersionItem>;
 
 /** `GET /api/assessments/:id`: the current version with its version list (an extra for the web app). */
-export const AssessmentWithVersions = Assessment.extend({ versions: z.array(AssessmentVersionItem), names: AuthorNames });
+export const AssessmentWithVersions = Assessment.extend({ versions: z.array(AssessmentVersionItem), names: AuthorNames.optional() });
 export type AssessmentWithVersions = z.infer<typeof AssessmentWithVersions>;
 
 /** A comment on an assessment (§6). */

@@ -44,6 +44,9 @@ export const ErrorBody = z.object({
  */
 export const ErrorAnswer = z.object({ error: ErrorBody, enrolmentToken: z.string().optional() });
 
+/** `?names=1` on a read: the answer also carries `names` (the web app asks; the plain answer keeps its shape). */
+export const NamesQuery = z.strictObject({ names: z.enum(['0', '1']).optional() });
+
 /** The display names of the people an answer names by id (authors of the item and its versions): id → name. */
 export const AuthorNames = z.record(Id, z.string());
 export type AuthorNames = z.infer<typeof AuthorNames>;

@@ -97,7 +97,7 @@ export const DocumentVersion = z.object({
 export type DocumentVersion = z.infer<typeof DocumentVersion>;
 
 /** `GET /api/documents/:id`: the document with its versions, oldest first. */
-export const DocumentWithVersions = HubDocument.extend({ versions: z.array(DocumentVersion), names: AuthorNames });
+export const DocumentWithVersions = HubDocument.extend({ versions: z.array(DocumentVersion), names: AuthorNames.optional() });
 export type DocumentWithVersions = z.infer<typeof DocumentWithVersions>;
 
 /** `GET /api/documents/limits`: what the web app checks a chosen file against (the hub checks the bytes again). */

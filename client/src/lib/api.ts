@@ -360,17 +360,17 @@ export class ApiClient {
 
   /** GET /api/assessments/:id for a page: the assessment, or its card when the reader may only discover it (§13). */
   assessmentOrCard(id: string): Promise<AssessmentWithVersions | ItemCard> {
-    return this.request('GET', `/api/assessments/${encodeURIComponent(id)}`);
+    return this.request('GET', `/api/assessments/${encodeURIComponent(id)}`, { query: { names: '1' } });
   }
 
   /** GET /api/documents/:id for a page: the document, or its card when the reader may only discover it (§13). */
   documentOrCard(id: string): Promise<DocumentWithVersions | ItemCard> {
-    return this.request('GET', `/api/documents/${encodeURIComponent(id)}`);
+    return this.request('GET', `/api/documents/${encodeURIComponent(id)}`, { query: { names: '1' } });
   }
 
   /** GET /api/assessments/:id. */
   assessment(id: string): Promise<AssessmentWithVersions> {
-    return this.request('GET', `/api/assessments/${encodeURIComponent(id)}`);
+    return this.request('GET', `/api/assessments/${encodeURIComponent(id)}`, { query: { names: '1' } });
   }
 
   /** POST /api/assessments: a new draft. */
@@ -530,7 +530,7 @@ export class ApiClient {
 
   /** GET /api/documents/:id, with its versions. */
   document(id: string): Promise<DocumentWithVersions> {
-    return this.request('GET', `/api/documents/${encodeURIComponent(id)}`);
+    return this.request('GET', `/api/documents/${encodeURIComponent(id)}`, { query: { names: '1' } });
   }
 
   /** PATCH /api/documents/:id: title, classification, sharing, country (null removes it). */
