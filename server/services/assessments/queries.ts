@@ -173,11 +173,10 @@ export async function addComment(domain: Domain, ctx: Signed, doc: AssessmentDoc
 }
 
 /**
- * `GET /api/countries/:code/overview`: per organisation the latest visible published assessment, and
- * the risk over time; answered as JSON bytes, the assessments from their cached JSON. Everyone, the
- * owner too, sees the published view here: a draft revision is not a reading.
+ * The readings of a country `p` sees: every visible published view, oldest publication first, and the
+ * latest per organisation (what the country page and the country brief show).
  */
-export async function countryOverview(domain: Domain, p: Principal, country: string): Promise<BulkAnswer> {
+export async function countryReadings(domain: Domain, p: Principal, country: string) {
   const canRead = assessmentReader(p);
   const published = (await domain.repos.assessments.live(country))
     .filter((a) => canRead(a))
@@ -186,6 +185,16 @@ export async function countryOverview(domain: Domain, p: Principal, country: str
     .sort((a, b) => a.publishedAt!.getTime() - b.publishedAt!.getTime());
   const latest = new Map<string, AssessmentDoc>();
   for (const a of published) latest.set(a.organisationId.toString(), a);
+  return { published, latest };
+}
+
+/**
+ * `GET /api/countries/:code/overview`: per organisation the latest visible published assessment, and
+ * the risk over time; answered as JSON bytes, the assessments from their cached JSON. Everyone, the
+ * owner too, sees the published view here: a draft revision is not a reading.
+ */
+export async function countryOverview(domain: Domain, p: Principal, country: string): Promise<BulkAnswer> {
+  const { published, latest } = await countryReadings(domain, p, country);
   const history = published.map((a) => ({
     assessmentId: a._id.toString(),
     organisationId: a.organisationId.toString(),

@@ -4,12 +4,10 @@ import type { Locale } from '../../../shared/limits.js';
 import { CLASSIFICATIONS, TLP_LEVELS, type Classification } from '../../../shared/sharing.js';
 import type { Principal } from '../../auth/principal.js';
 import type { Domain } from '../../domain.js';
-import type { AssessmentDoc } from '../../models/assessment.js';
 import { visibleAlertAudience } from '../../policies/alert.js';
-import { assessmentReader } from '../../policies/assessment.js';
 import { canReadDocument } from '../../policies/document.js';
 import { presentAlerts } from '../alerts/queries.js';
-import { publicView } from '../assessments/views.js';
+import { countryReadings } from '../assessments/queries.js';
 import { countryName } from '../countries.js';
 
 type Tlp = (typeof TLP_LEVELS)[number];
@@ -43,14 +41,7 @@ const highest = <T extends string>(order: readonly T[], values: T[], none: T): T
 
 /** Collects what `p` sees of `code` (the same reads as the country page: overview, alerts, documents). */
 export async function briefView(domain: Domain, p: Principal, code: string, lang: Locale): Promise<BriefView> {
-  const canRead = assessmentReader(p);
-  const published = (await domain.repos.assessments.live(code))
-    .filter((a) => canRead(a))
-    .map(publicView)
-    .filter((a): a is AssessmentDoc => a !== null && a.publishedAt !== null)
-    .sort((a, b) => a.publishedAt!.getTime() - b.publishedAt!.getTime());
-  const latest = new Map<string, AssessmentDoc>();
-  for (const a of published) latest.set(a.organisationId.toString(), a);
+  const { published, latest } = await countryReadings(domain, p, code);
   const alertDocs = await domain.repos.alerts.visible(visibleAlertAudience(p), { country: code, status: 'open' });
   const alerts = await presentAlerts(domain, p, alertDocs);
   const documents = (await domain.repos.documents.live()).filter((d) => d.country === code && canReadDocument(p, d));
