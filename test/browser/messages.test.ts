@@ -33,7 +33,33 @@ describe('web app: messages in three languages', () => {
 
   it('writes Arabic messages in Arabic (no Latin words but technical names such as IP or PDF)', () => {
     // Names of formats and standards are written in Latin letters in Arabic too.
-    const technical = new Set(['IP', 'PDF', 'Word', 'Excel', 'PowerPoint', 'DOCX', 'XLSX', 'PPTX', 'ODT', 'ODS', 'CSV', 'PNG', 'JPEG', 'SHA', 'OpenDocument']);
+    const technical = new Set([
+      'IP',
+      'PDF',
+      'Word',
+      'Excel',
+      'PowerPoint',
+      'DOCX',
+      'XLSX',
+      'PPTX',
+      'ODT',
+      'ODS',
+      'CSV',
+      'PNG',
+      'JPEG',
+      'SHA',
+      'OpenDocument',
+      // Machine access (§14): a format, a file name, a scheme and the import's column names stay as written.
+      'OpenAPI',
+      'openapi',
+      'JSON',
+      'json',
+      'csv',
+      'https',
+      'Bearer',
+      'riskFactors',
+      'sharing',
+    ]);
     const latin = Object.entries(translations.ar)
       .map(([key, text]) => [key, (text.replace(/\{\w+\}/g, '').match(/[A-Za-z]{2,}/g) ?? []).filter((word) => !technical.has(word))] as const)
       .filter(([, words]) => words.length > 0);
