@@ -272,9 +272,20 @@ describe('organisation names in three languages (§4 v2)', () => {
     expect(created.body.names).to.deep.equal({ en: 'League of Arab States', fr: 'League of Arab States', ar: 'جامعة الدول العربية' });
     const changed = await patch(`/api/organisations/${created.body.id}`, { names: { fr: 'Ligue des États arabes' } }, admin.token);
     expect(changed.body.names).to.deep.equal({ en: 'League of Arab States', fr: 'Ligue des États arabes', ar: 'جامعة الدول العربية' });
-    const nameIn = async (lang: string) =>
-      ((await get(`/api/organisations?limit=100&lang=${lang}`, admin.token)).body.items as { id: string; name: string }[]).find((o) => o.id === created.body.id)
-        ?.name;
+    // Every page, following cursors: a whole test run makes more than one page of organisations.
+    const nameIn = async (lang: string) => {
+      let cursor: string | null = null;
+      do {
+        const page: { body: { items: { id: string; name: string }[]; nextCursor: string | null } } = await get(
+          `/api/organisations?limit=100&lang=${lang}${cursor ? `&cursor=${cursor}` : ''}`,
+          admin.token,
+        );
+        const found = page.body.items.find((o) => o.id === created.body.id);
+        if (found) return found.name;
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      return undefined;
+    };
     expect(await nameIn('ar')).to.equal('جامعة الدول العربية');
     expect(await nameIn('fr')).to.equal('Ligue des États arabes');
     expect(await nameIn('en')).to.equal('League of Arab States');
