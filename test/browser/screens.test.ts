@@ -12,6 +12,9 @@ describe('browser: screenshots of the main pages', function () {
     if (!hasChromium()) this.skip();
     ensureBuilt();
     browser = await launch();
+    // Earlier files may leave the Office admin in another language, which the app applies after signing in.
+    const admin = await asOfficeAdmin();
+    await patch('/api/me', { locale: 'en' }, admin.token);
   });
 
   after(async () => {
