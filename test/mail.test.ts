@@ -214,6 +214,9 @@ describe('notification mails (§11 e-mail)', function () {
   });
 
   it('the hub mails what the fan-out stores when SMTP_URL is set, and says once that it does not when unset', async () => {
+    // The earlier tests' mailers share this outbox and judge subjects with the test's fake view: stop them,
+    // so that only the hub's mailer (the reader policies) sends what this test queues.
+    await Promise.all(mailers.splice(0).map((m) => m.stop()));
     const lines: Array<{ level: number; msg: string }> = [];
     const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }) });
     const listeners: Array<(userId: string, n: Notification) => void> = [];
