@@ -67,6 +67,11 @@ function captureRoutePattern(req: Routed): void {
   Object.defineProperty(req, ROUTE_FALLBACK, { get: () => (deepest ? `${deepest.toLowerCase()}/*` : 'other') });
 }
 
+/** A collection's name with the ids and block numbers of per-room and per-user collections folded (bounded label values). */
+export function collectionKind(name: string): string {
+  return name.replace(/[0-9a-f]{24}/g, '<id>').replace(/_\d+(?=_|$)/g, '_<n>');
+}
+
 /** Creates the metrics and subscribes to what they count: stored messages and mongoose connection trouble. */
 export function createMetrics(): HubMetrics {
   const registry = new Registry();
@@ -128,6 +133,19 @@ export function createMetrics(): HubMetrics {
     },
   });
 
+  const commands = new Counter({
+    name: 'hub_database_commands_total',
+    help: 'Database commands this process sent, by command and collection (ids and block numbers in collection names folded).',
+    labelNames: ['command', 'collection'] as const,
+    registers: [registry],
+  });
+  const client = mongoose.connection.getClient();
+  const onCommand = (event: { commandName: string; command: Record<string, unknown> }) => {
+    const target = event.command[event.commandName];
+    commands.inc({ command: event.commandName, collection: typeof target === 'string' ? collectionKind(target) : '' });
+  };
+  client.on('commandStarted', onCommand);
+
   const unsubscribe = domainEvents.subscribe('room.message', (event) => {
     if (event.kind === 'new') messages.inc();
   });
@@ -163,6 +181,7 @@ export function createMetrics(): HubMetrics {
     stop() {
       unsubscribe();
       stopObserving();
+      client.off('commandStarted', onCommand);
       mongoose.connection.off('error', onError);
       mongoose.connection.off('disconnected', onDisconnected);
     },

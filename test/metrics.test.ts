@@ -174,6 +174,10 @@ describe('Prometheus metrics on their own listener (issue 7)', function () {
     expect(valueOf(after, 'hub_message_insert_seconds_count') - valueOf(before, 'hub_message_insert_seconds_count')).to.equal(3);
     expect(valueOf(after, 'hub_message_insert_seconds_sum')).to.be.above(valueOf(before, 'hub_message_insert_seconds_sum'));
     expect(valueOf(after, 'hub_sockets_connected')).to.equal(2);
+    // Every command is counted by its collection's kind: a room's block collections fold into one series.
+    const messageInserts = { command: 'insert', collection: 'roommessages_<id>_<n>' };
+    expect(valueOf(after, 'hub_database_commands_total', messageInserts) - valueOf(before, 'hub_database_commands_total', messageInserts)).to.equal(3);
+    expect(after.filter((s) => s.name === 'hub_database_commands_total').every((s) => !/[0-9a-f]{24}/.test(s.labels.collection ?? ''))).to.equal(true);
 
     closeSockets();
     const deadline = Date.now() + 5000;

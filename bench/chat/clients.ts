@@ -79,14 +79,22 @@ function emitWithAck<T>(socket: Socket, event: string, payload: unknown, ms = AC
  */
 export class ChatClients {
   private clients: Client[] = [];
+  /** Who sends, one socket per distinct user: the receivers' own sockets, then sockets that only send. */
+  private senders: Socket[] = [];
   /** clientMsgIds of the last phase whose acknowledgement timed out. */
   private timedOut = new Set<string>();
 
   private constructor(private readonly roomId: string) {}
 
-  /** Connects a client per seat (a few at a time) and joins each to the room. */
-  static async connect(seats: Seat[], roomId: string, concurrency = 20): Promise<ChatClients> {
+  /**
+   * Connects a client per seat (a few at a time) and joins each to the room. The first `distinct` seats
+   * are distinct users, and send; `sendOnly` are further members who send without having the room open
+   * (their sockets join nothing, so the room's deliveries stay those of `seats`).
+   */
+  static async connect(seats: Seat[], roomId: string, options: { distinct?: number; sendOnly?: Seat[] } = {}, concurrency = 20): Promise<ChatClients> {
     const group = new ChatClients(roomId);
+    const sendOnly = options.sendOnly ?? [];
+    for (let i = 0; i < sendOnly.length; i += concurrency) group.senders.push(...(await Promise.all(sendOnly.slice(i, i + concurrency).map(open))));
     for (let i = 0; i < seats.length; i += concurrency) {
       const sockets = await Promise.all(seats.slice(i, i + concurrency).map(open));
       for (const socket of sockets) {
@@ -97,6 +105,7 @@ export class ChatClients {
         group.clients.push(client);
       }
     }
+    group.senders.unshift(...group.clients.slice(0, options.distinct ?? seats.length).map((c) => c.socket));
     // Joined a few at a time, with a long timeout: a hub just restarted may still share its database with leftover work.
     for (let i = 0; i < group.clients.length; i += concurrency) {
       await Promise.all(
@@ -111,6 +120,11 @@ export class ChatClients {
 
   get size(): number {
     return this.clients.length;
+  }
+
+  /** How many distinct users can send. */
+  get senderCount(): number {
+    return this.senders.length;
   }
 
   /**
@@ -132,11 +146,13 @@ export class ChatClients {
   /** Closes every socket. */
   close(): void {
     for (const { socket } of this.clients) socket.close();
+    for (const socket of this.senders) socket.close();
     this.clients = [];
+    this.senders = [];
   }
 
   /**
-   * Sends `rate` messages a second for `seconds`, round-robin over the first `senders` clients,
+   * Sends `rate` messages a second for `seconds`, round-robin over the first `senders` sending users,
    * paced by the clock (a late tick sends what is due). Then waits for every acknowledgement and
    * for every stored message to reach every client (or DRAIN_MS), and checks each client's stream.
    */
@@ -153,7 +169,7 @@ export class ChatClients {
 
     const send = (i: number) => {
       const id = `${tag}${i}`;
-      const { socket } = this.clients[i % senders]!;
+      const socket = this.senders[i % senders]!;
       const at = performance.now();
       sentAt.set(id, at);
       acks.push(

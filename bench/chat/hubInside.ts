@@ -10,6 +10,8 @@ interface Snapshot {
   gcSeconds: number;
   loopP99: number;
   loopMax: number;
+  /** hub_database_commands_total by `command collection`. */
+  commands: Map<string, number>;
 }
 
 /** The hub's own view of one step. */
@@ -23,6 +25,9 @@ export interface Inside {
   loopMaxMs: number;
   /** Garbage collection, ms per second of the step. */
   gcMsPerSecond: number;
+  /** Database commands the hub sent per stored message, all together and the largest kinds. */
+  commandsPerMessage: number;
+  topCommands: [string, number][];
 }
 
 const number = (text: string, name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
@@ -34,6 +39,10 @@ export async function scrapeHub(url: string): Promise<Snapshot> {
   for (const [, le, value] of text.matchAll(/^hub_message_insert_seconds_bucket\{le="([^"]+)"\} (\S+)$/gm)) {
     insertBuckets.set(le === '+Inf' ? Infinity : Number(le), Number(value));
   }
+  const commands = new Map<string, number>();
+  for (const [, command, collection, value] of text.matchAll(/^hub_database_commands_total\{command="([^"]*)",collection="([^"]*)"\} (\S+)$/gm)) {
+    commands.set(`${command} ${collection}`.trim(), Number(value));
+  }
   let gcSeconds = 0;
   for (const [, value] of text.matchAll(/^nodejs_gc_duration_seconds_sum\{[^}]*\} (\S+)$/gm)) gcSeconds += Number(value);
   return {
@@ -43,6 +52,7 @@ export async function scrapeHub(url: string): Promise<Snapshot> {
     gcSeconds,
     loopP99: number(text, 'nodejs_eventloop_lag_p99_seconds'),
     loopMax: number(text, 'nodejs_eventloop_lag_max_seconds'),
+    commands,
   };
 }
 
@@ -58,6 +68,11 @@ function percentile(before: Snapshot, after: Snapshot, q: number): number {
 /** The step between two scrapes, `seconds` long. */
 export function insideBetween(before: Snapshot, after: Snapshot, seconds: number): Inside {
   const inserts = after.inserts - before.inserts;
+  const stored = Math.max(1, after.stored - before.stored);
+  const perMessage = [...after.commands]
+    .map(([key, value]): [string, number] => [key, (value - (before.commands.get(key) ?? 0)) / stored])
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1]);
   return {
     inserts,
     messagesPerInsert: inserts > 0 ? (after.stored - before.stored) / inserts : 0,
@@ -66,5 +81,7 @@ export function insideBetween(before: Snapshot, after: Snapshot, seconds: number
     loopP99Ms: after.loopP99 * 1000,
     loopMaxMs: after.loopMax * 1000,
     gcMsPerSecond: ((after.gcSeconds - before.gcSeconds) * 1000) / seconds,
+    commandsPerMessage: perMessage.reduce((sum, [, n]) => sum + n, 0),
+    topCommands: perMessage.slice(0, 4),
   };
 }

@@ -51,7 +51,7 @@ export interface LadderOptions {
 /** How many clients send at `rate`: at least `minSenders`, enough to stay under the per-sender rate. */
 function sendersFor(rate: number, o: LadderOptions): number {
   const needed = Number.isFinite(o.perSenderRate) ? Math.ceil(rate / o.perSenderRate) : o.minSenders;
-  return Math.min(o.maxSenders, o.target.clients.size, Math.max(o.minSenders, needed));
+  return Math.min(o.maxSenders, o.target.clients.senderCount, Math.max(o.minSenders, needed));
 }
 
 async function run(o: LadderOptions, label: string, rate: number, seconds: number): Promise<Measured> {
@@ -71,7 +71,8 @@ async function run(o: LadderOptions, label: string, rate: number, seconds: numbe
         .join(', ')} — ${held}` +
       (inside
         ? `; inside the hub: ${inside.inserts} inserts (${fmt(inside.messagesPerInsert)} messages each), insert p50 ≤ ${fmt(inside.insertP50Ms)} ms, ` +
-          `p99 ≤ ${fmt(inside.insertP99Ms)} ms, event loop p99 ${fmt(inside.loopP99Ms)} ms, max ${fmt(inside.loopMaxMs)} ms, GC ${fmt(inside.gcMsPerSecond)} ms/s`
+          `p99 ≤ ${fmt(inside.insertP99Ms)} ms, event loop p99 ${fmt(inside.loopP99Ms)} ms, max ${fmt(inside.loopMaxMs)} ms, GC ${fmt(inside.gcMsPerSecond)} ms/s, ` +
+          `${fmt(inside.commandsPerMessage)} database commands per message (${inside.topCommands.map(([k, n]) => `${k} ${fmt(n)}`).join(', ')})`
         : ''),
   );
   return { ...result, cpu, waiting, inside };

@@ -11,8 +11,8 @@
  * Plus what one message costs the database (storage.ts). Writes its part of the "Chat (issue 5)"
  * section of docs/benchmarks.md. Everything is on 127.0.0.1 and stops by itself (about 6 minutes).
  *
- * Environment: BENCH_USERS (80), BENCH_CLIENTS (200), BENCH_STEADY_S (30), BENCH_REDIS_STEADY_S (15), BENCH_STEP_S (6), BENCH_RATE (50), BENCH_RUN_S (360),
- * BENCH_PHASES (hub,bare,redis), BENCH_WRITE (1: write docs/benchmarks.md), REDIS_URL (redis://127.0.0.1:6379).
+ * Environment: BENCH_USERS (400), BENCH_SPREAD (1), BENCH_CLIENTS (200), BENCH_STEADY_S (30), BENCH_REDIS_STEADY_S (15), BENCH_STEP_S (6), BENCH_RATE (50), BENCH_RUN_S (360),
+ * BENCH_PHASES (hub,bare,redis), BENCH_PROFILE (a directory for the hub's CPU profile), BENCH_WRITE (1: write docs/benchmarks.md), REDIS_URL (redis://127.0.0.1:6379).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -36,18 +36,24 @@ import { measureStorage, type StorageCost } from './storage.js';
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 // Distinct users bound the senders (each stays under the per-user limit); clients beyond them are
 // further sockets of the same users, as a user with the hub open on two devices has.
-const USERS = env('BENCH_USERS', 80);
+const USERS = env('BENCH_USERS', 400);
 const CLIENTS = env('BENCH_CLIENTS', 200);
+// A crowd (the default): every step spreads its sends over all USERS members — the CLIENTS who have
+// the room open and the rest, who send without it open — each sending now and then, so whatever a send
+// costs per sender is paid as a real room pays it. BENCH_SPREAD=0: the fewest senders the per-user limit allows.
+const SPREAD = process.env.BENCH_SPREAD !== '0';
 const STEADY_S = env('BENCH_STEADY_S', 30);
 const STEP_S = env('BENCH_STEP_S', 6);
 const RATE = env('BENCH_RATE', 50);
 const PHASES = (process.env.BENCH_PHASES ?? 'hub,bare,redis').split(',');
 const WRITE = process.env.BENCH_WRITE !== '0';
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+// BENCH_PROFILE=<dir>: the single hub writes a CPU profile there (node --cpu-prof) when it stops after its ladder.
+const PROFILE_DIR = process.env.BENCH_PROFILE;
 const P99_LIMIT_MS = 250;
 // §8 allows 20 messages per user in any 10 s; senders keep to 15 so timer jitter never trips it.
 const PER_SENDER_RATE = 1.5;
-const MIN_SENDERS = 20;
+const MIN_SENDERS = SPREAD ? USERS : 20;
 // Time each server's ramp may take after its steady phase, in seconds, and how long the whole run may
 // take: a ladder also stops early enough to leave the later ones this many seconds (RESERVE_S).
 const RAMP_BUDGET_S = { hub: 80, bare: 45, redis: 85 };
@@ -150,14 +156,20 @@ async function main(): Promise<void> {
     // The single hub serves its metrics, so each step can say what the hub itself saw (hubInside.ts).
     const metricsPort = await freePort();
     const hubEnv = { ...secrets, DATA_DIR: path.join(dir, 'hub'), METRICS_PORT: String(metricsPort) };
-    let hub = await spawnHub(hubEnv);
+    const hubArgs = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE_DIR)}`] : [];
+    let hub = await spawnHub(hubEnv, undefined, hubArgs);
     const hubPort = hub.port;
     stops.push(() => hub.stop());
     step(`creating ${USERS} users through the API`);
     const audience = await createAudience(hub.port, USERS);
     step(`${USERS} users in ${audience.seconds.toFixed(0)} s`);
     const tokens = Array.from({ length: CLIENTS }, (_, i) => audience.tokens[i % USERS]!);
-    const connect = (seats: Seat[]) => ChatClients.connect(seats, audience.roomId);
+    // Members beyond the clients send without the room open; on two processes they alternate as the clients do.
+    const connect = (seats: Seat[]) => {
+      const urlOf = (i: number) => seats[i % seats.length]!.url;
+      const sendOnly = audience.tokens.slice(CLIENTS).map((token, j) => ({ url: urlOf(CLIENTS + j), token }));
+      return ChatClients.connect(seats, audience.roomId, { distinct: Math.min(CLIENTS, USERS), sendOnly });
+    };
     const ladders: Ladder[] = [];
 
     if (PHASES.includes('hub')) {
@@ -170,7 +182,7 @@ async function main(): Promise<void> {
           target.clients.close();
           await kill(hub);
           await waitIdle(ferretdb());
-          hub = await spawnHub({ ...hubEnv, PORT: String(hubPort) });
+          hub = await spawnHub({ ...hubEnv, PORT: String(hubPort) }, undefined, hubArgs);
           target.clients = await connect(seats);
           target.pids = { hub: hub.pid, ferretdb: ferretdb(), bench: process.pid };
         },
@@ -178,7 +190,8 @@ async function main(): Promise<void> {
       step(`${target.clients.size} clients joined; one hub process`);
       ladders.push(await climbOn('hub', target, PER_SENDER_RATE, STEADY_S));
     }
-    await kill(hub);
+    // A profiled hub stops gracefully, so that it writes its profile.
+    await (PROFILE_DIR ? hub.stop() : kill(hub));
     stops.pop();
     await waitIdle(ferretdb());
 
@@ -235,6 +248,7 @@ async function main(): Promise<void> {
       perSenderRate: PER_SENDER_RATE,
       setupSeconds: audience.seconds,
       loadBefore,
+      spread: SPREAD,
     });
     if (WRITE) {
       writeChatPart('Real-time delivery (issue 5, item 7)', markdown);

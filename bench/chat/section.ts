@@ -13,6 +13,8 @@ interface Input {
   perSenderRate: number;
   setupSeconds: number;
   loadBefore: number;
+  /** Sends spread over every member, at every rate. */
+  spread: boolean;
 }
 
 const NAMES: Record<string, string> = { hub: 'hub, 1 process', bare: 'bare socket.io', redis: 'hub, 2 processes + Redis' };
@@ -75,11 +77,18 @@ export function chatSection(input: Input): string {
 \`npx tsx bench/chat/run.ts\` — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus().length} cores, load average ${input.loadBefore.toFixed(1)} at the start and
 ${os.loadavg()[0]!.toFixed(1)} at the end (the machine is shared: figures are noisy, ratios within the run are what to compare).
 ${users} users of five organisations (the Office and four partners), created and signed in through the API as the Office admin
-(${input.setupSeconds.toFixed(0)} s), and ${clients} socket.io clients joined to one room (client *i* signs in as user *i* mod ${users}, as a user
-with the hub open on several devices). The clients run in the benchmark process, so one clock times each \`emit\` and each
+(${input.setupSeconds.toFixed(0)} s), and ${clients} socket.io clients joined to one room (client *i* signs in as user *i* mod ${users}${
+    users > clients
+      ? `; the other ${users - clients} members each have a socket that sends but has not joined the room, as members who write without the room open`
+      : ', as a user with the hub open on several devices'
+  }). The clients run in the benchmark process, so one clock times each \`emit\` and each
 arrival; websocket transport, \`perMessageDeflate\` off on both sides, no \`bufferutil\` (not installed). Messages of about 120
 characters are sent with \`message:send\` and a \`clientMsgId\` at a steady pace, round-robin over a pool of senders (distinct users):
-§8 allows a user 20 messages in 10 s, so a sender sends at most ${input.perSenderRate} a second and the pool is max(20, rate ÷ ${input.perSenderRate})
+${
+  input.spread
+    ? `every step spreads its sends over all ${users} members (a crowd: each member sends now and then, so what a send costs per sender is paid as a real room pays it; §8's 20 messages in 10 s per user is never near)`
+    : `§8 allows a user 20 messages in 10 s, so a sender sends at most ${input.perSenderRate} a second and the pool is max(20, rate ÷ ${input.perSenderRate})`
+}
 (${hub?.steady.senders ?? '—'} at ${steadyRate} msg/s, at most ${users}). Latency runs from the sender's \`emit\` to the \`message:new\` of each of the ${clients}
 clients (the sender's own included); acknowledgements time out after 10 s, and a delivery counts as missing if it has not
 arrived 5 s after the last acknowledgement. A step holds when every stored message reached every client exactly once, nothing
@@ -149,14 +158,15 @@ function insideTable(hub: Ladder): string {
   if (steps.length === 0) return '';
   const row = (m: Measured) => {
     const i = m.inside!;
-    return `| ${m.rate} (${m.label}) | ${fmt(m.p99)} | ${fmt(i.inserts / m.seconds)} | ${fmt(i.messagesPerInsert)} | ≤ ${fmt(i.insertP50Ms)} / ≤ ${fmt(i.insertP99Ms)} | ${fmt(i.loopP99Ms)} / ${fmt(i.loopMaxMs)} | ${fmt(i.gcMsPerSecond)} |`;
+    return `| ${m.rate} (${m.label}) | ${fmt(m.p99)} | ${fmt(i.inserts / m.seconds)} | ${fmt(i.messagesPerInsert)} | ≤ ${fmt(i.insertP50Ms)} / ≤ ${fmt(i.insertP99Ms)} | ${fmt(i.loopP99Ms)} / ${fmt(i.loopMaxMs)} | ${fmt(i.gcMsPerSecond)} | ${fmt(i.commandsPerMessage)}: ${i.topCommands.map(([k, n]) => `\`${k}\` ${fmt(n)}`).join(', ')} |`;
   };
   return `
 Inside the hub at each step (from its own metrics, scraped before and after the step): the inserts of messages
-(\`hub_message_insert_seconds\`, bucket bounds), how late its event loop ran, and its garbage collection.
+(\`hub_message_insert_seconds\`, bucket bounds), how late its event loop ran, its garbage collection, and the database
+commands it sent per stored message (\`hub_database_commands_total\`: all of them, then the largest kinds).
 
-| msg/s (step) | delivery p99 ms | inserts/s | messages per insert | insert p50 / p99 ms | event loop p99 / max ms | GC ms/s |
-| --- | --- | --- | --- | --- | --- | --- |
+| msg/s (step) | delivery p99 ms | inserts/s | messages per insert | insert p50 / p99 ms | event loop p99 / max ms | GC ms/s | database commands per message |
+| --- | --- | --- | --- | --- | --- | --- | --- |
 ${steps.map(row).join('\n')}
 `;
 }

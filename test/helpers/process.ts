@@ -93,14 +93,21 @@ export function runHub(env: Record<string, string>, timeoutMs = 30_000): Promise
   });
 }
 
-function startProcess(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], { cwd: root, env: hubEnvironment(env), stdio: ['ignore', 'pipe', 'pipe'] });
+function startProcess(env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/index.ts'], {
+    cwd: root,
+    env: hubEnvironment(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
-/** Starts a hub process (PORT is picked here unless given) and waits until `/api/health` answers 200. */
-export async function spawnHub(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<HubProcess> {
+/**
+ * Starts a hub process (PORT is picked here unless given) and waits until `/api/health` answers 200;
+ * `nodeArgs` go to node before the hub's own (a benchmark's `--cpu-prof`).
+ */
+export async function spawnHub(env: Record<string, string>, readyTimeoutMs = 60_000, nodeArgs: string[] = []): Promise<HubProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
-  const child = startProcess({ ...env, PORT: String(port) });
+  const child = startProcess({ ...env, PORT: String(port) }, nodeArgs);
   let stderr = '';
   let stdout = '';
   child.stderr?.on('data', (chunk: Buffer) => {
