@@ -18,13 +18,20 @@ export type Refresher = (refreshToken: string) => Promise<TokenSet | null>;
 const REFRESH_KEY = 'partner-hub.refresh-token';
 const CHANNEL = 'partner-hub.session';
 const LOCK = 'partner-hub.refresh';
-// How long a new tab waits for another tab to hand it the session, and a refreshing tab for the newest pair.
+// Each open tab holds a lock of this prefix with its own id, so a tab knows which others must answer it.
+const TAB_LOCK = 'partner-hub.tab:';
+// How long a tab waits for the answers of the open tabs: only a hung tab takes this long, a busy one answers.
+const ANSWER_WAIT_MS = 5_000;
+// Without Web Locks no tab is known: how long a new tab, and a refreshing tab, listen for answers.
 const JOIN_WAIT_MS = 400;
 const SYNC_WAIT_MS = 150;
 
 /** What the tabs of one browser tell each other (same origin only: a BroadcastChannel never leaves it). */
 type TabMessage =
-  { type: 'ask' } | { type: 'tokens'; why: 'answer' | 'renewed' | 'signed-in'; tokens: TokenSet; expiresAt: number } | { type: 'ended'; reason: string };
+  | { type: 'ask'; from: string }
+  | { type: 'tokens'; why: 'renewed' | 'signed-in'; tokens: TokenSet; expiresAt: number }
+  | { type: 'tokens'; why: 'answer'; from: string; to: string; tokens: TokenSet | null; expiresAt: number }
+  | { type: 'ended'; reason: string };
 
 interface TabChannel {
   postMessage(message: TabMessage): void;
@@ -38,13 +45,59 @@ function openChannel(): TabChannel | null {
   return new scope.BroadcastChannel(CHANNEL);
 }
 
+/** The part of Web Locks used here (none outside a secure context, nor under Node). */
+interface Locks {
+  request<T>(name: string, run: () => Promise<T>): Promise<T>;
+  query(): Promise<{ held?: { name?: string }[] }>;
+}
+
+function webLocks(): Locks | null {
+  return (globalThis as { navigator?: { locks?: Locks } }).navigator?.locks ?? null;
+}
+
 // One tab of the browser at a time (Web Locks); where there are none, this tab's own queue suffices.
 function exclusively<T>(task: () => Promise<T>): Promise<T> {
-  const locks = (globalThis as { navigator?: { locks?: { request(name: string, run: () => Promise<T>): Promise<T> } } }).navigator?.locks;
+  const locks = webLocks();
   return locks ? locks.request(LOCK, task) : task();
 }
 
-const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+type Listen = (type: string, listener: () => void) => void;
+
+// Holds this tab's lock while the page is live. A frozen or hidden-away page cannot answer, so it lets
+// the lock go (no tab then waits on it in vain) and takes it again when it comes back.
+function announce(name: string): void {
+  const locks = webLocks();
+  const scope = globalThis as { addEventListener?: Listen; document?: { addEventListener?: Listen } };
+  if (!locks) return;
+  let release: (() => void) | null = null;
+  const hold = () => {
+    if (release) return;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    void locks.request(name, () => held);
+  };
+  const letGo = () => {
+    release?.();
+    release = null;
+  };
+  hold();
+  scope.document?.addEventListener?.('freeze', letGo);
+  scope.document?.addEventListener?.('resume', hold);
+  scope.addEventListener?.('pagehide', letGo);
+  scope.addEventListener?.('pageshow', hold);
+}
+
+// The ids of the browser's other open tabs; null when that cannot be known (no Web Locks).
+async function otherTabs(self: string): Promise<Set<string> | null> {
+  try {
+    const held = (await webLocks()?.query())?.held;
+    if (!held) return null;
+    const ids = held.map((lock) => lock.name ?? '').filter((name) => name.startsWith(TAB_LOCK));
+    return new Set(ids.map((name) => name.slice(TAB_LOCK.length)).filter((id) => id !== self));
+  } catch {
+    return null;
+  }
+}
+
 // Refresh this long before the access token expires, so a slow connection still makes it in time.
 const EARLY_SECONDS = 60;
 const MIN_DELAY_MS = 5_000;
@@ -83,13 +136,16 @@ export class TokenKeeper {
   onPeerSignedIn: (() => void) | undefined;
 
   readonly #channel = openChannel();
-  // Whether another tab was ever heard from: only then does a refresh first ask for the newest pair.
+  readonly #id = Math.random().toString(36).slice(2);
+  // Without Web Locks: whether another tab was ever heard from (only then does a refresh first ask).
   #peers = false;
-  // Whether this tab asked the others for their pair and is listening for the answers.
-  #asking = false;
+  // The asks of this tab still waiting for answers: each is told who answered.
+  readonly #asks = new Set<(from: string) => void>();
 
   constructor() {
-    if (this.#channel) this.#channel.onmessage = (event) => this.#hear(event.data);
+    if (!this.#channel) return;
+    this.#channel.onmessage = (event) => this.#hear(event.data);
+    announce(TAB_LOCK + this.#id);
   }
 
   /** Wires the call that actually talks to the hub; api.ts does it. */
@@ -137,10 +193,9 @@ export class TokenKeeper {
 
   /**
    * A tab without a session of its own (a new tab) asks the others for theirs: true when one handed it
-   * over (this tab then holds the same session, no password asked), false when none answered in time.
+   * over (this tab then holds the same session, no password asked), false when no open tab holds one.
    */
   async join(): Promise<boolean> {
-    if (!this.#channel) return false;
     await this.#ask(JOIN_WAIT_MS);
     return this.#access !== null;
   }
@@ -150,17 +205,19 @@ export class TokenKeeper {
    * must not both present the same token, which the hub would treat as reuse and end the session.
    */
   refresh(): Promise<RefreshOutcome> {
-    this.#refreshing ??= exclusively(() => this.#refreshOnce()).finally(() => {
+    // Taken before waiting for the lock: a pair that arrives meanwhile is another tab's refresh.
+    const before = this.refreshToken;
+    this.#refreshing ??= exclusively(() => this.#refreshOnce(before)).finally(() => {
       this.#refreshing = null;
     });
     return this.#refreshing;
   }
 
   // Holding the lock: another tab may have refreshed just before; then its pair is the one to use (its
-  // refresh token spent ours: presenting ours again would look like theft and end the session).
-  async #refreshOnce(): Promise<RefreshOutcome> {
-    const before = this.refreshToken;
-    if (this.#peers) await this.#ask(SYNC_WAIT_MS);
+  // refresh token spent ours: presenting ours again would look like theft and end the session). Its
+  // news may not have reached this tab yet (a busy tab, a reload that lost it), so ask every open tab.
+  async #refreshOnce(before: string | null): Promise<RefreshOutcome> {
+    await this.#ask(this.#peers ? SYNC_WAIT_MS : 0);
     const now = this.refreshToken;
     if (now && now !== before && !this.stale) return 'ok';
     return this.#doRefresh();
@@ -208,19 +265,36 @@ export class TokenKeeper {
     this.#channel?.postMessage(message);
   }
 
-  // Asks the other tabs for their pair and waits up to `ms` for the answers (the newest is kept).
-  async #ask(ms: number): Promise<void> {
-    this.#asking = true;
-    this.#post({ type: 'ask' });
-    await pause(ms);
-    this.#asking = false;
+  /**
+   * Asks the other tabs for their pair and keeps the newest. Waits for every open tab (known by its
+   * lock) to answer, however busy it is: a fixed wait would miss a slow tab's newer pair. Without Web
+   * Locks it listens `fallbackMs` (0: does not ask).
+   */
+  async #ask(fallbackMs: number): Promise<void> {
+    if (!this.#channel) return;
+    const others = await otherTabs(this.#id);
+    if (others ? others.size === 0 : fallbackMs === 0) return;
+    await new Promise<void>((resolve) => {
+      const heard = (from: string) => {
+        if (others?.delete(from) && others.size === 0) done();
+      };
+      const done = () => {
+        clearTimeout(timer);
+        this.#asks.delete(heard);
+        resolve();
+      };
+      const timer = setTimeout(done, others ? ANSWER_WAIT_MS : fallbackMs);
+      this.#asks.add(heard);
+      this.#post({ type: 'ask', from: this.#id });
+    });
   }
 
   #hear(message: TabMessage): void {
     this.#peers = true;
     if (message.type === 'ask') {
+      // Every tab answers, with no pair too: the asker waits for each open tab.
       const tokens = this.#current();
-      if (tokens) this.#post({ type: 'tokens', why: 'answer', tokens, expiresAt: this.#expiresAt });
+      this.#post({ type: 'tokens', why: 'answer', from: this.#id, to: message.from, tokens, expiresAt: tokens ? this.#expiresAt : 0 });
       return;
     }
     if (message.type === 'ended') {
@@ -235,10 +309,19 @@ export class TokenKeeper {
       this.onPeerSignedIn?.();
       return;
     }
-    // A newer pair of the shared session: an answer this tab asked for, or another tab's refresh (kept
-    // only by a tab that holds the session; the newest pair wins).
-    const wanted = message.why === 'answer' ? this.#asking : this.#access !== null || this.canResume;
-    if (wanted && message.expiresAt > this.#expiresAt) this.#keep(message.tokens, message.expiresAt);
+    if (message.why === 'answer') {
+      this.#heardAnswer(message.from, message.to, message.tokens, message.expiresAt);
+      return;
+    }
+    // Another tab's refresh: kept only by a tab that holds the session (the newest pair wins).
+    if ((this.#access !== null || this.canResume) && message.expiresAt > this.#expiresAt) this.#keep(message.tokens, message.expiresAt);
+  }
+
+  // An answer to this tab's ask: its pair is kept if newer, and the ask learns this tab has answered.
+  #heardAnswer(from: string, to: string, tokens: TokenSet | null, expiresAt: number): void {
+    if (to !== this.#id || this.#asks.size === 0) return;
+    if (tokens && expiresAt > this.#expiresAt) this.#keep(tokens, expiresAt);
+    for (const heard of this.#asks) heard(from);
   }
 
   #schedule(expiresIn: number): void {
