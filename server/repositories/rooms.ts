@@ -69,22 +69,51 @@ export function updateRoom(
 
 const markerKey = (roomId: string, userId: string) => `${roomId}:${userId}`;
 
-/** Moves a read marker (a user's, or an organisation's) forward to `seq` (never back). */
-async function advance(model: typeof ReadMarker, _id: string, seq: number): Promise<void> {
-  // Two first markers racing: the upsert of the loser collides on `_id`, and the winner's $max stands.
-  await model.updateOne({ _id }, { $max: { seq } }, { upsert: true }).catch((error: unknown) => {
-    if (!isDuplicateKey(error)) throw error;
-  });
+/** A read marker to move forward: a user's or an organisation's in one room. */
+export interface ReadMove {
+  roomId: string;
+  /** The user's id (`advanceReadMarkers`) or the organisation's (`advanceOrganisationReads`). */
+  id: string;
+  seq: number;
 }
 
-/** Moves a user's read marker forward to `seq` (never back). */
-export function advanceReadMarker(roomId: string, userId: string, seq: number): Promise<void> {
-  return advance(ReadMarker, markerKey(roomId, userId), seq);
+/** The positions in a bulk write's error of writes refused for a duplicate key; null when any other write failed. */
+function duplicateKeyIndexes(error: unknown): number[] | null {
+  const errors = (error as { writeErrors?: { index: number; code: number }[] | { index: number; code: number } }).writeErrors;
+  const list = Array.isArray(errors) ? errors : errors ? [errors] : [];
+  if (list.length === 0 || !list.every(isDuplicateKey)) return null;
+  return list.map((e) => e.index);
 }
 
-/** Moves an organisation's read marker (the furthest any of its users read) forward to `seq`. */
-export function advanceOrganisationRead(roomId: string, organisationId: string, seq: number): Promise<void> {
-  return advance(OrganisationRead, markerKey(roomId, organisationId), seq);
+/**
+ * Moves read markers forward to their seqs (never back): one bulk write for all of them, whatever their
+ * number (a busy room's flush moves every sender's). Two first markers racing: the loser's upsert
+ * collides on `_id`; the document exists then, so its $max applies on the second try.
+ */
+async function advance(model: typeof ReadMarker, moves: ReadMove[]): Promise<void> {
+  const write = (batch: ReadMove[]) =>
+    model.bulkWrite(
+      batch.map((m) => ({ updateOne: { filter: { _id: markerKey(m.roomId, m.id) }, update: { $max: { seq: m.seq } }, upsert: true } })),
+      { ordered: false },
+    );
+  if (moves.length === 0) return;
+  try {
+    await write(moves);
+  } catch (error) {
+    const collided = duplicateKeyIndexes(error);
+    if (!collided) throw error;
+    await write(collided.map((i) => moves[i]!));
+  }
+}
+
+/** Moves users' read markers forward (never back), in one write. */
+export function advanceReadMarkers(moves: ReadMove[]): Promise<void> {
+  return advance(ReadMarker, moves);
+}
+
+/** Moves organisations' read markers (the furthest any of their users read) forward, in one write. */
+export function advanceOrganisationReads(moves: ReadMove[]): Promise<void> {
+  return advance(OrganisationRead, moves);
 }
 
 /** How far any user of each of these organisations has read in a room (0 when none has). */

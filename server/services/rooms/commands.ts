@@ -132,8 +132,8 @@ export async function markRead(p: Principal, room: RoomDoc, seq: number): Promis
   const last = await lastSeq(roomId);
   const upTo = Math.min(seq, last);
   await Promise.all([
-    roomStore.advanceReadMarker(roomId, p.user._id.toString(), upTo),
-    roomStore.advanceOrganisationRead(roomId, p.organisation._id.toString(), upTo),
+    roomStore.advanceReadMarkers([{ roomId, id: p.user._id.toString(), seq: upTo }]),
+    roomStore.advanceOrganisationReads([{ roomId, id: p.organisation._id.toString(), seq: upTo }]),
   ]);
 }
 

@@ -1,11 +1,11 @@
-import { advanceOrganisationRead, advanceReadMarker, organisationReads, readMarkerOf } from '../../repositories/rooms.js';
+import { advanceOrganisationReads, advanceReadMarkers, organisationReads, readMarkerOf, type ReadMove } from '../../repositories/rooms.js';
 
 // How far each user has read in each room. Reading (`POST /api/rooms/:id/read`) moves the marker at
 // once; sending moves it too ("what one writes oneself is read"), but those moves are gathered and
-// written every FLUSH_MS — one update per user and room, not one per message — so a busy room does not
-// pay a marker write for every message. Until written, this process counts them from memory. An
-// organisation's marker (`/reads`) is the furthest of its users': one write per organisation and room per
-// flush, however many of its people wrote.
+// written every FLUSH_MS — one bulk write of every user's move, and one of every organisation's, however
+// many people wrote — so a busy room pays two writes a second, not one per message or per sender. Until
+// written, this process counts them from memory. An organisation's marker (`/reads`) is the furthest of
+// its users'.
 const FLUSH_MS = 1000;
 
 const keyOf = (roomId: string, userId: string) => `${roomId}\n${userId}`;
@@ -25,21 +25,23 @@ export class ReadMarkers {
     this.flushSoon();
   }
 
-  /** Writes the gathered marker moves; a move whose write fails is kept for the next flush. */
+  /** Writes the gathered moves, one bulk write per kind; moves whose write fails are kept for the next flush. */
   async flush(): Promise<void> {
     this.timer = null;
-    const write = <M extends { seq: number }>(pending: Map<string, M>, advance: (move: M) => Promise<void>) =>
-      [...pending.entries()].map(async ([key, move]) => {
-        try {
-          await advance(move);
-          if (pending.get(key)?.seq === move.seq) pending.delete(key);
-        } catch {
-          this.flushSoon();
-        }
-      });
+    const write = async <M extends { seq: number }>(pending: Map<string, M>, toMove: (move: M) => ReadMove, advance: (moves: ReadMove[]) => Promise<void>) => {
+      const taken = [...pending];
+      if (taken.length === 0) return;
+      try {
+        await advance(taken.map(([, move]) => toMove(move)));
+        // A move made while the write was in flight stays for the next flush.
+        for (const [key, move] of taken) if (pending.get(key)?.seq === move.seq) pending.delete(key);
+      } catch {
+        this.flushSoon();
+      }
+    };
     await Promise.all([
-      ...write(this.pending, (m) => advanceReadMarker(m.roomId, m.userId, m.seq)),
-      ...write(this.pendingOrganisations, (m) => advanceOrganisationRead(m.roomId, m.organisationId, m.seq)),
+      write(this.pending, (m) => ({ roomId: m.roomId, id: m.userId, seq: m.seq }), advanceReadMarkers),
+      write(this.pendingOrganisations, (m) => ({ roomId: m.roomId, id: m.organisationId, seq: m.seq }), advanceOrganisationReads),
     ]);
   }
 

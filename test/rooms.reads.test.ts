@@ -1,0 +1,55 @@
+import { expect } from 'chai';
+import mongoose from 'mongoose';
+import { advanceReadMarkers, organisationReads, readMarkerOf } from '../server/repositories/rooms.js';
+import { ReadMarkers } from '../server/services/rooms/readMarkers.js';
+
+const newId = () => new mongoose.Types.ObjectId().toString();
+
+/** The mongoose calls on the read-marker collections while `work` runs (mongoose's debug hook sees every one). */
+async function markerCalls(work: () => Promise<unknown>): Promise<string[]> {
+  const calls: string[] = [];
+  mongoose.set('debug', (collection: string, method: string) => {
+    if (collection === 'readmarkers' || collection === 'organisationreads') calls.push(`${method} ${collection}`);
+  });
+  try {
+    await work();
+  } finally {
+    mongoose.set('debug', false);
+  }
+  return calls;
+}
+
+describe('read markers of senders (§8)', () => {
+  it('writes the moves of every sender in one bulk write per kind, counts what is not yet written, never moves back', async () => {
+    const roomId = newId();
+    const organisations = [newId(), newId(), newId()];
+    const users = Array.from({ length: 40 }, newId);
+    const markers = new ReadMarkers();
+    users.forEach((id, i) => markers.markOwnMessage(roomId, { id, organisationId: organisations[i % 3]! }, i + 1));
+    expect(await markers.readUpTo(roomId, users[5]!), 'from memory before the flush').to.equal(6);
+
+    expect((await markerCalls(() => markers.flush())).sort()).to.deep.equal(['bulkWrite organisationreads', 'bulkWrite readmarkers']);
+    // Another process reads what was written.
+    const other = new ReadMarkers();
+    expect(await other.readUpTo(roomId, users[5]!)).to.equal(6);
+    expect(await other.readUpTo(roomId, newId())).to.equal(0);
+    expect(await other.organisationReads(roomId, organisations)).to.deep.equal(new Map(organisations.map((id, i) => [id, 40 - ((39 - i) % 3)])));
+
+    markers.markOwnMessage(roomId, { id: users[5]!, organisationId: organisations[0]! }, 2);
+    await markers.flush();
+    expect(await readMarkerOf(roomId, users[5]!), 'never back').to.equal(6);
+    expect(await markerCalls(() => markers.flush()), 'nothing to write, nothing sent').to.deep.equal([]);
+  });
+
+  it('lands the higher of two first markers racing for one user, and every other move of the same write', async () => {
+    const roomId = newId();
+    const [racer, ...others] = Array.from({ length: 4 }, newId);
+    await Promise.all([
+      advanceReadMarkers([{ roomId, id: racer!, seq: 9 }, ...others.map((id, i) => ({ roomId, id, seq: i + 1 }))]),
+      advanceReadMarkers([{ roomId, id: racer!, seq: 5 }]),
+    ]);
+    expect(await readMarkerOf(roomId, racer!)).to.equal(9);
+    expect(await Promise.all(others.map((id) => readMarkerOf(roomId, id)))).to.deep.equal([1, 2, 3]);
+    expect(await organisationReads(roomId, [newId()])).to.deep.equal(new Map());
+  });
+});
