@@ -3,7 +3,8 @@ import { dummyHash } from './auth/passwords.js';
 import { API_KEY_SESSION, readApiKeyPrincipal } from './auth/apiKeys.js';
 import { PrincipalCache } from './auth/principalCache.js';
 import { SecretBox } from './auth/secretBox.js';
-import { readPrincipal } from './auth/principalLoader.js';
+import { readPrincipal, readPrincipals } from './auth/principalLoader.js';
+import type { AccessClaims } from './auth/tokens.js';
 import { createRepositories, type Repositories } from './repositories/index.js';
 import { WEBHOOK_SECRETS } from './repositories/webhooks.js';
 import { Lockout } from './services/auth/lockout.js';
@@ -38,14 +39,18 @@ export function createDomain(config: Config): Domain {
   const repos = createRepositories();
   const notifications = new NotificationService(repos);
   const clock = () => new Date();
+  // A key's principal is kept like a session's (claims: its hash, API_KEY_SESSION) and dropped the same way.
+  const readOne = (claims: Pick<AccessClaims, 'sub' | 'sid'>) =>
+    claims.sid === API_KEY_SESSION ? readApiKeyPrincipal(repos, claims.sub) : readPrincipal(repos, claims);
+  const readMany = (claims: Pick<AccessClaims, 'sub' | 'sid'>[]) =>
+    claims.some((c) => c.sid === API_KEY_SESSION) ? Promise.all(claims.map(readOne)) : readPrincipals(repos, claims);
   return {
     config,
     repos,
     storage: createDocumentStorage(config, repos.documents),
     dummyHash: dummyHash(),
     lockout: new Lockout(repos.sessions),
-    // A key's principal is kept like a session's (claims: its hash, API_KEY_SESSION) and dropped the same way.
-    principals: new PrincipalCache((claims) => (claims.sid === API_KEY_SESSION ? readApiKeyPrincipal(repos, claims.sub) : readPrincipal(repos, claims))),
+    principals: new PrincipalCache(readOne, readMany),
     notifications,
     clock,
     actionsDue: new ActionDueNotifier(repos, notifications, clock),

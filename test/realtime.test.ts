@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { io } from 'socket.io-client';
 import { domainEvents } from '../server/events.js';
+import { Organisation } from '../server/models/organisation.js';
 import { Session } from '../server/models/session.js';
+import { User } from '../server/models/user.js';
 import { sweepSessions } from '../server/realtime/sessionSweep.js';
 import { asOfficeAdmin, createOrganisation, createTenant, createUser, login, type TestUser } from './helpers/factories.js';
 import { baseUrl, testConfig, testDomain, testIo } from './helpers/hub.js';
@@ -153,19 +155,32 @@ describe('real time: socket.io base (§8)', () => {
       expect(seenByOther).to.deep.equal([]);
     });
 
-    it('a session ended without a notice reaching this process (Redis away) is cut by the next sweep; live ones stay', async () => {
-      const organisation = await createOrganisation();
-      const [user, colleague] = await Promise.all([createUser(organisation.id, 'member'), createUser(organisation.id, 'member')]);
-      const [socket, other] = await Promise.all([connectSocket(user.token), connectSocket(colleague.token)]);
-      const seen = record(socket);
+    it('a session, user or organisation ended without a notice reaching this process (Redis away) is cut by the next sweep; live ones stay, renewed', async () => {
+      const [organisation, closing] = await Promise.all([createOrganisation(), createOrganisation()]);
+      const [user, colleague, leaving, closed] = await Promise.all([
+        createUser(organisation.id, 'member'),
+        createUser(organisation.id, 'member'),
+        createUser(organisation.id, 'member'),
+        createUser(closing.id, 'member'),
+      ]);
+      const sockets = await Promise.all([user, colleague, leaving, closed].map((u) => connectSocket(u.token)));
+      const seen = sockets.map(record);
       // Straight into the database: no domain event, as when the process that ended it could not tell this one.
-      const { sid } = jwt.decode(user.token) as { sid: string };
-      await Session.updateOne({ _id: sid }, { $set: { revokedAt: new Date(), revokedReason: 'test' } });
-      expect(socket.connected).to.equal(true);
-      expect(await sweepSessions(testIo(), testDomain().repos)).to.equal(1);
-      await untilSeen(seen, 'disconnect');
-      expect(names(seen)).to.deep.equal(['session:revoked', 'disconnect']);
-      expect(other.connected).to.equal(true);
+      const sessionOf = (u: TestUser) => (jwt.decode(u.token) as { sid: string }).sid;
+      await Session.updateOne({ _id: sessionOf(user) }, { $set: { revokedAt: new Date(), revokedReason: 'test' } });
+      await User.updateOne({ _id: leaving.id }, { $set: { active: false } });
+      await Organisation.updateOne({ _id: closed.organisationId }, { $set: { active: false } });
+      await User.updateOne({ _id: colleague.id }, { $set: { role: 'analyst' } });
+      expect(sockets.every((s) => s.connected)).to.equal(true);
+      expect(await sweepSessions(testIo(), testDomain().principals)).to.equal(3);
+      for (const i of [0, 2, 3]) {
+        await untilSeen(seen[i]!, 'disconnect');
+        expect(names(seen[i]!)).to.deep.equal(['session:revoked', 'disconnect']);
+      }
+      expect(sockets[1]!.connected).to.equal(true);
+      // The colleague's socket works with the principal the sweep read: the new role, without a read of its own.
+      const kept = await testDomain().principals.cached({ sub: colleague.id, sid: sessionOf(colleague) }, 45_000);
+      expect(kept?.user.role).to.equal('analyst');
     });
 
     it('a password change cuts the sockets of the other sessions and keeps the one that changed it', async () => {

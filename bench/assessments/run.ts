@@ -156,7 +156,7 @@ async function pieces(port: number, token: string, seeded: Seeded, readId: strin
     idFirst: stats(await timed(3, () => Assessment.findById(seeded.firstId).lean())),
     idLast: stats(await timed(3, () => Assessment.findById(sample[0]!._id).lean())),
     idMiss: stats(await timed(3, () => AssessmentVersion.findById(versionKey(readId, 2)).lean())),
-    auth: stats(await timed(50, () => principals.load(claims))),
+    auth: stats(await timed(50, () => principals.fresh(claims))),
     authCached: stats(await timed(50, () => principals.cached(claims))),
     feedCheck: stats(await timed(50, () => feedHead(ASSESSMENT_FEED))),
     nextEntryCheck: stats(await timed(50, () => hasEntry(ASSESSMENT_FEED, head + 1))),
@@ -203,7 +203,7 @@ async function main(): Promise<void> {
     step(`hub restarted on the seeded database; its first list answered ${(coldMs / 1000).toFixed(1)} s after the restart`);
     const pageIds = (JSON.parse(cold.body) as { items: { id: string }[] }).items.map((a) => a.id);
     if (pageIds.length !== 50) throw new Error(`the analyst's first page holds ${pageIds.length} assessments, not 50`);
-    const principal = (await principals.load(asAccessClaims(jwt.decode(token))!))!;
+    const principal = (await principals.fresh(asAccessClaims(jwt.decode(token))!))!;
 
     step(`before: the naive database list, up to ${NAIVE_CALLS} calls or ${NAIVE_BUDGET_MS / 1000} s`);
     const before = await naiveList(principal);

@@ -85,12 +85,12 @@ export async function measureStorage(token: string, roomId: string, rounds = 12)
     for (let i = 0; i < 5; i++) {
       counter.start();
       const start = performance.now();
-      await principals.load(claims);
+      await principals.fresh(claims);
       await findRoom(roomId);
       refreshTimes.push(performance.now() - start);
       refreshCommands = counter.stop();
     }
-    const principal = (await principals.load(claims))!;
+    const principal = (await principals.fresh(claims))!;
     const room = await findRoom(roomId);
     const repos = createRepositories();
     const rooms = createRoomRuntime(localMessageLimiter(), repos, new NotificationService(repos));

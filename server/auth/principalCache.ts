@@ -41,12 +41,30 @@ export class PrincipalCache {
   private generation = 0;
   private fanout: PrincipalFanout | null = null;
 
-  /** `read` reads a principal from the database (principalLoader.ts). */
-  constructor(private readonly read: (claims: Claims) => Promise<PrincipalRead | null>) {}
+  /** `read` reads a principal from the database, `readMany` many at once, in the order asked (principalLoader.ts). */
+  constructor(
+    private readonly read: (claims: Claims) => Promise<PrincipalRead | null>,
+    private readonly readMany: (claims: Claims[]) => Promise<(PrincipalRead | null)[]> = (all) => Promise.all(all.map(read)),
+  ) {}
 
-  /** The principal of verified claims, read from the database now and not kept (the socket handshake). */
-  async load(claims: Claims): Promise<Principal | null> {
-    return (await this.read(claims))?.principal ?? null;
+  /**
+   * Reads the principals of many claims from the database at once and keeps them as fresh (the socket
+   * sweep renews every connected socket's this way, in one query per collection); answers each, null for
+   * a session that no longer holds. A change during the read is handed over but not kept, as in `fresh`.
+   */
+  async renew(claims: Claims[]): Promise<(Principal | null)[]> {
+    const startedAt = this.generation;
+    const reads = await this.readMany(claims);
+    return claims.map((c, i) => {
+      const read = reads[i];
+      const key = keyOf(c);
+      if (!read) {
+        this.entries.delete(key);
+        return null;
+      }
+      if (this.generation === startedAt) this.keep(key, this.entryOf(c, read));
+      return read.principal;
+    });
   }
 
   /** Drops this process's copies that `change` makes stale, and the reads of them still in flight. */
@@ -85,16 +103,7 @@ export class PrincipalCache {
           this.entries.delete(key);
           return null;
         }
-        if (this.generation === startedAt) {
-          const { principal } = read;
-          this.keep(key, {
-            principal,
-            userId: claims.sub,
-            organisationId: principal.organisation._id.toString(),
-            readAt: performance.now(),
-            sessionExpiresAt: read.sessionExpiresAt.getTime(),
-          });
-        }
+        if (this.generation === startedAt) this.keep(key, this.entryOf(claims, read));
         return read.principal;
       },
       (error: unknown) => {
@@ -116,6 +125,16 @@ export class PrincipalCache {
     const hit = this.entries.get(key);
     if (hit && performance.now() - hit.readAt < maxAgeMs && hit.sessionExpiresAt > Date.now()) return Promise.resolve(hit.principal);
     return this.loading.get(key)?.promise ?? this.fresh(claims);
+  }
+
+  private entryOf(claims: Claims, read: PrincipalRead): Entry {
+    return {
+      principal: read.principal,
+      userId: claims.sub,
+      organisationId: read.principal.organisation._id.toString(),
+      readAt: performance.now(),
+      sessionExpiresAt: read.sessionExpiresAt.getTime(),
+    };
   }
 
   private keep(key: string, entry: Entry): void {

@@ -46,7 +46,8 @@ async function principalFor(principals: PrincipalCache, auth: Record<string, unk
   const claims = verifyAccessToken(secret, token);
   if (!claims) return 'unauthenticated';
   if (!dbState.up) return 'unavailable';
-  return (await principals.load(claims)) ?? 'unauthenticated';
+  // Read now (never a kept copy), and kept for the socket's first events.
+  return (await principals.fresh(claims)) ?? 'unauthenticated';
 }
 
 /** The `io.use` middleware: authenticates the handshake, then joins the user's, organisation's and session's rooms. */

@@ -63,7 +63,7 @@ export async function attachRealtime(server: HttpServer, domain: Domain, log: Lo
   });
   const unsubscribe = bridgeDomainEvents(io, log);
   const stopActivity = relayRoomActivity(io, rooms.cache, log);
-  const stopSweep = startSessionSweep(io, domain.repos, log);
+  const stopSweep = startSessionSweep(io, domain.principals, log);
   // Sockets keep their principal between events (principals.ts): a changed user is re-read everywhere.
   const unsubscribeUsers = domainEvents.subscribe('user.changed', (event) => {
     principals.forget({ userId: event.userId });

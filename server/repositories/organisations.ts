@@ -34,10 +34,11 @@ export class OrganisationRepository {
     return Organisation.findOne({ slug }).lean<OrganisationDoc>().exec();
   }
 
-  /** Whether each of these organisations is active (the socket sweep); unknown ids are left out. */
-  states(ids: mongoose.Types.ObjectId[]): Promise<Pick<OrganisationDoc, '_id' | 'active'>[]> {
-    return Organisation.find({ _id: mongoose.trusted({ $in: ids }) }, { active: 1 })
-      .lean<Pick<OrganisationDoc, '_id' | 'active'>[]>()
+  /** The organisations of these ids that exist (one query for a batch). */
+  findMany(ids: string[]): Promise<OrganisationDoc[]> {
+    const valid = ids.filter((id) => mongoose.isValidObjectId(id)).map((id) => new mongoose.Types.ObjectId(id));
+    return Organisation.find({ _id: mongoose.trusted({ $in: valid }) })
+      .lean<OrganisationDoc[]>()
       .exec();
   }
 

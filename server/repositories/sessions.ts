@@ -33,10 +33,11 @@ export class SessionRepository {
     return Session.findById(id).lean<SessionDoc>().exec();
   }
 
-  /** Whether each of these sessions was ended and when it expires (the socket sweep); unknown ids are left out. */
-  states(ids: string[]): Promise<Pick<SessionDoc, '_id' | 'userId' | 'revokedAt' | 'expiresAt'>[]> {
-    return Session.find({ _id: mongoose.trusted({ $in: ids }) }, { userId: 1, revokedAt: 1, expiresAt: 1 })
-      .lean<Pick<SessionDoc, '_id' | 'userId' | 'revokedAt' | 'expiresAt'>[]>()
+  /** The sessions of these ids that exist (one query for a batch: the socket sweep). */
+  findMany(ids: string[]): Promise<SessionDoc[]> {
+    const valid = ids.filter((id) => mongoose.isValidObjectId(id)).map((id) => new mongoose.Types.ObjectId(id));
+    return Session.find({ _id: mongoose.trusted({ $in: valid }) })
+      .lean<SessionDoc[]>()
       .exec();
   }
 

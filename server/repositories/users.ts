@@ -43,13 +43,6 @@ export class UserRepository {
       .exec();
   }
 
-  /** Whether each of these users is active, and their organisation (the socket sweep); unknown ids are left out. */
-  states(ids: mongoose.Types.ObjectId[]): Promise<Pick<UserDoc, '_id' | 'active' | 'organisationId'>[]> {
-    return User.find({ _id: mongoose.trusted({ $in: ids }) }, { active: 1, organisationId: 1 })
-      .lean<Pick<UserDoc, '_id' | 'active' | 'organisationId'>[]>()
-      .exec();
-  }
-
   /** The user of an email, or null. */
   findByEmail(email: string): Promise<UserDoc | null> {
     return User.findOne({ email }).lean<UserDoc>().exec();
