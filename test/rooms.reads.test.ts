@@ -20,20 +20,27 @@ async function markerCalls(work: () => Promise<unknown>): Promise<string[]> {
 }
 
 describe('read markers of senders (§8)', () => {
-  it('writes the moves of every sender in one bulk write per kind, counts what is not yet written, never moves back', async () => {
+  it('writes the moves of every sender in a few bulk writes, counts what is not yet written, never moves back', async () => {
     const roomId = newId();
     const organisations = [newId(), newId(), newId()];
-    const users = Array.from({ length: 40 }, newId);
+    const users = Array.from({ length: 120 }, newId);
     const markers = new ReadMarkers();
     users.forEach((id, i) => markers.markOwnMessage(roomId, { id, organisationId: organisations[i % 3]! }, i + 1));
     expect(await markers.readUpTo(roomId, users[5]!), 'from memory before the flush').to.equal(6);
 
-    expect((await markerCalls(() => markers.flush())).sort()).to.deep.equal(['bulkWrite organisationreads', 'bulkWrite readmarkers']);
+    // In parts of 50: FerretDB 1.24 never answers an update of 100 statements (the flush would hang here). Twice: the second updates.
+    for (let round = 1; round <= 2; round++) {
+      if (round === 2) users.forEach((id, i) => markers.markOwnMessage(roomId, { id, organisationId: organisations[i % 3]! }, i + 1));
+      expect((await markerCalls(() => markers.flush())).sort()).to.deep.equal([
+        'bulkWrite organisationreads',
+        ...Array<string>(3).fill('bulkWrite readmarkers'),
+      ]);
+    }
     // Another process reads what was written.
     const other = new ReadMarkers();
     expect(await other.readUpTo(roomId, users[5]!)).to.equal(6);
     expect(await other.readUpTo(roomId, newId())).to.equal(0);
-    expect(await other.organisationReads(roomId, organisations)).to.deep.equal(new Map(organisations.map((id, i) => [id, 40 - ((39 - i) % 3)])));
+    expect(await other.organisationReads(roomId, organisations)).to.deep.equal(new Map(organisations.map((id, i) => [id, 120 - ((119 - i) % 3)])));
 
     markers.markOwnMessage(roomId, { id: users[5]!, organisationId: organisations[0]! }, 2);
     await markers.flush();

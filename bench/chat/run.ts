@@ -16,7 +16,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,6 +94,8 @@ function startBare(): Promise<{ port: number; pid: number; stop(): Promise<void>
 }
 
 const urlOf = (port: number) => `http://127.0.0.1:${port}`;
+// The single hub of the run, whose last words a failed run prints.
+let singleHub: HubProcess | undefined;
 
 /** Ends a hub process at once: its queue of timed-out sends is what we want to drop. */
 async function kill(hub: HubProcess): Promise<void> {
@@ -158,6 +160,7 @@ async function main(): Promise<void> {
     const hubEnv = { ...secrets, DATA_DIR: path.join(dir, 'hub'), METRICS_PORT: String(metricsPort) };
     const hubArgs = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE_DIR)}`] : [];
     let hub = await spawnHub(hubEnv, undefined, hubArgs);
+    singleHub = hub;
     const hubPort = hub.port;
     stops.push(() => hub.stop());
     step(`creating ${USERS} users through the API`);
@@ -183,6 +186,7 @@ async function main(): Promise<void> {
           await kill(hub);
           await waitIdle(ferretdb());
           hub = await spawnHub({ ...hubEnv, PORT: String(hubPort) }, undefined, hubArgs);
+          singleHub = hub;
           target.clients = await connect(seats);
           target.pids = { hub: hub.pid, ferretdb: ferretdb(), bench: process.pid };
         },
@@ -266,6 +270,7 @@ main().then(
   () => process.exit(0),
   (error: unknown) => {
     process.stderr.write(`benchmark failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    if (singleHub) writeFileSync(path.join(os.tmpdir(), 'chat-bench-hub.log'), `${singleHub.stdout()}\n${singleHub.stderr()}`);
     process.exit(1);
   },
 );
