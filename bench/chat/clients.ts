@@ -237,6 +237,15 @@ export class ChatClients {
       outOfOrder += late;
       if (lost === 0 && dup === 0 && late === 0) completeClients++;
     }
+    if (process.env.BENCH_DEBUG) {
+      // Per 500 ms of the phase: the slowest delivery to the first client (when stalls happen).
+      const slots = new Map<number, number>();
+      for (const r of this.clients[0]!.received.filter((x) => x.id.startsWith(tag))) {
+        const slot = Math.floor((sentAt.get(r.id)! - start) / 500);
+        slots.set(slot, Math.max(slots.get(slot) ?? 0, r.at - sentAt.get(r.id)!));
+      }
+      process.stdout.write(`slowest per 500 ms: ${[...slots].map(([slot, ms]) => `${(slot / 2).toFixed(1)}s:${ms.toFixed(0)}`).join(' ')}\n`);
+    }
     latencies.sort((a, b) => a - b);
     ackMs.sort((a, b) => a - b);
     return {

@@ -12,7 +12,7 @@
  * section of docs/benchmarks.md. Everything is on 127.0.0.1 and stops by itself (about 6 minutes).
  *
  * Environment: BENCH_USERS (400), BENCH_SPREAD (1), BENCH_CLIENTS (200), BENCH_STEADY_S (30), BENCH_REDIS_STEADY_S (15), BENCH_STEP_S (6), BENCH_RATE (50), BENCH_RUN_S (360),
- * BENCH_PHASES (hub,bare,redis), BENCH_PROFILE (a directory for the hub's CPU profile), BENCH_WRITE (1: write docs/benchmarks.md), REDIS_URL (redis://127.0.0.1:6379).
+ * BENCH_PHASES (hub,bare,redis), BENCH_POSTGRESQL_URL (FerretDB on PostgreSQL), BENCH_PROFILE (a directory for the hub's CPU profile), BENCH_WRITE (1: write docs/benchmarks.md), REDIS_URL (redis://127.0.0.1:6379).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -50,6 +50,8 @@ const WRITE = process.env.BENCH_WRITE !== '0';
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 // BENCH_PROFILE=<dir>: the single hub writes a CPU profile there (node --cpu-prof) when it stops after its ladder.
 const PROFILE_DIR = process.env.BENCH_PROFILE;
+// BENCH_POSTGRESQL_URL=postgres://…/<empty database>: FerretDB stores in PostgreSQL instead of SQLite.
+const POSTGRESQL_URL = process.env.BENCH_POSTGRESQL_URL || undefined;
 const P99_LIMIT_MS = 250;
 // §8 allows 20 messages per user in any 10 s; senders keep to 15 so timer jitter never trips it.
 const PER_SENDER_RATE = 1.5;
@@ -146,7 +148,7 @@ async function main(): Promise<void> {
   };
   try {
     step("starting FerretDB (the hub's embedded database code) and a hub process");
-    database = await startEmbeddedDatabase({ dataDir: path.join(dir, 'db'), log });
+    database = await startEmbeddedDatabase({ dataDir: path.join(dir, 'db'), log, postgresqlUrl: POSTGRESQL_URL });
     const ferretdb = () => database?.pid ?? 0;
     await mongoose.connect(database.uri, { monitorCommands: true, socketTimeoutMS: 60_000, serverSelectionTimeoutMS: 10_000, maxPoolSize: 10 });
     const secrets = {
@@ -253,6 +255,7 @@ async function main(): Promise<void> {
       setupSeconds: audience.seconds,
       loadBefore,
       spread: SPREAD,
+      backend: POSTGRESQL_URL ? 'PostgreSQL 15 (BENCH_POSTGRESQL_URL)' : 'SQLite (the embedded default)',
     });
     if (WRITE) {
       writeChatPart('Real-time delivery (issue 5, item 7)', markdown);

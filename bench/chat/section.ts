@@ -15,6 +15,8 @@ interface Input {
   loadBefore: number;
   /** Sends spread over every member, at every rate. */
   spread: boolean;
+  /** Where FerretDB stores: SQLite (the embedded default) or PostgreSQL. */
+  backend: string;
 }
 
 const NAMES: Record<string, string> = { hub: 'hub, 1 process', bare: 'bare socket.io', redis: 'hub, 2 processes + Redis' };
@@ -76,6 +78,7 @@ export function chatSection(input: Input): string {
 
 \`npx tsx bench/chat/run.ts\` — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus().length} cores, load average ${input.loadBefore.toFixed(1)} at the start and
 ${os.loadavg()[0]!.toFixed(1)} at the end (the machine is shared: figures are noisy, ratios within the run are what to compare).
+The hub's database: FerretDB 1.24 on ${input.backend}.
 ${users} users of five organisations (the Office and four partners), created and signed in through the API as the Office admin
 (${input.setupSeconds.toFixed(0)} s), and ${clients} socket.io clients joined to one room (client *i* signs in as user *i* mod ${users}${
     users > clients

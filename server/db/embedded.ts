@@ -16,16 +16,22 @@ export interface EmbeddedDatabase {
 const INSTALL_HINT = 'install Go (https://go.dev/dl) or FerretDB 1.24, or set MONGODB_URI';
 
 /**
- * Starts the embedded database under `dataDir`: FerretDB on SQLite (found, or built with Go), else a
+ * Starts the embedded database under `dataDir`: FerretDB on SQLite (found, or built with Go; on the
+ * PostgreSQL database of `postgresqlUrl` instead when given: the benchmarks compare the two), else a
  * persistent MongoDB from mongodb-memory-server; throws one line saying what to install when neither works.
  * Its address is published under `dataDir` until stop() (embeddedAddress.ts: backup and restore use it).
  */
-export async function startEmbeddedDatabase(options: { dataDir: string; ferretdbBin?: string; log: Logger }): Promise<EmbeddedDatabase> {
+export async function startEmbeddedDatabase(options: {
+  dataDir: string;
+  ferretdbBin?: string;
+  log: Logger;
+  postgresqlUrl?: string;
+}): Promise<EmbeddedDatabase> {
   const { dataDir, log } = options;
   let bin = await findFerretdb(options.ferretdbBin, log);
   if (!bin && (await hasGo())) bin = await installFerretdb(log);
   if (bin) {
-    const server = await startFerretdb({ bin, dataDir, log });
+    const server = await startFerretdb({ bin, dataDir, log, postgresqlUrl: options.postgresqlUrl });
     return published(dataDir, {
       uri: server.uri,
       kind: 'ferretdb' as const,

@@ -121,6 +121,7 @@ class Supervisor {
     private readonly dataDir: string,
     readonly port: number,
     private readonly log: Logger,
+    private readonly postgresqlUrl?: string,
   ) {
     process.on('exit', this.killOnExit);
   }
@@ -154,8 +155,9 @@ class Supervisor {
       const child = spawn(
         this.bin,
         [
-          '--handler=sqlite',
-          `--sqlite-url=file:${sqliteDir}/`,
+          ...(this.postgresqlUrl
+            ? ['--handler=postgresql', `--postgresql-url=${this.postgresqlUrl}`]
+            : ['--handler=sqlite', `--sqlite-url=file:${sqliteDir}/`]),
           `--listen-addr=127.0.0.1:${this.port}`,
           '--debug-addr=-',
           '--telemetry=disable',
@@ -236,10 +238,10 @@ async function waitUntilReady(uri: string, supervisor: Supervisor): Promise<void
 }
 
 /** Starts `bin` on SQLite files under `dataDir` and a free local port, supervised until stop(). */
-export async function startFerretdb(options: { bin: string; dataDir: string; log: Logger }): Promise<FerretdbServer> {
+export async function startFerretdb(options: { bin: string; dataDir: string; log: Logger; postgresqlUrl?: string }): Promise<FerretdbServer> {
   mkdirSync(options.dataDir, { recursive: true });
   for (let attempt = 1; ; attempt++) {
-    const supervisor = new Supervisor(options.bin, options.dataDir, await freePort(), options.log);
+    const supervisor = new Supervisor(options.bin, options.dataDir, await freePort(), options.log, options.postgresqlUrl);
     const uri = `mongodb://127.0.0.1:${supervisor.port}/partnerhub`;
     supervisor.spawnChild();
     try {

@@ -2,8 +2,8 @@ import { advanceOrganisationReads, advanceReadMarkers, organisationReads, readMa
 
 // How far each user has read in each room. Reading (`POST /api/rooms/:id/read`) moves the marker at
 // once; sending moves it too ("what one writes oneself is read"), but those moves are gathered and
-// written every FLUSH_MS — one bulk write of every user's move, and one of every organisation's, however
-// many people wrote — so a busy room pays two writes a second, not one per message or per sender. Until
+// written every FLUSH_MS — in bulk writes of ten moves each — so a busy room pays a few writes a second,
+// not one per message or per sender. Until
 // written, this process counts them from memory. An organisation's marker (`/reads`) is the furthest of
 // its users'.
 const FLUSH_MS = 1000;
@@ -39,10 +39,9 @@ export class ReadMarkers {
         this.flushSoon();
       }
     };
-    await Promise.all([
-      write(this.pending, (m) => ({ roomId: m.roomId, id: m.userId, seq: m.seq }), advanceReadMarkers),
-      write(this.pendingOrganisations, (m) => ({ roomId: m.roomId, id: m.organisationId, seq: m.seq }), advanceOrganisationReads),
-    ]);
+    // One after the other: concurrent bulk writes are what FerretDB 1.24 cannot take (repositories/rooms.ts).
+    await write(this.pending, (m) => ({ roomId: m.roomId, id: m.userId, seq: m.seq }), advanceReadMarkers);
+    await write(this.pendingOrganisations, (m) => ({ roomId: m.roomId, id: m.organisationId, seq: m.seq }), advanceOrganisationReads);
   }
 
   /** The seq a user has read up to in a room (0 when never), counting moves not yet written. */
