@@ -52,6 +52,24 @@ async function insertIgnoringRepeat<T extends mongo.Document>(collection: mongo.
   }
 }
 
+/**
+ * Creates a new room's index collections ahead, one after another, while the room is still quiet:
+ * creating a collection holds up every writer of FerretDB/SQLite for a moment, and the first full block
+ * would otherwise create all 64 in the middle of the room's traffic. Idempotent; a failure leaves them to
+ * be created by the first index build.
+ */
+export async function prepareSearch(roomId: string): Promise<void> {
+  const names = [...Array.from({ length: BUCKETS }, (_, n) => bucket(roomId, n)), indexed(roomId), stale(roomId)].map((c) => c.collectionName);
+  for (const name of names) {
+    await db()
+      .createCollection(name)
+      .catch((error: unknown) => {
+        // 48: created meanwhile (another process, a build).
+        if ((error as { code?: unknown }).code !== 48) throw error;
+      });
+  }
+}
+
 /** Builds the postings of one full block of a room and marks it indexed (idempotent). */
 export async function indexBlock(roomId: string, block: number): Promise<void> {
   const messages = await roomBlocks(roomId).block(block).find({}).toArray();

@@ -67,9 +67,14 @@ export async function searchEnd<R extends { seq: number }>(start: R, at: (seq: n
   return end;
 }
 
+// Creating a block (its collection and indexes) holds up every writer of the database for a moment on
+// FerretDB/SQLite; a log this close to the end of its block prepares the next one meanwhile, so that the
+// insert that crosses the boundary does not wait for it.
+const PREPARE_AHEAD = 0.9 * BLOCK_SIZE;
+
 /** One numbered log kept in block collections; see the comment at the top. */
 export class BlockLog<T extends Numbered> {
-  private readonly prepared = new Set<number>();
+  private readonly prepared = new Map<number, Promise<void>>();
   private readonly db: () => mongo.Db;
 
   constructor(private readonly options: BlockLogOptions<T>) {
@@ -104,6 +109,7 @@ export class BlockLog<T extends Numbered> {
       try {
         await this.block(block).insertMany(part as mongo.OptionalUnlessRequiredId<T>[], { ordered: true });
         stored += part.length;
+        if (part.at(-1)!.seq - firstSeqOf(block) >= PREPARE_AHEAD) this.ready(block + 1).catch(() => undefined);
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
         return stored + storedBefore(error);
@@ -165,10 +171,15 @@ export class BlockLog<T extends Numbered> {
     return { _id: this.options.idOf(seq) } as mongo.Filter<T>;
   }
 
-  /** Prepares a block for inserts (its `prepare`), once per log object. */
-  async ready(block: number): Promise<void> {
-    if (this.prepared.has(block) || !this.options.prepare) return;
-    await this.options.prepare(this.block(block));
-    this.prepared.add(block);
+  /** Prepares a block for inserts (its `prepare`), once per log object; a preparation that failed is tried again. */
+  ready(block: number): Promise<void> {
+    if (!this.options.prepare) return Promise.resolve();
+    let preparing = this.prepared.get(block);
+    if (!preparing) {
+      preparing = this.options.prepare(this.block(block));
+      this.prepared.set(block, preparing);
+      preparing.catch(() => this.prepared.delete(block));
+    }
+    return preparing;
   }
 }

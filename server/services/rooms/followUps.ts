@@ -1,5 +1,5 @@
 import type { StoredMessage } from '../../repositories/messages.js';
-import { indexBlock } from '../../repositories/messageSearch.js';
+import { indexBlock, prepareSearch } from '../../repositories/messageSearch.js';
 import { BLOCK_SIZE, blockOf } from '../../store/blockLog.js';
 import type { NotificationService } from '../notifications/service.js';
 import type { RoomCache } from './roomCache.js';
@@ -38,6 +38,11 @@ export class BlockIndexer {
   private readonly building = new Set<string>();
 
   constructor(private readonly failed: (error: unknown) => void) {}
+
+  /** Creates a new room's index collections in the background (messageSearch.ts `prepareSearch`). */
+  prepare(roomId: string): void {
+    void prepareSearch(roomId).catch(this.failed);
+  }
 
   /** Starts building a block's index unless this process already is. */
   later(roomId: string, block: number): void {
