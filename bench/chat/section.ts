@@ -125,7 +125,7 @@ bare server's: **${throughputGoal ? 'met' : 'missed'}** (${ratio(hub?.sustainabl
 
 Each process keeps one write queue per room (\`server/repositories/messageLog.ts\`): messages that arrive while the room's
 insert is in flight wait for it and go in together, as one ordered \`insertMany\` under consecutive seqs. Socket handlers keep the
-principal and the room for 5 s. Measured from the benchmark process against the same FerretDB:
+room for 5 s and the principal until the next session sweep renews it (every 30 s, one query per collection for all sockets). Measured from the benchmark process against the same FerretDB:
 
 - \`sendMessage\` with a \`clientMsgId\`, one at a time in a room the process knows: **${fmt(s.send.mean)} ms** (p99 ${fmt(s.send.p99)}) and
   **${s.commandsPerMessage.toFixed(1)} database commands** per message:
@@ -135,7 +135,7 @@ ${table(
   s.commands.map(([name, n]) => [`\`${name}\``, n.toFixed(2)]),
 )}
 
-- the reads a socket handler repeats at most every 5 s (principal: user, session, organisation; the room):
+- what a socket handler reads when its copies are gone (principal: user, session, organisation; the room):
   ${s.refresh.commands} commands, ${fmt(s.refresh.stats.mean)} ms; the first send into a room the process has not written to (it reads the head's hint and the
   room's last blocks, and creates the block's claim index): ${s.firstSend.commands} commands, ${fmt(s.firstSend.ms)} ms;
 - \`appendMessage\` one at a time, each waited for: ${fmt(s.storeOne.mean)} ms (p99 ${fmt(s.storeOne.p99)}); a raw \`insertMany\` of 10 into a block:
