@@ -12,7 +12,7 @@
  * section of docs/benchmarks.md. Everything is on 127.0.0.1 and stops by itself (about 6 minutes).
  *
  * Environment: BENCH_USERS (400), BENCH_SPREAD (1), BENCH_CLIENTS (200), BENCH_STEADY_S (30), BENCH_REDIS_STEADY_S (15), BENCH_STEP_S (6), BENCH_RATE (50), BENCH_RUN_S (360),
- * BENCH_PHASES (hub,bare,redis), BENCH_POSTGRESQL_URL (FerretDB on PostgreSQL), BENCH_PROFILE (a directory for the hub's CPU profile), BENCH_WRITE (1: write docs/benchmarks.md), REDIS_URL (redis://127.0.0.1:6379).
+ * BENCH_PHASES (hub,bare,redis), BENCH_POSTGRESQL_URL (FerretDB on PostgreSQL), BENCH_DEBUG (print the slowest delivery of each half second), BENCH_PROFILE (a directory for the hub's CPU profile), BENCH_WRITE (1: write docs/benchmarks.md), REDIS_URL (redis://127.0.0.1:6379).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
