@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
+import mongoose from 'mongoose';
 import type { RoomMessage } from '../shared/events.js';
 import { appendMessage } from '../server/repositories/messages.js';
 import { postingsOf } from '../server/repositories/messageSearch.js';
@@ -134,6 +135,10 @@ describe('situation rooms people can work in (§8 v2)', () => {
 
   it('search reads the word index of full blocks, and what was edited or deleted since, as it is now', async () => {
     const room = await createRoom(a.analyst, [b.organisation.id]);
+    // Its 66 index collections are created ahead, in the background (each creation holds up FerretDB's writers).
+    const indexCollections = async () =>
+      (await mongoose.connection.db!.listCollections({}, { nameOnly: true }).toArray()).filter((c) => c.name.startsWith(`roomsearch_${room.id}_`)).length;
+    await eventually(async () => (await indexCollections()) === 66);
     const author = { id: a.analyst.id, name: 'Analyst', organisationId: a.organisation.id };
     const body = (seq: number) => ([5, 7, 999, 1005].includes(seq) && seq !== 7 ? `cholera case ${seq}` : `routine report ${seq}`);
     await Promise.all(
