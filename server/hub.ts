@@ -66,7 +66,7 @@ export async function startHub(config: Config, log: Logger, options: HubOptions 
     for (const stop of started.reverse()) await stop();
   };
   try {
-    await connectDatabase(uri, log, { monitorCommands: config.metricsPort !== undefined });
+    await connectDatabase(uri, log, { monitorCommands: Boolean(config.metricsPort) });
     await ensureIndexes();
     // What the services work with (repositories, catalogs, document storage), built once and passed down.
     const domain = createDomain(config);

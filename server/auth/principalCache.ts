@@ -54,6 +54,8 @@ export class PrincipalCache {
    */
   async renew(claims: Claims[]): Promise<(Principal | null)[]> {
     const startedAt = this.generation;
+    // A copy is as old as the read that began before it: a slow read must not make it look younger.
+    const readAt = performance.now();
     const reads = await this.readMany(claims);
     return claims.map((c, i) => {
       const read = reads[i];
@@ -62,7 +64,7 @@ export class PrincipalCache {
         this.entries.delete(key);
         return null;
       }
-      if (this.generation === startedAt) this.keep(key, this.entryOf(c, read));
+      if (this.generation === startedAt) this.keep(key, this.entryOf(c, read, readAt));
       return read.principal;
     });
   }
@@ -96,6 +98,7 @@ export class PrincipalCache {
   fresh(claims: Claims): Promise<Principal | null> {
     const key = keyOf(claims);
     const startedAt = this.generation;
+    const readAt = performance.now();
     const promise = this.read(claims).then(
       (read) => {
         if (this.loading.get(key)?.promise === promise) this.loading.delete(key);
@@ -103,7 +106,7 @@ export class PrincipalCache {
           this.entries.delete(key);
           return null;
         }
-        if (this.generation === startedAt) this.keep(key, this.entryOf(claims, read));
+        if (this.generation === startedAt) this.keep(key, this.entryOf(claims, read, readAt));
         return read.principal;
       },
       (error: unknown) => {
@@ -127,12 +130,12 @@ export class PrincipalCache {
     return this.loading.get(key)?.promise ?? this.fresh(claims);
   }
 
-  private entryOf(claims: Claims, read: PrincipalRead): Entry {
+  private entryOf(claims: Claims, read: PrincipalRead, readAt: number): Entry {
     return {
       principal: read.principal,
       userId: claims.sub,
       organisationId: read.principal.organisation._id.toString(),
-      readAt: performance.now(),
+      readAt,
       sessionExpiresAt: read.sessionExpiresAt.getTime(),
     };
   }

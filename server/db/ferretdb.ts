@@ -155,16 +155,15 @@ class Supervisor {
       const child = spawn(
         this.bin,
         [
-          ...(this.postgresqlUrl
-            ? ['--handler=postgresql', `--postgresql-url=${this.postgresqlUrl}`]
-            : ['--handler=sqlite', `--sqlite-url=file:${sqliteDir}/`]),
+          // The PostgreSQL URL (it may hold a password) goes through the environment, never the command line.
+          ...(this.postgresqlUrl ? ['--handler=postgresql'] : ['--handler=sqlite', `--sqlite-url=file:${sqliteDir}/`]),
           `--listen-addr=127.0.0.1:${this.port}`,
           '--debug-addr=-',
           '--telemetry=disable',
           `--state-dir=${stateDir}`,
           '--log-level=warn',
         ],
-        { stdio: ['ignore', fd, fd] },
+        { stdio: ['ignore', fd, fd], env: this.postgresqlUrl ? { ...process.env, FERRETDB_POSTGRESQL_URL: this.postgresqlUrl } : process.env },
       );
       child.once('error', (error) => {
         this.log.error({ err: error.message, bin: this.bin }, 'FerretDB could not be started');

@@ -14,7 +14,7 @@ import type { HubSocket } from './types.js';
 // the socket reads its own.
 const SOCKET_MAX_AGE_MS = SWEEP_MS + 15_000;
 
-/** The socket's principal, kept up to 30 s unless it changed; an ended session disconnects the socket. */
+/** The socket's principal, kept up to SOCKET_MAX_AGE_MS (renewed by the sweep) unless it changed; an ended session disconnects the socket. */
 export async function principalOf(principals: PrincipalCache, socket: HubSocket): Promise<Principal> {
   const { userId, sessionId } = socket.data.principal;
   const principal = await principals.cached({ sub: userId, sid: sessionId }, SOCKET_MAX_AGE_MS);

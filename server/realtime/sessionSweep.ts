@@ -27,13 +27,21 @@ export async function sweepSessions(io: HubServer, principals: PrincipalCache): 
 
 /** Sweeps every SWEEP_MS until the returned function is called. */
 export function startSessionSweep(io: HubServer, principals: PrincipalCache, log: Logger): () => void {
+  let running = false;
   const timer = setInterval(() => {
-    sweepSessions(io, principals).then(
-      (cut) => {
-        if (cut > 0) log.info({ cut }, 'sockets of ended sessions disconnected by the sweep');
-      },
-      (error: unknown) => log.warn({ err: (error as Error).message }, 'session sweep failed'),
-    );
+    // A sweep still reading (a stalled database) is not joined by another.
+    if (running) return;
+    running = true;
+    sweepSessions(io, principals)
+      .then(
+        (cut) => {
+          if (cut > 0) log.info({ cut }, 'sockets of ended sessions disconnected by the sweep');
+        },
+        (error: unknown) => log.warn({ err: (error as Error).message }, 'session sweep failed'),
+      )
+      .finally(() => {
+        running = false;
+      });
   }, SWEEP_MS);
   timer.unref();
   return () => clearInterval(timer);

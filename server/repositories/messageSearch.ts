@@ -53,10 +53,10 @@ async function insertIgnoringRepeat<T extends mongo.Document>(collection: mongo.
 }
 
 /**
- * Creates a new room's index collections ahead, one after another, while the room is still quiet:
- * creating a collection holds up every writer of FerretDB/SQLite for a moment, and the first full block
- * would otherwise create all 64 in the middle of the room's traffic. Idempotent; a failure leaves them to
- * be created by the first index build.
+ * Creates a new room's 66 index collections (64 buckets, the indexed blocks, the stale messages) ahead,
+ * one after another, most likely while the room is still quiet: creating a collection holds up every
+ * writer of FerretDB/SQLite for a moment, and the first full block would otherwise create them in the
+ * middle of the room's traffic. Idempotent; a failure leaves them to be created by the first index build.
  */
 export async function prepareSearch(roomId: string): Promise<void> {
   const names = [...Array.from({ length: BUCKETS }, (_, n) => bucket(roomId, n)), indexed(roomId), stale(roomId)].map((c) => c.collectionName);

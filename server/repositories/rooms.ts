@@ -97,7 +97,10 @@ const BULK_PART = 10;
  * the document exists then, so its $max applies on the second try.
  */
 async function advance(model: typeof ReadMarker, moves: ReadMove[]): Promise<void> {
-  for (let i = 0; i < moves.length; i += BULK_PART) await advancePart(model, moves.slice(i, i + BULK_PART));
+  // Every part is tried, so that one failing part does not hold the others back; the first failure is thrown.
+  let failure: unknown = null;
+  for (let i = 0; i < moves.length; i += BULK_PART) await advancePart(model, moves.slice(i, i + BULK_PART)).catch((error: unknown) => (failure ??= error));
+  if (failure) throw failure;
 }
 
 async function advancePart(model: typeof ReadMarker, moves: ReadMove[]): Promise<void> {
@@ -116,12 +119,12 @@ async function advancePart(model: typeof ReadMarker, moves: ReadMove[]): Promise
   }
 }
 
-/** Moves users' read markers forward (never back), in one write. */
+/** Moves users' read markers forward (never back), in bulk writes of BULK_PART. */
 export function advanceReadMarkers(moves: ReadMove[]): Promise<void> {
   return advance(ReadMarker, moves);
 }
 
-/** Moves organisations' read markers (the furthest any of their users read) forward, in one write. */
+/** Moves organisations' read markers (the furthest any of their users read) forward, in bulk writes of BULK_PART. */
 export function advanceOrganisationReads(moves: ReadMove[]): Promise<void> {
   return advance(OrganisationRead, moves);
 }

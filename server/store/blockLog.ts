@@ -68,8 +68,8 @@ export async function searchEnd<R extends { seq: number }>(start: R, at: (seq: n
 }
 
 // Creating a block (its collection and indexes) holds up every writer of the database for a moment on
-// FerretDB/SQLite; a log this close to the end of its block prepares the next one meanwhile, so that the
-// insert that crosses the boundary does not wait for it.
+// FerretDB/SQLite; a log with a `prepare` step this close to the end of its block prepares the next one
+// meanwhile, so that the insert that crosses the boundary does not wait for it.
 const PREPARE_AHEAD = 0.9 * BLOCK_SIZE;
 
 /** One numbered log kept in block collections; see the comment at the top. */
@@ -109,7 +109,10 @@ export class BlockLog<T extends Numbered> {
       try {
         await this.block(block).insertMany(part as mongo.OptionalUnlessRequiredId<T>[], { ordered: true });
         stored += part.length;
-        if (part.at(-1)!.seq - firstSeqOf(block) >= PREPARE_AHEAD) this.ready(block + 1).catch(() => undefined);
+        if (part.at(-1)!.seq - firstSeqOf(block) >= PREPARE_AHEAD)
+          Promise.resolve()
+            .then(() => this.ready(block + 1))
+            .catch(() => undefined);
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
         return stored + storedBefore(error);

@@ -36,12 +36,16 @@ export function messageFollowUps(cache: RoomCache, notifications: NotificationSe
  */
 export class BlockIndexer {
   private readonly building = new Set<string>();
+  private preparing: Promise<void> = Promise.resolve();
 
   constructor(private readonly failed: (error: unknown) => void) {}
 
-  /** Creates a new room's index collections in the background (messageSearch.ts `prepareSearch`). */
+  /**
+   * Creates a new room's index collections in the background (messageSearch.ts `prepareSearch`), one
+   * room after another: rooms created at once (or many, by one editor) never create theirs side by side.
+   */
   prepare(roomId: string): void {
-    void prepareSearch(roomId).catch(this.failed);
+    this.preparing = this.preparing.then(() => prepareSearch(roomId)).catch(this.failed);
   }
 
   /** Starts building a block's index unless this process already is. */

@@ -15,6 +15,10 @@ export class ReadMarkers {
   private readonly pending = new Map<string, { roomId: string; userId: string; seq: number }>();
   private readonly pendingOrganisations = new Map<string, { roomId: string; organisationId: string; seq: number }>();
   private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+
+  /** `failed` hears a write that failed (its moves are kept and tried again). */
+  constructor(private readonly failed: (error: unknown) => void = () => undefined) {}
 
   /** The author of message `seq` has read the room up to it (and so has their organisation); written with the next flush. */
   markOwnMessage(roomId: string, author: { id: string; organisationId: string }, seq: number): void {
@@ -25,8 +29,23 @@ export class ReadMarkers {
     this.flushSoon();
   }
 
-  /** Writes the gathered moves, one bulk write per kind; moves whose write fails are kept for the next flush. */
-  async flush(): Promise<void> {
+  /**
+   * Writes the gathered moves (after the flush before, if one is still running); moves whose write fails
+   * are kept for the next flush, and the failure is told to `failed`.
+   */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.flushOnce());
+    return this.flushing;
+  }
+
+  /** Stops the timer and writes what is gathered (before the database closes). */
+  async close(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    await this.flush();
+  }
+
+  private async flushOnce(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const write = async <M extends { seq: number }>(pending: Map<string, M>, toMove: (move: M) => ReadMove, advance: (moves: ReadMove[]) => Promise<void>) => {
       const taken = [...pending];
@@ -35,11 +54,13 @@ export class ReadMarkers {
         await advance(taken.map(([, move]) => toMove(move)));
         // A move made while the write was in flight stays for the next flush.
         for (const [key, move] of taken) if (pending.get(key)?.seq === move.seq) pending.delete(key);
-      } catch {
+      } catch (error) {
+        this.failed(error);
         this.flushSoon();
       }
     };
-    // One after the other: concurrent bulk writes are what FerretDB 1.24 cannot take (repositories/rooms.ts).
+    // One after the other, and never two flushes at once: concurrent bulk writes are what FerretDB 1.24
+    // cannot take (repositories/rooms.ts).
     await write(this.pending, (m) => ({ roomId: m.roomId, id: m.userId, seq: m.seq }), advanceReadMarkers);
     await write(this.pendingOrganisations, (m) => ({ roomId: m.roomId, id: m.organisationId, seq: m.seq }), advanceOrganisationReads);
   }

@@ -32,7 +32,7 @@ export interface RoomRuntime {
 
 /**
  * Builds a process's room runtime around its message limiter, the repositories rooms check against and
- * the notifications it asks for; `failed` hears what went wrong after a send was answered (mentions, index).
+ * the notifications it asks for; `failed` hears what went wrong after a send was answered (mentions, index, read markers).
  */
 export function createRoomRuntime(
   limiter: RateLimiter,
@@ -40,7 +40,7 @@ export function createRoomRuntime(
   notifications: NotificationService,
   failed: (error: unknown) => void = () => undefined,
 ): RoomRuntime {
-  const markers = new ReadMarkers();
+  const markers = new ReadMarkers(failed);
   const cache = new RoomCache();
   const writer = new MessageWriter(markers, messageFollowUps(cache, notifications, failed));
   return {
@@ -55,7 +55,7 @@ export function createRoomRuntime(
     async close() {
       writer.close();
       cache.close();
-      await markers.flush().catch(() => undefined);
+      await markers.close().catch(() => undefined);
       await limiter.close();
     },
   };
