@@ -53,9 +53,9 @@ async function insertIgnoringRepeat<T extends mongo.Document>(collection: mongo.
 }
 
 /**
- * Creates a new room's 66 index collections (64 buckets, the indexed blocks, the stale messages) ahead,
- * one after another, most likely while the room is still quiet: creating a collection holds up every
- * writer of FerretDB/SQLite for a moment, and the first full block would otherwise create them in the
+ * Creates a room's 66 index collections (64 buckets, the indexed blocks, the stale messages) ahead, one
+ * after another, when its first block is nearly full: creating a collection holds up every writer of
+ * FerretDB/SQLite for a moment, and the first full block would otherwise create them all at once, in the
  * middle of the room's traffic. Idempotent; a failure leaves them to be created by the first index build.
  */
 export async function prepareSearch(roomId: string): Promise<void> {

@@ -78,8 +78,6 @@ export async function createRoom(rooms: RoomRuntime, ctx: Signed, body: { name: 
     details: { organisations: organisations.length },
   });
   roomChanged(room, organisations);
-  // Not awaited: the room answers at once; its search collections are created in the background, rooms queued.
-  rooms.indexer.prepare(room._id.toString());
   await notifyAdded(
     rooms,
     ctx,

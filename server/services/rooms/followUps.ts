@@ -4,14 +4,19 @@ import { BLOCK_SIZE, blockOf } from '../../store/blockLog.js';
 import type { NotificationService } from '../notifications/service.js';
 import type { RoomCache } from './roomCache.js';
 
+// A room this far into its first block gets its search collections created ahead (messageSearch.ts
+// `prepareSearch`), before the block fills: only rooms that get busy have them.
+const PREPARE_SEARCH_AT = 0.9 * BLOCK_SIZE;
+
 /**
  * What follows a message once its room's writer stored it (once per message, repeats excluded):
  * `room.mention` for each user it mentions (§11, never the author), and, when it fills its block, that
  * block's word index (messageSearch.ts). Neither holds up the send; a failure leaves the block to be
  * read as messages, and is logged by `failed`.
  */
-export function messageFollowUps(cache: RoomCache, notifications: NotificationService, failed: (error: unknown) => void) {
+export function messageFollowUps(cache: RoomCache, notifications: NotificationService, indexer: BlockIndexer, failed: (error: unknown) => void) {
   return (message: StoredMessage): void => {
+    if (message.seq === PREPARE_SEARCH_AT) indexer.prepare(message.roomId);
     if (message.seq % BLOCK_SIZE === 0) void indexBlock(message.roomId, blockOf(message.seq)).catch(failed);
     const mentioned = (message.mentions ?? []).filter((id) => id !== message.author.id);
     if (mentioned.length === 0) return;

@@ -42,14 +42,15 @@ export function createRoomRuntime(
 ): RoomRuntime {
   const markers = new ReadMarkers(failed);
   const cache = new RoomCache();
-  const writer = new MessageWriter(markers, messageFollowUps(cache, notifications, failed));
+  const indexer = new BlockIndexer(failed);
+  const writer = new MessageWriter(markers, messageFollowUps(cache, notifications, indexer, failed));
   return {
     limiter,
     markers,
     writer,
     cache,
     changes: new SerialQueues(),
-    indexer: new BlockIndexer(failed),
+    indexer,
     repos,
     notifications,
     async close() {
