@@ -77,12 +77,11 @@ export interface ReadMove {
   seq: number;
 }
 
-/** The positions in a bulk write's error of writes refused for a duplicate key; null when any other write failed. */
-function duplicateKeyIndexes(error: unknown): number[] | null {
-  const errors = (error as { writeErrors?: { index: number; code: number }[] | { index: number; code: number } }).writeErrors;
+/** Whether every write a bulk write's error reports was refused for a duplicate key. */
+function onlyDuplicateKeys(error: unknown): boolean {
+  const errors = (error as { writeErrors?: unknown[] | unknown }).writeErrors;
   const list = Array.isArray(errors) ? errors : errors ? [errors] : [];
-  if (list.length === 0 || !list.every(isDuplicateKey)) return null;
-  return list.map((e) => e.index);
+  return list.length > 0 && list.every(isDuplicateKey);
 }
 
 // FerretDB 1.24 (SQLite and PostgreSQL alike) stops answering altogether — every later command waits —
@@ -94,7 +93,7 @@ const BULK_PART = 10;
 /**
  * Moves read markers forward to their seqs (never back): one bulk write per BULK_PART of them (a busy
  * room's flush moves every sender's). Two first markers racing: the loser's upsert collides on `_id`;
- * the document exists then, so its $max applies on the second try.
+ * the document exists then, so its part is written again.
  */
 async function advance(model: typeof ReadMarker, moves: ReadMove[]): Promise<void> {
   // Every part is tried, so that one failing part does not hold the others back; the first failure is thrown.
@@ -113,9 +112,10 @@ async function advancePart(model: typeof ReadMarker, moves: ReadMove[]): Promise
   try {
     await write(moves);
   } catch (error) {
-    const collided = duplicateKeyIndexes(error);
-    if (!collided) throw error;
-    await write(collided.map((i) => moves[i]!));
+    if (!onlyDuplicateKeys(error)) throw error;
+    // The whole part again, not only the collided moves: FerretDB 1.24 leaves the rest of an unordered bulk
+    // write undone after a collision (found by test/rooms.reads.test.ts); a $max applied twice changes nothing.
+    await write(moves);
   }
 }
 
